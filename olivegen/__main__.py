@@ -1,0 +1,5 @@
+"""`python -m olivegen`."""
+
+from olivegen.cli import main
+
+raise SystemExit(main())

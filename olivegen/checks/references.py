@@ -1,0 +1,62 @@
+"""Names that must refer to something: data sets, pass keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from olivegen.catalog import suggest
+from olivegen.checks.base import Scope, rule
+from olivegen.errors import Diagnostic
+from olivegen.recipe.passes import _LoRAFields
+
+
+def data_names(scope: Scope) -> list[str]:
+    """Return every data set name a pass may refer to, generated eval sets included."""
+    names = [d.name for d in scope.recipe.data]
+    names += [f"{d.name}_eval" for d in scope.recipe.data if d.eval_split is not None]
+    return names
+
+
+@rule("duplicate-name")
+def duplicate_names(scope: Scope) -> Iterator[Diagnostic]:
+    """Data set names and pass names must be unique."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(data_names(scope)[: len(scope.recipe.data)]):
+        if name in seen:
+            yield scope.error("duplicate-name", f"data set {name!r} is defined twice", ("data", i, "name"),
+                              f"the first one is data set #{seen[name] + 1}; give each a unique name")
+        seen[name] = i
+    keys: dict[str, int] = {}
+    for i, spec in enumerate(scope.recipe.passes):
+        if spec.name is None:
+            continue
+        if spec.name in keys:
+            yield scope.error("duplicate-name", f"pass name {spec.name!r} is used twice", ("passes", i, "name"),
+                              "give each pass a unique `name`")
+        keys[spec.name] = i
+
+
+@rule("unknown-data")
+def unknown_data(scope: Scope) -> Iterator[Diagnostic]:
+    """Every data reference names a data set of the recipe; training passes have data to train on."""
+    names = data_names(scope)
+    for i, spec in enumerate(scope.recipe.passes):
+        for field in ("train_data", "eval_data", "data"):
+            value = getattr(spec, field, None)
+            if value is not None and value not in names:
+                hint = suggest(value, names) or (f"data sets: {', '.join(names)}" if names else "add a `data:` entry")
+                yield scope.error("unknown-data", f"no data set named {value!r}", ("passes", i, field), hint)
+        if isinstance(spec, _LoRAFields) and spec.train_data is None and not scope.recipe.data:
+            yield scope.error(
+                "unknown-data",
+                f"{spec.CANONICAL} needs training data but the recipe has no `data:`",
+                ("passes", i, "type"),
+                "add a data set under `data:` (files, hub or datastore)",
+            )
+    if scope.recipe.evaluate is not None:
+        for i, metric in enumerate(scope.recipe.evaluate.metrics):
+            if metric.data not in names:
+                hint = suggest(metric.data, names) or "add a `data:` entry"
+                yield scope.error(
+                    "unknown-data", f"no data set named {metric.data!r}", ("evaluate", "metrics", i, "data"), hint
+                )

@@ -1,0 +1,238 @@
+"""Recipe -> a plain, JSON-able render context. All defaulting and path resolution lives here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from olivegen.recipe import Recipe
+from olivegen.recipe.data import DataSpec
+from olivegen.recipe.model import InputModel
+from olivegen.recipe.passes import GenericPass, PassBase
+from olivegen.recipe.systems import SystemSpec
+
+OLIVE_SYSTEM_TYPES = {"local": "LocalSystem", "docker": "Docker", "python_environment": "PythonEnvironment"}
+FILE_FORMATS = {".json": "json", ".jsonl": "json", ".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".txt": "text"}
+
+
+def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
+    """Return the workflow id: the recipe's `name`, else its file name without extensions."""
+    return recipe.name or recipe_path.name.split(".")[0]
+
+
+def resolve(base: Path, value: str) -> str:
+    """Return a recipe-relative path as an absolute one, so `olive run` finds it from any folder."""
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def is_local_path(base: Path, value: str) -> bool:
+    """Tell a local folder from a Hugging Face id: explicit path syntax, or it exists beside the recipe."""
+    if value.startswith(("./", "../", "/", "~", ".\\")) or value in (".", ".."):
+        return True
+    return (base / value).exists()
+
+
+def build_context(recipe: Recipe, recipe_path: Path) -> dict[str, Any]:
+    """Build the render context: plain dicts and lists, in the order they are rendered."""
+    base = recipe_path.resolve().parent
+    name = workflow_name(recipe, recipe_path)
+    systems, host_name, target_name = _systems(recipe, base)
+    data_configs = [cfg for spec in recipe.data for cfg in _data_configs(spec, base)]
+    return {
+        "workflow_id": name,
+        "input_model": _input_model(recipe.model, base),
+        "systems": systems,
+        "data_configs": data_configs,
+        "evaluators": _evaluators(recipe),
+        "passes": _passes(recipe),
+        "engine": _engine(recipe, base, name, host_name, target_name),
+    }
+
+
+def _input_model(model: InputModel, base: Path) -> dict[str, Any]:
+    registry = model.registry_ref()
+    path: Any
+    if registry is not None:
+        path = {
+            "type": "azureml_registry_model",
+            "config": {"registry_name": registry.registry, "name": registry.name, "version": registry.version},
+        }
+    elif model.path is not None and is_local_path(base, model.path):
+        path = resolve(base, model.path)
+    else:
+        path = model.path
+    load_kwargs: dict[str, Any] = {}
+    if model.trust_remote_code:
+        load_kwargs["trust_remote_code"] = True
+    if model.torch_dtype:
+        load_kwargs["torch_dtype"] = model.torch_dtype
+    load_kwargs.update(model.load_kwargs)
+    out: dict[str, Any] = {"type": "HfModel", "model_path": path, "task": model.task}
+    if load_kwargs:
+        out["load_kwargs"] = load_kwargs
+    if model.adapter_path:
+        out["adapter_path"] = resolve(base, model.adapter_path)
+    return out
+
+
+def _system(spec: SystemSpec, base: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": OLIVE_SYSTEM_TYPES[spec.type],
+        "accelerators": [{"device": spec.resolved_device(), "execution_providers": [spec.provider]}],
+    }
+    if spec.type == "docker":
+        out["dockerfile"] = spec.dockerfile
+        out["build_context_path"] = resolve(base, spec.build_context or ".")
+        if spec.image_name:
+            out["image_name"] = spec.image_name
+    if spec.type == "python_environment":
+        if spec.python:
+            out["python_environment_path"] = resolve(base, spec.python)
+        if spec.environment:
+            out["environment_variables"] = dict(sorted(spec.environment.items()))
+    return out
+
+
+def _systems(recipe: Recipe, base: Path) -> tuple[dict[str, Any], str, str]:
+    target = recipe.target or recipe.host
+    host_cfg, target_cfg = _system(recipe.host, base), _system(target, base)
+    if host_cfg == target_cfg:
+        return {"local_system": host_cfg}, "local_system", "local_system"
+    return {"host_system": host_cfg, "target_system": target_cfg}, "host_system", "target_system"
+
+
+def data_format(spec: DataSpec) -> str:
+    """Return the `datasets` builder for a data set: its `format`, else from the file extension."""
+    if spec.format:
+        return spec.format
+    if spec.datastore is not None:
+        return spec.datastore.format
+    files = spec.file_list()
+    return FILE_FORMATS.get(Path(files[0]).suffix.lower(), "json") if files else "json"
+
+
+def _data_configs(spec: DataSpec, base: Path) -> list[dict[str, Any]]:
+    load: dict[str, Any]
+    if spec.hub is not None:
+        load = {"data_name": spec.hub.name}
+        if spec.hub.subset:
+            load["subset"] = spec.hub.subset
+    elif spec.datastore is not None:
+        load = {"data_name": data_format(spec), "data_files": spec.datastore.uri()}
+    else:
+        files = [resolve(base, f) for f in spec.file_list()]
+        load = {"data_name": data_format(spec), "data_files": files[0] if len(files) == 1 else files}
+    pre: dict[str, Any] = {"strategy": spec.strategy, "max_seq_len": spec.max_seq_len}
+    if spec.text_template is not None:
+        pre["text_template"] = spec.text_template
+    if spec.text_cols:
+        pre["text_cols"] = list(spec.text_cols)
+    if spec.chat_template:
+        pre["chat_template"] = True
+        if spec.message_col:
+            pre["message_col"] = spec.message_col
+    if spec.stride is not None:
+        pre["stride"] = spec.stride
+    pre["pad_to_max_len"] = spec.pad_to_max_len
+    pre["use_attention_mask"] = spec.use_attention_mask
+    if not spec.add_special_tokens:
+        pre["add_special_tokens"] = False
+    if spec.max_samples is not None:
+        pre["max_samples"] = spec.max_samples
+
+    def config(name: str, split: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "type": "HuggingfaceContainer",
+            "load_dataset_config": {**load, "split": split},
+            "pre_process_data_config": dict(pre),
+        }
+
+    if spec.eval_split is None:
+        return [config(spec.name, spec.split)]
+    cut = round((1 - spec.eval_split) * 100)
+    return [config(spec.name, f"{spec.split}[:{cut}%]"), config(f"{spec.name}_eval", f"{spec.split}[{cut}%:]")]
+
+
+KEY_OVERRIDES = {"LoRA": "lora", "QLoRA": "qlora", "AutoAWQQuantizer": "awq"}
+
+
+def pass_key(canonical: str, name: str | None, taken: set[str]) -> str:
+    """Return a pass's key in the config: its `name`, else its type in snake case, made unique."""
+    if name:
+        return name
+    snake = KEY_OVERRIDES.get(canonical) or re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", canonical).lower()
+    key, n = snake, 2
+    while key in taken:
+        key, n = f"{snake}_{n}", n + 1
+    return key
+
+
+def default_train_data(recipe: Recipe) -> str | None:
+    """Return the data set LoRA trains on when a pass names none: the first one."""
+    return recipe.data[0].name if recipe.data else None
+
+
+def _passes(recipe: Recipe) -> dict[str, dict[str, Any]]:
+    eval_names = {f"{d.name}_eval" for d in recipe.data if d.eval_split is not None}
+    out: dict[str, dict[str, Any]] = {}
+    for spec in recipe.passes:
+        key = pass_key(str(getattr(spec, "type")), spec.name, set(out))
+        if isinstance(spec, GenericPass):
+            out[key] = {"type": spec.type, **spec.config}
+            continue
+        params = spec.model_dump(mode="json", exclude={"name", "type"}, exclude_none=True)
+        if "training" in params:
+            training = params.pop("training")
+            extra = training.pop("extra", {})
+            training = {**training, **extra}
+            params["training"] = training or None
+            if params["training"] is None:
+                del params["training"]
+        if "train_data" in spec.model_fields:
+            train = params.get("train_data") or default_train_data(recipe)
+            if train is not None:
+                params["train_data"] = train
+            if "eval_data" not in params and f"{train}_eval" in eval_names:
+                params["eval_data"] = f"{train}_eval"
+        renamed = {spec.RENAMES.get(k, k): v for k, v in params.items()}
+        out[key] = {"type": str(getattr(spec, "type")), **renamed}
+    return out
+
+
+def _evaluators(recipe: Recipe) -> dict[str, Any]:
+    if recipe.evaluate is None:
+        return {}
+    metrics = [
+        {
+            "name": m.name,
+            "type": m.type,
+            "sub_types": [{"name": s} for s in m.sub_types],
+            "data_config": m.data,
+        }
+        for m in recipe.evaluate.metrics
+    ]
+    return {"evaluator": {"metrics": metrics}}
+
+
+def _engine(recipe: Recipe, base: Path, name: str, host: str, target: str) -> dict[str, Any]:
+    engine = recipe.engine
+    out: dict[str, Any] = {
+        "host": host,
+        "target": target,
+        "output_dir": resolve(base, engine.output_dir.replace("{name}", name)),
+        "cache_dir": resolve(base, engine.cache_dir.replace("{name}", name)),
+        "log_severity_level": engine.log_level,
+        "evaluate_input_model": engine.evaluate_input_model,
+    }
+    if engine.search is False:
+        out["search_strategy"] = False
+    else:
+        out["search_strategy"] = engine.search.model_dump(mode="json", exclude_none=True)
+    if recipe.evaluate is not None:
+        out["evaluator"] = "evaluator"
+    if engine.clean_cache:
+        out["clean_cache"] = True
+    return out

@@ -1,0 +1,125 @@
+"""Pydantic validation errors -> Diagnostics at the recipe's own file:line:col."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from olivegen.catalog import suggest
+from olivegen.errors import Diagnostic
+from olivegen.legacy import LEGACY_KEYS
+from olivegen.recipe.passes import TYPED_PASSES, GenericPass
+from olivegen.yamlsource import Loc, SourceMap
+
+_TAGS: dict[str, type[BaseModel]] = {**TYPED_PASSES, "generic": GenericPass}
+
+
+def from_validation_error(exc: ValidationError, root: type[BaseModel], data: Any, where: SourceMap) -> list[Diagnostic]:
+    """Turn every error of a failed `model_validate` into a positioned Diagnostic."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc, owner = _data_loc(tuple(err["loc"]), root, data)
+        out.append(_diagnostic(err, loc, owner, where))
+    return sorted(out, key=lambda d: (d.at.line, d.at.col) if d.at else (0, 0))
+
+
+def _data_loc(loc: Loc, root: type[BaseModel], data: Any) -> tuple[Loc, type[BaseModel] | None]:
+    """Drop union-tag segments from a pydantic loc; also return the model class owning its last key."""
+    out: list[str | int] = []
+    node: Any = data
+    model: Any = root
+    owner: Any = root
+    for seg in loc:
+        if isinstance(seg, str) and seg in _TAGS and not (isinstance(node, dict) and seg in node):
+            model = _TAGS[seg]
+            continue
+        owner = model
+        out.append(seg)
+        if isinstance(node, dict):
+            node = node.get(seg)
+        elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
+            node = node[seg]
+        else:
+            node = None
+        model = _child_model(model, seg)
+    return tuple(out), owner
+
+
+def _child_model(model: Any, key: str | int) -> Any:
+    """Return the model class reached from `model` through field `key` (lists keep their item model)."""
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return None
+    if isinstance(key, int):
+        return model
+    field = model.model_fields.get(key)
+    if field is None:
+        field = next((f for f in model.model_fields.values() if f.alias == key), None)
+    return _first_model(field.annotation) if field is not None else None
+
+
+def _first_model(tp: Any) -> Any:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _first_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _allowed_keys(model: type[BaseModel] | None) -> list[str]:
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _label(model: type[BaseModel] | None) -> str:
+    if model is None:
+        return ""
+    canonical = getattr(model, "CANONICAL", "")
+    if canonical:
+        return f" in the {canonical} pass"
+    name = {"Recipe": "the recipe", "InputModel": "`model`", "DataSpec": "a data set", "SystemSpec": "a system"}.get(
+        model.__name__, f"`{model.__name__}`"
+    )
+    return f" in {name}"
+
+
+def _diagnostic(err: Any, loc: Loc, owner: type[BaseModel] | None, where: SourceMap) -> Diagnostic:
+    kind = err["type"]
+    key = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        hint = LEGACY_KEYS.get(str(key)) or suggest(str(key), _allowed_keys(owner))
+        if hint is None and owner is not None:
+            hint = "allowed keys: " + ", ".join(_allowed_keys(owner))
+        return Diagnostic(f"unknown key {key!r}{_label(owner)}", where.lookup(loc), hint, rule="unknown-key")
+    if kind == "missing":
+        return Diagnostic(
+            f"missing required key {key!r}{_label(owner)}",
+            where.lookup(loc[:-1]),
+            f"add `{key}:`",
+            rule="missing-key",
+        )
+    message = str(err["msg"])
+    hint = None
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+        message, _, hint_text = message.partition("; ")
+        hint = hint_text or None
+    elif kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        message = f"{_show(err.get('input'))} is not allowed here; expected {expected}"
+    elif kind == "pass_type":
+        hint = "see `olivegen passes` for Olive's pass names"
+    else:
+        message = f"{message[:1].lower()}{message[1:]}, got {_show(err.get('input'))}"
+    where_at = where.lookup(loc, prefer_value=True)
+    rule = "pass-type" if kind == "pass_type" or (key == "type" and "pass" in message) else "invalid-value"
+    return Diagnostic(message, where_at, hint, rule=rule)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

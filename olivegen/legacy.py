@@ -1,0 +1,32 @@
+"""Keys from older Olive configs and tutorials, and what a recipe says instead."""
+
+from __future__ import annotations
+
+LEGACY_KEYS: dict[str, str] = {
+    "lora_r": "Olive renamed `lora_r` to `r`: write `r: 64`",
+    "lora_alpha": "Olive renamed `lora_alpha` to `alpha`: write `alpha: 64`",
+    "evaluation_strategy": "transformers renamed it to `eval_strategy`",
+    "eval_dataset_size": "Olive dropped `eval_dataset_size`: write `eval_split: 0.3` on the data set",
+    "hf_config": "Olive's `hf_config` is gone: write `model: {path: <id or folder>, task: ...}`",
+    "model_loading_args": "write `trust_remote_code`/`torch_dtype` on `model`, other arguments in `model.load_kwargs`",
+    "from_pretrained_args": "write `trust_remote_code`/`torch_dtype` on `model`, other arguments in `model.load_kwargs`",
+    "model_name": "write the Hugging Face id or folder as `model.path`",
+    "execution_providers": "write one provider on the system: `target: {provider: cuda}`",
+    "accelerators": "write `device:` and `provider:` on the system",
+    "aml_compute": "the AzureML system was removed from Olive 0.9.3; run `olive run` in an Azure ML job instead",
+    "source_max_len": "write `max_seq_len` on the data set",
+    "corpus_strategy": "write `strategy` on the data set",
+    "dataset_type": "recipes build text-generation data; drop `dataset_type`",
+    "data_files": "write local files as `files:` on the data set",
+    "data_name": "write `files:` for local data or `hub: {name: ...}` for a Hub data set",
+    "train_data_config": "write the data set's name as `train_data:`",
+    "eval_data_config": "write the data set's name as `eval_data:`",
+    "training_args": "write training arguments under `training:`",
+    "output_dir": "write `output_dir` under `engine:`",
+    "cache_dir": "write `cache_dir` under `engine:`",
+    "log_severity_level": "write `log_level` under `engine:`",
+    "search_strategy": "write `search` under `engine:` (false, or a mapping)",
+    "group_by_length": "transformers 5 removed `group_by_length` from TrainingArguments; drop it",
+    "warmup_ratio": "transformers 5 removed `warmup_ratio`; write `warmup_steps`",
+    "hf_token": "never write tokens in a recipe: set HF_TOKEN in the environment of the run",
+}

@@ -1,0 +1,56 @@
+"""Second opinion from the installed Olive: RunConfig plus every pass's own config class.
+
+Olive only *logs* keys it ignores; here each such warning is a problem.
+Imported only for `validate --olive` (importing Olive takes seconds).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def olive_problems(config: dict[str, Any]) -> list[str]:
+    """Return what the installed Olive rejects or would ignore in a config; empty when it accepts all of it."""
+    try:
+        from olive.hardware.accelerator import AcceleratorSpec
+        from olive.package_config import OlivePackageConfig
+        from olive.workflows.run.config import RunConfig
+    except ImportError as exc:
+        return [f"olive-ai is not installed here ({exc.name}); install olivegen[olive]"]
+    from pydantic import ValidationError
+
+    collect = _Collect()
+    root = logging.getLogger("olive")
+    own_handlers, root.handlers = root.handlers, [collect]
+    propagate, root.propagate = root.propagate, False
+    problems: list[str] = []
+    try:
+        try:
+            run_config = RunConfig.parse_file_or_obj(copy.deepcopy(config))
+        except ValidationError as exc:
+            return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        package = OlivePackageConfig.load_default_config()
+        target = config["systems"][config["engine"]["target"]]["accelerators"][0]
+        spec = AcceleratorSpec(target["device"], target["execution_providers"][0])
+        for key, pass_configs in run_config.passes.items():
+            for pass_config in pass_configs:
+                try:
+                    pass_cls = package.import_pass_module(pass_config.type)
+                    pass_cls.generate_config(spec, pass_config.config or {}, disable_search=True)
+                except Exception as exc:  # an Olive-side rejection, reported as text
+                    problems.append(f"passes.{key}: {type(exc).__name__}: {exc}")
+    finally:
+        root.handlers, root.propagate = own_handlers, propagate
+    problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m]
+    return problems

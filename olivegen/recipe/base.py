@@ -1,0 +1,27 @@
+"""Shared building blocks of the recipe models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+]
+
+
+class Strict(BaseModel):
+    """A recipe part: unknown keys are errors, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=False)
+
+
+def ci_pattern(*words: str) -> str:
+    """Build a case-insensitive JSON-schema pattern (ECMA regex has no inline flags)."""
+
+    def one(word: str) -> str:
+        return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else f"[{c}]" if c in "-_" else c for c in word)
+
+    return "^(" + "|".join(one(w) for w in words) + ")$"

@@ -1,0 +1,297 @@
+"""Passes: typed models for the passes the seed workflows use, a generic form for the rest.
+
+Each typed model's fields carry Olive's own parameter names, except the data
+references (`train_data`, `eval_data`, `data`) and `training`, which name a
+data set of the recipe and the training arguments. A recipe may spell the
+type in any case and with friendly names (`awq`, `merge`, `builder`); the
+rendered config always uses Olive's canonical name.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Discriminator, Field, Tag, field_validator
+
+from olivegen.catalog import PASS_ALIASES, all_pass_names, canonical_pass, pass_params, suggest
+from olivegen.recipe.base import Identifier, NonEmptyStr, Strict, ci_pattern
+from olivegen.recipe.training import TrainingArgs
+
+TorchDtype = Literal["bfloat16", "float16", "float32"]
+
+
+def _type_field(canonical: str) -> Any:
+    aliases = [a for a, target in PASS_ALIASES.items() if target == canonical]
+    return Field(
+        description=f"`{canonical}` (any case{', or ' + ', '.join(aliases) if aliases else ''}).",
+        json_schema_extra={"pattern": ci_pattern(canonical, *aliases)},
+    )
+
+
+class PassBase(Strict):
+    """Fields every pass has."""
+
+    CANONICAL: ClassVar[str] = ""
+    RENAMES: ClassVar[dict[str, str]] = {}
+    name: Identifier | None = Field(
+        None, description="Key of this pass in the rendered config; defaults to the type in snake case."
+    )
+
+    @field_validator("type", mode="after", check_fields=False)
+    @classmethod
+    def _canonical(cls, value: str) -> str:
+        return cls.CANONICAL or value
+
+
+class _LoRAFields(PassBase):
+    RENAMES: ClassVar[dict[str, str]] = {
+        "train_data": "train_data_config",
+        "eval_data": "eval_data_config",
+        "training": "training_args",
+    }
+    r: int = Field(64, ge=1, le=4096, description="LoRA rank.")
+    alpha: int | float = Field(16, gt=0, description="LoRA scaling alpha.")
+    lora_dropout: float = Field(0.05, ge=0, lt=1, description="Dropout probability of the LoRA layers.")
+    target_modules: list[NonEmptyStr] | None = Field(
+        None, description="Module names to adapt (Phi-3: `qkv_proj`, `o_proj`; Llama: `q_proj`, `v_proj` ...)."
+    )
+    modules_to_save: list[NonEmptyStr] | None = Field(None, description="Extra modules trained and saved in full.")
+    torch_dtype: TorchDtype = Field(
+        "bfloat16", description="Training data type; `float16` means fp16 mixed precision, CPU needs `float32`."
+    )
+    train_data: Identifier | None = Field(
+        None, description="Name of the data set to train on; defaults to the recipe's first data set."
+    )
+    eval_data: Identifier | None = Field(
+        None, description="Name of the data set to evaluate on; defaults to `<train_data>_eval` with `eval_split`."
+    )
+    training: TrainingArgs = Field(default_factory=TrainingArgs, description="Training arguments.")
+
+
+class LoRA(_LoRAFields):
+    """LoRA fine-tuning of a Hugging Face model; the adapter is kept beside the model."""
+
+    CANONICAL: ClassVar[str] = "LoRA"
+    type: str = _type_field("LoRA")
+
+
+class QLoRA(_LoRAFields):
+    """LoRA on a 4-bit (bitsandbytes) quantized base model."""
+
+    CANONICAL: ClassVar[str] = "QLoRA"
+    type: str = _type_field("QLoRA")
+    quant_type: Literal["nf4", "fp4"] = Field("nf4", description="4-bit data type of the frozen base weights.")
+    double_quant: bool = Field(False, description="Quantize the quantization constants again (saves memory).")
+    compute_dtype: TorchDtype | None = Field(None, description="Compute data type; defaults to `torch_dtype`.")
+    save_quant_config: bool = Field(
+        True,
+        description=(
+            "Keep the bitsandbytes config on the output model. Set false before ModelBuilder int4, so the"
+            " merged model is exported from full-precision weights."
+        ),
+    )
+
+
+class MergeAdapterWeights(PassBase):
+    """Merge the LoRA adapter into the base weights."""
+
+    CANONICAL: ClassVar[str] = "MergeAdapterWeights"
+    type: str = _type_field("MergeAdapterWeights")
+
+
+class ModelBuilder(PassBase):
+    """onnxruntime-genai's model builder: Hugging Face model -> optimized ONNX for onnxruntime-genai."""
+
+    CANONICAL: ClassVar[str] = "ModelBuilder"
+    type: str = _type_field("ModelBuilder")
+    precision: Literal["int4", "int8", "fp16", "bf16", "fp32"] = Field(description="Precision of the ONNX weights.")
+    int4_block_size: Literal[16, 32, 64, 128, 256] | None = Field(None, description="int4: quantization block size.")
+    int4_accuracy_level: Literal[1, 2, 3, 4] | None = Field(
+        None, description="int4: MatMulNBits accuracy level (1 fp32, 2 fp16, 3 bf16, 4 int8 activations)."
+    )
+    int4_is_symmetric: bool | None = Field(None, description="int4: symmetric quantization.")
+    int4_nodes_to_exclude: list[NonEmptyStr] | None = Field(None, description="int4: node names left unquantized.")
+    int4_op_types_to_quantize: list[NonEmptyStr] | None = Field(None, description="int4: op types to quantize.")
+    exclude_embeds: bool | None = Field(None, description="Leave the embedding layer out of the model.")
+    exclude_lm_head: bool | None = Field(None, description="Leave the LM head out of the model.")
+    enable_cuda_graph: bool | None = Field(None, description="CUDA: enable CUDA graph capture.")
+    extra_options: dict[str, Any] | None = Field(None, description="Other model-builder `extra_options`.")
+
+
+class AutoAWQQuantizer(PassBase):
+    """Activation-aware weight quantization (autoawq); needs a CUDA host."""
+
+    CANONICAL: ClassVar[str] = "AutoAWQQuantizer"
+    RENAMES: ClassVar[dict[str, str]] = {"data": "data_config"}
+    type: str = _type_field("AutoAWQQuantizer")
+    bits: Literal[4] = Field(4, description="Weight bits (autoawq supports 4).")
+    q_group_size: int = Field(128, ge=-1, description="Quantization group size (-1: per channel).")
+    zero_point: bool = Field(True, description="Use a zero point (asymmetric quantization).")
+    version: Literal["gemm", "gemv", "gemv_fast", "marlin", "exllama"] = Field("gemm", description="Kernel version.")
+    duo_scaling: bool = Field(True, description="Scale with both activations and weights.")
+    export_compatible: bool = Field(False, description="Keep weights unpacked so later passes can read them.")
+    modules_to_not_convert: list[NonEmptyStr] = Field(default_factory=list, description="Modules left unquantized.")
+    data: Identifier | None = Field(None, description="Calibration data set name; Olive's default (pile) if unset.")
+
+
+class Gptq(PassBase):
+    """GPTQ weight quantization of a PyTorch model (runs on CPU with a small calibration set)."""
+
+    CANONICAL: ClassVar[str] = "Gptq"
+    RENAMES: ClassVar[dict[str, str]] = {"data": "data_config"}
+    type: str = _type_field("Gptq")
+    bits: Literal[4, 8] = Field(4, description="Weight bits.")
+    group_size: int = Field(128, ge=-1, description="Quantization group size (-1: per channel).")
+    sym: bool = Field(False, description="Symmetric quantization.")
+    desc_act: bool | None = Field(None, description="Quantize columns in order of decreasing activation size.")
+    damp_percent: float = Field(0.01, gt=0, lt=1, description="Hessian dampening.")
+    lm_head: bool = Field(False, description="Quantize the LM head too.")
+    data: Identifier | None = Field(None, description="Calibration data set name; Olive's default if unset.")
+
+
+class Rtn(PassBase):
+    """Round-to-nearest weight quantization of a PyTorch model (no data needed)."""
+
+    CANONICAL: ClassVar[str] = "Rtn"
+    type: str = _type_field("Rtn")
+    bits: Literal[4, 8] = Field(4, description="Weight bits.")
+    group_size: int = Field(128, ge=-1, description="Group size; must divide the hidden size (-1: per channel).")
+    sym: bool = Field(False, description="Symmetric quantization.")
+    embeds: bool = Field(False, description="Quantize the embeddings too.")
+    lm_head: bool = Field(False, description="Quantize the LM head too.")
+
+
+class OnnxConversion(PassBase):
+    """Export a PyTorch model to ONNX."""
+
+    CANONICAL: ClassVar[str] = "OnnxConversion"
+    type: str = _type_field("OnnxConversion")
+    target_opset: int = Field(20, ge=7, le=30, description="ONNX opset.")
+    use_dynamo_exporter: bool = Field(
+        True, description="Use the dynamo exporter (the TorchScript one fails on transformers 5 caches)."
+    )
+    torch_dtype: TorchDtype | None = Field(None, description="Cast the model to this type before export.")
+    dynamic: bool = Field(True, description="Dynamic input shapes.")
+    merge_adapter_weights: bool = Field(False, description="Merge LoRA weights before export.")
+    save_as_external_data: bool = Field(False, description="Store weights in a separate file.")
+
+
+class OrtTransformersOptimization(PassBase):
+    """ONNX Runtime transformer graph fusions."""
+
+    CANONICAL: ClassVar[str] = "OrtTransformersOptimization"
+    type: str = _type_field("OrtTransformersOptimization")
+    model_type: NonEmptyStr | None = Field(None, description="Model family, e.g. `phi`, `gpt2`; detected if unset.")
+    opt_level: Literal[0, 1, 2, 99] | None = Field(None, description="Graph optimization level.")
+    float16: bool = Field(False, description="Convert to float16.")
+    use_gpu: bool = Field(False, description="Optimize for GPU.")
+    only_onnxruntime: bool = Field(False, description="Use only onnxruntime's optimizer, not the fusions.")
+    keep_io_types: bool = Field(True, description="Keep float32 inputs and outputs with `float16`.")
+    num_heads: int = Field(0, ge=0, description="Attention heads (0: detect).")
+    hidden_size: int = Field(0, ge=0, description="Hidden size (0: detect).")
+    save_as_external_data: bool = Field(False, description="Store weights in a separate file.")
+
+
+class OnnxBlockWiseRtnQuantization(PassBase):
+    """int4 MatMulNBits weight quantization of an ONNX model, block by block."""
+
+    CANONICAL: ClassVar[str] = "OnnxBlockWiseRtnQuantization"
+    type: str = _type_field("OnnxBlockWiseRtnQuantization")
+    block_size: Literal[16, 32, 64, 128, 256] = Field(128, description="Quantization block size.")
+    is_symmetric: bool = Field(True, description="Symmetric quantization.")
+    accuracy_level: Literal[0, 1, 2, 3, 4] = Field(0, description="MatMulNBits accuracy level (0: unset).")
+    nodes_to_exclude: list[NonEmptyStr] | None = Field(None, description="Node names left unquantized.")
+    nodes_to_include: list[NonEmptyStr] | None = Field(None, description="Only these nodes are quantized.")
+    save_as_external_data: bool = Field(False, description="Store weights in a separate file.")
+
+
+class ExtractAdapters(PassBase):
+    """Move LoRA weights out of an ONNX model into a separate adapter file for onnxruntime-genai."""
+
+    CANONICAL: ClassVar[str] = "ExtractAdapters"
+    type: str = _type_field("ExtractAdapters")
+    save_format: Literal["onnx_adapter", "numpy", "safetensors", "pt"] = Field(
+        "onnx_adapter", description="Adapter file format; `onnx_adapter` is what `og.Adapters` loads."
+    )
+    make_inputs: bool = Field(True, description="Turn the adapter weights into model inputs.")
+    dynamic_lora_r: bool = Field(True, description="Let adapters of other ranks load into the same model.")
+    optional_inputs: bool = Field(True, description="Let the model run without an adapter loaded.")
+    adapter_type: Literal["lora", "dora", "loha"] = Field("lora", description="Kind of adapter.")
+
+
+class GenericPass(PassBase):
+    """Any other Olive pass: its parameters are checked against Olive's pass registry."""
+
+    type: NonEmptyStr = Field(description="Olive pass type, e.g. `OnnxStaticQuantization` (any case).")
+    config: dict[str, Any] = Field(default_factory=dict, description="The pass's parameters, by Olive's names.")
+
+    @field_validator("type", mode="after")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        canonical = canonical_pass(value)
+        if canonical is None:
+            hint = suggest(value, all_pass_names() + list(PASS_ALIASES))
+            raise ValueError(f"unknown pass type {value!r}" + (f"; {hint}" if hint else ""))
+        return canonical
+
+    @field_validator("config", mode="after")
+    @classmethod
+    def _known_params(cls, value: dict[str, Any], info: Any) -> dict[str, Any]:
+        canonical = info.data.get("type")
+        params = pass_params(canonical) if canonical else {}
+        if params:
+            for key in value:
+                if key not in params:
+                    hint = suggest(key, params)
+                    raise ValueError(
+                        f"{canonical} has no parameter {key!r}" + (f"; {hint}" if hint else "")
+                    )
+        return value
+
+
+TYPED_PASSES: dict[str, type[PassBase]] = {
+    cls.CANONICAL: cls
+    for cls in (
+        LoRA,
+        QLoRA,
+        MergeAdapterWeights,
+        ModelBuilder,
+        AutoAWQQuantizer,
+        Gptq,
+        Rtn,
+        OnnxConversion,
+        OrtTransformersOptimization,
+        OnnxBlockWiseRtnQuantization,
+        ExtractAdapters,
+    )
+}
+
+
+def _pass_tag(value: Any) -> str | None:
+    if isinstance(value, PassBase):
+        return value.CANONICAL or "generic"
+    if not isinstance(value, dict) or not isinstance(value.get("type"), str):
+        return None
+    canonical = canonical_pass(value["type"])
+    return canonical if canonical in TYPED_PASSES else "generic"
+
+
+PassSpec = Annotated[
+    Annotated[LoRA, Tag("LoRA")]
+    | Annotated[QLoRA, Tag("QLoRA")]
+    | Annotated[MergeAdapterWeights, Tag("MergeAdapterWeights")]
+    | Annotated[ModelBuilder, Tag("ModelBuilder")]
+    | Annotated[AutoAWQQuantizer, Tag("AutoAWQQuantizer")]
+    | Annotated[Gptq, Tag("Gptq")]
+    | Annotated[Rtn, Tag("Rtn")]
+    | Annotated[OnnxConversion, Tag("OnnxConversion")]
+    | Annotated[OrtTransformersOptimization, Tag("OrtTransformersOptimization")]
+    | Annotated[OnnxBlockWiseRtnQuantization, Tag("OnnxBlockWiseRtnQuantization")]
+    | Annotated[ExtractAdapters, Tag("ExtractAdapters")]
+    | Annotated[GenericPass, Tag("generic")],
+    Discriminator(
+        _pass_tag,
+        custom_error_type="pass_type",
+        custom_error_message="every pass needs a `type` (e.g. `type: lora`)",
+    ),
+]

@@ -1,0 +1,40 @@
+"""The whole recipe."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from olivegen.recipe.base import Identifier, Strict
+from olivegen.recipe.data import DataSpec
+from olivegen.recipe.engine import Engine, Evaluation
+from olivegen.recipe.model import InputModel
+from olivegen.recipe.passes import PassSpec
+from olivegen.recipe.systems import SystemSpec, expand_shorthand
+
+System = Annotated[SystemSpec, BeforeValidator(expand_shorthand)]
+
+
+class Recipe(Strict):
+    """A workflow: a model, its data, where it runs, and the passes it goes through."""
+
+    schema_ref: str | None = Field(
+        None, alias="$schema", description="Schema of this file, for editors; never rendered."
+    )
+    name: Identifier | None = Field(None, description="Workflow id; defaults to the recipe's file name.")
+    description: str | None = Field(None, description="What this recipe is for (not rendered).")
+    model: InputModel = Field(description="The input model.")
+    data: list[DataSpec] = Field(default_factory=list, description="Data sets, referred to by name from passes.")
+    host: System = Field(
+        default_factory=lambda: SystemSpec(),
+        description="Where passes run: `cuda` (default), `cpu`, or a system mapping.",
+    )
+    target: System | None = Field(
+        None, description="What the model is optimized for: a provider such as `cpu`, `cuda`, `dml`; defaults to host."
+    )
+    passes: list[PassSpec] = Field(min_length=1, description="Passes, in the order they run.")
+    engine: Engine = Field(default_factory=lambda: Engine(), description="Engine settings.")
+    evaluate: Evaluation | None = Field(None, description="Metrics measured on the output model.")
+
+    model_config = {**Strict.model_config, "populate_by_name": True}

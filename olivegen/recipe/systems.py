@@ -1,0 +1,72 @@
+"""Where the workflow runs (host) and what it is optimized for (target)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from olivegen.catalog import PROVIDER_DEFAULT_DEVICE, canonical_provider, facts, suggest
+from olivegen.recipe.base import NonEmptyStr, Strict
+
+Device = Literal["cpu", "gpu", "npu"]
+
+SHORTHANDS = ("cpu", "cuda", "gpu", "tensorrt", "dml", "directml", "openvino", "qnn", "rocm", "migraphx", "webgpu")
+
+
+class SystemSpec(Strict):
+    """A system: local, a Docker image, or another Python environment, with one device and provider."""
+
+    type: Literal["local", "docker", "python_environment"] = Field("local", description="Kind of system.")
+    provider: NonEmptyStr = Field(
+        "CUDAExecutionProvider",
+        description="Execution provider, Olive's name or a short one (`cpu`, `cuda`, `tensorrt`, `dml`, `qnn` ...).",
+    )
+    device: Device | None = Field(None, description="Device; derived from the provider when unset.")
+    dockerfile: NonEmptyStr | None = Field(None, description="Docker: Dockerfile, relative to the build context.")
+    build_context: NonEmptyStr | None = Field(None, description="Docker: build context folder, relative to the recipe.")
+    image_name: NonEmptyStr | None = Field(None, description="Docker: tag of the image to build.")
+    python: NonEmptyStr | None = Field(
+        None, description="Python environment: folder holding the `python` executable (e.g. a venv's `bin`)."
+    )
+    environment: dict[str, str] = Field(
+        default_factory=dict, description="Python environment: environment variables set for the run."
+    )
+
+    @field_validator("provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        canonical = canonical_provider(value)
+        if canonical is None:
+            hint = suggest(value, facts()["execution_providers"])
+            raise ValueError(f"unknown execution provider {value!r}" + (f"; {hint}" if hint else ""))
+        return canonical
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> SystemSpec:
+        docker = {"dockerfile": self.dockerfile, "build_context": self.build_context, "image_name": self.image_name}
+        pyenv = {"python": self.python, "environment": self.environment or None}
+        if self.type == "docker":
+            missing = [k for k in ("dockerfile", "build_context") if docker[k] is None]
+            if missing:
+                raise ValueError(f"a docker system needs {' and '.join(f'`{m}`' for m in missing)}")
+        stray = [k for k, v in {**docker, **pyenv}.items() if v is not None]
+        allowed = {"docker": set(docker), "python_environment": set(pyenv), "local": set()}[self.type]
+        extra = [k for k in stray if k not in allowed]
+        if extra:
+            raise ValueError(f"`{extra[0]}` does not apply to a {self.type} system")
+        return self
+
+    def resolved_device(self) -> str:
+        """Return the device, defaulting from the provider."""
+        return self.device or PROVIDER_DEFAULT_DEVICE.get(self.provider, "gpu")
+
+
+def expand_shorthand(value: Any) -> Any:
+    """Turn `host: cpu` / `target: cuda` style strings into a system mapping."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word == "gpu":
+            word = "cuda"
+        return {"provider": word}
+    return value

@@ -1,0 +1,61 @@
+"""Render context -> JSON text through sandboxed Jinja, then parse it straight back."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from olivegen.errors import TemplateBug
+from olivegen.resources import templates_dir
+
+ENTRY = "olive-config.json.j2"
+
+
+@cache
+def _environment(generation: str) -> Any:
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(templates_dir(generation))),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        auto_reload=False,
+    )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+    return env
+
+
+def render_text(context: dict[str, Any], generation: str) -> str:
+    """Render the config template for an Olive generation with the given context."""
+    from jinja2 import TemplateError
+
+    env = _environment(generation)
+    try:
+        return str(env.get_template(ENTRY).render(**context))
+    except TemplateError as exc:
+        where = f"{getattr(exc, 'filename', None) or ENTRY}:{getattr(exc, 'lineno', '?')}"
+        raise TemplateBug(f"template olive-{generation}/{where}: {exc}") from exc
+
+
+def render_config(context: dict[str, Any], generation: str) -> dict[str, Any]:
+    """Render and parse; output that is not JSON is olivegen's bug, reported with the template line."""
+    text = render_text(context, generation)
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as exc:
+        line = text.splitlines()[exc.lineno - 1] if exc.lineno <= len(text.splitlines()) else ""
+        raise TemplateBug(
+            f"template olive-{generation}/{ENTRY} produced invalid JSON at output line {exc.lineno}: {exc.msg}"
+            f"\n  {line.strip()[:200]}"
+        ) from exc
+    if not isinstance(config, dict):
+        raise TemplateBug(f"template olive-{generation}/{ENTRY} did not produce a JSON object")
+    return config
+
+
+def dump(config: dict[str, Any]) -> str:
+    """Serialize a config deterministically: 2-space indent, keys in rendered order, final newline."""
+    return json.dumps(config, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,52 @@
+"""The only module that knows where templates/ and schemas/ live.
+
+In a wheel they are force-included into the package (``olivegen/templates``,
+``olivegen/schemas``); in a source checkout they are the top-level folders.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from olivegen.errors import ResourceMissing
+
+_CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def _root(kind: str) -> Traversable:
+    packaged = resources.files("olivegen").joinpath(kind)
+    if packaged.is_dir():
+        return packaged
+    checkout = _CHECKOUT / kind
+    if checkout.is_dir():
+        return checkout
+    raise ResourceMissing(f"no {kind}/ folder found inside the olivegen package or beside it; reinstall olivegen")
+
+
+def templates_dir(generation: str) -> Path:
+    """Return the folder of Jinja templates for one Olive config generation."""
+    folder = _root("templates").joinpath(f"olive-{generation}")
+    if not folder.is_dir():
+        raise ResourceMissing(f"no templates for Olive {generation} in this install")
+    return Path(str(folder))
+
+
+def schema_text(name: str) -> str:
+    """Return the text of a packaged schema file, e.g. ``olive-0.13/passes.json``."""
+    node = _root("schemas")
+    for part in name.split("/"):
+        node = node.joinpath(part)
+    if not node.is_file():
+        raise ResourceMissing(f"no schema named {name!r} was found in this install")
+    return node.read_text(encoding="utf-8")
+
+
+@cache
+def schema_json(name: str) -> Any:
+    """Return a packaged schema file parsed as JSON (cached per process)."""
+    return json.loads(schema_text(name))

@@ -1,0 +1,45 @@
+"""Check a rendered config against the packaged Olive schema and pass registry.
+
+The recipe already passed its own validation, so anything found here is an
+olivegen bug (TemplateBug), reported with the JSON path that is wrong.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from olivegen.catalog import OLIVE_GENERATION, canonical_pass, pass_params
+from olivegen.errors import TemplateBug
+from olivegen.resources import schema_json
+
+
+@cache
+def _validator(generation: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = schema_json(f"olive-{generation}/olive-config.schema.json")
+    return Draft202012Validator(schema)
+
+
+def schema_problems(config: dict[str, Any], generation: str = OLIVE_GENERATION) -> list[str]:
+    """Return every problem of a rendered config as `$.json.path: message`; empty when valid."""
+    problems = [f"{e.json_path}: {e.message}" for e in _validator(generation).iter_errors(config)]
+    for key, spec in (config.get("passes") or {}).items():
+        if not isinstance(spec, dict) or canonical_pass(str(spec.get("type", ""))) is None:
+            continue
+        params = pass_params(canonical_pass(str(spec["type"])) or "")
+        for param in spec:
+            if param != "type" and params and param not in params:
+                problems.append(f"$.passes.{key}.{param}: not a parameter of {spec['type']} in Olive {generation}")
+    return sorted(problems)
+
+
+def check_config(config: dict[str, Any], generation: str = OLIVE_GENERATION) -> None:
+    """Raise TemplateBug when a rendered config breaks the packaged schema."""
+    problems = schema_problems(config, generation)
+    if problems:
+        raise TemplateBug(
+            f"the rendered config does not match schemas/olive-{generation}/olive-config.schema.json"
+            " (an olivegen bug; please report it):\n  " + "\n  ".join(problems[:20])
+        )

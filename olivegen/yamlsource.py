@@ -1,0 +1,248 @@
+"""YAML text -> plain data plus a position for every key and value.
+
+ruamel.yaml's round-trip loader is the only one that keeps line/column
+(``lc``) information; everything downstream sees plain dicts and lists.
+Hostile input is bounded: file size, nesting depth and the number of values
+an alias may expand to are all capped, so a "billion laughs" recipe is an
+error in milliseconds rather than a hung process.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from olivegen.errors import Position, RecipeError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 100_000
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Positions of keys and values, by their path in the data."""
+
+    path: str
+    keys: dict[Loc, Position] = field(default_factory=dict)
+    values: dict[Loc, Position] = field(default_factory=dict)
+
+    def at(self, line0: int, col0: int) -> Position:
+        """Turn ruamel's 0-based line and column into a Position."""
+        return Position(self.path, line0 + 1, col0 + 1)
+
+    def lookup(self, loc: Loc, *, prefer_value: bool = False) -> Position:
+        """Find the best position for a path: the longest prefix that was written in the file."""
+        for end in range(len(loc), 0, -1):
+            prefix = loc[:end]
+            first, second = (self.values, self.keys) if prefer_value else (self.keys, self.values)
+            if prefix in first:
+                return first[prefix]
+            if prefix in second:
+                return second[prefix]
+            prefer_value = False
+        return self.values.get((), Position(self.path, 1, 1))
+
+
+@dataclass
+class Source:
+    """A parsed recipe: plain data and where each part of it was written."""
+
+    data: dict[str, Any]
+    where: SourceMap
+    text: str
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a recipe file as UTF-8, turning every I/O problem into a RecipeError."""
+    at = Position(display, 1, 1)
+    try:
+        if path.is_dir():
+            raise RecipeError.single("is a directory, not a recipe file", at, "pass the path of a .yaml recipe")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RecipeError.single(
+                f"recipe is {size} bytes, more than the {MAX_BYTES} bytes olivegen reads",
+                at,
+                "a recipe is a short file; move data into data files",
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RecipeError.single("no such file", at, "check the path") from None
+    except PermissionError:
+        raise RecipeError.single("permission denied", at) from None
+    except OSError as exc:
+        raise RecipeError.single(f"cannot read the file: {exc.strerror or exc}", at) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise RecipeError.single(
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+            Position(display, line, col),
+            "save the recipe as UTF-8",
+        ) from None
+
+
+def parse(text: str, display: str) -> Source:
+    """Parse recipe text into plain data with positions; raise RecipeError on any YAML problem."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    where = SourceMap(display)
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise RecipeError.single(f"recipe is larger than {MAX_BYTES} bytes", where.at(0, 0))
+    _check_nesting(text, where)
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        doc = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = where.at(mark.line, mark.column) if mark else where.at(0, 0)
+        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        hint = "keys must be unique in a mapping" if "duplicate key" in problem else None
+        raise RecipeError.single(f"invalid YAML: {problem}", pos, hint, rule="yaml") from None
+    except YAMLError as exc:
+        raise RecipeError.single(f"invalid YAML: {' '.join(str(exc).split())}", where.at(0, 0), rule="yaml") from None
+    except RecursionError:
+        raise RecipeError.single(
+            "the YAML is nested too deeply to read", where.at(0, 0), f"keep nesting under {MAX_DEPTH} levels", rule="yaml"
+        ) from None
+    if doc is None:
+        raise RecipeError.single("the recipe is empty", where.at(0, 0), "start from `olivegen init` or examples/")
+    converter = _Converter(where)
+    data = converter.convert(doc, (), 0)
+    if not isinstance(data, dict):
+        raise RecipeError.single(
+            f"a recipe is a mapping of keys to values, not a {_kind(data)}",
+            where.at(0, 0),
+            "start with `model:` and `passes:` at the left margin",
+        )
+    where.values.setdefault((), where.at(0, 0))
+    return Source(data, where, text)
+
+
+def _check_nesting(text: str, where: SourceMap) -> None:
+    """Refuse absurd nesting before the (recursive) YAML parser sees it.
+
+    Flow collections are counted bracket by bracket (outside quotes); block
+    nesting shows up as indentation, which is capped at four columns a level.
+    """
+    depth = 0
+    for lineno, line in enumerate(text.split("\n")):
+        indent = len(line) - len(line.lstrip(" -"))
+        if indent > 4 * MAX_DEPTH:
+            _too_deep(where.at(lineno, indent))
+        quote = ""
+        for col, ch in enumerate(line):
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#" and (col == 0 or line[col - 1] == " "):
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    _too_deep(where.at(lineno, col))
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+
+
+def _too_deep(at: Position) -> None:
+    raise RecipeError.single(
+        f"the recipe is nested more than {MAX_DEPTH} levels deep", at, "flatten the structure", rule="yaml"
+    )
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), "value")
+
+
+class _Converter:
+    """Walk ruamel's round-trip nodes into plain data, recording positions, within bounds."""
+
+    def __init__(self, where: SourceMap) -> None:
+        self.where = where
+        self.count = 0
+
+    def _budget(self, loc: Loc) -> None:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise RecipeError.single(
+                f"the recipe expands to more than {MAX_VALUES} values",
+                self.where.lookup(loc),
+                "YAML aliases (*name) that repeat large anchors multiply; write the values out",
+                rule="yaml",
+            )
+
+    def convert(self, node: Any, loc: Loc, depth: int) -> Any:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+
+        self._budget(loc)
+        if depth > MAX_DEPTH:
+            raise RecipeError.single(
+                f"the recipe is nested more than {MAX_DEPTH} levels deep",
+                self.where.lookup(loc),
+                "flatten the structure",
+                rule="yaml",
+            )
+        if isinstance(node, CommentedMap):
+            out: dict[str, Any] = {}
+            for key, value in node.items():
+                name = self._key(key, loc)
+                child = (*loc, name)
+                try:
+                    kl, kc, vl, vc = node.lc.data[key]
+                except (KeyError, TypeError, ValueError):
+                    pass  # merged (<<) keys carry the anchor's positions, not their own
+                else:
+                    self.where.keys.setdefault(child, self.where.at(kl, kc))
+                    self.where.values.setdefault(child, self.where.at(vl, vc))
+                out[name] = self.convert(value, child, depth + 1)
+            return out
+        if isinstance(node, CommentedSeq):
+            items = []
+            for i, value in enumerate(node):
+                child = (*loc, i)
+                try:
+                    il, ic = node.lc.data[i]
+                except (KeyError, TypeError, ValueError, IndexError):
+                    pass
+                else:
+                    self.where.keys.setdefault(child, self.where.at(il, ic))
+                    self.where.values.setdefault(child, self.where.at(il, ic))
+                items.append(self.convert(value, child, depth + 1))
+            return items
+        if isinstance(node, TaggedScalar):
+            raise RecipeError.single(
+                f"unsupported YAML tag {node.tag.value!r}", self.where.lookup(loc, prefer_value=True), rule="yaml"
+            )
+        return _scalar(node)
+
+    def _key(self, key: Any, loc: Loc) -> str:
+        if isinstance(key, (str, int, float, bool)) or key is None:
+            return str(_scalar(key)) if not isinstance(key, str) else str(key)
+        raise RecipeError.single(
+            "a mapping key must be a plain value", self.where.lookup(loc, prefer_value=True), rule="yaml"
+        )
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,142 @@
+"""Regenerate the vendored Olive facts in ``schemas/olive-<version>/``.
+
+Run with the Olive release to vendor installed (``pip install olive-ai==0.13.0``)::
+
+    python tools/vendor_olive.py
+
+Writes ``passes.json`` (every registered pass with its supported execution
+providers, devices, precisions, dependencies and config parameters),
+``run-config.schema.json`` (``RunConfig.model_json_schema()``) and
+``PROVENANCE.json`` with the versions used and the sha256 of each file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import json
+import logging
+import sys
+import typing
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _type_name(tp: Any) -> str:
+    if tp is None:
+        return "any"
+    if isinstance(tp, type):
+        if issubclass(tp, Enum):
+            return "enum"
+        return tp.__name__
+    text = repr(tp).replace("typing.", "")
+    return text
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return repr(value)
+
+
+def _enum_values(tp: Any) -> list[Any] | None:
+    for arg in (tp, *typing.get_args(tp)):
+        if isinstance(arg, type) and issubclass(arg, Enum):
+            return [m.value for m in arg]
+    return None
+
+
+def _pass_params(name: str, module_path: str) -> dict[str, Any] | str:
+    from olive.hardware.accelerator import DEFAULT_CPU_ACCELERATOR
+
+    module_name, _, cls_name = module_path.rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module_name), cls_name)
+        params = cls.default_config(DEFAULT_CPU_ACCELERATOR)
+    except Exception as exc:  # a pass whose optional dependency is missing
+        return f"not importable here: {type(exc).__name__}: {exc}"[:300]
+    out: dict[str, Any] = {}
+    for key, param in sorted(params.items()):
+        entry: dict[str, Any] = {
+            "type": _type_name(param.type_),
+            "required": bool(param.required),
+            "default": _jsonable(param.default_value),
+            "description": (param.description or "").strip(),
+        }
+        values = _enum_values(param.type_)
+        if values is not None:
+            entry["enum"] = values
+        out[key] = entry
+    return out
+
+
+def main() -> int:
+    """Write the vendored files and print where they went."""
+    logging.disable(logging.WARNING)
+    import olive
+    import transformers
+    from olive.package_config import OlivePackageConfig
+    from olive.workflows.run.config import RunConfig
+
+    version = olive.__version__
+    short = ".".join(version.split(".")[:2])
+    out_dir = ROOT / "schemas" / f"olive-{short}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    registry = json.loads((Path(olive.__file__).parent / "olive_config.json").read_text())
+    passes: dict[str, Any] = {}
+    for name, info in sorted(registry["passes"].items()):
+        entry = {
+            "supported_providers": info.get("supported_providers", []),
+            "supported_accelerators": info.get("supported_accelerators", []),
+            "supported_precisions": info.get("supported_precisions", []),
+            "extra_dependencies": info.get("extra_dependencies", []),
+            "module_dependencies": info.get("module_dependencies", []),
+            "dataset": info.get("dataset", "dataset_not_required"),
+            "params": _pass_params(name, info["module_path"]),
+        }
+        passes[name] = entry
+    training_fields = sorted(f.name for f in dataclasses.fields(transformers.TrainingArguments) if f.init)
+    from olive.hardware.constants import DEVICE_TO_EXECUTION_PROVIDERS, ExecutionProvider
+
+    facts = {
+        "olive_version": version,
+        "execution_providers": [ep.value for ep in ExecutionProvider],
+        "device_to_execution_providers": {
+            d: sorted(ep.value for ep in eps) for d, eps in sorted(DEVICE_TO_EXECUTION_PROVIDERS.items())
+        },
+        "extra_dependencies": registry.get("extra_dependencies", {}),
+        "training_arguments": training_fields,
+        "passes": passes,
+    }
+    assert OlivePackageConfig is not None
+    files = {
+        "passes.json": json.dumps(facts, indent=1, sort_keys=True) + "\n",
+        "run-config.schema.json": json.dumps(RunConfig.model_json_schema(), indent=1, sort_keys=True) + "\n",
+    }
+    for fname, text in files.items():
+        (out_dir / fname).write_text(text, encoding="utf-8")
+    provenance = {
+        "olive_ai": version,
+        "transformers": transformers.__version__,
+        "python": sys.version.split()[0],
+        "generated_by": "python tools/vendor_olive.py",
+        "sha256": {f: hashlib.sha256(t.encode()).hexdigest() for f, t in files.items()},
+    }
+    (out_dir / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {out_dir}: {len(passes)} passes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
