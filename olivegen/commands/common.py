@@ -1,0 +1,28 @@
+"""What commands share: exit codes and printing diagnostics."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from enum import IntEnum
+
+from olivegen.errors import Diagnostic
+
+
+class Exit(IntEnum):
+    """Process exit codes."""
+
+    OK = 0
+    RECIPE_ERROR = 1
+    INTERNAL = 2
+
+
+def report(diagnostics: Sequence[Diagnostic]) -> None:
+    """Print diagnostics to stderr: the headline, then the hint."""
+    for diag in diagnostics:
+        print(str(diag), file=sys.stderr)
+
+
+def say(message: str) -> None:
+    """Print a status line to stderr (stdout is kept for rendered output)."""
+    print(message, file=sys.stderr, flush=True)
