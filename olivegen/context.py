@@ -227,7 +227,7 @@ def _engine(recipe: Recipe, base: Path, name: str, host: str, target: str) -> di
         "log_severity_level": engine.log_level,
         "evaluate_input_model": engine.evaluate_input_model,
     }
-    if engine.search is False:
+    if engine.search is None:
         out["search_strategy"] = False
     else:
         out["search_strategy"] = engine.search.model_dump(mode="json", exclude_none=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 from typing import Any
 
@@ -19,10 +20,18 @@ _TAGS: dict[str, type[BaseModel]] = {**TYPED_PASSES, "generic": GenericPass}
 def from_validation_error(exc: ValidationError, root: type[BaseModel], data: Any, where: SourceMap) -> list[Diagnostic]:
     """Turn every error of a failed `model_validate` into a positioned Diagnostic."""
     out = []
-    for err in exc.errors(include_url=False):
-        loc, owner = _data_loc(tuple(err["loc"]), root, data)
+    errors = [(err, *_data_loc(tuple(err["loc"]), root, data)) for err in exc.errors(include_url=False)]
+    extras = {(loc[:-1], str(loc[-1])) for err, loc, _ in errors if err["type"] == "extra_forbidden" and loc}
+    for err, loc, owner in errors:
+        if err["type"] == "missing" and loc and _misspelled(str(loc[-1]), loc[:-1], extras):
+            continue
         out.append(_diagnostic(err, loc, owner, where))
     return sorted(out, key=lambda d: (d.at.line, d.at.col) if d.at else (0, 0))
+
+
+def _misspelled(key: str, parent: Loc, extras: set[tuple[Loc, str]]) -> bool:
+    """Tell whether a missing key is explained by an unknown key beside it that is its near-miss."""
+    return any(p == parent and suggest(extra, [key]) for p, extra in extras)
 
 
 def _data_loc(loc: Loc, root: type[BaseModel], data: Any) -> tuple[Loc, type[BaseModel] | None]:
@@ -32,8 +41,8 @@ def _data_loc(loc: Loc, root: type[BaseModel], data: Any) -> tuple[Loc, type[Bas
     model: Any = root
     owner: Any = root
     for seg in loc:
-        if isinstance(seg, str) and seg in _TAGS and not (isinstance(node, dict) and seg in node):
-            model = _TAGS[seg]
+        if isinstance(seg, str) and isinstance(node, dict) and seg not in node and seg is not loc[-1]:
+            model = _TAGS.get(seg, model)
             continue
         owner = model
         out.append(seg)
@@ -81,7 +90,20 @@ def _label(model: type[BaseModel] | None) -> str:
     canonical = getattr(model, "CANONICAL", "")
     if canonical:
         return f" in the {canonical} pass"
-    name = {"Recipe": "the recipe", "InputModel": "`model`", "DataSpec": "a data set", "SystemSpec": "a system"}.get(
+    name = {
+        "Recipe": "the recipe",
+        "InputModel": "`model`",
+        "RegistryModel": "`model.registry`",
+        "DataSpec": "a data set",
+        "HubDataset": "`hub`",
+        "Datastore": "`datastore`",
+        "SystemSpec": "a system",
+        "TrainingArgs": "the training arguments",
+        "Engine": "`engine`",
+        "Search": "`engine.search`",
+        "Evaluation": "`evaluate`",
+        "Metric": "a metric",
+    }.get(
         model.__name__, f"`{model.__name__}`"
     )
     return f" in {name}"
@@ -114,7 +136,9 @@ def _diagnostic(err: Any, loc: Loc, owner: type[BaseModel] | None, where: Source
     elif kind == "pass_type":
         hint = "see `olivegen passes` for Olive's pass names"
     else:
-        message = f"{message[:1].lower()}{message[1:]}, got {_show(err.get('input'))}"
+        message = f"{str(key)!r} {re.sub(r'^(Input|List|String|Dictionary|Value) should', 'should', message)}"
+        if kind not in ("too_short", "too_long"):
+            message += f", got {_show(err.get('input'))}"
     where_at = where.lookup(loc, prefer_value=True)
     rule = "pass-type" if kind == "pass_type" or (key == "type" and "pass" in message) else "invalid-value"
     return Diagnostic(message, where_at, hint, rule=rule)

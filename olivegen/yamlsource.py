@@ -44,7 +44,6 @@ class SourceMap:
                 return first[prefix]
             if prefix in second:
                 return second[prefix]
-            prefer_value = False
         return self.values.get((), Position(self.path, 1, 1))
 
 
@@ -106,7 +105,10 @@ def parse(text: str, display: str) -> Source:
         mark = exc.problem_mark or exc.context_mark
         pos = where.at(mark.line, mark.column) if mark else where.at(0, 0)
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        hint = "keys must be unique in a mapping" if "duplicate key" in problem else None
+        hint = None
+        if "duplicate key" in problem:
+            problem = problem.split(" with value ")[0].replace("found duplicate key", "duplicate key")
+            hint = "keys must be unique in a mapping; remove or rename one of them"
         raise RecipeError.single(f"invalid YAML: {problem}", pos, hint, rule="yaml") from None
     except YAMLError as exc:
         raise RecipeError.single(f"invalid YAML: {' '.join(str(exc).split())}", where.at(0, 0), rule="yaml") from None

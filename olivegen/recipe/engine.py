@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict
 
@@ -28,8 +28,13 @@ class Engine(Strict):
     cache_dir: NonEmptyStr = Field(".olive-cache", description="Olive's cache of pass results (reused across runs).")
     log_level: Literal[0, 1, 2, 3, 4] = Field(1, description="Olive log severity: 0 verbose ... 4 fatal.")
     evaluate_input_model: bool = Field(False, description="Also evaluate the input model (needs `evaluate`).")
-    search: Search | Literal[False] = Field(False, description="`false` runs each pass once; a mapping searches.")
+    search: Search | None = Field(None, description="`false` (or unset) runs each pass once; a mapping searches.")
     clean_cache: bool = Field(False, description="Empty the cache before running.")
+
+    @field_validator("search", mode="before")
+    @classmethod
+    def _false_is_off(cls, value: Any) -> Any:
+        return None if value is False else value
 
 
 class Metric(Strict):

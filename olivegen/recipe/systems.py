@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from olivegen.catalog import PROVIDER_DEFAULT_DEVICE, canonical_provider, facts, suggest
+from olivegen.catalog import PROVIDER_ALIASES, PROVIDER_DEFAULT_DEVICE, canonical_provider, facts, suggest
 from olivegen.recipe.base import NonEmptyStr, Strict
 
 Device = Literal["cpu", "gpu", "npu"]
@@ -38,7 +38,7 @@ class SystemSpec(Strict):
     def _known_provider(cls, value: str) -> str:
         canonical = canonical_provider(value)
         if canonical is None:
-            hint = suggest(value, facts()["execution_providers"])
+            hint = suggest(value, [*facts()["execution_providers"], *PROVIDER_ALIASES])
             raise ValueError(f"unknown execution provider {value!r}" + (f"; {hint}" if hint else ""))
         return canonical
 
