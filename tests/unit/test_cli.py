@@ -1,0 +1,135 @@
+"""The CLI's contract: outputs, exit codes, atomic writes, --check, and no traceback for bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT, CliResult
+
+LAB = EXAMPLES / "phi35-travel-lab.yaml"
+Run = Callable[..., CliResult]
+
+
+def test_render_to_stdout_is_the_config(run_cli: Run) -> None:
+    result = run_cli("render", LAB)
+    assert result.code == 0
+    config = json.loads(result.out)
+    assert list(config["passes"]) == ["awq", "lora", "model_builder", "extract_adapters"]
+    assert [p["type"] for p in config["passes"].values()] == [
+        "AutoAWQQuantizer", "LoRA", "ModelBuilder", "ExtractAdapters"
+    ]
+
+
+def test_render_is_deterministic(run_cli: Run) -> None:
+    assert run_cli("render", LAB).out == run_cli("render", LAB).out
+
+
+def test_render_from_another_directory_gives_the_same_bytes(run_cli: Run, tmp_path: Path) -> None:
+    here = run_cli("render", LAB, cwd=ROOT).out
+    elsewhere = run_cli("render", LAB, cwd=tmp_path).out
+    assert here == elsewhere
+    data_file = json.loads(elsewhere)["data_configs"][0]["load_dataset_config"]["data_files"]
+    assert Path(data_file).is_absolute() and Path(data_file).is_file()
+
+
+def test_render_writes_file_and_check_detects_drift(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "olive-config.json"
+    assert run_cli("render", LAB, "-o", out).code == 0
+    assert json.loads(out.read_text())["workflow_id"] == "phi35-travel-lab"
+    assert run_cli("render", LAB, "-o", out, "--check").code == 0
+    out.write_text(out.read_text().replace('"int4"', '"int8"'))
+    drift = run_cli("render", LAB, "-o", out, "--check")
+    assert drift.code == 1
+    assert "out of date" in drift.err and "olivegen render" in drift.err
+
+
+def test_check_without_output_is_a_usage_error(run_cli: Run) -> None:
+    result = run_cli("render", LAB, "--check")
+    assert result.code == 2
+    assert "--check needs" in result.err
+
+
+def test_failed_render_leaves_existing_output_untouched(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "olive-config.json"
+    out.write_text("previous\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model:\n  path: x/y\npasses:\n  - type: nope\n")
+    assert run_cli("render", bad, "-o", out).code == 1
+    assert out.read_text() == "previous\n"
+    assert not list(tmp_path.glob(".olive-config.json.*"))
+
+
+def test_atomic_write_keeps_permissions(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "olive-config.json"
+    out.write_text("{}\n")
+    out.chmod(0o640)
+    assert run_cli("render", LAB, "-o", out).code == 0
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda d: d / "missing.yaml", "missing.yaml:1:1: error[recipe]: no such file"),
+        (lambda d: d, "error[recipe]: is a directory, not a recipe file"),
+    ],
+    ids=["missing-file", "directory"],
+)
+def test_unreadable_inputs(run_cli: Run, tmp_path: Path, make: Callable[[Path], Path], expected: str) -> None:
+    result = run_cli("validate", make(tmp_path))
+    assert result.code == 1
+    assert result.first_err_line.endswith(expected)
+
+
+def test_validate_many_files_reports_all_and_summarizes(run_cli: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model:\n  path: x/y\npasses:\n  - type: rtn\n    bits: 3\n  - type: builder\n")
+    result = run_cli("validate", *sorted(EXAMPLES.glob("*.yaml")), bad)
+    assert result.code == 1
+    assert result.err.count("error[") == 2
+    assert result.err.splitlines()[-1] == "5 files, 2 errors, 0 warnings"
+
+
+def test_examples_validate_clean(run_cli: Run) -> None:
+    result = run_cli("validate", *sorted(EXAMPLES.glob("*.yaml")))
+    assert result.code == 0, result.err
+    assert result.err.splitlines()[-1] == "4 files, 0 errors, 0 warnings"
+
+
+def test_schema_check_matches_committed_copy(run_cli: Run) -> None:
+    result = run_cli("schema", "--check", "-o", ROOT / "schemas" / "recipe.schema.json")
+    assert result.code == 0, "schemas/recipe.schema.json is stale; run: olivegen schema -o schemas/recipe.schema.json"
+
+
+def test_passes_lists_every_olive_pass(run_cli: Run) -> None:
+    lines = run_cli("passes").out.splitlines()
+    assert len(lines) == 81
+    assert any(line.startswith("typed   ModelBuilder") for line in lines)
+
+
+def test_module_entry_point_and_exit_codes(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    ok = subprocess.run([sys.executable, "-m", "olivegen", "validate", LAB], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0, ok.stderr
+    usage = subprocess.run([sys.executable, "-m", "olivegen", "render"], capture_output=True, text=True, env=env)
+    assert usage.returncode == 2
+    assert "usage:" in usage.stderr
+
+
+def test_render_and_validate_import_no_heavy_modules() -> None:
+    code = (
+        "import sys\nfrom olivegen.cli import main\n"
+        f"assert main(['validate', {str(LAB)!r}]) == 0\n"
+        f"assert main(['render', {str(LAB)!r}]) == 0\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'olive', 'onnxruntime', 'datasets') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
