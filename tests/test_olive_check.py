@@ -1,0 +1,40 @@
+"""The installed Olive (when present) accepts every example with no key ignored, and catches what it would drop."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import pytest
+
+from olivegen.api import compile_recipe
+from tests.conftest import EXAMPLES, CliResult
+
+pytest.importorskip("olive", reason="olive-ai is not installed (pip install '.[olive]')")
+pytestmark = pytest.mark.olive
+
+
+def test_examples_pass_olives_own_validation(run_cli: Callable[..., CliResult]) -> None:
+    result = run_cli("validate", "--olive", *sorted(EXAMPLES.glob("*.yaml")))
+    assert result.code == 0, result.err
+    assert result.err.splitlines()[-1] == "4 files, 0 errors, 0 warnings"
+
+
+def test_keys_olive_would_ignore_are_problems() -> None:
+    from olivegen.olivecheck import olive_problems
+
+    config = copy.deepcopy(compile_recipe(EXAMPLES / "phi3-tone-classification.yaml").config)
+    config["passes"]["lora"]["lora_r"] = 64
+    config["passes"]["lora"]["training_args"]["evaluation_strategy"] = "steps"
+    problems = olive_problems(config)
+    assert any("lora_r" in p for p in problems), problems
+    assert any("evaluation_strategy" in p for p in problems), problems
+
+
+def test_structural_errors_are_reported_with_their_path() -> None:
+    from olivegen.olivecheck import olive_problems
+
+    config = copy.deepcopy(compile_recipe(EXAMPLES / "phi35-travel-lab.yaml").config)
+    config["engine"]["log_severity_level"] = "loud"
+    problems = olive_problems(config)
+    assert problems and any("log_severity_level" in p for p in problems), problems
