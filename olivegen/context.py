@@ -183,7 +183,7 @@ def _passes(recipe: Recipe) -> dict[str, dict[str, Any]]:
         if isinstance(spec, GenericPass):
             out[key] = {"type": spec.type, **spec.config}
             continue
-        params = spec.model_dump(mode="json", exclude={"name", "type"}, exclude_none=True)
+        params = spec.model_dump(mode="json", exclude={"name", "type", "options"}, exclude_none=True)
         if "training" in params:
             training = params.pop("training")
             extra = training.pop("extra", {})
@@ -198,7 +198,7 @@ def _passes(recipe: Recipe) -> dict[str, dict[str, Any]]:
             if "eval_data" not in params and f"{train}_eval" in eval_names:
                 params["eval_data"] = f"{train}_eval"
         renamed = {spec.RENAMES.get(k, k): v for k, v in params.items()}
-        out[key] = {"type": str(getattr(spec, "type")), **renamed}
+        out[key] = {"type": str(getattr(spec, "type")), **renamed, **spec.options}
     return out
 
 

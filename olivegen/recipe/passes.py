@@ -36,11 +36,30 @@ class PassBase(Strict):
     name: Identifier | None = Field(
         None, description="Key of this pass in the rendered config; defaults to the type in snake case."
     )
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Other parameters of this Olive pass, by Olive's names (checked against the pass registry).",
+    )
 
     @field_validator("type", mode="after", check_fields=False)
     @classmethod
     def _canonical(cls, value: str) -> str:
         return cls.CANONICAL or value
+
+    @field_validator("options", mode="after")
+    @classmethod
+    def _known_options(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if value and not cls.CANONICAL:
+            raise ValueError("write this pass's parameters under `config:`")
+        params = pass_params(cls.CANONICAL) if cls.CANONICAL else {}
+        typed = {f.alias or n for n, f in cls.model_fields.items()} | set(cls.RENAMES.values())
+        for key in value:
+            if key in typed:
+                raise ValueError(f"{key!r} is a field of {cls.CANONICAL}; write it beside `options`, not inside")
+            if params and key not in params:
+                hint = suggest(key, params)
+                raise ValueError(f"{cls.CANONICAL} has no parameter {key!r}" + (f"; {hint}" if hint else ""))
+        return value
 
 
 class _LoRAFields(PassBase):

@@ -136,3 +136,32 @@ def test_vendored_files_match_their_provenance() -> None:
     assert provenance["olive_ai"] == "0.13.0"
     for name, digest in provenance["sha256"].items():
         assert hashlib.sha256(schema_text(f"olive-0.13/{name}").encode()).hexdigest() == digest
+
+
+def test_options_reach_any_olive_parameter_of_a_typed_pass(tmp_path: Path) -> None:
+    recipe = write(
+        tmp_path,
+        "model: {path: x/y}\npasses:\n  - type: builder\n    precision: int4\n    options: {use_qdq: true}\n",
+    )
+    assert compile_recipe(recipe).config["passes"]["model_builder"] == {
+        "type": "ModelBuilder", "precision": "int4", "use_qdq": True
+    }
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("{use_qdqq: true}", "ModelBuilder has no parameter 'use_qdqq'"),
+        ("{precision: int8}", "'precision' is a field of ModelBuilder"),
+    ],
+)
+def test_options_are_checked(tmp_path: Path, options: str, message: str) -> None:
+    from olivegen.errors import RecipeError
+
+    recipe = write(
+        tmp_path, f"model: {{path: x/y}}\npasses:\n  - type: builder\n    precision: int4\n    options: {options}\n"
+    )
+    with pytest.raises(RecipeError) as info:
+        compile_recipe(recipe)
+    assert message in info.value.diagnostics[0].message
+    assert info.value.diagnostics[0].at is not None and info.value.diagnostics[0].at.line == 5
