@@ -13,13 +13,13 @@ import traceback
 from collections.abc import Sequence
 
 from olivegen import __version__
-from olivegen.commands import COMMANDS
+from olivegen.commands import COMMANDS, module_name
 from olivegen.commands.common import Exit, report
 from olivegen.errors import OlivegenError, RecipeError
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]
-    return importlib.import_module(f"olivegen.commands.{name}")
+    return importlib.import_module(f"olivegen.commands.{module_name(name)}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `olivegen` command."""
     args = build_parser().parse_args(argv)
     try:
-        return int(_module(args.command.replace("-", "_")).execute(args))
+        return int(_module(args.command).execute(args))
     except RecipeError as exc:
         report(exc.diagnostics)
         return Exit.RECIPE_ERROR

@@ -5,4 +5,9 @@
 
 from __future__ import annotations
 
-COMMANDS = ["render", "validate", "schema", "passes"]
+COMMANDS = ["render", "validate", "schema", "passes", "import"]
+
+
+def module_name(command: str) -> str:
+    """Return the module of a command (`import` is a keyword, so its module is `import_`)."""
+    return {"import": "import_"}.get(command, command.replace("-", "_"))

@@ -1,0 +1,52 @@
+"""Recipe data -> commented YAML text."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from olivegen.yamlsource import Loc
+
+HEADER = """\
+# yaml-language-server: $schema=https://raw.githubusercontent.com/olivegen/olivegen/main/schemas/recipe.schema.json
+# Imported by `olivegen import` from {source} (Olive config format {generation}).
+# Comments marked REVIEW are choices a human should check.
+"""
+
+
+def _node(value: Any, loc: Loc, comments: dict[Loc, str]) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key, child in value.items():
+            node[key] = _node(child, (*loc, key), comments)
+            if (*loc, key) in comments:
+                node.yaml_add_eol_comment(f"REVIEW: {comments[(*loc, key)]}", key)
+        return node
+    if isinstance(value, list):
+        seq = CommentedSeq(_node(v, (*loc, i), comments) for i, v in enumerate(value))
+        if all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8:
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, str) and ("\n" in value or value != value.strip() or "\t" in value):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def recipe_yaml(recipe: dict[str, Any], comments: dict[Loc, str], *, source: str, generation: str) -> str:
+    """Write the recipe as YAML, with REVIEW comments at the keys they concern."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    doc = _node(recipe, (), comments)
+    placed = {text for loc, text in comments.items() if len(loc) == 1 and loc[0] in recipe}
+    top_level = sorted({text for loc, text in comments.items() if len(loc) == 1 and loc[0] not in recipe} - placed)
+    stream = io.StringIO()
+    yaml.dump(doc, stream)
+    header = HEADER.format(source=source, generation=generation)
+    header += "".join(f"# REVIEW: {text}\n" for text in top_level)
+    return header + stream.getvalue()

@@ -1,0 +1,80 @@
+"""Small tools the converter shares: unwrapping `{type, config}` objects and tracking what was used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from olivegen.errors import Diagnostic, Position, Severity
+from olivegen.yamlsource import Loc, SourceMap
+
+JsonPath = tuple[str | int, ...]
+
+
+def json_path(path: JsonPath) -> str:
+    """Render a path as `$.passes.lora.lora_r` / `$.data_configs[0].name`."""
+    out = "$"
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def flat(obj: Any, nested: str = "config") -> dict[str, Any]:
+    """Return `{type, config: {...}}` (or `params`) as one flat dict; any other value unchanged."""
+    if not isinstance(obj, dict):
+        return {}
+    out = {k: v for k, v in obj.items() if k != nested}
+    inner = obj.get(nested)
+    if isinstance(inner, dict):
+        out.update(inner)
+    return out
+
+
+@dataclass
+class Notes:
+    """Diagnostics about the input config, and comments for the recipe being written."""
+
+    where: SourceMap | None
+    display: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    comments: dict[Loc, str] = field(default_factory=dict)
+    moved: dict[JsonPath, JsonPath] = field(default_factory=dict)
+
+    def position(self, path: JsonPath) -> Position:
+        """Return where a JSON path was written (line 1 when positions are unknown)."""
+        path = self.moved.get(tuple(path), tuple(path))
+        if self.where is None:
+            return Position(self.display, 1, 1)
+        return self.where.lookup(path)
+
+    def dropped(self, path: JsonPath, why: str) -> None:
+        """Report a key with no modern meaning."""
+        written = self.moved.get(tuple(path), tuple(path))
+        self.diagnostics.append(
+            Diagnostic(
+                f"{json_path(written)} has no meaning in Olive 0.13: {why}",
+                self.position(path),
+                "check the imported recipe; nothing of this key was carried over",
+                "import-dropped",
+                Severity.WARNING,
+            )
+        )
+
+    def decided(self, recipe_loc: Loc, comment: str) -> None:
+        """Attach a comment to a recipe key where olivegen made a choice a human should review."""
+        before = self.comments.get(recipe_loc)
+        self.comments[recipe_loc] = comment if before in (None, comment) else f"{before}; {comment}"
+
+
+def section(config: dict[str, Any], key: str, kind: type, display: str, where: Any) -> Any:
+    """Pop a top-level section, insisting on its JSON type (object or array)."""
+    from olivegen.errors import RecipeError
+
+    value = config.pop(key, None)
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        at = where.lookup((key,), prefer_value=True) if where is not None else Position(display, 1, 1)
+        noun = "an object" if kind is dict else "an array"
+        raise RecipeError.single(f"{json_path((key,))} must be {noun} in an Olive config", at, rule="import")
+    return value

@@ -1,0 +1,99 @@
+"""`olivegen import`: the seed guide's legacy config, other generations, and render -> import -> render."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from olivegen.api import compile_recipe
+from olivegen.yamlsource import parse
+from tests.conftest import EXAMPLES, ROOT, CliResult
+
+CONFIGS = ROOT / "tests" / "data" / "olive-configs"
+Run = Callable[..., CliResult]
+
+
+def test_seed_guide_imports_with_every_block_mapped(run_cli: Run, tmp_path: Path) -> None:
+    config = tmp_path / "olive-config.json"
+    shutil.copy(CONFIGS / "seed-guide-legacy.json", config)
+    (tmp_path / "dataset").mkdir()
+    shutil.copy(EXAMPLES / "data" / "dataset-classification.json", tmp_path / "dataset")
+    out = tmp_path / "recipe.yaml"
+    result = run_cli("import", config, "-o", out)
+    assert result.code == 0, result.err
+    text = out.read_text()
+    for expected in ("type: QLoRA", "r: 64", "alpha: 64", "eval_split: 0.3", "eval_strategy: steps",
+                     "max_seq_len: 2048", "trust_remote_code: true", "save_quant_config: false", "REVIEW"):
+        assert expected in text, expected
+    keys = _all_keys(parse(text, "r.yaml").data)
+    for legacy in ("lora_r", "lora_alpha", "evaluation_strategy", "eval_dataset_size", "hf_config", "source_max_len"):
+        assert legacy not in keys, legacy
+    dropped = [line for line in result.err.splitlines() if "import-dropped" in line]
+    assert len(dropped) == 1 and "$.passes.lora.training_args.group_by_length" in dropped[0]
+    assert dropped[0].startswith(f"{config}:56:")
+    rendered = compile_recipe(out).config
+    assert rendered["passes"]["lora"]["type"] == "QLoRA"
+    assert rendered["passes"]["lora"]["eval_data_config"] == "dataset_default_train_eval"
+
+
+def test_import_refuses_to_overwrite(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "r.yaml"
+    out.write_text("keep\n")
+    result = run_cli("import", CONFIGS / "seed-guide-legacy.json", "-o", out)
+    assert result.code == 2 and "--force" in result.err
+    assert out.read_text() == "keep\n"
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_render_import_render_is_a_fixed_point(example: Path, run_cli: Run, tmp_path: Path) -> None:
+    first = compile_recipe(example)
+    config = tmp_path / "olive-config.json"
+    config.write_text(first.text)
+    recipe = tmp_path / "imported.yaml"
+    result = run_cli("import", config, "-o", recipe)
+    assert result.code == 0, result.err
+    assert "import-dropped" not in result.err
+    second = compile_recipe(recipe)
+    assert json.loads(second.text) == json.loads(first.text)
+
+
+def test_current_flat_format_imports(run_cli: Run, tmp_path: Path) -> None:
+    config = tmp_path / "flat.json"
+    config.write_text(json.dumps({
+        "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3.5-mini-instruct",
+                        "load_kwargs": {"trust_remote_code": True, "attn_implementation": "eager"}},
+        "systems": {"local_system": {"type": "LocalSystem", "accelerators": [
+            {"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}]}},
+        "passes": {"mb": {"type": "modelbuilder", "precision": "int4", "int4_block_size": 32, "use_qdq": True}},
+        "host": "local_system", "target": "local_system", "output_dir": "out", "no_artifacts": True,
+        "unknown_thing": 1,
+    }))
+    out = tmp_path / "r.yaml"
+    result = run_cli("import", config, "-o", out)
+    assert result.code == 0, result.err
+    text = out.read_text()
+    assert "host: cpu" in text and "options:\n      use_qdq: true" in text and "attn_implementation: eager" in text
+    assert "$.unknown_thing" in result.err and "$.no_artifacts" in result.err
+    assert compile_recipe(out).config["passes"]["mb"] == {
+        "type": "ModelBuilder", "precision": "int4", "int4_block_size": 32, "use_qdq": True
+    }
+
+
+def test_not_json_is_a_positioned_error(run_cli: Run, tmp_path: Path) -> None:
+    config = tmp_path / "bad.json"
+    config.write_text('{"passes": [1, 2,]\n\t}')
+    result = run_cli("import", config)
+    assert result.code == 1
+    assert result.first_err_line.startswith(f"{config}:")
+
+
+def _all_keys(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _all_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _all_keys(v)}
+    return set()
