@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from olivegen.catalog import OLIVE_GENERATION
-from olivegen.errors import Diagnostic, RecipeError, Severity
+from olivegen.errors import Diagnostic, Position, RecipeError, Severity
 from olivegen.recipe import Recipe
-from olivegen.yamlsource import Source, parse, read_text
+from olivegen.yamlsource import Source
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,28 @@ class Compiled:
     config: dict[str, Any]
     text: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    variant: str | None = None  # the matrix variant it was compiled for; None for a recipe without a matrix
 
 
-def load_source(path: Path, display: str | None = None) -> Source:
-    """Read and parse a recipe file: text -> plain data with positions."""
-    shown = display or str(path)
-    return parse(read_text(path, shown), shown)
+def load_source(
+    path: Path, display: str | None = None, *, overrides: Sequence[str] = (), env: Mapping[str, str] | None = None
+) -> Source:
+    """Read a recipe file and compose it: bases merged, `${VAR}` filled in, `--set` overrides applied.
+
+    A recipe with a `matrix:` is several recipes: use `compile_variants`.
+    """
+    from olivegen.compose import compose, parse_overrides
+
+    composed = compose(path, display or str(path), env)
+    if composed.matrix is not None:
+        names = [v.name for v in composed.matrix.variants()]
+        raise RecipeError.single(
+            f"the recipe has a matrix of {len(names)} variants ({', '.join(names)})",
+            composed.matrix.at,
+            "compile them with compile_variants, or render them with `olivegen render RECIPE -o DIR/`",
+            rule="matrix",
+        )
+    return composed.source(parse_overrides(overrides))
 
 
 def validate_recipe(source: Source) -> Recipe:
@@ -77,10 +94,61 @@ def compile_source(source: Source, recipe_path: Path, generation: str = OLIVE_GE
     return Compiled(recipe_path, recipe, config, dump(config), [d for d in found if d.severity is Severity.WARNING])
 
 
-def compile_recipe(path: str | Path, *, display: str | None = None, generation: str = OLIVE_GENERATION) -> Compiled:
+def compile_recipe(
+    path: str | Path,
+    *,
+    display: str | None = None,
+    generation: str = OLIVE_GENERATION,
+    overrides: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> Compiled:
     """Compile a recipe file into an Olive config (raises RecipeError on any error in the recipe)."""
     recipe_path = Path(path)
-    return compile_source(load_source(recipe_path, display), recipe_path, generation)
+    return compile_source(load_source(recipe_path, display, overrides=overrides, env=env), recipe_path, generation)
+
+
+def compile_variants(
+    path: str | Path,
+    *,
+    display: str | None = None,
+    generation: str = OLIVE_GENERATION,
+    overrides: Sequence[str] = (),
+    only: Sequence[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> list[Compiled]:
+    """Compile every variant of a recipe's `matrix:` (`only`: the named ones), each with its own config.
+
+    A recipe without a matrix gives one Compiled whose `variant` is None. Every
+    diagnostic names its combination (`[target=cpu-int4] ...`), except one that
+    every variant shares; any error raises RecipeError with all of them.
+    """
+    from olivegen.compose import compose, label, parse_overrides
+
+    recipe_path = Path(path)
+    shown = display or str(recipe_path)
+    composed = compose(recipe_path, shown, env)
+    jobs = parse_overrides(overrides)
+    if composed.matrix is None:
+        if only:
+            raise RecipeError.single(
+                f"the recipe has no matrix, so no variant {only[0]!r}", Position(shown, 1, 1), rule="matrix"
+            )
+        return [compile_source(composed.source(jobs), recipe_path, generation)]
+    results: list[Compiled | None] = []
+    found = []
+    for variant in composed.matrix.variants(only):
+        try:
+            compiled = compile_source(composed.source(jobs, variant), recipe_path, generation)
+        except RecipeError as exc:
+            results.append(None)
+            found.append((variant, exc.diagnostics))
+        else:
+            results.append(replace(compiled, variant=variant.name))
+            found.append((variant, tuple(compiled.warnings)))
+    labelled = label(found)
+    if any(r is None for r in results):
+        raise RecipeError([d for diags in labelled for d in diags])
+    return [replace(c, warnings=w) for c, w in zip(results, labelled) if c is not None]
 
 
 def write_atomic(path: Path, text: str) -> None:

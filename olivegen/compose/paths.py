@@ -1,0 +1,62 @@
+"""Path-valued fields, and rebasing them so a base recipe's relative paths keep meaning its own folder.
+
+`context.py` resolves relative paths against the folder of the recipe being
+compiled. A base recipe in another folder wrote its paths relative to *its*
+folder, so before a base is merged, its relative paths become absolute. Bases
+in the recipe's own folder are left as written (both readings agree).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from olivegen.context import is_local_path, resolve
+from olivegen.yamlsource import Loc
+
+# Every field a recipe resolves relative to its folder; `*` is any list item.
+PATH_FIELDS: tuple[Loc, ...] = (
+    ("model", "path"),
+    ("model", "adapter_path"),
+    ("data", "*", "files"),
+    ("host", "build_context"),
+    ("host", "python"),
+    ("target", "build_context"),
+    ("target", "python"),
+    ("engine", "output_dir"),
+    ("engine", "cache_dir"),
+)
+
+
+def rebase(data: dict[str, Any], folder: Path) -> None:
+    """Make the relative paths `data` wrote absolute, read from `folder` (in place)."""
+    for pattern in PATH_FIELDS:
+        for parent, key in _parents(data, pattern):
+            value = parent[key]
+            if isinstance(value, list):
+                parent[key] = [_absolute(folder, v, pattern) for v in value]
+            else:
+                parent[key] = _absolute(folder, value, pattern)
+
+
+def _parents(node: Any, pattern: Loc) -> list[tuple[dict[str, Any], str]]:
+    """Return (mapping, key) for every place `pattern` matches in `node`."""
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        items = node if isinstance(node, list) else []
+        return [found for item in items for found in _parents(item, rest)]
+    if not isinstance(node, dict) or head not in node:
+        return []
+    if not rest:
+        return [(node, str(head))]
+    return _parents(node[head], rest)
+
+
+def _absolute(folder: Path, value: Any, pattern: Loc) -> Any:
+    if not isinstance(value, str) or not value or "://" in value or value.startswith(("azureml:", "~")):
+        return value
+    if Path(value).is_absolute():
+        return value
+    if pattern == ("model", "path") and not is_local_path(folder, value):
+        return value  # a Hugging Face id, not a folder
+    return resolve(folder, value)
