@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-COMMANDS = ["render", "validate", "schema", "passes", "import"]
+COMMANDS = ["render", "validate", "schema", "passes", "import", "init", "explain", "diff"]
 
 
 def module_name(command: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.commands.common import Exit, report, say
+from olivegen.commands.options import add_set
 from olivegen.errors import Diagnostic, Position, RecipeError, Severity
 
 
@@ -16,22 +17,24 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("recipes", type=Path, nargs="+", help="recipe files")
     parser.add_argument("--olive", action="store_true", help="also check the rendered config with installed Olive")
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    add_set(parser)
 
 
-def diagnose_file(recipe: Path, *, olive: bool) -> list[Diagnostic]:
-    """Return every diagnostic for one recipe (an empty list: it compiles cleanly)."""
-    from olivegen.api import compile_recipe
+def diagnose_file(recipe: Path, *, olive: bool, overrides: list[str] | None = None) -> list[Diagnostic]:
+    """Return every diagnostic for one recipe, every variant of a matrix (an empty list: it compiles cleanly)."""
+    from olivegen.api import compile_variants
 
     try:
-        compiled = compile_recipe(recipe)
+        variants = compile_variants(recipe, overrides=overrides or [])
     except RecipeError as exc:
         return list(exc.diagnostics)
-    found = list(compiled.warnings)
-    if olive:
+    found = [w for compiled in variants for w in compiled.warnings]
+    for compiled in variants if olive else []:
         from olivegen.olivecheck import olive_problems
 
         found += [
-            Diagnostic(problem, Position(str(recipe), 1, 1), "olivegen rendered something Olive rejects", "olive")
+            Diagnostic(f"[{compiled.variant}] {problem}" if compiled.variant else problem, Position(str(recipe), 1, 1),
+                       "olivegen rendered something Olive rejects", "olive")  # fmt: skip
             for problem in olive_problems(compiled.config)
         ]
     return found
@@ -41,7 +44,7 @@ def execute(args: argparse.Namespace) -> Exit:
     """Validate many recipes in one process; print every diagnostic and a summary."""
     errors = warnings = 0
     for recipe in args.recipes:
-        found = diagnose_file(recipe, olive=args.olive)
+        found = diagnose_file(recipe, olive=args.olive, overrides=args.overrides)
         report(found)
         errors += sum(d.severity is Severity.ERROR for d in found)
         warnings += sum(d.severity is Severity.WARNING for d in found)

@@ -1,0 +1,142 @@
+"""`olivegen diff A B`: what changes in the rendered Olive config between two recipes (or configs).
+
+Each side is a recipe (rendered first, with `--set` applied to both) or an
+`olive-config.json`. The output is one line per changed value, by path, for
+review comments:
+
+    passes.lora.r: 64 -> 16
+    passes.awq: removed
+    data_configs[travel].pre_process_data_config.max_seq_len: 1024 -> 2048
+
+Lists of named objects (`data_configs`) are matched by `name`; the order of
+`passes` is the order Olive runs them, so a reordering is reported too.
+Matrix recipes are compared variant by variant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from olivegen.commands.common import Exit, report, say
+from olivegen.commands.options import add_set
+from olivegen.errors import Position, RecipeError
+
+Configs = dict[str, dict[str, Any]]
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command."""
+    parser = sub.add_parser("diff", help="semantic diff of the Olive configs two recipes (or configs) render to")
+    parser.add_argument("old", type=Path, help="recipe (.yaml) or rendered config (.json)")
+    parser.add_argument("new", type=Path, help="recipe (.yaml) or rendered config (.json)")
+    parser.add_argument("--exit-code", action="store_true", help="exit with 1 when the configs differ")
+    add_set(parser)
+
+
+def execute(args: argparse.Namespace) -> Exit:
+    """Print the differences, variant by variant for matrix recipes."""
+    old, new = configs(args.old, args.overrides), configs(args.new, args.overrides)
+    lines = diff_variants(old, new)
+    sys.stdout.write("".join(f"{line}\n" for line in lines))
+    if not lines:
+        say("no differences")
+    return Exit.RECIPE_ERROR if lines and args.exit_code else Exit.OK
+
+
+def configs(path: Path, overrides: list[str]) -> Configs:
+    """Return the rendered configs of one side, by variant name ('' for a recipe without a matrix)."""
+    if path.suffix.lower() == ".json":
+        return {"": load_json(path)}
+    from olivegen.api import compile_variants
+
+    compiled = compile_variants(path, overrides=overrides)
+    for one in compiled:
+        report(one.warnings)
+    return {one.variant or "": one.config for one in compiled}
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    """Read a rendered config; a problem is a RecipeError at the file's line and column."""
+    from olivegen.yamlsource import read_text
+
+    text = read_text(path, str(path))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecipeError.single(f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)) from None
+    if not isinstance(data, dict):
+        raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1))
+    return data
+
+
+def diff_variants(old: Configs, new: Configs) -> list[str]:
+    """Diff two sides; with variants on either side, compare the variants of the same name."""
+    if len(old) == len(new) == 1:
+        return diff(next(iter(old.values())), next(iter(new.values())))
+    lines: list[str] = []
+    for name in [*old, *(n for n in new if n not in old)]:
+        if name not in new or name not in old:
+            lines.append(f"variant {name or '(no matrix)'}: {'removed' if name not in new else 'added'}")
+            continue
+        lines.extend(f"[{name}] {line}" for line in diff(old[name], new[name]))
+    return lines
+
+
+def diff(old: Any, new: Any, path: str = "") -> list[str]:
+    """Return one line per difference between two JSON values, in document order."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        lines = []
+        if path == "passes":
+            kept_old = [k for k in old if k in new]
+            kept_new = [k for k in new if k in old]
+            if kept_old != kept_new:
+                lines.append(f"passes order: {', '.join(kept_old)} -> {', '.join(kept_new)}")
+        for key in [*old, *(k for k in new if k not in old)]:
+            child = f"{path}.{key}" if path else str(key)
+            if key not in new:
+                lines.append(f"{child}: removed")
+            elif key not in old:
+                lines.append(f"{child}: added {show(new[key])}")
+            else:
+                lines.extend(diff(old[key], new[key], child))
+        return lines
+    if isinstance(old, list) and isinstance(new, list) and old != new:
+        names_old, names_new = _names(old), _names(new)
+        if names_old is not None and names_new is not None:
+            return _named(old, new, names_old, names_new, path)
+        if len(old) == len(new):
+            return [line for i, (a, b) in enumerate(zip(old, new)) for line in diff(a, b, f"{path}[{i}]")]
+    if old == new:
+        return []
+    return [f"{path}: {show(old)} -> {show(new)}"]
+
+
+def _named(old: list[Any], new: list[Any], names_old: list[str], names_new: list[str], path: str) -> list[str]:
+    lines = []
+    by_old, by_new = dict(zip(names_old, old)), dict(zip(names_new, new))
+    for name in [*names_old, *(n for n in names_new if n not in by_old)]:
+        where = f"{path}[{name}]"
+        if name not in by_new:
+            lines.append(f"{where}: removed")
+        elif name not in by_old:
+            lines.append(f"{where}: added {show(by_new[name])}")
+        else:
+            lines.extend(diff(by_old[name], by_new[name], where))
+    return lines
+
+
+def _names(items: list[Any]) -> list[str] | None:
+    names = [i.get("name") for i in items if isinstance(i, dict)]
+    if len(names) == len(items) and all(isinstance(n, str) for n in names) and len(set(names)) == len(names):
+        return [str(n) for n in names]
+    return None
+
+
+def show(value: Any) -> str:
+    """Show a JSON value compactly, on one line (long values are cut)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return text if len(text) <= 120 else text[:117] + "..."

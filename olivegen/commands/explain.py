@@ -1,0 +1,170 @@
+"""`olivegen explain RECIPE [--format text|mermaid]`: the plan a recipe renders to, for people to read.
+
+The input model, the data, each pass in order with its settings (defaults
+filled in and marked `*`), host and target, where the outputs land and what
+needs a GPU. `--format mermaid` draws the same plan as a flow diagram.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from olivegen.commands.common import Exit, report
+from olivegen.commands.options import add_set, add_variant
+
+if TYPE_CHECKING:
+    from olivegen.api import Compiled
+
+GPU_PASSES = {"AutoAWQQuantizer": "autoawq refuses to run without a CUDA GPU"}
+DATA_KEYS = ("train_data_config", "eval_data_config", "data_config")
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command."""
+    parser = sub.add_parser("explain", help="print the plan a recipe renders to (or a mermaid diagram)")
+    parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
+    parser.add_argument("--format", choices=("text", "mermaid"), default="text", help="text (default) or mermaid")
+    add_set(parser)
+    add_variant(parser)
+
+
+def execute(args: argparse.Namespace) -> Exit:
+    """Print the plan of a recipe, or of each variant of a matrix recipe."""
+    from olivegen.api import compile_variants
+
+    compiled = compile_variants(args.recipe, overrides=args.overrides, only=args.variants)
+    for i, one in enumerate(compiled):
+        report(one.warnings)
+        sys.stdout.write(("\n" if i else "") + (mermaid(one) if args.format == "mermaid" else plan_text(one)))
+    return Exit.OK
+
+
+def shown(path: str) -> str:
+    """Show a path relative to the current folder when it lies inside it."""
+    try:
+        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd().resolve()) else path
+    except ValueError:
+        return path
+
+
+def gpu_needs(compiled: Compiled) -> list[tuple[str, str]]:
+    """Say what needs a GPU, as (what, why): the host, passes that need one, evaluation on a GPU target."""
+    recipe = compiled.recipe
+    needs = []
+    if recipe.host.resolved_device() == "gpu":
+        needs.append(("host", f"{recipe.host.provider}; every pass runs there"))
+    for key, spec in zip(compiled.config["passes"], recipe.passes):
+        kind = str(getattr(spec, "type", ""))
+        if kind in GPU_PASSES:
+            needs.append((key, GPU_PASSES[kind]))
+        if kind in ("LoRA", "QLoRA") and getattr(spec, "torch_dtype", None) == "float16":
+            needs.append((key, "float16 trains in mixed precision on a GPU"))
+        if getattr(spec, "use_gpu", False) or getattr(spec, "float16", False):
+            needs.append((key, "optimizes for GPU inference"))
+    target = recipe.target or recipe.host
+    if recipe.evaluate is not None and target.resolved_device() == "gpu":
+        needs.append(("evaluation", f"runs on the target, {target.provider}"))
+    return needs
+
+
+def _system(spec: Any) -> str:
+    kind = "" if spec.type == "local" else f" ({spec.type})"
+    return f"{spec.provider} on {spec.resolved_device()}{kind}"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, str):
+        return value if value and " " not in value and len(value) <= 60 else json.dumps(value)
+    if isinstance(value, list) and len(value) > 4:
+        return f"[{', '.join(_value(v) for v in value[:2])}, ... {len(value)} items]"
+    text = json.dumps(value, separators=(", ", ": "))
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def settings(spec: Any, params: dict[str, Any]) -> list[str]:
+    """Return `key=value` for each rendered setting of a pass; `*` marks a default (not written)."""
+    written = {spec.RENAMES.get(k, k) for k in getattr(spec, "model_fields_set", set())}
+    generic = hasattr(spec, "config")
+    out = []
+    for key, value in params.items():
+        if key == "type":
+            continue
+        mark = "" if generic or key in written or key in getattr(spec, "options", {}) else "*"
+        out.append(f"{key}={_value(value)}{mark}")
+    return out
+
+
+def plan_text(compiled: Compiled) -> str:
+    """Return the plan as aligned text lines."""
+    recipe, config = compiled.recipe, compiled.config
+    model = config["input_model"]
+    path = model["model_path"]
+    source = (
+        f"Azure ML registry {path['config']['registry_name']}/{path['config']['name']} v{path['config']['version']}"
+        if isinstance(path, dict)
+        else shown(path) if Path(path).is_absolute() else f"{path} (Hugging Face)"
+    )
+    lines = [f"recipe    {compiled.path}" + (f"  (variant {compiled.variant})" if compiled.variant else "")]
+    lines.append(f"workflow  {config['workflow_id']}")
+    extras = ", ".join(f"{k}={_value(v)}" for k, v in model.get("load_kwargs", {}).items())
+    lines.append(f"model     {source}, task {model['task']}" + (f", {extras}" if extras else ""))
+    if "adapter_path" in model:
+        lines.append(f"adapter   {shown(model['adapter_path'])}")
+    for data in config["data_configs"]:
+        load = data["load_dataset_config"]
+        files = load.get("data_files")
+        where = ", ".join(shown(f) for f in ([files] if isinstance(files, str) else files or []))
+        origin = f"{load['data_name']} {where}".strip() if files else f"{load['data_name']} (Hub)"
+        lines.append(f"data      {data['name']}: {origin}, split {load['split']}")
+    target = recipe.target or recipe.host
+    lines.append(f"host      {_system(recipe.host)}  (passes run here)")
+    lines.append(f"target    {_system(target)}  (the model is built and evaluated for this)")
+    lines.append("passes")
+    for n, ((key, params), spec) in enumerate(zip(config["passes"].items(), recipe.passes), 1):
+        lines.append(f"  {n}. {key} ({params['type']})")
+        lines.extend(f"       {s}" for s in settings(spec, params))
+    engine = config["engine"]
+    lines.append(f"output    {shown(engine['output_dir'])}")
+    lines.append(f"cache     {shown(engine['cache_dir'])}")
+    needs = gpu_needs(compiled)
+    lines.append("gpu       " + ("needed" if needs else "not needed: runs on a CPU-only machine"))
+    lines.extend(f"  {what}: {why}" for what, why in needs)
+    lines.append("(* = default, not written in the recipe)")
+    return "\n".join(lines) + "\n"
+
+
+def _label(*parts: str) -> str:
+    return '"' + "<br/>".join(p.replace('"', "#quot;") for p in parts) + '"'
+
+
+def mermaid(compiled: Compiled) -> str:
+    """Return the plan as a mermaid flowchart: model -> passes -> output, data feeding the passes."""
+    recipe, config = compiled.recipe, compiled.config
+    target = recipe.target or recipe.host
+    path = config["input_model"]["model_path"]
+    model = path["config"]["name"] if isinstance(path, dict) else shown(path)
+    lines = ["flowchart LR", f"  model[{_label('input model', model)}]"]
+    for i, data in enumerate(config["data_configs"]):
+        lines.append(f"  data{i}[({_label('data', data['name'])})]")
+    gpu = {what for what, _ in gpu_needs(compiled)}
+    chain = ["model"]
+    for n, (key, params) in enumerate(config["passes"].items(), 1):
+        lines.append(f"  p{n}[{_label(f'{n}. {key}', params['type'])}]")
+        chain.append(f"p{n}")
+    out = _label("output", shown(config["engine"]["output_dir"]), f"for {target.provider}")
+    lines.append(f"  out[/{out}/]")
+    lines.append("  " + " --> ".join([*chain, "out"]))
+    names = [d["name"] for d in config["data_configs"]]
+    for n, params in enumerate(config["passes"].values(), 1):
+        for used in sorted({params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}):
+            lines.append(f"  data{names.index(used)} -.-> p{n}")
+    marked = [f"p{n}" for n, key in enumerate(config["passes"], 1) if key in gpu or "host" in gpu]
+    if marked:
+        lines.append("  classDef gpu fill:#fde2e2,stroke:#c0392b")
+        lines.append(f"  class {','.join(marked)} gpu")
+    return "\n".join(lines) + "\n"

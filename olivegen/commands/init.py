@@ -1,0 +1,54 @@
+"""`olivegen init --preset NAME [-o FILE] [--force]` and `olivegen init --list`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from olivegen.commands.common import Exit, say
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command."""
+    parser = sub.add_parser("init", help="start a recipe from a preset (see --list)")
+    parser.add_argument("--preset", metavar="NAME", help="the preset to start from")
+    parser.add_argument("--list", action="store_true", help="list the presets")
+    parser.add_argument("-o", "--output", type=Path, help="recipe to write (default: NAME.yaml; '-' for stdout)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing recipe")
+
+
+def execute(args: argparse.Namespace) -> Exit:
+    """Write a commented starting recipe, and the sample data it names, or list the presets."""
+    from olivegen import presets
+
+    if args.list:
+        for name in presets.names():
+            print(f"{name:<20} {presets.summary(name)}")
+        return Exit.OK
+    if not args.preset:
+        say("olivegen init: give --preset NAME (see olivegen init --list)")
+        return Exit.INTERNAL
+    text = presets.text(args.preset)
+    if str(args.output) == "-":
+        sys.stdout.write(text)
+        return Exit.OK
+    target: Path = args.output or Path(f"{args.preset}.yaml")
+    if target.exists() and not args.force:
+        say(f"olivegen init: {target} exists; pass --force to overwrite it")
+        return Exit.RECIPE_ERROR
+    from olivegen.api import write_atomic
+
+    write_atomic(target, text)
+    say(f"wrote {target} (preset {args.preset})")
+    for relative, content in presets.data_files(args.preset).items():
+        data = target.parent / relative
+        if data.exists():
+            say(f"kept {data} (it exists; the recipe reads it)")
+            continue
+        data.parent.mkdir(parents=True, exist_ok=True)
+        data.write_bytes(content)
+        say(f"wrote {data} (sample data: replace it with yours)")
+    say(f"next: olivegen explain {target}")
+    return Exit.OK

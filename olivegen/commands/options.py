@@ -1,0 +1,70 @@
+"""Options several commands share: `--set` overrides, `--variant` selection, and where `-o` puts variants."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from olivegen.api import Compiled
+
+
+def add_set(parser: Any) -> None:
+    """Add `--set PATH=VALUE` (repeatable) to a command."""
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="change one value, e.g. --set passes.lora.r=16 (repeatable; the value is read as YAML)",
+    )
+
+
+def add_variant(parser: Any) -> None:
+    """Add `--variant NAME` (repeatable) to a command."""
+    parser.add_argument(
+        "--variant",
+        dest="variants",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="only this variant of a matrix recipe (repeatable)",
+    )
+
+
+def overrides(args: argparse.Namespace) -> list[str]:
+    """Return the `--set` texts of a parsed command line (none when the command has no such option)."""
+    return list(getattr(args, "overrides", None) or [])
+
+
+def outputs(output: str | None, compiled: Sequence[Compiled]) -> list[Path | None]:
+    """Decide where each compiled config goes; None is stdout. Raise ValueError for a usage mistake.
+
+    `-o` may hold `{variant}` (the variant; for a recipe without a matrix, its
+    workflow id) and `{name}` (the workflow id); a folder (existing,
+    or written with a trailing `/`) receives `<workflow id>.json` per config.
+    A plain `-o FILE` takes exactly one config.
+    """
+    if output is None:
+        if len(compiled) > 1:
+            names = ", ".join(str(c.variant) for c in compiled)
+            raise ValueError(f"the recipe renders {len(compiled)} configs ({names}); give -o DIR/ or -o 'out/{{variant}}.json'")
+        return [None]
+    text = output
+    if "{variant}" in text or "{name}" in text:
+        paths = [Path(text.replace("{variant}", c.variant or _name(c)).replace("{name}", _name(c))) for c in compiled]
+        if len(set(paths)) != len(paths):
+            raise ValueError(f"-o {text} gives several configs the same file; use {{variant}} or {{name}}")
+        return list(paths)
+    if Path(text).is_dir() or text.endswith(("/", "\\")):
+        return [Path(text) / f"{_name(c)}.json" for c in compiled]
+    if len(compiled) > 1:
+        raise ValueError(f"-o {text} is one file but the recipe renders {len(compiled)} configs; give -o DIR/")
+    return [Path(text)]
+
+
+def _name(compiled: Compiled) -> str:
+    return str(compiled.config.get("workflow_id") or compiled.path.stem)
