@@ -36,7 +36,7 @@ def load(
     data, problems = interpolate(source.data, source.where, env)
     where = source.where
     raise_if(problems)
-    refs = _refs(data.pop("extends", None), where)
+    refs = [(ref, where.lookup(loc, prefer_value=True)) for ref, loc in _refs(data.pop("extends", None), where)]
     drop(where, ("extends",))
     chain = (*chain, (display, path.resolve()))
     if len(chain) > 1 and "matrix" in data:
@@ -49,8 +49,7 @@ def load(
         rebase(data, folder)
     merged: Layer = ({}, SourceMap(display))
     errors: list[Diagnostic] = []
-    for ref, loc in refs:
-        at = where.lookup(loc, prefer_value=True)
+    for ref, at in refs:
         base = Path(ref).expanduser()
         base = base if base.is_absolute() else folder / base
         base_display = os.path.normpath(os.path.join(os.path.dirname(display), ref))

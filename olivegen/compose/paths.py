@@ -21,8 +21,10 @@ PATH_FIELDS: tuple[Loc, ...] = (
     ("data", "*", "files"),
     ("host", "build_context"),
     ("host", "python"),
+    ("host", "conda_file"),
     ("target", "build_context"),
     ("target", "python"),
+    ("target", "conda_file"),
     ("engine", "output_dir"),
     ("engine", "cache_dir"),
 )
