@@ -137,6 +137,10 @@ def _names(items: list[Any]) -> list[str] | None:
 
 
 def show(value: Any) -> str:
-    """Show a JSON value compactly, on one line (long values are cut)."""
+    """Show a JSON value compactly, on one line (long values are cut; paths under this folder, relative)."""
+    from olivegen.commands.explain import shown
+
+    if isinstance(value, str) and Path(value).is_absolute():
+        value = shown(value)
     text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     return text if len(text) <= 120 else text[:117] + "..."

@@ -1,0 +1,95 @@
+"""`olivegen diff`: a semantic diff of rendered configs, by path, for review comments."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from olivegen.commands.diff import diff, diff_variants
+from tests.conftest import EXAMPLES, ROOT, CliResult
+
+Run = Callable[..., CliResult]
+TEAM = EXAMPLES / "team"
+
+
+@pytest.fixture(autouse=True)
+def _in_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("TRAVEL_STEPS", raising=False)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "lines"),
+    [
+        ({"a": 1}, {"a": 1}, []),
+        ({"passes": {"lora": {"r": 64}}}, {"passes": {"lora": {"r": 16}}}, ["passes.lora.r: 64 -> 16"]),
+        ({"a": {"b": "x"}}, {"a": {}}, ["a.b: removed"]),
+        ({"a": {}}, {"a": {"b": [1]}}, ["a.b: added [1]"]),
+        ({"a": [1, 2]}, {"a": [1, 3]}, ["a[1]: 2 -> 3"]),
+        ({"a": [1, 2]}, {"a": [1]}, ["a: [1, 2] -> [1]"]),
+        ({"a": "1"}, {"a": 1}, ['a: "1" -> 1']),
+        ({"d": [{"name": "x", "n": 1}, {"name": "y", "n": 2}]}, {"d": [{"name": "y", "n": 3}, {"name": "z"}]},
+         ["d[x]: removed", "d[y].n: 2 -> 3", 'd[z]: added {"name": "z"}']),
+        ({"passes": {"a": {}, "b": {}, "c": {}}}, {"passes": {"b": {}, "a": {}}},
+         ["passes order: a, b -> b, a", "passes.c: removed"]),
+    ],
+)  # fmt: skip
+def test_diff_paths(old: Any, new: Any, lines: list[str]) -> None:
+    assert diff(old, new) == lines
+
+
+def test_long_values_are_cut() -> None:
+    [line] = diff({"a": 1}, {"a": 1, "b": "x" * 500})
+    assert len(line) < 140 and line.endswith("...")
+
+
+def test_variants_are_compared_by_name() -> None:
+    old = {"cpu": {"r": 1}, "gpu": {"r": 1}}
+    new = {"cpu": {"r": 2}, "npu": {"r": 1}}
+    assert diff_variants(old, new) == ["[cpu] r: 1 -> 2", "variant gpu: removed", "variant npu: added"]
+    assert diff_variants({"": {"r": 1}}, {"": {"r": 2}}) == ["r: 1 -> 2"]
+
+
+def test_two_recipes(run_cli: Run) -> None:
+    result = run_cli("diff", TEAM / "travel-int4.yaml", TEAM / "travel-qlora.yaml")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == 'workflow_id: "travel-int4" -> "travel-qlora"'
+    assert 'data_configs[travel].load_dataset_config.split: "train" -> "train[:75%]"' in lines
+    assert "passes.lora: removed" in lines and "evaluators: removed" in lines
+    assert 'engine.output_dir: "examples/team/outputs/travel-int4" -> "examples/team/outputs/travel-qlora"' in lines
+
+
+def test_recipe_against_its_rendered_config(run_cli: Run, tmp_path: Path) -> None:
+    rendered = tmp_path / "olive-config.json"
+    assert run_cli("render", TEAM / "travel-int4.yaml", "-o", rendered).code == 0
+    same = run_cli("diff", rendered, TEAM / "travel-int4.yaml", "--exit-code")
+    assert same.code == 0 and same.out == "" and "no differences" in same.err
+    changed = run_cli("diff", rendered, TEAM / "travel-int4.yaml", "--set", "passes.lora.r=4", "--exit-code")
+    assert changed.code == 1 and changed.out == "passes.lora.r: 16 -> 4\n"
+
+
+def test_matrix_recipes_diff_variant_by_variant(run_cli: Run, tmp_path: Path) -> None:
+    other = tmp_path / "targets.yaml"
+    text = (TEAM / "travel-targets.yaml").read_text()
+    other.write_text(text.replace("extends: travel-int4.yaml", f"extends: {TEAM / 'travel-int4.yaml'}")
+                     .replace("    - {target: dml-int4, model: phi3}", "    - {target: cuda-fp16, model: phi3}"))  # fmt: skip
+    result = run_cli("diff", TEAM / "travel-targets.yaml", other)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert "variant cuda-fp16-phi3: removed" in lines and "variant dml-int4-phi3: added" in lines
+    assert any(line.startswith("[cpu-int4-phi35] engine.output_dir: ") for line in lines)
+
+
+def test_bad_json_is_reported_at_its_line(run_cli: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{\n  "a": 1,\n}\n')
+    result = run_cli("diff", bad, bad)
+    assert result.code == 1
+    assert result.first_err_line.startswith(f"{bad}:3:1: error[recipe]: not a JSON config")
+    (tmp_path / "list.json").write_text(json.dumps([1]))
+    assert "an Olive config is a JSON object" in run_cli("diff", tmp_path / "list.json", bad).err

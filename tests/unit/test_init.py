@@ -1,0 +1,107 @@
+"""`olivegen init`: every preset writes a commented recipe that validates and renders, and never clobbers a file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from olivegen import presets
+from olivegen.api import compile_recipe
+from tests.conftest import CliResult
+
+Run = Callable[..., CliResult]
+PRESETS = presets.names()
+REQUIRED = {
+    "lora-int4": ["LoRA", "MergeAdapterWeights", "ModelBuilder"],
+    "lora-int4-adapter": ["LoRA", "ModelBuilder", "ExtractAdapters"],
+    "qlora": ["QLoRA", "MergeAdapterWeights", "ModelBuilder"],
+    "awq-lora-int4": ["AutoAWQQuantizer", "LoRA", "ModelBuilder", "ExtractAdapters"],
+    "int4": ["ModelBuilder"],
+    "onnx-optimize": ["OnnxConversion", "OrtTransformersOptimization"],
+}
+
+
+def test_the_required_presets_exist() -> None:
+    assert set(REQUIRED) <= set(PRESETS)
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_writes_a_recipe_that_validates_and_renders(run_cli: Run, tmp_path: Path, name: str) -> None:
+    target = tmp_path / "sub" / f"{name}.yaml"
+    result = run_cli("init", "--preset", name, "-o", target)
+    assert result.code == 0, result.err
+    assert target.read_text() == presets.text(name)
+    assert target.read_text().startswith("# ")  # commented
+    compiled = compile_recipe(target)
+    assert compiled.warnings == []
+    types = [p["type"] for p in compiled.config["passes"].values()]
+    assert types == REQUIRED.get(name, types)
+    assert compiled.config["workflow_id"] == name  # named after the file it was written to
+    assert run_cli("validate", target).code == 0
+    assert json.loads(run_cli("render", target).out) == compiled.config
+
+
+def test_sample_data_is_written_beside_the_recipe(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("init", "--preset", "lora-int4", "-o", tmp_path / "mine.yaml")
+    sample = tmp_path / "data" / "chat.jsonl"
+    assert sample.is_file() and f"wrote {sample}" in result.err
+    rows = [json.loads(line) for line in sample.read_text().splitlines()]
+    assert rows and all(set(r) == {"prompt", "response"} for r in rows)
+
+
+def test_existing_data_is_kept(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "chat.jsonl").write_text('{"prompt": "mine", "response": "mine"}\n')
+    result = run_cli("init", "--preset", "qlora", "-o", tmp_path / "q.yaml")
+    assert result.code == 0 and "kept" in result.err
+    assert "mine" in (tmp_path / "data" / "chat.jsonl").read_text()
+
+
+def test_refuses_to_overwrite_without_force(run_cli: Run, tmp_path: Path) -> None:
+    target = tmp_path / "recipe.yaml"
+    target.write_text("mine\n")
+    result = run_cli("init", "--preset", "int4", "-o", target)
+    assert result.code == 1 and "--force" in result.err
+    assert target.read_text() == "mine\n"
+    assert run_cli("init", "--preset", "int4", "-o", target, "--force").code == 0
+    assert target.read_text() == presets.text("int4")
+
+
+def test_default_output_is_named_after_the_preset(run_cli: Run, tmp_path: Path) -> None:
+    assert run_cli("init", "--preset", "int4", cwd=tmp_path).code == 0
+    assert (tmp_path / "int4.yaml").read_text() == presets.text("int4")
+
+
+def test_stdout(run_cli: Run) -> None:
+    result = run_cli("init", "--preset", "onnx-optimize", "-o", "-")
+    assert result.code == 0 and result.out == presets.text("onnx-optimize")
+
+
+def test_list_names_each_preset_with_its_summary(run_cli: Run) -> None:
+    result = run_cli("init", "--list")
+    assert result.code == 0
+    names = [line.split()[0] for line in result.out.splitlines()]
+    assert names == PRESETS
+    assert "LoRA -> int4 (merged)" in result.out
+
+
+def test_unknown_preset_suggests_one(run_cli: Run) -> None:
+    result = run_cli("init", "--preset", "qloraa")
+    assert result.code == 1
+    assert result.err.splitlines() == ["error[preset]: no preset named 'qloraa'", "  hint: did you mean 'qlora'?"]
+
+
+def test_no_preset_is_a_usage_error(run_cli: Run) -> None:
+    result = run_cli("init")
+    assert result.code == 2 and "--preset" in result.err
+
+
+def test_presets_ship_inside_the_package() -> None:
+    folder = Path(presets.__file__).parent
+    assert sorted(p.stem for p in folder.glob("*.yaml")) == PRESETS
+    for name in PRESETS:
+        for relative in presets.data_files(name):
+            assert (folder / relative).is_file()
