@@ -76,16 +76,22 @@ def render_recipe(recipe: Recipe, recipe_path: Path, generation: str = OLIVE_GEN
     from olivegen.render import render_config
     from olivegen.validate import check_config
 
-    config = render_config(build_context(recipe, recipe_path), generation)
+    config = render_config(build_context(recipe, recipe_path, generation), generation)
     check_config(config, generation)
     return config
 
 
-def compile_source(source: Source, recipe_path: Path, generation: str = OLIVE_GENERATION) -> Compiled:
-    """Run the whole pipeline on parsed text; raise RecipeError with every error found."""
+def compile_source(source: Source, recipe_path: Path, generation: str | None = None) -> Compiled:
+    """Run the whole pipeline on parsed text; raise RecipeError with every error found.
+
+    `generation` (an Olive release, "0.13" or "0.9") overrides the recipe's own `olive:` field.
+    """
     from olivegen.render import dump
 
     recipe = validate_recipe(source)
+    if generation is not None and generation != recipe.olive:
+        recipe = recipe.model_copy(update={"olive": generation})
+    generation = recipe.olive
     found = check_recipe(recipe, source, recipe_path)
     errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
@@ -98,7 +104,7 @@ def compile_recipe(
     path: str | Path,
     *,
     display: str | None = None,
-    generation: str = OLIVE_GENERATION,
+    generation: str | None = None,
     overrides: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
 ) -> Compiled:
@@ -111,7 +117,7 @@ def compile_variants(
     path: str | Path,
     *,
     display: str | None = None,
-    generation: str = OLIVE_GENERATION,
+    generation: str | None = None,
     overrides: Sequence[str] = (),
     only: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,

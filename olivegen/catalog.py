@@ -15,6 +15,7 @@ from typing import Any
 from olivegen.resources import schema_json
 
 OLIVE_GENERATION = "0.13"
+GENERATIONS = ("0.13", "0.9")
 
 PASS_ALIASES = {
     "awq": "AutoAWQQuantizer",
@@ -59,10 +60,22 @@ def _fold(name: str) -> str:
 
 
 @cache
-def facts() -> dict[str, Any]:
-    """Return the vendored Olive facts (passes, providers, devices, training args)."""
-    data: dict[str, Any] = schema_json(f"olive-{OLIVE_GENERATION}/passes.json")
+def facts(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
+    """Return the vendored Olive facts (passes, providers, devices, training args) of an Olive release."""
+    data: dict[str, Any] = schema_json(f"olive-{generation}/passes.json")
     return data
+
+
+def has_pass(canonical: str, generation: str) -> bool:
+    """Tell whether an Olive release has a pass."""
+    return canonical in facts(generation)["passes"]
+
+
+def pass_params_in(canonical: str, generation: str) -> dict[str, Any]:
+    """Return a pass's parameters in a given Olive release (empty when unknown there)."""
+    info = facts(generation)["passes"].get(canonical, {})
+    params = info.get("params", {})
+    return params if isinstance(params, dict) else {}
 
 
 @cache

@@ -13,7 +13,18 @@ from olivegen.recipe.model import InputModel
 from olivegen.recipe.passes import GenericPass, ModelBuilder, PassBase
 from olivegen.recipe.systems import SystemSpec
 
-OLIVE_SYSTEM_TYPES = {"local": "LocalSystem", "docker": "Docker", "python_environment": "PythonEnvironment"}
+OLIVE_SYSTEM_TYPES = {
+    "local": "LocalSystem",
+    "docker": "Docker",
+    "python_environment": "PythonEnvironment",
+    "azureml": "AzureML",
+}
+SINGLE_SYSTEM_NAMES = {
+    "LocalSystem": "local_system",
+    "Docker": "docker_system",
+    "PythonEnvironment": "python_system",
+    "AzureML": "aml",
+}
 FILE_FORMATS = {".json": "json", ".jsonl": "json", ".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".txt": "text"}
 
 
@@ -35,13 +46,18 @@ def is_local_path(base: Path, value: str) -> bool:
     return (base / value).exists()
 
 
-def build_context(recipe: Recipe, recipe_path: Path) -> dict[str, Any]:
-    """Build the render context: plain dicts and lists, in the order they are rendered."""
+def build_context(recipe: Recipe, recipe_path: Path, generation: str = "0.13") -> dict[str, Any]:
+    """Build the render context: plain dicts and lists, in the order they are rendered.
+
+    `generation` is the Olive release rendered for ("0.13" or "0.9"); see olivegen/generations.py.
+    """
+    from olivegen.generations import adapt_context
+
     base = recipe_path.resolve().parent
     name = workflow_name(recipe, recipe_path)
     systems, host_name, target_name = _systems(recipe, base)
     data_configs = [cfg for spec in recipe.data for cfg in _data_configs(spec, base)]
-    return {
+    context = {
         "workflow_id": name,
         "input_model": _input_model(recipe.model, base),
         "systems": systems,
@@ -50,6 +66,7 @@ def build_context(recipe: Recipe, recipe_path: Path) -> dict[str, Any]:
         "passes": _passes(recipe, lora_int4_exclusions(recipe, base)),
         "engine": _engine(recipe, base, name, host_name, target_name),
     }
+    return adapt_context(context, recipe, base, generation)
 
 
 def _input_model(model: InputModel, base: Path) -> dict[str, Any]:
@@ -88,6 +105,14 @@ def _system(spec: SystemSpec, base: Path) -> dict[str, Any]:
         out["build_context_path"] = resolve(base, spec.build_context or ".")
         if spec.image_name:
             out["image_name"] = spec.image_name
+    if spec.type == "azureml":
+        out["aml_compute"] = spec.compute
+        docker: dict[str, Any] = {"base_image": spec.image}
+        if spec.conda_file:
+            docker["conda_file_path"] = resolve(base, spec.conda_file)
+        out["aml_docker_config"] = docker
+        if spec.hf_token:
+            out["hf_token"] = True
     if spec.type == "python_environment":
         if spec.python:
             out["python_environment_path"] = resolve(base, spec.python)
@@ -100,7 +125,8 @@ def _systems(recipe: Recipe, base: Path) -> tuple[dict[str, Any], str, str]:
     target = recipe.target or recipe.host
     host_cfg, target_cfg = _system(recipe.host, base), _system(target, base)
     if host_cfg == target_cfg:
-        return {"local_system": host_cfg}, "local_system", "local_system"
+        name = SINGLE_SYSTEM_NAMES[host_cfg["type"]]
+        return {name: host_cfg}, name, name
     return {"host_system": host_cfg, "target_system": target_cfg}, "host_system", "target_system"
 
 

@@ -7,25 +7,35 @@ from functools import cache
 from typing import Any
 
 from olivegen.errors import TemplateBug
-from olivegen.resources import templates_dir
+from olivegen.resources import template_folder, templates_dir
 
 ENTRY = "olive-config.json.j2"
 
 
 @cache
 def _environment(generation: str) -> Any:
+    """One sandboxed environment per folder set: the generation's own templates, then the shared ones."""
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    folders = [str(template_folder(generation))] if generation == "azureml" else [
+        str(templates_dir(generation)), str(template_folder("common"))
+    ]
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(templates_dir(generation))),
+        loader=FileSystemLoader(folders),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
         auto_reload=False,
     )
-    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+    # Plain JSON, not Jinja's HTML-safe variant (which writes ' as \u0027): the output is a JSON or
+    # YAML file, never HTML, and JSON is valid YAML.
+    env.filters["tojson"] = _tojson
     return env
+
+
+def _tojson(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def render_text(context: dict[str, Any], generation: str) -> str:
@@ -38,6 +48,16 @@ def render_text(context: dict[str, Any], generation: str) -> str:
     except TemplateError as exc:
         where = f"{getattr(exc, 'filename', None) or ENTRY}:{getattr(exc, 'lineno', '?')}"
         raise TemplateBug(f"template olive-{generation}/{where}: {exc}") from exc
+
+
+def render_job(job: dict[str, Any]) -> str:
+    """Render the Azure ML command job (YAML) that runs `olive run` on a named compute."""
+    from jinja2 import TemplateError
+
+    try:
+        return str(_environment("azureml").get_template("job.yml.j2").render(job=job))
+    except TemplateError as exc:
+        raise TemplateBug(f"template azureml/job.yml.j2:{getattr(exc, 'lineno', '?')}: {exc}") from exc
 
 
 def render_config(context: dict[str, Any], generation: str) -> dict[str, Any]:

@@ -30,9 +30,14 @@ def _root(kind: str) -> Traversable:
 
 def templates_dir(generation: str) -> Path:
     """Return the folder of Jinja templates for one Olive config generation."""
-    folder = _root("templates").joinpath(f"olive-{generation}")
+    return template_folder(f"olive-{generation}")
+
+
+def template_folder(name: str) -> Path:
+    """Return one folder under templates/ (`olive-0.13`, `common`, `azureml`)."""
+    folder = _root("templates").joinpath(name)
     if not folder.is_dir():
-        raise ResourceMissing(f"no templates for Olive {generation} in this install")
+        raise ResourceMissing(f"no templates/{name} folder in this install; reinstall olivegen")
     return Path(str(folder))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from olivegen.catalog import OLIVE_GENERATION, canonical_pass, pass_params
+from olivegen.catalog import OLIVE_GENERATION, canonical_pass, pass_params_in
 from olivegen.errors import TemplateBug
 from olivegen.resources import schema_json
 
@@ -28,7 +28,7 @@ def schema_problems(config: dict[str, Any], generation: str = OLIVE_GENERATION) 
     for key, spec in (config.get("passes") or {}).items():
         if not isinstance(spec, dict) or canonical_pass(str(spec.get("type", ""))) is None:
             continue
-        params = pass_params(canonical_pass(str(spec["type"])) or "")
+        params = pass_params_in(canonical_pass(str(spec["type"])) or "", generation)
         for param in spec:
             if param != "type" and params and param not in params:
                 problems.append(f"$.passes.{key}.{param}: not a parameter of {spec['type']} in Olive {generation}")

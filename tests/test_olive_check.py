@@ -15,9 +15,10 @@ pytestmark = pytest.mark.olive
 
 
 def test_examples_pass_olives_own_validation(run_cli: Callable[..., CliResult]) -> None:
-    result = run_cli("validate", "--olive", *sorted(EXAMPLES.glob("*.yaml")))
+    examples = sorted(EXAMPLES.glob("*.yaml"))
+    result = run_cli("validate", "--olive", *examples)
     assert result.code == 0, result.err
-    assert result.err.splitlines()[-1] == "4 files, 0 errors, 0 warnings"
+    assert result.err.splitlines()[-1] == f"{len(examples)} files, 0 errors, 0 warnings"
 
 
 def test_keys_olive_would_ignore_are_problems() -> None:

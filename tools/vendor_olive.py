@@ -80,6 +80,13 @@ def _pass_params(name: str, module_path: str) -> dict[str, Any] | str:
     return out
 
 
+def _run_config_schema(run_config: Any) -> Any:
+    """Pydantic v2 (Olive >= 0.10) or the v1 API (older Olive)."""
+    if hasattr(run_config, "model_json_schema"):
+        return run_config.model_json_schema()
+    return json.loads(run_config.schema_json())
+
+
 def main() -> int:
     """Write the vendored files and print where they went."""
     logging.disable(logging.WARNING)
@@ -122,7 +129,7 @@ def main() -> int:
     assert OlivePackageConfig is not None
     files = {
         "passes.json": json.dumps(facts, indent=1, sort_keys=True) + "\n",
-        "run-config.schema.json": json.dumps(RunConfig.model_json_schema(), indent=1, sort_keys=True) + "\n",
+        "run-config.schema.json": json.dumps(_run_config_schema(RunConfig), indent=1, sort_keys=True) + "\n",
     }
     for fname, text in files.items():
         (out_dir / fname).write_text(text, encoding="utf-8")

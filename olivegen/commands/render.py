@@ -19,6 +19,9 @@ def add_parser(sub: Any) -> None:
         "-o", "--output", help="write here (atomically); stdout when omitted; DIR/ or a {variant} pattern for a matrix"
     )
     parser.add_argument("--check", action="store_true", help="compare with --output instead of writing; 1 on drift")
+    parser.add_argument(
+        "--olive-version", choices=["0.13", "0.9"], help="Olive release to render for (default: the recipe's `olive:`)"
+    )
     add_set(parser)
     add_variant(parser)
 
@@ -30,7 +33,9 @@ def execute(args: argparse.Namespace) -> Exit:
     if args.check and args.output is None:
         say("olivegen render: --check needs -o/--output, the file to compare with")
         return Exit.INTERNAL
-    compiled = compile_variants(args.recipe, overrides=args.overrides, only=args.variants)
+    compiled = compile_variants(
+        args.recipe, overrides=args.overrides, only=args.variants, generation=args.olive_version
+    )
     try:
         targets = outputs(args.output, compiled)
     except ValueError as exc:
@@ -48,4 +53,26 @@ def execute(args: argparse.Namespace) -> Exit:
         else:
             write_atomic(target, one.text)
             say(f"wrote {target}")
+        stale = _azureml_job(one, target, check=args.check) or stale
     return Exit.RECIPE_ERROR if stale else Exit.OK
+
+
+def _azureml_job(compiled: Any, target: Path | None, *, check: bool) -> bool:
+    """Write (or check) the Azure ML job beside the config when the host is Azure ML; True when stale."""
+    from olivegen.api import drifted, write_atomic
+    from olivegen.azureml_job import build_job, needs_job
+
+    if not needs_job(compiled.recipe):
+        return False
+    if target is None:
+        say("the host is Azure ML: pass -o inside the recipe's folder to also write the job that runs it")
+        return False
+    job = build_job(compiled.recipe, compiled.path, target, compiled.config["workflow_id"])
+    if check:
+        if drifted(job.path, job.text):
+            say(f"{job.path}: out of date")
+            return True
+        return False
+    write_atomic(job.path, job.text)
+    say(f"wrote {job.path}\nsubmit it with: {job.submit}")
+    return False

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
+from olivegen.recipe.azureml import AzureMLWorkspace
 from olivegen.recipe.base import Identifier, Strict
 from olivegen.recipe.data import DataSpec
 from olivegen.recipe.engine import Engine, Evaluation
@@ -24,6 +25,16 @@ class Recipe(Strict):
     )
     name: Identifier | None = Field(None, description="Workflow id; defaults to the recipe's file name.")
     description: str | None = Field(None, description="What this recipe is for (not rendered).")
+    olive: Literal["0.13", "0.9"] = Field(
+        "0.13",
+        description=(
+            "Olive release the config is for: `0.13` (current format) or `0.9` (0.7-0.9.2, the last with the"
+            " AzureML system). `render --olive-version` overrides it."
+        ),
+    )
+    azureml: AzureMLWorkspace | None = Field(
+        None, description="Azure ML workspace, for an `azureml` host or target."
+    )
     model: InputModel = Field(description="The input model.")
     data: list[DataSpec] = Field(default_factory=list, description="Data sets, referred to by name from passes.")
     host: System = Field(

@@ -15,9 +15,9 @@ SHORTHANDS = ("cpu", "cuda", "gpu", "tensorrt", "dml", "directml", "openvino", "
 
 
 class SystemSpec(Strict):
-    """A system: local, a Docker image, or another Python environment, with one device and provider."""
+    """A system: local, a Docker image, another Python environment, or Azure ML compute; one device and provider."""
 
-    type: Literal["local", "docker", "python_environment"] = Field("local", description="Kind of system.")
+    type: Literal["local", "docker", "python_environment", "azureml"] = Field("local", description="Kind of system.")
     provider: NonEmptyStr = Field(
         "CUDAExecutionProvider",
         description="Execution provider, Olive's name or a short one (`cpu`, `cuda`, `tensorrt`, `dml`, `qnn` ...).",
@@ -31,6 +31,13 @@ class SystemSpec(Strict):
     )
     environment: dict[str, str] = Field(
         default_factory=dict, description="Python environment: environment variables set for the run."
+    )
+    compute: NonEmptyStr | None = Field(None, description="Azure ML: name of the compute cluster.")
+    image: NonEmptyStr | None = Field(None, description="Azure ML: docker base image of the environment.")
+    conda_file: NonEmptyStr | None = Field(None, description="Azure ML: conda.yaml of the environment, relative to the recipe.")
+    hf_token: bool = Field(
+        False,
+        description="Azure ML: read the Hugging Face token from the key vault secret `hf-token` (never written here).",
     )
 
     @field_validator("provider")
@@ -46,12 +53,15 @@ class SystemSpec(Strict):
     def _kind_fields(self) -> SystemSpec:
         docker = {"dockerfile": self.dockerfile, "build_context": self.build_context, "image_name": self.image_name}
         pyenv = {"python": self.python, "environment": self.environment or None}
-        if self.type == "docker":
-            missing = [k for k in ("dockerfile", "build_context") if docker[k] is None]
-            if missing:
-                raise ValueError(f"a docker system needs {' and '.join(f'`{m}`' for m in missing)}")
-        stray = [k for k, v in {**docker, **pyenv}.items() if v is not None]
-        allowed = {"docker": set(docker), "python_environment": set(pyenv), "local": set()}[self.type]
+        aml = {"compute": self.compute, "image": self.image, "conda_file": self.conda_file, "hf_token": self.hf_token or None}
+        required = {"docker": ("dockerfile", "build_context"), "azureml": ("compute", "image")}.get(self.type, ())
+        missing = [k for k in required if {**docker, **aml}[k] is None]
+        if missing:
+            raise ValueError(f"a {self.type} system needs {' and '.join(f'`{m}`' for m in missing)}")
+        stray = [k for k, v in {**docker, **pyenv, **aml}.items() if v is not None]
+        allowed = {"docker": set(docker), "python_environment": set(pyenv), "azureml": set(aml), "local": set()}[
+            self.type
+        ]
         extra = [k for k in stray if k not in allowed]
         if extra:
             raise ValueError(f"`{extra[0]}` does not apply to a {self.type} system")
