@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-COMMANDS = ["render", "validate", "schema", "passes", "import", "init", "explain", "diff"]
+COMMANDS = ["render", "validate", "schema", "passes", "import", "init", "explain", "diff", "run", "demo"]
 
 
 def module_name(command: str) -> str:

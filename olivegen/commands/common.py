@@ -15,6 +15,7 @@ class Exit(IntEnum):
     OK = 0
     RECIPE_ERROR = 1
     INTERNAL = 2
+    RUN_FAILED = 3  # `olivegen run`: Olive produced no output model
 
 
 def report(diagnostics: Sequence[Diagnostic]) -> None:

@@ -1,0 +1,97 @@
+"""Recipe -> the config `olivegen run` runs: overrides applied, folders placed, preflight passed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from olivegen.errors import Diagnostic, RecipeError, Severity
+from olivegen.recipe import Recipe
+from olivegen.runner.layout import RunLayout
+from olivegen.runner.machine import Machine
+
+INFO_LEVEL = 1  # Olive logs "Running pass ..." at INFO; progress needs it
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A recipe ready to run."""
+
+    recipe_path: Path
+    recipe: Recipe
+    config: dict[str, Any]
+    text: str
+    layout: RunLayout
+    notes: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def workflow_id(self) -> str:
+        """The workflow's name."""
+        return str(self.config.get("workflow_id", ""))
+
+
+def place(config: dict[str, Any], layout: RunLayout) -> list[str]:
+    """Point the config's engine at the run's folders; return notes on anything else changed."""
+    engine = config["engine"]
+    engine["output_dir"] = str(layout.model_dir)
+    engine["cache_dir"] = str(layout.olive_cache)
+    notes = []
+    level = engine.get("log_severity_level", INFO_LEVEL)
+    if isinstance(level, int) and level > INFO_LEVEL:
+        engine["log_severity_level"] = INFO_LEVEL
+        notes.append(f"engine log level {level} -> {INFO_LEVEL} (INFO), so olivegen can follow the passes")
+    return notes
+
+
+def plan_run(
+    recipe_path: Path,
+    *,
+    outdir: Path | None = None,
+    host: str | None = None,
+    target: str | None = None,
+    cache_dir: Path | None = None,
+    overrides: Sequence[str] = (),
+    machine: Machine | None = None,
+    check_machine: bool = True,
+) -> Plan:
+    """Compile the recipe, apply `--host`/`--target`, place the folders, and refuse what cannot run here.
+
+    Raises RecipeError with every error at once: the recipe's own, then preflight's.
+    """
+    from olivegen.api import check_recipe, load_source, render_recipe, validate_recipe
+    from olivegen.checks.base import Scope
+    from olivegen.render import dump
+    from olivegen.runner.overrides import apply_overrides
+    from olivegen.runner.preflight import preflight
+
+    machine = machine or Machine()
+    source = load_source(recipe_path, overrides=overrides)
+    # compile_recipe's steps, with --host/--target applied before the checks see the recipe
+    changed = apply_overrides(validate_recipe(source), host, target, machine)
+    recipe = changed.recipe
+    found = check_recipe(recipe, source, recipe_path)
+    if any(d.severity is Severity.ERROR for d in found):
+        raise RecipeError(found)
+    config = render_recipe(recipe, recipe_path)
+    engine = config["engine"]
+    out = (outdir if outdir is not None else Path(engine["output_dir"])).expanduser().resolve()
+    olive_cache = None
+    if cache_dir is None and "cache_dir" in recipe.engine.model_fields_set:
+        olive_cache = Path(engine["cache_dir"])
+    layout = RunLayout.under(out, cache_dir, olive_cache)
+    notes = [*changed.notes, *place(config, layout)]
+    if olive_cache is not None:
+        notes.append(f"Olive cache: {olive_cache} (the recipe's engine.cache_dir)")
+    warnings = [d for d in found if d.severity is Severity.WARNING]
+    scope = Scope(recipe, source.where, recipe_path.resolve().parent)
+    checked = preflight(scope, machine, config, found)
+    errors = [d for d in checked if d.severity is Severity.ERROR]
+    if errors and check_machine:
+        raise RecipeError(errors + [d for d in checked if d.severity is Severity.WARNING])
+    if errors:
+        notes.append(f"preflight errors ignored (--no-preflight): {len(errors)}")
+    warnings += checked
+    return Plan(recipe_path, recipe, config, dump(config), layout, notes, warnings)

@@ -1,0 +1,210 @@
+"""Passes that cannot run on this machine, refused before Olive starts: the reason and the fix.
+
+Recipe rules (`olivegen validate`) judge the recipe alone; these judge the recipe on
+*this* machine: its packages and its GPU. Every finding is a Diagnostic with a `run-*`
+rule id, pointing at the pass (or system) in the recipe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from olivegen.checks.base import Scope
+from olivegen.errors import Diagnostic, Severity
+from olivegen.runner.machine import Machine
+from olivegen.runner.overrides import CUDA_PROVIDERS, describe
+
+LORA_FAMILY = ("LoRA", "QLoRA", "DoRA", "LoHa", "LoKr")
+OLIVE_QUANTIZERS = ("Gptq", "Rtn")
+# Python module each pass imports, and the pip package that provides it.
+PASS_MODULES: dict[str, tuple[tuple[str, str], ...]] = {
+    "QLoRA": (("bitsandbytes", "bitsandbytes"), ("peft", "peft")),
+    "LoRA": (("peft", "peft"),),
+    "DoRA": (("peft", "peft"), ("bitsandbytes", "bitsandbytes")),
+    "LoHa": (("peft", "peft"),),
+    "LoKr": (("peft", "peft"),),
+    "AutoAWQQuantizer": (("awq", "autoawq"),),
+    "ModelBuilder": (("onnxruntime_genai", "onnxruntime-genai"),),
+    "GptqModel": (("gptqmodel", "gptqmodel"),),
+    "GptqQuantizer": (("auto_gptq", "auto-gptq"),),
+}
+EXTRA_FOR = {"bitsandbytes": "olivegen[qlora]", "onnxruntime-genai": "olivegen[olive]", "peft": "olivegen[olive]"}
+
+
+def _kind(spec: object) -> str:
+    return str(getattr(spec, "type", ""))
+
+
+def _error(scope: Scope, rule: str, message: str, loc: tuple[Any, ...], hint: str) -> Diagnostic:
+    return Diagnostic(message, scope.at(*loc), hint, rule, Severity.ERROR)
+
+
+def _warning(scope: Scope, rule: str, message: str, loc: tuple[Any, ...], hint: str) -> Diagnostic:
+    return Diagnostic(message, scope.at(*loc), hint, rule, Severity.WARNING)
+
+
+def _olive(scope: Scope, machine: Machine) -> Iterator[Diagnostic]:
+    if not machine.module("olive"):
+        yield _error(
+            scope,
+            "run-olive-missing",
+            "Olive is not installed in this Python environment",
+            ("passes",),
+            "pip install 'olivegen[olive]' (torch first: pip install torch==2.13.0)",
+        )
+
+
+def _packages(scope: Scope, machine: Machine) -> Iterator[Diagnostic]:
+    for i, spec in enumerate(scope.recipe.passes):
+        for module, package in PASS_MODULES.get(_kind(spec), ()):
+            if not machine.module(module):
+                extra = EXTRA_FOR.get(package)
+                yield _error(
+                    scope,
+                    "run-missing-package",
+                    f"{_kind(spec)} needs the Python package {package!r}, which is not installed",
+                    ("passes", i, "type"),
+                    f"pip install {package}" + (f" (or pip install '{extra}')" if extra else ""),
+                )
+
+
+def _awq(scope: Scope, machine: Machine, found: Sequence[Diagnostic]) -> Iterator[Diagnostic]:
+    host = scope.recipe.host
+    cuda_host = host.resolved_device() == "gpu" and host.provider in CUDA_PROVIDERS
+    if any(d.rule == "awq-needs-cuda" for d in found):
+        return  # the recipe rule already says the host is not CUDA
+    for i, spec in enumerate(scope.recipe.passes):
+        if _kind(spec) != "AutoAWQQuantizer":
+            continue
+        followed_by_lora = any(_kind(s) in LORA_FAMILY for s in scope.recipe.passes[i + 1 :])
+        cpu_fix = (
+            "on a CPU, drop the quantizer and let ModelBuilder int4 quantize (LoRA cannot train on Olive's"
+            " Gptq/Rtn output)"
+            if followed_by_lora
+            else "on a CPU, use `type: gptq` (with `data:`) or `type: rtn` instead"
+        )
+        if not cuda_host:
+            yield _error(
+                scope,
+                "run-awq-needs-cuda",
+                f"AutoAWQQuantizer needs a CUDA GPU host, but the host is {describe(host)}",
+                ("passes", i, "type"),
+                f"run on an NVIDIA GPU machine with `host: cuda`; {cpu_fix}",
+            )
+        elif not machine.cuda_gpu():
+            yield _error(
+                scope,
+                "run-awq-needs-cuda",
+                "AutoAWQQuantizer needs a CUDA GPU, and torch sees none on this machine"
+                " (autoawq stops with 'Please use GPU to run AWQ quantization')",
+                ("passes", i, "type"),
+                f"run on an NVIDIA GPU machine; {cpu_fix} (with --host cpu)",
+            )
+
+
+def _cuda_host(scope: Scope, machine: Machine) -> Iterator[Diagnostic]:
+    host = scope.recipe.host
+    if host.type != "local" or host.resolved_device() != "gpu" or host.provider not in CUDA_PROVIDERS:
+        return
+    if any(_kind(s) == "AutoAWQQuantizer" for s in scope.recipe.passes):
+        return  # reported as an error above
+    if not machine.cuda_gpu():
+        yield _warning(
+            scope,
+            "run-no-gpu",
+            f"the host is {describe(host)}, but torch sees no CUDA GPU: the passes will run on the CPU",
+            ("host",),
+            "pass --host cpu to say so (and let olivegen adapt a CUDA target)",
+        )
+
+
+def _cuda_target(scope: Scope, machine: Machine) -> Iterator[Diagnostic]:
+    target = scope.recipe.target or scope.recipe.host
+    if target.provider not in CUDA_PROVIDERS or machine.ort_cuda():
+        return
+    yield _error(
+        scope,
+        "run-cuda-target",
+        f"the target is {describe(target)}, but onnxruntime-gpu is not installed: the CUDA model could not be"
+        " loaded or evaluated here",
+        ("target",) if scope.recipe.target is not None else ("host",),
+        "build for this machine with --target cpu (or --host cpu), or install onnxruntime-gpu on a CUDA machine"
+        " (pip install 'olivegen[cuda]')",
+    )
+
+
+def _remote(scope: Scope) -> Iterator[Diagnostic]:
+    for name, spec in (("host", scope.recipe.host), ("target", scope.recipe.target)):
+        if spec is not None and spec.type == "azureml":
+            yield _error(
+                scope,
+                "run-remote-system",
+                f"the {name} is an Azure ML system; olivegen run runs Olive on this machine",
+                (name,),
+                "run here with --host cpu (or --host cuda), or submit the rendered Azure ML job",
+            )
+
+
+def _lora_on_olive_quant(scope: Scope) -> Iterator[Diagnostic]:
+    passes = scope.recipe.passes
+    for i, spec in enumerate(passes):
+        if _kind(spec) not in OLIVE_QUANTIZERS:
+            continue
+        for j in range(i + 1, len(passes)):
+            if _kind(passes[j]) in LORA_FAMILY:
+                yield _error(
+                    scope,
+                    "run-lora-on-olive-quant",
+                    f"{_kind(passes[j])} (pass {j + 1}) cannot train on the output of {_kind(spec)} (pass {i + 1}):"
+                    " Olive 0.13 packs the weights into its own QuantLinear, which peft does not support"
+                    " ('Target module QuantLinear(...) is not supported')",
+                    ("passes", j, "type"),
+                    "fine-tune first and quantize the merged model (lora -> merge -> "
+                    f"{_kind(spec).lower()} -> builder); to keep the adapter separate, drop {_kind(spec)}:"
+                    " ModelBuilder int4 quantizes the base weights itself",
+                )
+                break
+
+
+def _unexcluded_lora(scope: Scope, config: dict[str, Any]) -> Iterator[Diagnostic]:
+    passes = list(scope.recipe.passes)
+    kinds = [_kind(s) for s in passes]
+    rendered = list(config.get("passes", {}).values())
+    adapter = scope.recipe.model.adapter_path is not None
+    for i, kind in enumerate(kinds):
+        if kind in LORA_FAMILY:
+            adapter = True
+        elif kind == "MergeAdapterWeights":
+            adapter = False
+        elif kind == "ModelBuilder" and adapter and "ExtractAdapters" in kinds[i + 1 :]:
+            params = rendered[i] if i < len(rendered) else {}
+            if params.get("precision") == "int4" and not params.get("int4_nodes_to_exclude"):
+                yield _warning(
+                    scope,
+                    "run-lora-int4",
+                    "ModelBuilder int4 will quantize the LoRA MatMuls too, and the base model will then fail to run"
+                    " without its adapter (MatMulNBits 'expected shape'); olivegen could not derive their names for"
+                    " this model",
+                    ("passes", i, "type"),
+                    "list them in int4_nodes_to_exclude: /model/layers.N/attn/q_proj/lora_A/MatMul, .../lora_B/MatMul"
+                    " for each layer N and adapted projection",
+                )
+
+
+def preflight(scope: Scope, machine: Machine, config: dict[str, Any], found: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
+    """Return every reason the recipe cannot run (errors) or may surprise (warnings) on this machine.
+
+    `found` holds the recipe rules' diagnostics, so a problem they already report is not repeated.
+    """
+    out = [
+        *_olive(scope, machine),
+        *_remote(scope),
+        *_packages(scope, machine),
+        *_awq(scope, machine, found),
+        *_cuda_host(scope, machine),
+        *_cuda_target(scope, machine),
+        *_lora_on_olive_quant(scope),
+        *_unexcluded_lora(scope, config),
+    ]
+    return sorted(out, key=lambda d: (d.at.line, d.at.col, d.rule) if d.at else (0, 0, d.rule))
