@@ -1,7 +1,8 @@
 """`olivegen diff A B`: what changes in the rendered Olive config between two recipes (or configs).
 
-Each side is a recipe (rendered first, with `--set` applied to both) or an
-`olive-config.json`. The output is one line per changed value, by path, for
+Each side is a recipe (rendered first) or an `olive-config.json`; `--set`
+applies to the second side only, so `olivegen diff r.yaml r.yaml --set k=v`
+shows what an override changes. The output is one line per changed value, by path, for
 review comments:
 
     passes.lora.r: 64 -> 16
@@ -34,12 +35,12 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("old", type=Path, help="recipe (.yaml) or rendered config (.json)")
     parser.add_argument("new", type=Path, help="recipe (.yaml) or rendered config (.json)")
     parser.add_argument("--exit-code", action="store_true", help="exit with 1 when the configs differ")
-    add_set(parser)
+    add_set(parser)  # on the second side only
 
 
 def execute(args: argparse.Namespace) -> Exit:
     """Print the differences, variant by variant for matrix recipes."""
-    old, new = configs(args.old, args.overrides), configs(args.new, args.overrides)
+    old, new = configs(args.old, []), configs(args.new, args.overrides)
     lines = diff_variants(old, new)
     sys.stdout.write("".join(f"{line}\n" for line in lines))
     if not lines:
@@ -138,9 +139,17 @@ def _names(items: list[Any]) -> list[str] | None:
 
 def show(value: Any) -> str:
     """Show a JSON value compactly, on one line (long values are cut; paths under this folder, relative)."""
+    text = json.dumps(_relative(value), ensure_ascii=False, separators=(", ", ": "))
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _relative(value: Any) -> Any:
     from olivegen.commands.explain import shown
 
-    if isinstance(value, str) and Path(value).is_absolute():
-        value = shown(value)
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return text if len(text) <= 120 else text[:117] + "..."
+    if isinstance(value, str):
+        return shown(value) if Path(value).is_absolute() else value
+    if isinstance(value, dict):
+        return {k: _relative(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative(v) for v in value]
+    return value

@@ -59,9 +59,8 @@ def load(
         elif len(chain) >= MAX_LEVELS:
             errors.append(Diagnostic(f"more than {MAX_LEVELS} levels of extends: {trail}", at, rule="extends"))
         elif not base.is_file():
-            errors.append(
-                Diagnostic(f"base recipe {ref!r} not found", at, f"looked for {base}; chain: {trail}", "extends")
-            )
+            hint = f"chain: {trail} (a base is found relative to the file that extends it)"
+            errors.append(Diagnostic(f"base recipe {ref!r} not found", at, hint, "extends"))
         else:
             try:
                 layer = load(base, base_display, env, root=root, chain=chain)

@@ -94,7 +94,7 @@ def assign(data: dict[str, Any], where: SourceMap, job: Assignment) -> None:
         if not segment:
             raise RecipeError.single(f"empty path segment in {job.label!r}", at, rule="override")
         if isinstance(node, list):
-            step: str | int = _find_item(node, segment, loc, at)
+            step: str | int = _find_item(node, segment, loc, at, where.path)
         elif isinstance(node, dict):
             step = segment
             if not last and step not in node:
@@ -131,14 +131,14 @@ def _lay(parent: Any, step: str | int, loc: Loc, where: SourceMap, job: Assignme
     graft(where, loc, part)
 
 
-def _find_item(items: list[Any], segment: str, loc: Loc, at: Position) -> int:
-    """Find a list item by index, `name`, pass key or pass type."""
+def _find_item(items: list[Any], segment: str, loc: Loc, at: Position, recipe: str) -> int:
+    """Find a list item of `recipe` by index, `name`, pass key or pass type."""
     if segment.isdigit():
         index = int(segment)
         if index < len(items):
             return index
         raise RecipeError.single(
-            f"{_dotted(loc)} has {len(items)} item{'s' * (len(items) != 1)}; there is no #{index}",
+            f"{_dotted(loc)} of {recipe} has {len(items)} item{'s' * (len(items) != 1)}; there is no #{index}",
             at, "indexes start at 0", rule="override",
         )  # fmt: skip
     names = _names(items, loc)
@@ -151,11 +151,11 @@ def _find_item(items: list[Any], segment: str, loc: Loc, at: Position) -> int:
     listed = [n[0] for n in names if n]
     if hits:
         raise RecipeError.single(
-            f"{segment!r} matches {len(hits)} items of {_dotted(loc)}", at,
+            f"{segment!r} matches {len(hits)} items of {_dotted(loc)} in {recipe}", at,
             "name one by its key or index: " + ", ".join(listed), rule="override",
         )  # fmt: skip
     hint = suggest(segment, listed) or (f"{_dotted(loc)} has: {', '.join(listed)}" if listed else None)
-    raise RecipeError.single(f"no item {segment!r} in {_dotted(loc)}", at, hint, rule="override")
+    raise RecipeError.single(f"no item {segment!r} in {_dotted(loc)} of {recipe}", at, hint, rule="override")
 
 
 def _names(items: list[Any], loc: Loc) -> list[list[str]]:

@@ -31,9 +31,9 @@ def text(name: str) -> str:
 
 
 def summary(name: str) -> str:
-    """Return the first comment line of a preset: what it is for."""
+    """Return what a preset is for: its first comment line, up to the colon."""
     first = text(name).split("\n", 1)[0]
-    return first.removeprefix("#").strip()
+    return first.removeprefix("#").split(": ", 1)[0].strip()
 
 
 def data_files(name: str) -> dict[str, bytes]:

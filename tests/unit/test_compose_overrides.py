@@ -126,7 +126,7 @@ def test_an_unknown_pass_suggests_one(recipe: Path) -> None:
     with pytest.raises(RecipeError) as exc:
         compile_recipe(recipe, overrides=["passes.lorra.r=4"])
     diag = exc.value.diagnostics[0]
-    assert diag.headline() == "--set passes.lorra.r=4:1:14: error[override]: no item 'lorra' in passes"
+    assert diag.headline() == f"--set passes.lorra.r=4:1:14: error[override]: no item 'lorra' in passes of {recipe}"
     assert diag.hint == "did you mean 'lora'?"
 
 
@@ -137,7 +137,7 @@ def test_every_bad_override_is_reported(recipe: Path) -> None:
     ]
     lines = headlines(recipe, "passes.9.r=4", "passes.lora.torch_dtype.x=1")
     assert lines == [
-        "--set passes.9.r=4:1:14: error[override]: passes has 3 items; there is no #9",
+        f"--set passes.9.r=4:1:14: error[override]: passes of {recipe} has 3 items; there is no #9",
         "--set passes.lora.torch_dtype.x=1:1:31: error[override]:"
         " passes.0.torch_dtype is 'float32', not a mapping or list, so it has no 'x'",
     ]
@@ -146,7 +146,7 @@ def test_every_bad_override_is_reported(recipe: Path) -> None:
 def test_ambiguous_type_asks_for_a_key(tmp_path: Path, recipe: Path) -> None:
     two = recipe.read_text().replace("  - type: merge\n", "  - type: merge\n  - type: lora\n    torch_dtype: float32\n")
     recipe.write_text(two)
-    with pytest.raises(RecipeError, match="'LoRA' matches 2 items of passes"):
+    with pytest.raises(RecipeError, match="'LoRA' matches 2 items of passes in "):
         load_source(recipe, overrides=["passes.LoRA.r=4"])
     assert load_source(recipe, overrides=["passes.lora_2.r=4"]).data["passes"][2]["r"] == 4
 

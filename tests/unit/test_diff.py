@@ -93,3 +93,9 @@ def test_bad_json_is_reported_at_its_line(run_cli: Run, tmp_path: Path) -> None:
     assert result.first_err_line.startswith(f"{bad}:3:1: error[recipe]: not a JSON config")
     (tmp_path / "list.json").write_text(json.dumps([1]))
     assert "an Olive config is a JSON object" in run_cli("diff", tmp_path / "list.json", bad).err
+
+
+def test_overrides_apply_to_the_second_side_only(run_cli: Run) -> None:
+    recipe = TEAM / "travel-int4.yaml"
+    result = run_cli("diff", recipe, recipe, "--set", "passes.lora.r=8")
+    assert result.out == "passes.lora.r: 16 -> 8\n"
