@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from olivegen.catalog import suggest
 from olivegen.errors import Diagnostic
-from olivegen.legacy import LEGACY_KEYS
+from olivegen.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
 from olivegen.yamlsource import Loc, SourceMap
 
@@ -113,7 +113,11 @@ def _diagnostic(err: Any, loc: Loc, owner: type[BaseModel] | None, where: Source
     kind = err["type"]
     key = loc[-1] if loc else ""
     if kind == "extra_forbidden":
-        hint = LEGACY_KEYS.get(str(key)) or suggest(str(key), _allowed_keys(owner))
+        if str(key) in OUTDATED_KEYS:
+            return Diagnostic(
+                f"outdated key {key!r}{_label(owner)}", where.lookup(loc), OUTDATED_KEYS[str(key)], rule="legacy-key"
+            )
+        hint = OLIVE_CONFIG_KEYS.get(str(key)) or suggest(str(key), _allowed_keys(owner))
         if hint is None and owner is not None:
             hint = "allowed keys: " + ", ".join(_allowed_keys(owner))
         return Diagnostic(f"unknown key {key!r}{_label(owner)}", where.lookup(loc), hint, rule="unknown-key")
@@ -135,6 +139,9 @@ def _diagnostic(err: Any, loc: Loc, owner: type[BaseModel] | None, where: Source
         message = f"{_show(err.get('input'))} is not allowed here; expected {expected}"
     elif kind == "pass_type":
         hint = "see `olivegen passes` for Olive's pass names"
+    elif kind in _BOUND_KINDS and _range(owner, str(key)) is not None:
+        message = f"{str(key)!r} must be {_range(owner, str(key))}, got {_show(err.get('input'))}"
+        hint = _description(owner, str(key))
     else:
         message = f"{str(key)!r} {re.sub(r'^(Input|List|String|Dictionary|Value) should', 'should', message)}"
         if kind not in ("too_short", "too_long"):
@@ -147,3 +154,42 @@ def _diagnostic(err: Any, loc: Loc, owner: type[BaseModel] | None, where: Source
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_BOUND_KINDS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
+def _field(owner: type[BaseModel] | None, key: str) -> Any:
+    if owner is None:
+        return None
+    return owner.model_fields.get(key) or next((f for f in owner.model_fields.values() if f.alias == key), None)
+
+
+def _range(owner: type[BaseModel] | None, key: str) -> str | None:
+    """Describe a field's whole numeric range when it has a lower and an upper bound, e.g. 'between 0 and 1, both excluded'."""
+    field = _field(owner, key)
+    if field is None:
+        return None
+    low = high = None
+    low_open = high_open = False
+    for item in field.metadata:
+        for attr, is_low, is_open in (("gt", True, True), ("ge", True, False), ("lt", False, True), ("le", False, False)):
+            value = getattr(item, attr, None)
+            if value is None:
+                continue
+            if is_low:
+                low, low_open = value, is_open
+            else:
+                high, high_open = value, is_open
+    if low is None or high is None:
+        return None
+    ends = {(True, True): ", both excluded", (False, False): ", both included"}.get(
+        (low_open, high_open), f" ({low} {'excluded' if low_open else 'included'}, {high} {'excluded' if high_open else 'included'})"
+    )
+    return f"between {low} and {high}{ends}"
+
+
+def _description(owner: type[BaseModel] | None, key: str) -> str | None:
+    field = _field(owner, key)
+    text = getattr(field, "description", None)
+    return text.rstrip(".") if isinstance(text, str) and text else None

@@ -6,8 +6,24 @@ from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
+from olivegen.recipe.passes import QLoRA
 
 ADAPTER_PASSES = ("LoRA", "QLoRA", "LoHa", "LoKr", "DoRA")
+# PyTorch quantizers whose output model carries a `quantization_config` (QLoRA refuses such a model).
+PYTORCH_QUANTIZERS = ("AutoAWQQuantizer", "Gptq", "Rtn")
+# Typed passes by the kind of model they take: Hugging Face (PyTorch) or ONNX.
+TAKES_HF = (
+    "LoRA",
+    "QLoRA",
+    "MergeAdapterWeights",
+    "AutoAWQQuantizer",
+    "Gptq",
+    "Rtn",
+    "ModelBuilder",
+    "OnnxConversion",
+)
+TAKES_ONNX = ("OrtTransformersOptimization", "OnnxBlockWiseRtnQuantization", "ExtractAdapters")
+MAKES_ONNX = ("ModelBuilder", "OnnxConversion")
 
 
 def _type(spec: object) -> str:
@@ -22,13 +38,15 @@ def merge_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
         kind = _type(spec)
         if kind in ADAPTER_PASSES:
             has_adapter = True
-        elif kind == "MergeAdapterWeights" and not has_adapter:
-            yield scope.error(
-                "merge-without-adapter",
-                "MergeAdapterWeights has no adapter to merge",
-                ("passes", i, "type"),
-                "put a LoRA or QLoRA pass before it, or set `model.adapter_path`",
-            )
+        elif kind == "MergeAdapterWeights":
+            if not has_adapter:
+                yield scope.error(
+                    "merge-without-adapter",
+                    "MergeAdapterWeights has no adapter to merge",
+                    ("passes", i, "type"),
+                    "put a LoRA or QLoRA pass before it, or set `model.adapter_path`",
+                )
+            has_adapter = False
 
 
 @rule("extract-without-adapter")
@@ -48,6 +66,91 @@ def extract_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
                 ("passes", i, "type"),
                 "put a LoRA pass before the ONNX export and no MergeAdapterWeights between them",
             )
+
+
+@rule("model-kind")
+def model_kind(scope: Scope) -> Iterator[Diagnostic]:
+    """Each pass gets the kind of model it works on: PyTorch passes before the ONNX export, ONNX passes after it."""
+    onnx_at: int | None = None
+    for i, spec in enumerate(scope.recipe.passes):
+        kind = _type(spec)
+        if kind in TAKES_HF and onnx_at is not None:
+            maker = _type(scope.recipe.passes[onnx_at])
+            yield scope.error(
+                "model-kind",
+                f"{kind} needs a Hugging Face model, but {maker} (pass {onnx_at + 1}) already made it ONNX",
+                ("passes", i, "type"),
+                "a workflow exports to ONNX once: keep one of them"
+                if kind == maker
+                else f"move {kind} before {maker}",
+            )
+        elif kind in TAKES_ONNX and onnx_at is None:
+            yield scope.error(
+                "model-kind",
+                f"{kind} needs an ONNX model, but no pass before it exports one",
+                ("passes", i, "type"),
+                "put ModelBuilder or OnnxConversion before it",
+            )
+        if kind in MAKES_ONNX and onnx_at is None:
+            onnx_at = i
+
+
+@rule("qlora-on-quantized")
+def qlora_on_quantized(scope: Scope) -> Iterator[Diagnostic]:
+    """QLoRA quantizes the base model itself, so it cannot follow AWQ, GPTQ or RTN."""
+    quantizer: tuple[int, str] | None = None
+    for i, spec in enumerate(scope.recipe.passes):
+        kind = _type(spec)
+        if kind in PYTORCH_QUANTIZERS and quantizer is None:
+            quantizer = (i, kind)
+        elif kind == "QLoRA" and quantizer is not None:
+            yield scope.error(
+                "qlora-on-quantized",
+                f"QLoRA cannot train the model {quantizer[1]} (pass {quantizer[0] + 1}) already quantized",
+                ("passes", i, "type"),
+                "Olive stops with 'Model is already quantized'; use `type: lora` after a quantizer,"
+                " or drop the quantizer and let QLoRA quantize",
+            )
+
+
+@rule("qlora-int4")
+def qlora_int4(scope: Scope) -> Iterator[Diagnostic]:
+    """QLoRA feeding ModelBuilder int4 must merge first and drop the bitsandbytes config (`save_quant_config: false`)."""
+    passes = scope.recipe.passes
+    for i, spec in enumerate(passes):
+        if not isinstance(spec, QLoRA):
+            continue
+        merged = False
+        for j in range(i + 1, len(passes)):
+            later = passes[j]
+            kind = _type(later)
+            if kind == "MergeAdapterWeights":
+                merged = True
+            elif kind in ADAPTER_PASSES:
+                break
+            elif kind == "ModelBuilder" and getattr(later, "precision", None) == "int4":
+                if spec.save_quant_config:
+                    where = (
+                        ("passes", i, "save_quant_config")
+                        if scope.written("passes", i, "save_quant_config")
+                        else ("passes", i, "type")
+                    )
+                    yield scope.error(
+                        "qlora-int4",
+                        f"QLoRA hands its bitsandbytes 4-bit config on towards ModelBuilder int4 (pass {j + 1})",
+                        where,
+                        "onnxruntime-genai's int4 conversion does not support QLoRA models; set"
+                        " `save_quant_config: false` so the base stays full precision, as `olive finetune` does",
+                    )
+                if not merged:
+                    yield scope.error(
+                        "qlora-int4",
+                        f"ModelBuilder int4 gets the QLoRA adapter of pass {i + 1} unmerged",
+                        ("passes", j, "type"),
+                        "onnxruntime-genai's int4 conversion does not support QLoRA adapters;"
+                        " put `- type: merge` between QLoRA and ModelBuilder",
+                    )
+                break
 
 
 @rule("eval-split-on-slice")

@@ -23,16 +23,24 @@ def duplicate_names(scope: Scope) -> Iterator[Diagnostic]:
     seen: dict[str, int] = {}
     for i, name in enumerate(data_names(scope)[: len(scope.recipe.data)]):
         if name in seen:
-            yield scope.error("duplicate-name", f"data set {name!r} is defined twice", ("data", i, "name"),
-                              f"the first one is data set #{seen[name] + 1}; give each a unique name")
+            yield scope.error(
+                "duplicate-name",
+                f"data set {name!r} is defined twice",
+                ("data", i, "name"),
+                f"the first one is data set #{seen[name] + 1}; give each a unique name",
+            )
         seen[name] = i
     keys: dict[str, int] = {}
     for i, spec in enumerate(scope.recipe.passes):
         if spec.name is None:
             continue
         if spec.name in keys:
-            yield scope.error("duplicate-name", f"pass name {spec.name!r} is used twice", ("passes", i, "name"),
-                              "give each pass a unique `name`")
+            yield scope.error(
+                "duplicate-name",
+                f"pass name {spec.name!r} is used twice",
+                ("passes", i, "name"),
+                "give each pass a unique `name`",
+            )
         keys[spec.name] = i
 
 
@@ -44,7 +52,9 @@ def unknown_data(scope: Scope) -> Iterator[Diagnostic]:
         for field in ("train_data", "eval_data", "data"):
             value = getattr(spec, field, None)
             if value is not None and value not in names:
-                hint = suggest(value, names) or (f"data sets: {', '.join(names)}" if names else "add a `data:` entry")
+                hint = suggest(value, names) or (
+                    f"data sets: {', '.join(names)}" if names else "add a `data:` entry"
+                )
                 yield scope.error("unknown-data", f"no data set named {value!r}", ("passes", i, field), hint)
         if isinstance(spec, _LoRAFields) and spec.train_data is None and not scope.recipe.data:
             yield scope.error(
@@ -58,5 +68,8 @@ def unknown_data(scope: Scope) -> Iterator[Diagnostic]:
             if metric.data not in names:
                 hint = suggest(metric.data, names) or "add a `data:` entry"
                 yield scope.error(
-                    "unknown-data", f"no data set named {metric.data!r}", ("evaluate", "metrics", i, "data"), hint
+                    "unknown-data",
+                    f"no data set named {metric.data!r}",
+                    ("evaluate", "metrics", i, "data"),
+                    hint,
                 )

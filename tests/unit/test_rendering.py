@@ -23,7 +23,7 @@ def write(tmp_path: Path, text: str, name: str = "r.yaml") -> Path:
 
 
 def test_text_template_survives_byte_for_byte(tmp_path: Path) -> None:
-    (tmp_path / "d.jsonl").write_text('{"prompt": "a"}\n')
+    (tmp_path / "d.jsonl").write_text('{"prompt": "a", "% raw %": "b"}\n')  # every placeholder is a column
     recipe = write(
         tmp_path,
         f"""\

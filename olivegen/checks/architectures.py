@@ -1,0 +1,185 @@
+"""What olivegen knows about model families: their LoRA-targetable layers and their size.
+
+The family comes from a local model's `config.json` (`model_type`, then
+`architectures`) when the model path is a local folder, otherwise from the
+model id (`microsoft/Phi-3-mini-4k-instruct`, an Azure ML registry name).
+Unknown families answer None and the rules that need them stay silent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from olivegen.context import is_local_path
+from olivegen.recipe.model import InputModel
+
+MAX_CONFIG_BYTES = 1024 * 1024
+
+_LLAMA_LIKE = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+
+
+@dataclass(frozen=True)
+class Family:
+    """A model family: its display name and the names of its linear layers (what LoRA can target)."""
+
+    key: str
+    label: str
+    linear: tuple[str, ...]
+    other: tuple[str, ...] = ("embed_tokens", "lm_head")
+
+    def modules(self) -> set[str]:
+        """Return every module name a LoRA `target_modules` entry may end with."""
+        return set(self.linear) | set(self.other)
+
+
+FAMILIES: dict[str, Family] = {
+    f.key: f
+    for f in (
+        Family("phi3", "Phi-3", ("qkv_proj", "o_proj", "gate_up_proj", "down_proj")),
+        Family("llama", "Llama", _LLAMA_LIKE),
+        Family("mistral", "Mistral", _LLAMA_LIKE),
+        Family("qwen2", "Qwen2", _LLAMA_LIKE),
+        Family("qwen3", "Qwen3", _LLAMA_LIKE),
+        Family("gemma", "Gemma", _LLAMA_LIKE),
+        Family("gemma2", "Gemma 2", _LLAMA_LIKE),
+        Family("mixtral", "Mixtral", ("q_proj", "k_proj", "v_proj", "o_proj", "w1", "w2", "w3", "gate")),
+        Family("phi", "Phi-1/Phi-2", ("q_proj", "k_proj", "v_proj", "dense", "fc1", "fc2")),
+        Family("gpt2", "GPT-2", ("c_attn", "c_proj", "c_fc"), ("wte", "wpe", "lm_head")),
+    )
+}
+
+ARCHITECTURES = {
+    "Phi3ForCausalLM": "phi3",
+    "LlamaForCausalLM": "llama",
+    "MistralForCausalLM": "mistral",
+    "Qwen2ForCausalLM": "qwen2",
+    "Qwen3ForCausalLM": "qwen3",
+    "GemmaForCausalLM": "gemma",
+    "Gemma2ForCausalLM": "gemma2",
+    "MixtralForCausalLM": "mixtral",
+    "PhiForCausalLM": "phi",
+    "GPT2LMHeadModel": "gpt2",
+}
+
+# Model ids -> family, tried in order on the lower-cased id.
+_ID_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"phi-?3|phi-?4(?!-?multimodal)"), "phi3"),
+    (re.compile(r"phi-?(1|1[._]5|2)(?![.\d])"), "phi"),
+    (re.compile(r"mixtral"), "mixtral"),
+    (re.compile(r"mistral"), "mistral"),
+    (re.compile(r"qwen3"), "qwen3"),
+    (re.compile(r"qwen(1\.5|2)"), "qwen2"),
+    (re.compile(r"gemma-?2"), "gemma2"),
+    (re.compile(r"gemma(?!-?[3-9])"), "gemma"),
+    (re.compile(r"llama|smollm"), "llama"),
+    (re.compile(r"(^|/)(distil)?gpt2"), "gpt2"),
+]
+
+# Sizes, in billions of parameters, of ids that do not spell their size out.
+_NAMED_SIZES: list[tuple[re.Pattern[str], float]] = [
+    (re.compile(r"phi-?3(\.5)?-?mini|phi-?4-?mini"), 3.8),
+    (re.compile(r"phi-?3(\.5)?-?small"), 7.0),
+    (re.compile(r"phi-?3(\.5)?-?medium"), 14.0),
+    (re.compile(r"phi-?3\.5-?moe"), 42.0),
+    (re.compile(r"phi-?4(?![-.\w])"), 14.0),
+    (re.compile(r"phi-?2(?![.\d])"), 2.7),
+    (re.compile(r"(^|/)(distil)?gpt2(?!-)"), 0.124),
+]
+_SPELLED_SIZE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([bm])(?![a-z])")
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What is known about the input model: its family and size (each may be unknown)."""
+
+    family: Family | None
+    billions: float | None
+    source: str  # "config.json", "model id", or "unknown"
+
+
+def model_id(model: InputModel) -> str | None:
+    """Return the text that names the model: the registry model name, else the path."""
+    registry = model.registry_ref()
+    if registry is not None:
+        return registry.name
+    return model.path
+
+
+def facts_for(model: InputModel, base: Path) -> ModelFacts:
+    """Return the family and size of the input model, from its local config.json or its id."""
+    name = model_id(model)
+    if name is None:
+        return ModelFacts(None, None, "unknown")
+    if model.registry_ref() is None and is_local_path(base, name):
+        config = _read_config(str((base / name).expanduser() / "config.json"))
+        if config is None:
+            return ModelFacts(None, None, "unknown")
+        return ModelFacts(_family_from_config(config), _size_from_config(config), "config.json")
+    lowered = name.lower()
+    family = next((FAMILIES[key] for pattern, key in _ID_PATTERNS if pattern.search(lowered)), None)
+    return ModelFacts(family, _size_from_id(lowered), "model id")
+
+
+@lru_cache(maxsize=64)
+def _read_config(path: str) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > MAX_CONFIG_BYTES:
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _family_from_config(config: dict[str, Any]) -> Family | None:
+    kind = config.get("model_type")
+    if isinstance(kind, str) and kind in FAMILIES:
+        return FAMILIES[kind]
+    archs = config.get("architectures")
+    if isinstance(archs, list):
+        for arch in archs:
+            if isinstance(arch, str) and arch in ARCHITECTURES:
+                return FAMILIES[ARCHITECTURES[arch]]
+    return None
+
+
+def _size_from_id(lowered: str) -> float | None:
+    spelled = [m for m in _SPELLED_SIZE.finditer(lowered.split("/")[-1])]
+    if spelled:
+        number, unit = spelled[-1].groups()
+        return float(number) / (1000.0 if unit == "m" else 1.0)
+    for pattern, size in _NAMED_SIZES:
+        if pattern.search(lowered):
+            return size
+    return None
+
+
+def _int(config: dict[str, Any], *keys: str) -> int | None:
+    for key in keys:
+        value = config.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return None
+
+
+def _size_from_config(config: dict[str, Any]) -> float | None:
+    """Estimate billions of parameters of a decoder from its config (embeddings + attention + MLP)."""
+    hidden = _int(config, "hidden_size", "n_embd", "d_model")
+    layers = _int(config, "num_hidden_layers", "n_layer", "num_layers")
+    vocab = _int(config, "vocab_size")
+    if hidden is None or layers is None or vocab is None:
+        return None
+    inner = _int(config, "intermediate_size", "n_inner") or 4 * hidden
+    per_layer = 4 * hidden * hidden + 3 * hidden * inner
+    tied = config.get("tie_word_embeddings") is not False
+    return (layers * per_layer + vocab * hidden * (1 if tied else 2)) / 1e9

@@ -1,0 +1,91 @@
+"""Execution provider, device and precision: what Olive's pass registry and passes accept together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from olivegen.catalog import canonical_pass, pass_info, providers_for_device
+from olivegen.checks.base import Scope, rule
+from olivegen.errors import Diagnostic, Severity
+from olivegen.recipe.passes import ModelBuilder
+
+
+def _short(provider: str) -> str:
+    return provider.removesuffix("ExecutionProvider")
+
+
+@rule("provider-device")
+def provider_device(scope: Scope) -> Iterator[Diagnostic]:
+    """A system's execution provider must run on its device (Olive drops it and falls back to the CPU one)."""
+    for field in ("host", "target"):
+        system = getattr(scope.recipe, field)
+        if system is None or system.device is None:
+            continue
+        allowed = providers_for_device(system.device)
+        if system.provider in allowed:
+            continue
+        stated = scope.written(field, "provider")
+        provider = system.provider if stated else f"the default provider {system.provider}"
+        yield scope.error(
+            "provider-device",
+            f"{provider} does not run on device {system.device!r}",
+            (field, "device"),
+            f"Olive ignores it and falls back to CPUExecutionProvider; on {system.device} write `provider:`"
+            f" one of {', '.join(_short(p) for p in allowed)}",
+        )
+
+
+@rule("pass-provider", Severity.WARNING)
+def pass_provider(scope: Scope) -> Iterator[Diagnostic]:
+    """A pass is made for the target's execution provider and device (Olive's pass registry)."""
+    target = scope.target
+    device = target.resolved_device()
+    for i, spec in enumerate(scope.recipe.passes):
+        canonical = canonical_pass(str(getattr(spec, "type", "")))
+        if canonical is None:
+            continue
+        info = pass_info(canonical)
+        providers = info.get("supported_providers") or ["*"]
+        devices = info.get("supported_accelerators") or ["*"]
+        if "*" not in providers and target.provider not in providers:
+            yield scope.emit(
+                "pass-provider",
+                f"{canonical} is not made for the target provider {target.provider}",
+                ("passes", i, "type"),
+                f"Olive's pass registry lists {', '.join(_short(p) for p in providers)} for it; Olive runs it"
+                " anyway, but the model may not run (or run slowly) on the target; change `target:` or the pass",
+            )
+        elif "*" not in devices and device not in devices:
+            yield scope.emit(
+                "pass-provider",
+                f"{canonical} is not made for the target device {device!r}",
+                ("passes", i, "type"),
+                f"Olive's pass registry lists devices {', '.join(devices)} for it; change `target:` or the pass",
+            )
+
+
+@rule("builder-precision")
+def builder_precision(scope: Scope) -> Iterator[Diagnostic]:
+    """ModelBuilder fp16 needs a GPU target that is not the CPU provider; bf16 needs the CUDA provider."""
+    target = scope.target
+    device = target.resolved_device()
+    for i, spec in enumerate(scope.recipe.passes):
+        if not isinstance(spec, ModelBuilder):
+            continue
+        where = ("passes", i, "precision")
+        if spec.precision == "fp16" and (device != "gpu" or target.provider == "CPUExecutionProvider"):
+            yield scope.error(
+                "builder-precision",
+                f"ModelBuilder precision 'fp16' needs a GPU target, not {target.provider} on {device!r}",
+                where,
+                "Olive skips the pass ('FP16 is not supported on CPU') and ends without a model;"
+                " use int4 or fp32 for the CPU, or `target: cuda`",
+            )
+        elif spec.precision == "bf16" and target.provider != "CUDAExecutionProvider":
+            yield scope.error(
+                "builder-precision",
+                f"ModelBuilder precision 'bf16' needs the CUDA target provider, not {target.provider}",
+                where,
+                "Olive skips the pass ('BF16 is only supported on CUDA execution provider');"
+                " use fp16 on other GPUs, int4 or fp32 on the CPU",
+            )

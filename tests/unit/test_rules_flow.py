@@ -1,0 +1,114 @@
+"""Pass-order rules: adapters, merges, ONNX export order, QLoRA with quantizers and ModelBuilder int4."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.unit.test_rules_registry import assert_style, diagnose, one, only
+
+HEAD = """\
+model:
+  path: microsoft/Phi-3-mini-4k-instruct
+data:
+  - name: train
+    files: data/train.jsonl
+    text_template: "{prompt} {response}"
+"""
+
+
+def test_merge_without_adapter_points_at_the_merge(tmp_path: Path) -> None:
+    diags = diagnose(tmp_path, HEAD + "passes:\n  - type: merge\n  - {type: builder, precision: int4}\n")
+    diag = one(diags, "merge-without-adapter")
+    assert (diag.at.line, diag.at.col) == (8, 11) if diag.at else False
+    assert_style(diag)
+
+
+def test_merge_after_lora_or_with_adapter_path_passes(tmp_path: Path) -> None:
+    assert diagnose(tmp_path, HEAD + "passes:\n  - type: lora\n  - type: merge\n") == []
+    adapter = HEAD.replace("  path: microsoft", "  adapter_path: adapter\n  path: microsoft")
+    (tmp_path / "adapter").mkdir()
+    assert diagnose(tmp_path, adapter + "passes:\n  - type: merge\n") == []
+
+
+def test_second_merge_has_nothing_left(tmp_path: Path) -> None:
+    diags = diagnose(tmp_path, HEAD + "passes:\n  - type: lora\n  - type: merge\n  - type: merge\n")
+    assert one(diags, "merge-without-adapter").at.line == 10  # type: ignore[union-attr]
+
+
+def test_extract_adapters_needs_an_unmerged_adapter(tmp_path: Path) -> None:
+    bad = HEAD + "passes:\n  - type: lora\n  - type: merge\n  - {type: builder, precision: int4}\n  - type: ExtractAdapters\n"
+    assert_style(one(diagnose(tmp_path / "a", bad), "extract-without-adapter"))
+    good = HEAD + "passes:\n  - type: lora\n  - {type: builder, precision: int4}\n  - type: ExtractAdapters\n"
+    assert diagnose(tmp_path / "b", good) == []
+
+
+def test_onnx_pass_before_export_and_pytorch_pass_after_it(tmp_path: Path) -> None:
+    text = (
+        HEAD
+        + "passes:\n  - type: OrtTransformersOptimization\n  - {type: builder, precision: fp32}\n"
+        + "  - type: lora\n  - {type: builder, name: again, precision: int4}\n"
+    )
+    diags = only(diagnose(tmp_path, text), "model-kind")
+    assert [d.at.line for d in diags if d.at] == [8, 10, 11]
+    assert "needs an ONNX model" in diags[0].message
+    assert "LoRA needs a Hugging Face model, but ModelBuilder (pass 2)" in diags[1].message
+    assert diags[2].hint == "a workflow exports to ONNX once: keep one of them"
+    for diag in diags:
+        assert_style(diag)
+
+
+def test_onnx_passes_after_the_export_pass(tmp_path: Path) -> None:
+    text = HEAD + "passes:\n  - {type: onnx}\n  - type: OrtTransformersOptimization\n  - type: int4rtn\n"
+    assert only(diagnose(tmp_path, text), "model-kind") == []
+
+
+def test_qlora_after_awq_is_refused(tmp_path: Path) -> None:
+    text = HEAD + "passes:\n  - type: awq\n  - type: qlora\n"
+    diag = one(diagnose(tmp_path, text), "qlora-on-quantized")
+    assert diag.at is not None and diag.at.line == 9
+    assert "AutoAWQQuantizer (pass 1)" in diag.message
+    assert diag.hint and "type: lora" in diag.hint
+    assert_style(diag)
+
+
+def test_qlora_after_gptq_and_rtn_too_but_lora_after_awq_is_fine(tmp_path: Path) -> None:
+    for i, quantizer in enumerate(("gptq", "rtn")):
+        assert one(diagnose(tmp_path / str(i), HEAD + f"passes:\n  - type: {quantizer}\n  - type: qlora\n"),
+                   "qlora-on-quantized")
+    assert diagnose(tmp_path / "lora", HEAD + "passes:\n  - type: awq\n  - type: lora\n") == []
+
+
+def test_qlora_into_int4_needs_merge_and_no_quant_config(tmp_path: Path) -> None:
+    text = HEAD + "passes:\n  - type: qlora\n  - type: builder\n    precision: int4\n"
+    diags = only(diagnose(tmp_path, text), "qlora-int4")
+    assert len(diags) == 2
+    quant, merge = diags
+    assert quant.at is not None and quant.at.line == 8  # the QLoRA pass: save_quant_config is a default
+    assert "bitsandbytes" in quant.message and "save_quant_config: false" in (quant.hint or "")
+    assert merge.at is not None and merge.at.line == 9  # the ModelBuilder pass
+    assert "unmerged" in merge.message and "type: merge" in (merge.hint or "")
+    for diag in diags:
+        assert_style(diag)
+
+
+def test_qlora_written_save_quant_config_true_is_pointed_at(tmp_path: Path) -> None:
+    text = (
+        HEAD
+        + "passes:\n  - type: qlora\n    save_quant_config: true\n  - type: merge\n"
+        + "  - type: builder\n    precision: int4\n"
+    )
+    diag = one(diagnose(tmp_path, text), "qlora-int4")
+    assert diag.at is not None and (diag.at.line, diag.at.col) == (9, 24)
+
+
+def test_qlora_merged_without_quant_config_or_not_int4_passes(tmp_path: Path) -> None:
+    good = HEAD + "passes:\n  - type: qlora\n    save_quant_config: false\n  - type: merge\n  - {type: builder, precision: int4}\n"
+    assert diagnose(tmp_path / "a", good) == []
+    fp32 = HEAD + "passes:\n  - type: qlora\n  - type: merge\n  - {type: builder, precision: fp32}\n"
+    assert only(diagnose(tmp_path / "b", fp32), "qlora-int4") == []
+
+
+def test_eval_split_on_a_sliced_split(tmp_path: Path) -> None:
+    text = HEAD.replace('    text_template', '    split: "train[:50%]"\n    eval_split: 0.2\n    text_template')
+    diag = one(diagnose(tmp_path, text + "passes:\n  - type: lora\n"), "eval-split-on-slice")
+    assert diag.at is not None and diag.at.line == 7

@@ -1,0 +1,143 @@
+"""Execution provider vs device vs precision, and what the host must be able to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from olivegen.catalog import pass_info, providers_for_device
+from olivegen.errors import Severity
+from tests.unit.test_rules_registry import assert_style, diagnose, one, only
+
+MODEL = "model:\n  path: microsoft/Phi-3-mini-4k-instruct\n"
+DATA = 'data:\n  - name: train\n    files: data/train.jsonl\n    text_template: "{prompt} {response}"\n'
+
+
+def test_cuda_provider_on_a_cpu_device(tmp_path: Path) -> None:
+    text = MODEL + "target:\n  provider: cuda\n  device: cpu\npasses:\n  - {type: builder, precision: int4}\n"
+    diag = one(diagnose(tmp_path, text), "provider-device")
+    assert diag.message == "CUDAExecutionProvider does not run on device 'cpu'"
+    assert diag.at is not None and (diag.at.line, diag.at.col) == (5, 11)
+    assert diag.hint and "CPU, OpenVINO" in diag.hint
+    assert_style(diag)
+
+
+def test_device_without_provider_names_the_default(tmp_path: Path) -> None:
+    text = MODEL + "host:\n  device: cpu\npasses:\n  - {type: builder, precision: int4}\n"
+    diag = one(diagnose(tmp_path, text), "provider-device")
+    assert diag.message == "the default provider CUDAExecutionProvider does not run on device 'cpu'"
+
+
+@pytest.mark.parametrize("device", ["cpu", "gpu", "npu"])
+def test_every_provider_olive_allows_on_a_device_passes(tmp_path: Path, device: str) -> None:
+    for i, provider in enumerate(providers_for_device(device)):
+        text = MODEL + f"target:\n  provider: {provider}\n  device: {device}\npasses:\n  - type: merge\n"
+        assert only(diagnose(tmp_path / str(i), text), "provider-device") == []
+
+
+def test_pass_not_made_for_the_target_provider_is_a_warning(tmp_path: Path) -> None:
+    assert "OpenVINOExecutionProvider" not in pass_info("OnnxBlockWiseRtnQuantization")["supported_providers"]
+    text = MODEL + "target: openvino\npasses:\n  - {type: builder, precision: fp32}\n  - type: int4rtn\n"
+    diag = one(diagnose(tmp_path, text), "pass-provider")
+    assert diag.message == "OnnxBlockWiseRtnQuantization is not made for the target provider OpenVINOExecutionProvider"
+    assert diag.severity is Severity.WARNING
+    assert diag.at is not None and (diag.at.line, diag.at.col) == (6, 11)
+    assert diag.hint and diag.hint.startswith("Olive's pass registry lists CPU, CUDA, Dml for it")
+    assert_style(diag)
+
+
+def test_generic_pass_registry_is_checked_too(tmp_path: Path) -> None:
+    info = pass_info("OnnxDynamicQuantization")
+    assert info["supported_providers"] == ["CPUExecutionProvider"]
+    text = MODEL + "target: cuda\npasses:\n  - {type: onnx}\n  - {type: OnnxDynamicQuantization}\n"
+    assert one(diagnose(tmp_path, text), "pass-provider").at.line == 6  # type: ignore[union-attr]
+
+
+def test_pass_not_made_for_the_target_device(tmp_path: Path) -> None:
+    info = pass_info("SDLoRA")
+    assert info["supported_providers"] == ["*"] and info["supported_accelerators"] == ["gpu"]
+    diag = one(diagnose(tmp_path, MODEL + "target: cpu\npasses:\n  - {type: SDLoRA}\n"), "pass-provider")
+    assert diag.message == "SDLoRA is not made for the target device 'cpu'"
+
+
+def test_pass_with_a_supported_provider_passes(tmp_path: Path) -> None:
+    text = MODEL + "target: dml\npasses:\n  - {type: builder, precision: fp16}\n  - type: int4rtn\n"
+    assert diagnose(tmp_path, text) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "precision", "fragment"),
+    [
+        ("cpu", "fp16", "needs a GPU target, not CPUExecutionProvider on 'cpu'"),
+        ("{provider: cpu, device: gpu}", "fp16", "needs a GPU target, not CPUExecutionProvider on 'gpu'"),
+        ("cpu", "bf16", "needs the CUDA target provider, not CPUExecutionProvider"),
+        ("dml", "bf16", "needs the CUDA target provider, not DmlExecutionProvider"),
+    ],
+)
+def test_builder_precision_the_target_cannot_take(tmp_path: Path, target: str, precision: str, fragment: str) -> None:
+    text = MODEL + f"target: {target}\npasses:\n  - type: builder\n    precision: {precision}\n"
+    diag = one(diagnose(tmp_path, text), "builder-precision")
+    assert fragment in diag.message
+    assert diag.at is not None and (diag.at.line, diag.at.col) == (6, 16)
+    assert_style(diag)
+
+
+@pytest.mark.parametrize(("target", "precision"), [("cuda", "fp16"), ("cuda", "bf16"), ("dml", "fp16"), ("cpu", "int4")])
+def test_builder_precision_the_target_takes(tmp_path: Path, target: str, precision: str) -> None:
+    text = MODEL + f"target: {target}\npasses:\n  - type: builder\n    precision: {precision}\n"
+    assert diagnose(tmp_path, text) == []
+
+
+def test_awq_on_a_cpu_host_points_at_the_host(tmp_path: Path) -> None:
+    text = MODEL + "host: cpu\npasses:\n  - type: awq\n  - {type: builder, precision: int4}\n"
+    diag = one(diagnose(tmp_path, text), "awq-needs-cuda")
+    assert diag.at is not None and (diag.at.line, diag.at.col) == (3, 7)
+    assert "CPUExecutionProvider on 'cpu'" in diag.message
+    assert diag.hint and "host: cuda" in diag.hint
+    assert_style(diag)
+
+
+def test_awq_on_the_default_cuda_host_passes(tmp_path: Path) -> None:
+    text = MODEL + "target: cpu\npasses:\n  - type: awq\n  - {type: builder, precision: int4}\n"
+    assert diagnose(tmp_path, text) == []
+
+
+def test_awq_on_a_directml_gpu_host(tmp_path: Path) -> None:
+    text = MODEL + "host: dml\npasses:\n  - type: awq\n"
+    assert one(diagnose(tmp_path, text), "awq-needs-cuda").at.line == 3  # type: ignore[union-attr]
+
+
+def test_training_a_large_model_on_cpu_is_a_warning(tmp_path: Path) -> None:
+    text = MODEL + DATA + "host: cpu\npasses:\n  - type: lora\n    torch_dtype: float32\n"
+    diags = diagnose(tmp_path, text)
+    diag = one(diags, "cpu-training")
+    assert diag.severity is Severity.WARNING
+    assert "~3.8B-parameter model" in diag.message and "~15 GB" in diag.message
+    assert_style(diag)
+    assert [d for d in diags if d.severity is Severity.ERROR] == []
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["Qwen/Qwen2.5-0.5B-Instruct", "HuggingFaceTB/SmolLM2-135M", "./tiny"],
+)
+def test_training_a_small_model_on_cpu_passes(tmp_path: Path, model: str) -> None:
+    tiny = '{"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 2, "vocab_size": 512}'
+    text = f"model:\n  path: {model}\n" + DATA + "host: cpu\npasses:\n  - {type: lora, torch_dtype: float32}\n"
+    assert only(diagnose(tmp_path, text, {"tiny/config.json": tiny}), "cpu-training") == []
+
+
+def test_size_of_a_local_model_comes_from_its_config(tmp_path: Path) -> None:
+    big = (
+        '{"model_type": "llama", "hidden_size": 4096, "intermediate_size": 11008,'
+        ' "num_hidden_layers": 32, "vocab_size": 32000, "tie_word_embeddings": false}'
+    )
+    text = "model:\n  path: ./big\n" + DATA + "host: cpu\npasses:\n  - {type: lora, torch_dtype: float32}\n"
+    diag = one(diagnose(tmp_path, text, {"big/config.json": big}), "cpu-training")
+    assert "~6.7" in diag.message
+
+
+def test_training_on_a_gpu_host_never_warns(tmp_path: Path) -> None:
+    text = "model:\n  path: meta-llama/Llama-2-70b-hf\n" + DATA + "passes:\n  - type: lora\n"
+    assert diagnose(tmp_path, text) == []
