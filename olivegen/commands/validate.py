@@ -1,22 +1,40 @@
-"""`olivegen validate RECIPE... [--olive] [--strict]`."""
+"""`olivegen validate RECIPE... [--format text|json|github|sarif] [--strict] [--olive] [--set K=V]`.
+
+Every recipe is checked in this one process and every diagnostic of every file
+is reported. Text (the default) goes to stderr: the headline
+`file:line:col: severity[rule]: message` first, then `  hint: ...` and a code
+frame. The machine formats (`json`, `github`, `sarif`) go to stdout. The
+summary line `N files, E errors, W warnings` always ends stderr. Inside GitHub
+Actions (`GITHUB_ACTIONS=true`) the default format is `github`.
+Exit code: 1 when any recipe has an error (or a warning, with --strict), else 0.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, report, say
+from olivegen.commands.common import Exit, say
 from olivegen.commands.options import add_set
-from olivegen.errors import Diagnostic, Position, RecipeError, Severity
+from olivegen.errors import Diagnostic, Position, RecipeError
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
+    from olivegen.formats import FORMATS
+
     parser = sub.add_parser("validate", help="check recipes without writing anything")
     parser.add_argument("recipes", type=Path, nargs="+", help="recipe files")
-    parser.add_argument("--olive", action="store_true", help="also check the rendered config with installed Olive")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="text (default; stderr), json, github (default inside GitHub Actions) or sarif; machine formats go to stdout",
+    )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument("--olive", action="store_true", help="also check the rendered config with installed Olive")
     add_set(parser)
 
 
@@ -33,21 +51,32 @@ def diagnose_file(recipe: Path, *, olive: bool, overrides: list[str] | None = No
         from olivegen.olivecheck import olive_problems
 
         found += [
-            Diagnostic(f"[{compiled.variant}] {problem}" if compiled.variant else problem, Position(str(recipe), 1, 1),
-                       "olivegen rendered something Olive rejects", "olive")  # fmt: skip
+            Diagnostic(
+                f"[{compiled.variant}] {problem}" if compiled.variant else problem,
+                Position(str(recipe), 1, 1),
+                "olivegen rendered something Olive rejects",
+                "olive",
+            )
             for problem in olive_problems(compiled.config)
         ]
     return found
 
 
 def execute(args: argparse.Namespace) -> Exit:
-    """Validate many recipes in one process; print every diagnostic and a summary."""
-    errors = warnings = 0
-    for recipe in args.recipes:
-        found = diagnose_file(recipe, olive=args.olive, overrides=args.overrides)
-        report(found)
-        errors += sum(d.severity is Severity.ERROR for d in found)
-        warnings += sum(d.severity is Severity.WARNING for d in found)
-    n = len(args.recipes)
-    say(f"{n} file{'s' * (n != 1)}, {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
-    return Exit.RECIPE_ERROR if errors or (args.strict and warnings) else Exit.OK
+    """Validate many recipes in one process; report every diagnostic in the chosen format and a summary."""
+    from olivegen.formats import FileReport, Totals, default_format, render
+
+    fmt = args.format or default_format()
+    reports = [
+        FileReport(str(recipe), diagnose_file(recipe, olive=args.olive, overrides=getattr(args, "overrides", None)))
+        for recipe in args.recipes
+    ]
+    totals = Totals.of(reports)
+    if fmt == "text":
+        sys.stderr.write(render("text", reports))
+        sys.stderr.flush()
+    else:
+        sys.stdout.write(render(fmt, reports))
+        sys.stdout.flush()
+        say(totals.summary())
+    return Exit.RECIPE_ERROR if totals.errors or (args.strict and totals.warnings) else Exit.OK
