@@ -154,7 +154,7 @@ def compile_variants(
     labelled = label(found)
     if any(r is None for r in results):
         raise RecipeError([d for diags in labelled for d in diags])
-    return [replace(c, warnings=w) for c, w in zip(results, labelled) if c is not None]
+    return [replace(c, warnings=w) for c, w in zip(results, labelled, strict=True) if c is not None]
 
 
 def write_atomic(path: Path, text: str) -> None:

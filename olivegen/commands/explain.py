@@ -28,7 +28,9 @@ def add_parser(sub: Any) -> None:
     """Register the command."""
     parser = sub.add_parser("explain", help="print the plan a recipe renders to (or a mermaid diagram)")
     parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
-    parser.add_argument("--format", choices=("text", "mermaid"), default="text", help="text (default) or mermaid")
+    parser.add_argument(
+        "--format", choices=("text", "mermaid"), default="text", help="text (default) or mermaid"
+    )
     add_set(parser)
     add_variant(parser)
 
@@ -58,7 +60,7 @@ def gpu_needs(compiled: Compiled) -> list[tuple[str, str]]:
     needs = []
     if recipe.host.resolved_device() == "gpu":
         needs.append(("host", f"{recipe.host.provider}; every pass runs there"))
-    for key, spec in zip(compiled.config["passes"], recipe.passes):
+    for key, spec in zip(compiled.config["passes"], recipe.passes, strict=True):
         kind = str(getattr(spec, "type", ""))
         if kind in GPU_PASSES:
             needs.append((key, GPU_PASSES[kind]))
@@ -105,9 +107,11 @@ def plan_text(compiled: Compiled) -> str:
     model = config["input_model"]
     path = model["model_path"]
     source = (
-        f"Azure ML registry {path['config']['registry_name']}/{path['config']['name']} v{path['config']['version']}"
+        "Azure ML registry {registry_name}/{name} v{version}".format(**path["config"])
         if isinstance(path, dict)
-        else shown(path) if Path(path).is_absolute() else f"{path} (Hugging Face)"
+        else shown(path)
+        if Path(path).is_absolute()
+        else f"{path} (Hugging Face)"
     )
     lines = [f"recipe    {compiled.path}" + (f"  (variant {compiled.variant})" if compiled.variant else "")]
     lines.append(f"workflow  {config['workflow_id']}")
@@ -125,7 +129,7 @@ def plan_text(compiled: Compiled) -> str:
     lines.append(f"host      {_system(recipe.host)}  (passes run here)")
     lines.append(f"target    {_system(target)}  (the model is built and evaluated for this)")
     lines.append("passes")
-    for n, ((key, params), spec) in enumerate(zip(config["passes"].items(), recipe.passes), 1):
+    for n, ((key, params), spec) in enumerate(zip(config["passes"].items(), recipe.passes, strict=True), 1):
         lines.append(f"  {n}. {key} ({params['type']})")
         lines.extend(f"       {s}" for s in settings(spec, params))
     engine = config["engine"]
@@ -161,7 +165,9 @@ def mermaid(compiled: Compiled) -> str:
     lines.append("  " + " --> ".join([*chain, "out"]))
     names = [d["name"] for d in config["data_configs"]]
     for n, params in enumerate(config["passes"].values(), 1):
-        for used in sorted({params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}):
+        for used in sorted(
+            {params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}
+        ):
             lines.append(f"  data{names.index(used)} -.-> p{n}")
     marked = [f"p{n}" for n, key in enumerate(config["passes"], 1) if key in gpu or "host" in gpu]
     if marked:

@@ -16,7 +16,9 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser("render", help="render a recipe into olive-config.json")
     parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
     parser.add_argument(
-        "-o", "--output", help="write here (atomically); stdout when omitted; DIR/ or a {variant} pattern for a matrix"
+        "-o",
+        "--output",
+        help="write here (atomically); stdout when omitted; DIR/ or a {variant} pattern for a matrix",
     )
     parser.add_argument("--check", action="store_true", help="compare with --output instead of writing; 1 on drift")
     parser.add_argument(
@@ -42,13 +44,14 @@ def execute(args: argparse.Namespace) -> Exit:
         say(f"olivegen render: {exc}")
         return Exit.INTERNAL
     stale = False
-    for one, target in zip(compiled, targets):
+    for one, target in zip(compiled, targets, strict=True):
         report(one.warnings)
         if target is None:
             sys.stdout.write(one.text)
         elif args.check:
             if drifted(target, one.text):
-                say(f"{target}: out of date with {args.recipe}; run: olivegen render {args.recipe} -o {args.output}")
+                fix = f"olivegen render {args.recipe} -o {args.output}"
+                say(f"{target}: out of date with {args.recipe}; run: {fix}")
                 stale = True
         else:
             write_atomic(target, one.text)

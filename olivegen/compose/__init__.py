@@ -44,7 +44,10 @@ class Composed:
             assert self.matrix is not None
             data, where = self.matrix.apply(variant, self.data, self.where, self.stem)
         else:
-            data, where = _copy(self.data), SourceMap(self.where.path, dict(self.where.keys), dict(self.where.values))
+            data, where = (
+                _copy(self.data),
+                SourceMap(self.where.path, dict(self.where.keys), dict(self.where.values)),
+            )
         problems = apply_all(data, where, overrides)
         raise_if(problems)
         raise_if(find_secrets(data, where) + stray_deletes(data, where))
@@ -52,7 +55,7 @@ class Composed:
 
 
 def compose(path: Path, display: str, env: Mapping[str, str] | None = None) -> Composed:
-    """Read a recipe file with everything it extends, its `${VAR}` filled in from `env` (default: os.environ)."""
+    """Read a recipe file with everything it extends, `${VAR}` filled in from `env` (default: os.environ)."""
     data, where = load(path, display, os.environ if env is None else env, root=path.resolve().parent)
     matrix = None
     if "matrix" in data:

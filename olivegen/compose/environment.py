@@ -64,7 +64,9 @@ def _walk(value: Any, loc: Loc, where: SourceMap, env: Mapping[str, str], proble
         )
         return value
     except ValueError as exc:
-        problems.append(Diagnostic(str(exc), at, "write ${NAME} or ${NAME:-default}; $${ is a literal ${", "environment"))
+        problems.append(
+            Diagnostic(str(exc), at, "write ${NAME} or ${NAME:-default}; $${ is a literal ${", "environment")
+        )
         return value
     return env_value(text) if _WHOLE.fullmatch(value) else text
 

@@ -67,27 +67,40 @@ class Matrix:
     def variants(self, only: Sequence[str] | None = None) -> list[Variant]:
         """Return every combination not excluded (all, or the ones named in `only`), in axis order."""
         axes = self.axes()
-        combos = [tuple(zip(axes, values)) for values in itertools.product(*(list(v) for v in axes.values()))]
+        combos = [
+            tuple(zip(axes, values, strict=True))
+            for values in itertools.product(*(list(v) for v in axes.values()))
+        ]
         if len(combos) > MAX_VARIANTS:
             raise RecipeError.single(
-                f"the matrix has {len(combos)} combinations, more than {MAX_VARIANTS}", self.at,
-                "split the recipe or exclude combinations", rule="matrix",
-            )  # fmt: skip
+                f"the matrix has {len(combos)} combinations, more than {MAX_VARIANTS}",
+                self.at,
+                "split the recipe or exclude combinations",
+                rule="matrix",
+            )
         rules = _excludes(self.data.get("exclude", []), self.where, axes)
-        kept = [Variant(c) for c in combos if not any(all(dict(c)[a] == v for a, v in r.items()) for r in rules)]
+        kept = [
+            Variant(c) for c in combos if not any(all(dict(c)[a] == v for a, v in r.items()) for r in rules)
+        ]
         if not kept:
-            raise RecipeError.single("`exclude` drops every combination of the matrix", self.at, rule="matrix")
+            raise RecipeError.single(
+                "`exclude` drops every combination of the matrix", self.at, rule="matrix"
+            )
         _unique_names(kept, self.at)
         if only:
             names = [v.name for v in kept]
             missing = [n for n in only if n not in names]
             if missing:
                 hint = suggest(missing[0], names) or "variants: " + ", ".join(names)
-                raise RecipeError.single(f"the matrix has no variant {missing[0]!r}", self.at, hint, rule="matrix")
+                raise RecipeError.single(
+                    f"the matrix has no variant {missing[0]!r}", self.at, hint, rule="matrix"
+                )
             kept = [v for v in kept if v.name in only]
         return kept
 
-    def apply(self, variant: Variant, data: dict[str, Any], where: SourceMap, stem: str) -> tuple[Any, SourceMap]:
+    def apply(
+        self, variant: Variant, data: dict[str, Any], where: SourceMap, stem: str
+    ) -> tuple[Any, SourceMap]:
         """Return copies of the recipe data and positions with the variant's changes laid on them."""
         data, where = copy.deepcopy(data), SourceMap(where.path, dict(where.keys), dict(where.values))
         jobs = []
@@ -97,9 +110,14 @@ class Matrix:
                 at = self.where.lookup((axis, value, path))
                 parts = tuple(path.split("."))
                 jobs.append(
-                    Assignment(parts, change, subtree(self.where, (axis, value, path)), (at,) * len(parts),
-                               f"matrix {axis}.{value}")
-                )  # fmt: skip
+                    Assignment(
+                        parts,
+                        change,
+                        subtree(self.where, (axis, value, path)),
+                        (at,) * len(parts),
+                        f"matrix {axis}.{value}",
+                    )
+                )
         raise_if(apply_all(data, where, jobs))
         base = data.get("name") if isinstance(data.get("name"), str) else stem
         data["name"] = f"{base}-{variant.name}"
@@ -109,7 +127,9 @@ class Matrix:
             out = engine.get("output_dir")
             if isinstance(out, str):
                 named = "{name}" in out or "{variant}" in out
-                engine["output_dir"] = out.replace("{variant}", variant.name) + ("" if named else f"/{variant.name}")
+                engine["output_dir"] = out.replace("{variant}", variant.name) + (
+                    "" if named else f"/{variant.name}"
+                )
             if isinstance(engine.get("cache_dir"), str):
                 engine["cache_dir"] = engine["cache_dir"].replace("{variant}", variant.name)
         return data, where
@@ -119,7 +139,9 @@ def _check_axes(block: Any, where: SourceMap, at: Position) -> dict[str, dict[st
     problems: list[Diagnostic] = []
 
     def bad(message: str, loc: tuple[str | int, ...], hint: str | None = None) -> None:
-        problems.append(Diagnostic(message, where.lookup(loc, prefer_value=True) if loc else at, hint, "matrix"))
+        problems.append(
+            Diagnostic(message, where.lookup(loc, prefer_value=True) if loc else at, hint, "matrix")
+        )
 
     if not isinstance(block, dict):
         bad("`matrix` maps axis names to their values", (), "see docs/matrix.md")
@@ -133,10 +155,17 @@ def _check_axes(block: Any, where: SourceMap, at: Position) -> dict[str, dict[st
             continue
         for value, cell in values.items():
             if not _NAME.match(value):
-                bad(f"matrix value {value!r} cannot name a variant", (axis, value), "use letters, digits, _ . -")
+                bad(
+                    f"matrix value {value!r} cannot name a variant",
+                    (axis, value),
+                    "use letters, digits, _ . -",
+                )
             if cell is not None and not isinstance(cell, dict):
-                bad(f"matrix value {value!r} must map --set paths to values", (axis, value),
-                    "e.g. `passes.builder.precision: int4`")  # fmt: skip
+                bad(
+                    f"matrix value {value!r} must map --set paths to values",
+                    (axis, value),
+                    "e.g. `passes.builder.precision: int4`",
+                )
     raise_if(problems)
     return axes
 
@@ -149,18 +178,26 @@ def _excludes(rules: Any, where: SourceMap, axes: dict[str, dict[str, Any]]) -> 
     for i, rule in enumerate(rules):
         loc: tuple[str | int, ...] = ("exclude", i)
         if not isinstance(rule, dict) or not rule:
-            problems.append(Diagnostic("an `exclude` entry maps axes to values", where.lookup(loc), rule="matrix"))
+            problems.append(
+                Diagnostic("an `exclude` entry maps axes to values", where.lookup(loc), rule="matrix")
+            )
             continue
         for axis, value in rule.items():
             if axis not in axes:
                 hint = suggest(axis, list(axes)) or "axes: " + ", ".join(axes)
-                problems.append(Diagnostic(f"no matrix axis {axis!r}", where.lookup((*loc, axis)), hint, "matrix"))
+                problems.append(
+                    Diagnostic(f"no matrix axis {axis!r}", where.lookup((*loc, axis)), hint, "matrix")
+                )
             elif str(value) not in axes[axis]:
                 hint = suggest(str(value), list(axes[axis])) or "values: " + ", ".join(axes[axis])
                 problems.append(
-                    Diagnostic(f"axis {axis!r} has no value {value!r}", where.lookup((*loc, axis), prefer_value=True),
-                               hint, "matrix")
-                )  # fmt: skip
+                    Diagnostic(
+                        f"axis {axis!r} has no value {value!r}",
+                        where.lookup((*loc, axis), prefer_value=True),
+                        hint,
+                        "matrix",
+                    )
+                )
         out.append({str(a): str(v) for a, v in rule.items()})
     raise_if(problems)
     return out
@@ -172,9 +209,11 @@ def _unique_names(variants: list[Variant], at: Position) -> None:
         other = seen.setdefault(variant.name, variant)
         if other is not variant:
             raise RecipeError.single(
-                f"combinations ({other.label()}) and ({variant.label()}) are both named {variant.name!r}", at,
-                "rename a matrix value", rule="matrix",
-            )  # fmt: skip
+                f"combinations ({other.label()}) and ({variant.label()}) are both named {variant.name!r}",
+                at,
+                "rename a matrix value",
+                rule="matrix",
+            )
 
 
 def label(per_variant: Sequence[tuple[Variant, Sequence[Diagnostic]]]) -> list[list[Diagnostic]]:
@@ -185,7 +224,9 @@ def label(per_variant: Sequence[tuple[Variant, Sequence[Diagnostic]]]) -> list[l
     """
     from dataclasses import replace
 
-    everywhere = set.intersection(*(set(found) for _, found in per_variant)) if len(per_variant) > 1 else set()
+    everywhere = (
+        set.intersection(*(set(found) for _, found in per_variant)) if len(per_variant) > 1 else set()
+    )
     shared: set[Diagnostic] = set()
     out: list[list[Diagnostic]] = []
     for variant, found in per_variant:

@@ -41,17 +41,21 @@ def parse_override(text: str) -> Assignment:
     path_text, eq, value_text = text.partition("=")
     if not eq or not path_text.strip():
         raise RecipeError.single(
-            f"an override is PATH=VALUE, not {text!r}", Position(display, 1, len(PREFIX) + 1),
-            "e.g. --set passes.lora.r=16", rule="override",
-        )  # fmt: skip
+            f"an override is PATH=VALUE, not {text!r}",
+            Position(display, 1, len(PREFIX) + 1),
+            "e.g. --set passes.lora.r=16",
+            rule="override",
+        )
     value_col = len(PREFIX) + len(path_text) + 2
     try:
         value = yaml_value(value_text)
     except ValueError as exc:
         raise RecipeError.single(
-            f"the value is not valid YAML: {exc}", Position(display, 1, value_col),
-            "quote text that YAML would read otherwise: --set 'key=\"text: with colon\"'", rule="override",
-        ) from None  # fmt: skip
+            f"the value is not valid YAML: {exc}",
+            Position(display, 1, value_col),
+            "quote text that YAML would read otherwise: --set 'key=\"text: with colon\"'",
+            rule="override",
+        ) from None
     cols, col = [], len(PREFIX) + 1
     for segment in path_text.split("."):
         cols.append(Position(display, 1, col))
@@ -75,7 +79,7 @@ def _flat(value: Any, at: Position, loc: Loc = ()) -> SourceMap:
 
 def apply_all(data: dict[str, Any], where: SourceMap, assignments: Sequence[Assignment]) -> list[Diagnostic]:
     """Apply assignments in order (in place); return a diagnostic for each that cannot be applied."""
-    problems = []
+    problems: list[Diagnostic] = []
     for assignment in assignments:
         try:
             assign(data, where, assignment)
@@ -104,8 +108,10 @@ def assign(data: dict[str, Any], where: SourceMap, job: Assignment) -> None:
         else:
             raise RecipeError.single(
                 f"{_dotted(loc)} is {_show(node)}, not a mapping or list, so it has no {segment!r}",
-                at, f"set `{_dotted(loc)}` itself", rule="override",
-            )  # fmt: skip
+                at,
+                f"set `{_dotted(loc)}` itself",
+                rule="override",
+            )
         if last:
             _lay(node, step, (*loc, step), where, job, at)
             return
@@ -138,9 +144,12 @@ def _find_item(items: list[Any], segment: str, loc: Loc, at: Position, recipe: s
         if index < len(items):
             return index
         raise RecipeError.single(
-            f"{_dotted(loc)} of {recipe} has {len(items)} item{'s' * (len(items) != 1)}; there is no #{index}",
-            at, "indexes start at 0", rule="override",
-        )  # fmt: skip
+            f"{_dotted(loc)} of {recipe} has {len(items)} item{'s' * (len(items) != 1)};"
+            f" there is no #{index}",
+            at,
+            "indexes start at 0",
+            rule="override",
+        )
     names = _names(items, loc)
     hits = [i for i, known in enumerate(names) if segment in known]
     if not hits and loc == ("passes",):
@@ -151,9 +160,11 @@ def _find_item(items: list[Any], segment: str, loc: Loc, at: Position, recipe: s
     listed = [n[0] for n in names if n]
     if hits:
         raise RecipeError.single(
-            f"{segment!r} matches {len(hits)} items of {_dotted(loc)} in {recipe}", at,
-            "name one by its key or index: " + ", ".join(listed), rule="override",
-        )  # fmt: skip
+            f"{segment!r} matches {len(hits)} items of {_dotted(loc)} in {recipe}",
+            at,
+            "name one by its key or index: " + ", ".join(listed),
+            rule="override",
+        )
     hint = suggest(segment, listed) or (f"{_dotted(loc)} has: {', '.join(listed)}" if listed else None)
     raise RecipeError.single(f"no item {segment!r} in {_dotted(loc)} of {recipe}", at, hint, rule="override")
 

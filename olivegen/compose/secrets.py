@@ -28,13 +28,32 @@ from olivegen.yamlsource import Loc, SourceMap
 
 SECRET_KEYS = frozenset(
     {
-        "token", "hftoken", "authtoken", "useauthtoken", "accesstoken", "apitoken", "sastoken",
-        "password", "passwd", "secret", "clientsecret", "apikey", "accesskey", "accountkey",
-        "secretkey", "privatekey", "connectionstring", "credential", "credentials",
+        "token",
+        "hftoken",
+        "authtoken",
+        "useauthtoken",
+        "accesstoken",
+        "apitoken",
+        "sastoken",
+        "password",
+        "passwd",
+        "secret",
+        "clientsecret",
+        "apikey",
+        "accesskey",
+        "accountkey",
+        "secretkey",
+        "privatekey",
+        "connectionstring",
+        "credential",
+        "credentials",
     }
-)  # fmt: skip
-_ENV_SECRET = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|ACCOUNT_?KEY|PRIVATE_?KEY|SAS|"
-                         r"CONNECTION_?STRING|CREDENTIALS?)$", re.IGNORECASE)  # fmt: skip
+)
+_ENV_SECRET = re.compile(
+    r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|ACCOUNT_?KEY|PRIVATE_?KEY|SAS|"
+    r"CONNECTION_?STRING|CREDENTIALS?)$",
+    re.IGNORECASE,
+)
 LOOKS_SECRET = (
     (re.compile(r"\bhf_[A-Za-z0-9]{30,}"), "a Hugging Face token"),
     (re.compile(r"[?&]sig=[^&\s]{10,}", re.IGNORECASE), "an Azure SAS signature"),
@@ -61,10 +80,16 @@ def is_secret_key(loc: Loc) -> bool:
 def secret_hint(loc: Loc) -> str:
     """Say which reference to write instead of a secret at `loc`."""
     if loc[:2] == ("model", "load_kwargs"):
-        return "write `token: true`: transformers then reads HF_TOKEN or `huggingface-cli login` where Olive runs"
+        return (
+            "write `token: true`: transformers then reads HF_TOKEN or `huggingface-cli login` where Olive"
+            " runs"
+        )
     if "environment" in loc:
         return "leave it out: Olive copies the environment of `olive run` into the python environment"
-    return "give the secret to the machine that runs `olive run` (an environment variable, `az login`), not the recipe"
+    return (
+        "give the secret to the machine that runs `olive run` (an environment variable, `az login`),"
+        " not the recipe"
+    )
 
 
 def find_secrets(data: Any, where: SourceMap) -> list[Diagnostic]:
@@ -87,7 +112,10 @@ def _walk(value: Any, loc: Loc, where: SourceMap) -> Iterator[Diagnostic]:
     if is_secret_key(loc):
         key = next(k for k in reversed(loc) if isinstance(k, str))
         yield Diagnostic(
-            f"{key!r} holds a secret; olivegen never writes one into a config", at, secret_hint(loc), rule="secret"
+            f"{key!r} holds a secret; olivegen never writes one into a config",
+            at,
+            secret_hint(loc),
+            rule="secret",
         )
         return
     if isinstance(value, str):

@@ -1,4 +1,4 @@
-"""`matrix:`: one recipe, several configs - names, outputs, exclude, diagnostics naming the combination, CLI."""
+"""`matrix:`: one recipe, several configs - names, outputs, exclude, diagnostics naming combinations, CLI."""
 
 from __future__ import annotations
 
@@ -42,8 +42,13 @@ def write(tmp_path: Path, body: str = MATRIX, name: str = "mx.yaml") -> Path:
 
 def test_every_combination_but_the_excluded(tmp_path: Path) -> None:
     compiled = compile_variants(write(tmp_path))
-    assert [c.variant for c in compiled] == ["cpu-int4-b32", "cpu-int4-b128", "cuda-fp16-b128", "dml-int4-b32",
-                                             "dml-int4-b128"]  # fmt: skip
+    assert [c.variant for c in compiled] == [
+        "cpu-int4-b32",
+        "cpu-int4-b128",
+        "cuda-fp16-b128",
+        "dml-int4-b32",
+        "dml-int4-b128",
+    ]
     by = {c.variant: c.config for c in compiled}
     assert by["cuda-fp16-b128"]["passes"]["model_builder"] == {"type": "ModelBuilder", "precision": "fp16"}
     assert by["dml-int4-b32"]["passes"]["model_builder"]["int4_block_size"] == 32
@@ -63,7 +68,11 @@ def test_each_variant_has_its_own_name_and_output_folder(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     ("output_dir", "expected"),
-    [("out", "out/cpu-int4-b32"), ("out/{variant}/model", "out/cpu-int4-b32/model"), ("o/{name}", "o/team-cpu-int4-b32")],
+    [
+        ("out", "out/cpu-int4-b32"),
+        ("out/{variant}/model", "out/cpu-int4-b32/model"),
+        ("o/{name}", "o/team-cpu-int4-b32"),
+    ],
 )
 def test_output_dir_gets_the_variant(tmp_path: Path, output_dir: str, expected: str) -> None:
     body = MATRIX.replace("host: cpu", f"name: team\nhost: cpu\nengine: {{output_dir: '{output_dir}'}}")
@@ -103,8 +112,10 @@ def test_a_diagnostic_names_its_combination(tmp_path: Path) -> None:
         compile_variants(recipe)
     lines = [d.headline() for d in exc.value.diagnostics]
     assert [line.split(" error")[0] for line in lines] == [f"{recipe}:13:37:", f"{recipe}:13:37:"]
-    assert [line.split("]: ")[1].split("]")[0] for line in lines] == ["[target=cpu-int4, size=b32",
-                                                                      "[target=dml-int4, size=b32"]  # fmt: skip
+    assert [line.split("]: ")[1].split("]")[0] for line in lines] == [
+        "[target=cpu-int4, size=b32",
+        "[target=dml-int4, size=b32",
+    ]
 
 
 def test_a_problem_shared_by_every_variant_is_reported_once_unnamed(tmp_path: Path) -> None:
@@ -148,8 +159,10 @@ def test_render_writes_every_variant_into_a_folder(run_cli: Run, tmp_path: Path)
     result = run_cli("render", recipe, "-o", f"{tmp_path}/configs/")
     assert result.code == 0, result.err
     written = sorted(p.name for p in (tmp_path / "configs").iterdir())
-    assert written == sorted(f"mx-{v}.json" for v in
-                             ["cpu-int4-b32", "cpu-int4-b128", "cuda-fp16-b128", "dml-int4-b32", "dml-int4-b128"])  # fmt: skip
+    assert written == sorted(
+        f"mx-{v}.json"
+        for v in ["cpu-int4-b32", "cpu-int4-b128", "cuda-fp16-b128", "dml-int4-b32", "dml-int4-b128"]
+    )
     config = json.loads((tmp_path / "configs" / "mx-dml-int4-b32.json").read_text())
     assert config["workflow_id"] == "mx-dml-int4-b32"
     assert run_cli("render", recipe, "-o", f"{tmp_path}/configs/", "--check").code == 0
@@ -172,7 +185,9 @@ def test_render_pattern_and_usage_errors(run_cli: Run, tmp_path: Path) -> None:
 
 def test_validate_checks_every_variant(run_cli: Run, tmp_path: Path) -> None:
     assert run_cli("validate", write(tmp_path)).code == 0
-    bad = write(tmp_path, MATRIX.replace("b32: {passes.0.int4_block_size: 32}", "b32: {passes.0.int4_block_size: 33}"))
+    bad = write(
+        tmp_path, MATRIX.replace("b32: {passes.0.int4_block_size: 32}", "b32: {passes.0.int4_block_size: 33}")
+    )
     result = run_cli("validate", bad)
     assert result.code == 1
     assert "[target=cpu-int4, size=b32]" in result.err and "[target=dml-int4, size=b32]" in result.err

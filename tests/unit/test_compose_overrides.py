@@ -1,4 +1,4 @@
-"""`--set PATH=VALUE`: typed values, how passes and data are addressed, and errors positioned on the override."""
+"""`--set PATH=VALUE`: typed values, how passes and data are addressed, and errors at the override."""
 
 from __future__ import annotations
 
@@ -53,9 +53,19 @@ def headlines(recipe: Path, *overrides: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("16", 16), ("0.5", 0.5), ("true", True), ("[a, b]", ["a", "b"]), ("{x: 1}", {"x": 1}), ("", None),
-     ("~", None), ("fp16", "fp16"), ("'16'", "16"), ("2024-01-02", "2024-01-02")],
-)  # fmt: skip
+    [
+        ("16", 16),
+        ("0.5", 0.5),
+        ("true", True),
+        ("[a, b]", ["a", "b"]),
+        ("{x: 1}", {"x": 1}),
+        ("", None),
+        ("~", None),
+        ("fp16", "fp16"),
+        ("'16'", "16"),
+        ("2024-01-02", "2024-01-02"),
+    ],
+)
 def test_values_are_read_as_yaml(text: str, value: Any) -> None:
     assert yaml_value(text) == value
 
@@ -89,13 +99,19 @@ def test_data_by_name_and_new_keys(recipe: Path) -> None:
 
 
 def test_later_overrides_win_and_mappings_merge(recipe: Path) -> None:
-    data = data_with(recipe, "passes.lora.training={max_steps: 5}", "passes.lora.training={seed: 1}",
-                     "passes.lora.training.max_steps=7")  # fmt: skip
+    data = data_with(
+        recipe,
+        "passes.lora.training={max_steps: 5}",
+        "passes.lora.training={seed: 1}",
+        "passes.lora.training.max_steps=7",
+    )
     assert data["passes"][0]["training"] == {"max_steps": 7, "seed": 1}
 
 
 def test_lists_replace(recipe: Path) -> None:
-    data = data_with(recipe, "passes.lora.target_modules=[q_proj, v_proj]", "passes.lora.target_modules=[o_proj]")
+    data = data_with(
+        recipe, "passes.lora.target_modules=[q_proj, v_proj]", "passes.lora.target_modules=[o_proj]"
+    )
     assert data["passes"][0]["target_modules"] == ["o_proj"]
 
 
@@ -119,14 +135,20 @@ def test_an_unknown_key_points_at_its_segment(recipe: Path) -> None:
     with pytest.raises(RecipeError) as exc:
         compile_recipe(recipe, overrides=["passes.lora.rank=4"])
     diag = exc.value.diagnostics[0]
-    assert diag.headline() == "--set passes.lora.rank=4:1:19: error[unknown-key]: unknown key 'rank' in the LoRA pass"
+    assert (
+        diag.headline()
+        == "--set passes.lora.rank=4:1:19: error[unknown-key]: unknown key 'rank' in the LoRA pass"
+    )
 
 
 def test_an_unknown_pass_suggests_one(recipe: Path) -> None:
     with pytest.raises(RecipeError) as exc:
         compile_recipe(recipe, overrides=["passes.lorra.r=4"])
     diag = exc.value.diagnostics[0]
-    assert diag.headline() == f"--set passes.lorra.r=4:1:14: error[override]: no item 'lorra' in passes of {recipe}"
+    assert (
+        diag.headline()
+        == f"--set passes.lorra.r=4:1:14: error[override]: no item 'lorra' in passes of {recipe}"
+    )
     assert diag.hint == "did you mean 'lora'?"
 
 
@@ -144,7 +166,9 @@ def test_every_bad_override_is_reported(recipe: Path) -> None:
 
 
 def test_ambiguous_type_asks_for_a_key(tmp_path: Path, recipe: Path) -> None:
-    two = recipe.read_text().replace("  - type: merge\n", "  - type: merge\n  - type: lora\n    torch_dtype: float32\n")
+    two = recipe.read_text().replace(
+        "  - type: merge\n", "  - type: merge\n  - type: lora\n    torch_dtype: float32\n"
+    )
     recipe.write_text(two)
     with pytest.raises(RecipeError, match="'LoRA' matches 2 items of passes in "):
         load_source(recipe, overrides=["passes.LoRA.r=4"])
@@ -154,8 +178,10 @@ def test_ambiguous_type_asks_for_a_key(tmp_path: Path, recipe: Path) -> None:
 def test_invalid_yaml_value(recipe: Path) -> None:
     with pytest.raises(RecipeError) as exc:
         load_source(recipe, overrides=["passes.lora.target_modules=[a"])
-    assert exc.value.diagnostics[0].headline().startswith(
-        "--set passes.lora.target_modules=[a:1:34: error[override]: the value is not valid YAML"
+    assert (
+        exc.value.diagnostics[0]
+        .headline()
+        .startswith("--set passes.lora.target_modules=[a:1:34: error[override]: the value is not valid YAML")
     )
 
 
@@ -176,11 +202,13 @@ def test_a_recipe_without_overrides_is_unchanged(recipe: Path) -> None:
 
 def test_overrides_compose_with_extends(tmp_path: Path, recipe: Path) -> None:
     child = tmp_path / "child.yaml"
-    child.write_text(textwrap.dedent("""\
+    child.write_text(
+        textwrap.dedent("""\
         extends: r.yaml
         passes:
           - type: lora
             torch_dtype: float32
-        """))  # fmt: skip
+        """)
+    )
     data = data_with(child, "passes.lora.r=2")
     assert data["passes"] == [{"type": "lora", "torch_dtype": "float32", "r": 2}]

@@ -32,12 +32,18 @@ def _in_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"a": [1, 2]}, {"a": [1, 3]}, ["a[1]: 2 -> 3"]),
         ({"a": [1, 2]}, {"a": [1]}, ["a: [1, 2] -> [1]"]),
         ({"a": "1"}, {"a": 1}, ['a: "1" -> 1']),
-        ({"d": [{"name": "x", "n": 1}, {"name": "y", "n": 2}]}, {"d": [{"name": "y", "n": 3}, {"name": "z"}]},
-         ["d[x]: removed", "d[y].n: 2 -> 3", 'd[z]: added {"name": "z"}']),
-        ({"passes": {"a": {}, "b": {}, "c": {}}}, {"passes": {"b": {}, "a": {}}},
-         ["passes order: a, b -> b, a", "passes.c: removed"]),
+        (
+            {"d": [{"name": "x", "n": 1}, {"name": "y", "n": 2}]},
+            {"d": [{"name": "y", "n": 3}, {"name": "z"}]},
+            ["d[x]: removed", "d[y].n: 2 -> 3", 'd[z]: added {"name": "z"}'],
+        ),
+        (
+            {"passes": {"a": {}, "b": {}, "c": {}}},
+            {"passes": {"b": {}, "a": {}}},
+            ["passes order: a, b -> b, a", "passes.c: removed"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_diff_paths(old: Any, new: Any, lines: list[str]) -> None:
     assert diff(old, new) == lines
 
@@ -61,7 +67,10 @@ def test_two_recipes(run_cli: Run) -> None:
     assert lines[0] == 'workflow_id: "travel-int4" -> "travel-qlora"'
     assert 'data_configs[travel].load_dataset_config.split: "train" -> "train[:75%]"' in lines
     assert "passes.lora: removed" in lines and "evaluators: removed" in lines
-    assert 'engine.output_dir: "examples/team/outputs/travel-int4" -> "examples/team/outputs/travel-qlora"' in lines
+    assert (
+        'engine.output_dir: "examples/team/outputs/travel-int4" -> "examples/team/outputs/travel-qlora"'
+        in lines
+    )
 
 
 def test_recipe_against_its_rendered_config(run_cli: Run, tmp_path: Path) -> None:
@@ -76,8 +85,11 @@ def test_recipe_against_its_rendered_config(run_cli: Run, tmp_path: Path) -> Non
 def test_matrix_recipes_diff_variant_by_variant(run_cli: Run, tmp_path: Path) -> None:
     other = tmp_path / "targets.yaml"
     text = (TEAM / "travel-targets.yaml").read_text()
-    other.write_text(text.replace("extends: travel-int4.yaml", f"extends: {TEAM / 'travel-int4.yaml'}")
-                     .replace("    - {target: dml-int4, model: phi3}", "    - {target: cuda-fp16, model: phi3}"))  # fmt: skip
+    other.write_text(
+        text.replace("extends: travel-int4.yaml", f"extends: {TEAM / 'travel-int4.yaml'}").replace(
+            "    - {target: dml-int4, model: phi3}", "    - {target: cuda-fp16, model: phi3}"
+        )
+    )
     result = run_cli("diff", TEAM / "travel-targets.yaml", other)
     assert result.code == 0, result.err
     lines = result.out.splitlines()

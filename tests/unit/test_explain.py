@@ -30,15 +30,24 @@ def test_plan_lists_model_systems_passes_in_order_and_outputs(run_cli: Run) -> N
     assert lines[:7] == [
         "recipe    examples/phi35-travel-lab.yaml",
         "workflow  phi35-travel-lab",
-        "model     microsoft/Phi-3.5-mini-instruct (Hugging Face), task text-generation, trust_remote_code=true",
+        "model     microsoft/Phi-3.5-mini-instruct (Hugging Face), task text-generation,"
+        " trust_remote_code=true",
         "data      travel: json examples/data/data_sample_travel.jsonl, split train",
         "host      CUDAExecutionProvider on gpu  (passes run here)",
         "target    CPUExecutionProvider on cpu  (the model is built and evaluated for this)",
         "passes",
     ]
-    steps = [line.strip() for line in lines if line.startswith("  ") and line.strip()[:2] in ("1.", "2.", "3.", "4.")]
-    assert steps == ["1. awq (AutoAWQQuantizer)", "2. lora (LoRA)", "3. model_builder (ModelBuilder)",
-                     "4. extract_adapters (ExtractAdapters)"]  # fmt: skip
+    steps = [
+        line.strip()
+        for line in lines
+        if line.startswith("  ") and line.strip()[:2] in ("1.", "2.", "3.", "4.")
+    ]
+    assert steps == [
+        "1. awq (AutoAWQQuantizer)",
+        "2. lora (LoRA)",
+        "3. model_builder (ModelBuilder)",
+        "4. extract_adapters (ExtractAdapters)",
+    ]
     assert "output    examples/models/phi/onnx-ao" in lines
     assert "cache     examples/.olive-cache" in lines
 
@@ -70,9 +79,11 @@ def test_a_cpu_recipe_needs_no_gpu(tmp_path: Path) -> None:
 
 def test_evaluation_on_a_gpu_target_needs_a_gpu(tmp_path: Path) -> None:
     recipe = tmp_path / "e.yaml"
-    recipe.write_text(presets.text("int4").replace("target: cpu ", "target: cuda ") + "evaluate:\n  metrics:\n"
-                      "    - {name: l, type: latency, sub_types: [avg], data: d}\ndata:\n  - name: d\n"
-                      "    hub: {name: org/set}\n    text_cols: [text]\n")  # fmt: skip
+    recipe.write_text(
+        presets.text("int4").replace("target: cpu ", "target: cuda ") + "evaluate:\n  metrics:\n"
+        "    - {name: l, type: latency, sub_types: [avg], data: d}\ndata:\n  - name: d\n"
+        "    hub: {name: org/set}\n    text_cols: [text]\n"
+    )
     assert ("evaluation", "runs on the target, CUDAExecutionProvider") in gpu_needs(compile_recipe(recipe))
 
 
@@ -91,9 +102,15 @@ def test_matrix_recipe_explains_each_variant(run_cli: Run) -> None:
     assert result.code == 0, result.err
     recipes = [line for line in result.out.splitlines() if line.startswith("recipe ")]
     assert [line.split("(variant ")[1].rstrip(")") for line in recipes] == [
-        "cpu-int4-phi35", "cpu-int4-phi3", "cuda-fp16-phi35", "cuda-fp16-phi3", "dml-int4-phi35"
+        "cpu-int4-phi35",
+        "cpu-int4-phi3",
+        "cuda-fp16-phi35",
+        "cuda-fp16-phi3",
+        "dml-int4-phi35",
     ]
-    one = run_cli("explain", TEAM / "travel-targets.yaml", "--variant", "cuda-fp16-phi3", "--format", "mermaid")
+    one = run_cli(
+        "explain", TEAM / "travel-targets.yaml", "--variant", "cuda-fp16-phi3", "--format", "mermaid"
+    )
     assert one.out.count("flowchart LR") == 1 and "for CUDAExecutionProvider" in one.out
 
 

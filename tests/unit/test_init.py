@@ -1,4 +1,4 @@
-"""`olivegen init`: every preset writes a commented recipe that validates and renders, and never clobbers a file."""
+"""`olivegen init`: every preset writes a commented recipe that validates and renders; never clobbers."""
 
 from __future__ import annotations
 
@@ -91,7 +91,10 @@ def test_list_names_each_preset_with_its_summary(run_cli: Run) -> None:
 def test_unknown_preset_suggests_one(run_cli: Run) -> None:
     result = run_cli("init", "--preset", "qloraa")
     assert result.code == 1
-    assert result.err.splitlines() == ["error[preset]: no preset named 'qloraa'", "  hint: did you mean 'qlora'?"]
+    assert result.err.splitlines() == [
+        "error[preset]: no preset named 'qloraa'",
+        "  hint: did you mean 'qlora'?",
+    ]
 
 
 def test_no_preset_is_a_usage_error(run_cli: Run) -> None:

@@ -1,4 +1,4 @@
-"""examples/team/: a base, three children and a matrix recipe render to the committed configs (every variant)."""
+"""examples/team/: a base, three children and a matrix recipe render to the committed configs."""
 
 from __future__ import annotations
 
@@ -25,8 +25,12 @@ def golden_name(recipe: Path, variant: str | None) -> str:
 
 
 def test_layout() -> None:
-    assert [p.name for p in RECIPES] == ["travel-adapter.yaml", "travel-int4.yaml", "travel-qlora.yaml",
-                                         "travel-targets.yaml"]  # fmt: skip
+    assert [p.name for p in RECIPES] == [
+        "travel-adapter.yaml",
+        "travel-int4.yaml",
+        "travel-qlora.yaml",
+        "travel-targets.yaml",
+    ]
     assert [p.name for p in (TEAM / "base").glob("*.yaml")] == ["phi35-travel.yaml"]
 
 
@@ -41,9 +45,14 @@ def test_team_recipe_matches_golden(recipe: Path, update_golden: bool) -> None:
             golden.write_text(text, encoding="utf-8")
         assert golden.exists(), f"no golden for {golden.name}; run: pytest {__file__} --update-golden"
         expected = golden.read_text(encoding="utf-8")
-        assert text == expected, "\n".join(
-            difflib.unified_diff(expected.splitlines(), text.splitlines(), "golden", "rendered", lineterm="")
-        ) + f"\n\nTo update the golden files, run: pytest {__file__} --update-golden"
+        assert text == expected, (
+            "\n".join(
+                difflib.unified_diff(
+                    expected.splitlines(), text.splitlines(), "golden", "rendered", lineterm=""
+                )
+            )
+            + f"\n\nTo update the golden files, run: pytest {__file__} --update-golden"
+        )
 
 
 def test_every_team_golden_has_a_recipe() -> None:
@@ -56,8 +65,12 @@ def test_inherited_paths_resolve_from_the_base() -> None:
     assert config["data_configs"][0]["load_dataset_config"]["data_files"] == (
         "<CHECKOUT>/examples/data/data_sample_travel.jsonl"
     )
-    assert config["engine"]["cache_dir"] == "<CHECKOUT>/examples/team/.olive-cache"  # the base's ../.olive-cache
-    assert config["engine"]["output_dir"] == "<CHECKOUT>/examples/team/outputs/travel-int4"  # the child's default
+    assert (
+        config["engine"]["cache_dir"] == "<CHECKOUT>/examples/team/.olive-cache"
+    )  # the base's ../.olive-cache
+    assert (
+        config["engine"]["output_dir"] == "<CHECKOUT>/examples/team/outputs/travel-int4"
+    )  # the child's default
 
 
 def test_environment_reaches_the_config() -> None:
