@@ -157,7 +157,7 @@ def _relative(value: Any) -> Any:
     from olivegen.commands.explain import shown
 
     if isinstance(value, str):
-        return shown(value) if Path(value).is_absolute() else value
+        return shown(value)
     if isinstance(value, dict):
         return {k: _relative(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -47,11 +47,14 @@ def execute(args: argparse.Namespace) -> Exit:
 
 
 def shown(path: str) -> str:
-    """Show a path relative to the current folder when it lies inside it."""
-    try:
-        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd().resolve()) else path
-    except ValueError:
+    """Show an absolute path relative to the current folder when it lies inside it; anything else as it is."""
+    if not Path(path).is_absolute():
         return path
+    try:
+        inside = Path(path).resolve().is_relative_to(Path.cwd().resolve())
+    except (OSError, ValueError):
+        return path
+    return os.path.relpath(path) if inside else path
 
 
 def gpu_needs(compiled: Compiled) -> list[tuple[str, str]]:

@@ -123,3 +123,9 @@ def test_explain_reports_errors_like_validate(run_cli: Run) -> None:
     result = run_cli("explain", LAB, "--set", "passes.lora.r=abc")
     assert result.code == 1 and result.out == ""
     assert result.first_err_line.startswith("--set passes.lora.r=abc:1:21: error[invalid-value]")
+
+
+def test_uris_and_hub_ids_are_shown_as_written() -> None:
+    text = plan_text(compile_recipe(EXAMPLES / "phi3-azureml-registry.yaml"))
+    assert "json azureml://subscriptions/00000000-0000-0000-0000-000000000000/" in text
+    assert "model     Azure ML registry azureml-msr/microsoft-Phi-3-mini-4k-instruct v11" in text

@@ -76,3 +76,20 @@ def test_inherited_paths_resolve_from_the_base() -> None:
 def test_environment_reaches_the_config() -> None:
     [steps] = compile_variants(TEAM / "travel-int4.yaml", env={"TRAVEL_STEPS": "5"})
     assert steps.config["passes"]["lora"]["training_args"]["max_steps"] == 5
+
+
+def test_composing_rendering_and_explaining_import_no_ml_stack() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from olivegen.cli import main\n"
+        "assert main(['validate', 'examples/team/travel-targets.yaml', '--set', 'passes.lora.r=8']) == 0\n"
+        "assert main(['explain', 'examples/team/travel-adapter.yaml']) == 0\n"
+        "assert main(['diff', 'examples/team/travel-int4.yaml', 'examples/team/travel-qlora.yaml']) == 0\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'olive', 'onnxruntime') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
