@@ -28,8 +28,6 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
         from olive.workflows.run.config import RunConfig
     except ImportError as exc:
         return [f"olive-ai is not installed here ({exc.name}); install olivegen[olive]"]
-    from pydantic import ValidationError
-
     collect = _Collect()
     root = logging.getLogger("olive")
     own_handlers, root.handlers = root.handlers, [collect]
@@ -38,7 +36,9 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
     try:
         try:
             run_config = RunConfig.parse_file_or_obj(copy.deepcopy(config))
-        except ValidationError as exc:
+        except Exception as exc:  # pydantic v2 (Olive >= 0.10) or v1 (older) ValidationError
+            if not callable(getattr(exc, "errors", None)):
+                raise
             return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
         package = OlivePackageConfig.load_default_config()
         target = config["systems"][config["engine"]["target"]]["accelerators"][0]
@@ -54,3 +54,20 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
         root.handlers, root.propagate = own_handlers, propagate
     problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m]
     return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m olivegen.olivecheck CONFIG.json`: print the problems as JSON, for another Python's Olive."""
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    with open(args[0], encoding="utf-8") as handle:
+        config = json.load(handle)
+    problems = olive_problems(config)
+    print(json.dumps(problems))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from collections.abc import Callable
 
 import pytest
@@ -39,3 +40,13 @@ def test_structural_errors_are_reported_with_their_path() -> None:
     config["engine"]["log_severity_level"] = "loud"
     problems = olive_problems(config)
     assert problems and any("log_severity_level" in p for p in problems), problems
+
+
+def test_imported_seed_guide_renders_what_olive_013_accepts(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    from olivegen.olivecheck import olive_problems
+    from tests.unit.test_generations import _imported_seed
+
+    recipe = _imported_seed(run_cli, tmp_path)
+    assert olive_problems(compile_recipe(recipe).config) == []

@@ -58,6 +58,16 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     recipe: dict[str, Any] = {}
     if "workflow_id" in cfg:
         recipe["name"] = cfg.pop("workflow_id")
+    client = flat(section(cfg, "azureml_client", dict, display, where))
+    if client:
+        recipe["azureml"] = {
+            "subscription_id": client.pop("subscription_id", None),
+            "resource_group": client.pop("resource_group", None),
+            "workspace": client.pop("workspace_name", None),
+            **({"keyvault": client.pop("keyvault_name")} if "keyvault_name" in client else {}),
+        }
+        for key in client:
+            notes.dropped(("azureml_client", key), "not needed to reach the workspace")
     recipe["model"] = _model(flat(section(cfg, "input_model", dict, display, where)), notes)
     datas = _data(section(cfg, "data_configs", list, display, where), notes)
     systems = {name: flat(spec) for name, spec in section(cfg, "systems", dict, display, where).items()}
@@ -144,8 +154,8 @@ def _data(configs: Any, notes: Notes) -> list[dict[str, Any]]:
         cfg = dict(raw)
         name = cfg.pop("name", f"data_{i}")
         cfg.pop("type", None)
-        load = flat(cfg.pop("load_dataset_config", {}), "params")
-        pre = flat(cfg.pop("pre_process_data_config", {}), "params")
+        load = notes.flat(cfg.pop("load_dataset_config", {}), ("data_configs", i, "load_dataset_config"), "params")
+        pre = notes.flat(cfg.pop("pre_process_data_config", {}), ("data_configs", i, "pre_process_data_config"), "params")
         load.pop("type", None)
         pre.pop("type", None)
         data: dict[str, Any] = {"name": name}
@@ -227,7 +237,7 @@ def _passes(passes: dict[str, Any], notes: Notes, eval_splits: dict[str, float])
             if not isinstance(spec, dict) or not isinstance(flat(spec).get("type"), str):
                 notes.dropped(path, "a pass is an object with a `type`")
                 continue
-            params = flat(spec)
+            params = notes.flat(spec, path)
             kind = canonical_pass(str(params.pop("type", ""))) or str(spec.get("type"))
             if kind == "LoRA" and ("double_quant" in params or "quant_type" in params):
                 kind = "QLoRA"
@@ -327,10 +337,18 @@ def _system_spec(spec: dict[str, Any], engine_eps: Any, label: str, notes: Notes
     kind = spec.get("type", "LocalSystem")
     out: dict[str, Any] = {}
     if kind == "AzureML":
+        out["type"] = "azureml"
+        docker = flat(spec.get("aml_docker_config") or {})
+        for ours, value in (("compute", spec.get("aml_compute")), ("image", docker.get("base_image")),
+                            ("conda_file", docker.get("conda_file_path"))):
+            if value:
+                out[ours] = value
+        if spec.get("hf_token"):
+            out["hf_token"] = True
         notes.decided(
-            (label,),
-            f"was the AzureML system on compute {spec.get('aml_compute')!r}; Olive 0.13 has no AzureML system:"
-            " run `olive run` inside an Azure ML job on that compute",
+            (label, "type"),
+            "Olive 0.13 has no AzureML system: olivegen renders a job that runs `olive run` on this compute"
+            " (or the native system with `olive: \"0.9\"`)",
         )
     elif kind == "Docker":
         out["type"] = "docker"

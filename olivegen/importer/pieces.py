@@ -40,16 +40,32 @@ class Notes:
     comments: dict[Loc, str] = field(default_factory=dict)
     moved: dict[JsonPath, JsonPath] = field(default_factory=dict)
 
+    def written(self, path: JsonPath) -> JsonPath:
+        """Map a path in the flattened config back to where it was written (longest moved prefix)."""
+        path = tuple(path)
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.moved:
+                return self.moved[path[:end]] + path[end:]
+        return path
+
+    def flat(self, obj: Any, path: JsonPath, nested: str = "config") -> dict[str, Any]:
+        """`flat()`, remembering that keys under `nested` were written one level deeper."""
+        inner = obj.get(nested) if isinstance(obj, dict) else None
+        if isinstance(inner, dict):
+            for key in inner:
+                self.moved[(*path, key)] = (*self.written(path), nested, key)
+        return flat(obj, nested)
+
     def position(self, path: JsonPath) -> Position:
         """Return where a JSON path was written (line 1 when positions are unknown)."""
-        path = self.moved.get(tuple(path), tuple(path))
+        path = self.written(path)
         if self.where is None:
             return Position(self.display, 1, 1)
         return self.where.lookup(path)
 
     def dropped(self, path: JsonPath, why: str) -> None:
         """Report a key with no modern meaning."""
-        written = self.moved.get(tuple(path), tuple(path))
+        written = self.written(path)
         self.diagnostics.append(
             Diagnostic(
                 f"{json_path(written)} has no meaning in Olive 0.13: {why}",

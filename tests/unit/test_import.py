@@ -22,19 +22,21 @@ def test_seed_guide_imports_with_every_block_mapped(run_cli: Run, tmp_path: Path
     shutil.copy(CONFIGS / "seed-guide-legacy.json", config)
     (tmp_path / "dataset").mkdir()
     shutil.copy(EXAMPLES / "data" / "dataset-classification.json", tmp_path / "dataset")
+    shutil.copy(EXAMPLES / "azureml" / "conda.yaml", tmp_path / "conda.yaml")
     out = tmp_path / "recipe.yaml"
     result = run_cli("import", config, "-o", out)
     assert result.code == 0, result.err
     text = out.read_text()
-    for expected in ("type: QLoRA", "r: 64", "alpha: 64", "eval_split: 0.3", "eval_strategy: steps",
+    for expected in ("type: QLoRA", "type: azureml", "compute: gpu-a100", "hf_token: true", "r: 64", "alpha: 64", "eval_split: 0.3", "eval_strategy: steps",
                      "max_seq_len: 2048", "trust_remote_code: true", "save_quant_config: false", "REVIEW"):
         assert expected in text, expected
     keys = _all_keys(parse(text, "r.yaml").data)
     for legacy in ("lora_r", "lora_alpha", "evaluation_strategy", "eval_dataset_size", "hf_config", "source_max_len"):
         assert legacy not in keys, legacy
     dropped = [line for line in result.err.splitlines() if "import-dropped" in line]
-    assert len(dropped) == 1 and "$.passes.lora.training_args.group_by_length" in dropped[0]
-    assert dropped[0].startswith(f"{config}:56:")
+    assert len(dropped) == 1 and "$.passes.lora.config.training_args.group_by_length" in dropped[0]
+    line = next(i for i, text in enumerate(config.read_text().splitlines(), 1) if "group_by_length" in text)
+    assert dropped[0].startswith(f"{config}:{line}:")
     rendered = compile_recipe(out).config
     assert rendered["passes"]["lora"]["type"] == "QLoRA"
     assert rendered["passes"]["lora"]["eval_data_config"] == "dataset_default_train_eval"
