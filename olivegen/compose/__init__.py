@@ -12,6 +12,7 @@ last, the guard against literal secrets and stray `$delete`.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from olivegen.compose.extends import load
 from olivegen.compose.matrix import Matrix, Variant, label
 from olivegen.compose.overrides import Assignment, apply_all, parse_override
 from olivegen.compose.secrets import find_secrets
-from olivegen.compose.tree import DELETE, drop, raise_if, stray_deletes, subtree
+from olivegen.compose.tree import DELETE, copied, drop, raise_if, stray_deletes, subtree
 from olivegen.errors import Diagnostic, RecipeError
 from olivegen.yamlsource import Source, SourceMap
 
@@ -44,12 +45,8 @@ class Composed:
             assert self.matrix is not None
             data, where = self.matrix.apply(variant, self.data, self.where, self.stem)
         else:
-            data, where = (
-                _copy(self.data),
-                SourceMap(self.where.path, dict(self.where.keys), dict(self.where.values)),
-            )
-        problems = apply_all(data, where, overrides)
-        raise_if(problems)
+            data, where = copy.deepcopy(self.data), copied(self.where)
+        raise_if(apply_all(data, where, overrides))
         raise_if(find_secrets(data, where) + stray_deletes(data, where))
         return Source(data, where, "")
 
@@ -75,9 +72,3 @@ def parse_overrides(texts: Sequence[str]) -> list[Assignment]:
             problems.extend(exc.diagnostics)
     raise_if(problems)
     return out
-
-
-def _copy(value: Any) -> Any:
-    import copy
-
-    return copy.deepcopy(value)

@@ -28,7 +28,7 @@ from typing import Any
 
 from olivegen.catalog import suggest
 from olivegen.compose.overrides import Assignment, apply_all
-from olivegen.compose.tree import raise_if, subtree
+from olivegen.compose.tree import copied, raise_if, subtree
 from olivegen.errors import Diagnostic, Position, RecipeError
 from olivegen.yamlsource import SourceMap
 
@@ -102,7 +102,7 @@ class Matrix:
         self, variant: Variant, data: dict[str, Any], where: SourceMap, stem: str
     ) -> tuple[Any, SourceMap]:
         """Return copies of the recipe data and positions with the variant's changes laid on them."""
-        data, where = copy.deepcopy(data), SourceMap(where.path, dict(where.keys), dict(where.values))
+        data, where = copy.deepcopy(data), copied(where)
         jobs = []
         for axis, value in variant.values:
             cell = self.data[axis][value] or {}

@@ -101,9 +101,9 @@ def assign(data: dict[str, Any], where: SourceMap, job: Assignment) -> None:
             step: str | int = _find_item(node, segment, loc, at, where.path)
         elif isinstance(node, dict):
             step = segment
-            if not last and step not in node:
+            if not last and node.get(step) is None:  # missing, or written empty (`engine:`)
                 node[step] = {}
-                where.keys[(*loc, step)] = at
+                where.keys.setdefault((*loc, step), at)
                 where.values[(*loc, step)] = at
         else:
             raise RecipeError.single(

@@ -36,6 +36,11 @@ def subtree(where: SourceMap, loc: Loc) -> SourceMap:
     )
 
 
+def copied(where: SourceMap) -> SourceMap:
+    """Return a copy of a SourceMap that can be changed without changing the original."""
+    return SourceMap(where.path, dict(where.keys), dict(where.values))
+
+
 def drop(where: SourceMap, loc: Loc) -> None:
     """Forget every position at and under `loc`."""
     for table in (where.keys, where.values):

@@ -212,3 +212,8 @@ def test_overrides_compose_with_extends(tmp_path: Path, recipe: Path) -> None:
     )
     data = data_with(child, "passes.lora.r=2")
     assert data["passes"] == [{"type": "lora", "torch_dtype": "float32", "r": 2}]
+
+
+def test_an_empty_mapping_written_as_nothing_can_be_filled(recipe: Path) -> None:
+    recipe.write_text(recipe.read_text() + "engine:\n")
+    assert data_with(recipe, "engine.log_level=3")["engine"] == {"log_level": 3}
