@@ -281,3 +281,46 @@ def test_rendered_json_has_no_composition_keys(team: Path) -> None:
     child = write(team, "child.yaml", "extends: base/base.yaml\n")
     text = compile_recipe(child).text
     assert "extends" not in json.loads(text) and "$delete" not in text
+
+
+def _locs(value: object, loc: tuple[str | int, ...] = ()) -> dict[tuple[str | int, ...], object]:
+    out: dict[tuple[str | int, ...], object] = {loc: value}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out.update(_locs(item, (*loc, key)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out.update(_locs(item, (*loc, i)))
+    return out
+
+
+def _layer(data: dict[str, object], name: str) -> SourceMap:
+    locs = list(_locs(data))
+    return SourceMap(name, {}, {loc: Position(name, n + 1, 1) for n, loc in enumerate(locs)})
+
+
+def test_merged_positions_match_the_merged_data_exactly() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    def docs(*words: str) -> st.SearchStrategy[dict[str, object]]:
+        leaves = st.one_of(st.integers(0, 3), st.sampled_from(words), st.lists(st.integers(0, 2), max_size=2))
+        keys = st.sampled_from("xyz")
+        trees = st.recursive(leaves, lambda kids: st.dictionaries(keys, kids, max_size=3), max_leaves=8)
+        return st.dictionaries(keys, trees, max_size=3)
+
+    @settings(max_examples=300, deadline=None)
+    @given(docs("a"), docs("a", DELETE))  # a base has been composed already: no `$delete` left in it
+    def check(base: dict[str, object], over: dict[str, object]) -> None:
+        base_where, over_where = _layer(base, "base"), _layer(over, "over")
+        data, where = merge(base, base_where, over, over_where)
+        merged = _locs(data)
+        assert all(v != DELETE for loc, v in merged.items() if loc and isinstance(loc[-1], str))
+        for loc in merged:
+            if loc == ():
+                continue
+            written_by_over = loc in over_where.values and _locs(over).get(loc) != DELETE
+            assert where.values[loc].path == ("over" if written_by_over else "base"), loc
+        assert set(where.values) - {()} == set(merged) - {()}
+
+    check()
