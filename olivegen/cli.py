@@ -52,5 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return Exit.OK
     except Exception:  # a bug: show it in full, never hide it
         traceback.print_exc()
-        print("olivegen: internal error (the traceback above is a bug in olivegen; please report it)", file=sys.stderr)
+        print(
+            "olivegen: internal error (the traceback above is a bug in olivegen; please report it)",
+            file=sys.stderr,
+        )
         return Exit.INTERNAL

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from olivegen.recipe import Recipe
-from olivegen.recipe.data import Datastore, DataSpec, HubDataset
+from olivegen.recipe.data import DataSpec, Datastore, HubDataset
 from olivegen.recipe.engine import Engine, Evaluation, Metric, Search
 from olivegen.recipe.model import InputModel, RegistryModel
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass

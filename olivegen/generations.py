@@ -77,7 +77,7 @@ def _for_09(context: dict[str, Any], recipe: Recipe) -> dict[str, Any]:
         if workspace.keyvault:
             client["keyvault_name"] = workspace.keyvault
     context["azureml_client"] = client
-    for spec, data in zip(_expanded_data(recipe), context["data_configs"]):
+    for spec, data in zip(_expanded_data(recipe), context["data_configs"], strict=True):
         store = spec.datastore
         if store is not None:
             data["load_dataset_config"]["data_files"] = {
@@ -100,5 +100,5 @@ def _for_09(context: dict[str, Any], recipe: Recipe) -> dict[str, Any]:
 
 
 def _expanded_data(recipe: Recipe) -> list[Any]:
-    """The data spec behind each rendered data config (a spec with eval_split renders two)."""
+    """Return the data spec behind each rendered data config (a spec with eval_split renders two)."""
     return [spec for spec in recipe.data for _ in range(2 if spec.eval_split is not None else 1)]

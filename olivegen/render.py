@@ -18,9 +18,11 @@ def _environment(generation: str) -> Any:
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    folders = [str(template_folder(generation))] if generation == "azureml" else [
-        str(templates_dir(generation)), str(template_folder("common"))
-    ]
+    folders = (
+        [str(template_folder(generation))]
+        if generation == "azureml"
+        else [str(templates_dir(generation)), str(template_folder("common"))]
+    )
     env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(folders),
         undefined=StrictUndefined,

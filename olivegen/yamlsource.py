@@ -114,7 +114,10 @@ def parse(text: str, display: str) -> Source:
         raise RecipeError.single(f"invalid YAML: {' '.join(str(exc).split())}", where.at(0, 0), rule="yaml") from None
     except RecursionError:
         raise RecipeError.single(
-            "the YAML is nested too deeply to read", where.at(0, 0), f"keep nesting under {MAX_DEPTH} levels", rule="yaml"
+            "the YAML is nested too deeply to read",
+            where.at(0, 0),
+            f"keep nesting under {MAX_DEPTH} levels",
+            rule="yaml",
         ) from None
     if doc is None:
         raise RecipeError.single("the recipe is empty", where.at(0, 0), "start from `olivegen init` or examples/")
@@ -224,7 +227,9 @@ class _Converter:
             return items
         if isinstance(node, TaggedScalar):
             raise RecipeError.single(
-                f"unsupported YAML tag {node.tag.value!r}", self.where.lookup(loc, prefer_value=True), rule="yaml"
+                f"unsupported YAML tag {node.tag.value!r}",
+                self.where.lookup(loc, prefer_value=True),
+                rule="yaml",
             )
         return _scalar(node)
 

@@ -32,7 +32,9 @@ def load_config(path: Path) -> tuple[dict[str, Any], Any]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise RecipeError.single(f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)) from None
+            raise RecipeError.single(
+                f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)
+            ) from None
         if not isinstance(data, dict):
             raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1)) from None
         return data, None

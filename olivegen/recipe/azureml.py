@@ -14,5 +14,6 @@ class AzureMLWorkspace(Strict):
     resource_group: NonEmptyStr = Field(description="Resource group of the workspace.")
     workspace: NonEmptyStr = Field(description="Workspace name.")
     keyvault: NonEmptyStr | None = Field(
-        None, description="Key vault holding the `hf-token` secret; defaults to the workspace's own key vault."
+        None,
+        description="Key vault holding the `hf-token` secret; defaults to the workspace's own key vault.",
     )

@@ -57,7 +57,8 @@ class DataSpec(Strict):
         ),
     )
     text_template: str | None = Field(
-        None, description="Python format template with `{column}` placeholders that builds each training text."
+        None,
+        description="Python format template with `{column}` placeholders that builds each training text.",
     )
     text_cols: list[NonEmptyStr] | None = Field(None, description="Columns joined into the text, when no template.")
     chat_template: bool = Field(False, description="Apply the tokenizer's chat template to a messages column.")

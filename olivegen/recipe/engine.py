@@ -24,7 +24,9 @@ class Search(Strict):
 class Engine(Strict):
     """Engine settings; folders are relative to the recipe."""
 
-    output_dir: NonEmptyStr = Field("outputs/{name}", description="Where the final model lands; `{name}` is the recipe name.")
+    output_dir: NonEmptyStr = Field(
+        "outputs/{name}", description="Where the final model lands; `{name}` is the recipe name."
+    )
     cache_dir: NonEmptyStr = Field(".olive-cache", description="Olive's cache of pass results (reused across runs).")
     log_level: Literal[0, 1, 2, 3, 4] = Field(1, description="Olive log severity: 0 verbose ... 4 fatal.")
     evaluate_input_model: bool = Field(False, description="Also evaluate the input model (needs `evaluate`).")
@@ -43,7 +45,8 @@ class Metric(Strict):
     name: Identifier = Field(description="Metric name in the results.")
     type: Literal["latency", "throughput", "accuracy"] = Field(description="Kind of metric.")
     sub_types: list[LatencySub | AccuracySub] = Field(
-        min_length=1, description="What to report: `avg`, `p90` ... for latency; `accuracy_score` ... for accuracy."
+        min_length=1,
+        description="What to report: `avg`, `p90` ... for latency; `accuracy_score` ... for accuracy.",
     )
     data: Identifier = Field(description="Name of the data set the metric is measured on.")
 

@@ -9,7 +9,9 @@ from pydantic import Field, field_validator, model_validator
 
 from olivegen.recipe.base import NonEmptyStr, Strict
 
-AZUREML_REGISTRY_URI = re.compile(r"^azureml://registries/(?P<registry>[^/]+)/models/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
+AZUREML_REGISTRY_URI = re.compile(
+    r"^azureml://registries/(?P<registry>[^/]+)/models/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$"
+)
 
 
 class RegistryModel(Strict):

@@ -72,17 +72,20 @@ class _LoRAFields(PassBase):
     alpha: int | float = Field(16, gt=0, description="LoRA scaling alpha.")
     lora_dropout: float = Field(0.05, ge=0, lt=1, description="Dropout probability of the LoRA layers.")
     target_modules: list[NonEmptyStr] | None = Field(
-        None, description="Module names to adapt (Phi-3: `qkv_proj`, `o_proj`; Llama: `q_proj`, `v_proj` ...)."
+        None,
+        description="Module names to adapt (Phi-3: `qkv_proj`, `o_proj`; Llama: `q_proj`, `v_proj` ...).",
     )
     modules_to_save: list[NonEmptyStr] | None = Field(None, description="Extra modules trained and saved in full.")
     torch_dtype: TorchDtype = Field(
-        "bfloat16", description="Training data type; `float16` means fp16 mixed precision, CPU needs `float32`."
+        "bfloat16",
+        description="Training data type; `float16` means fp16 mixed precision, CPU needs `float32`.",
     )
     train_data: Identifier | None = Field(
         None, description="Name of the data set to train on; defaults to the recipe's first data set."
     )
     eval_data: Identifier | None = Field(
-        None, description="Name of the data set to evaluate on; defaults to `<train_data>_eval` with `eval_split`."
+        None,
+        description="Name of the data set to evaluate on; defaults to `<train_data>_eval` with `eval_split`.",
     )
     training: TrainingArgs = Field(default_factory=TrainingArgs, description="Training arguments.")
 
@@ -262,9 +265,7 @@ class GenericPass(PassBase):
             for key in value:
                 if key not in params:
                     hint = suggest(key, params)
-                    raise ValueError(
-                        f"{canonical} has no parameter {key!r}" + (f"; {hint}" if hint else "")
-                    )
+                    raise ValueError(f"{canonical} has no parameter {key!r}" + (f"; {hint}" if hint else ""))
         return value
 
 

@@ -32,9 +32,7 @@ class Recipe(Strict):
             " AzureML system). `render --olive-version` overrides it."
         ),
     )
-    azureml: AzureMLWorkspace | None = Field(
-        None, description="Azure ML workspace, for an `azureml` host or target."
-    )
+    azureml: AzureMLWorkspace | None = Field(None, description="Azure ML workspace, for an `azureml` host or target.")
     model: InputModel = Field(description="The input model.")
     data: list[DataSpec] = Field(default_factory=list, description="Data sets, referred to by name from passes.")
     host: System = Field(
@@ -42,7 +40,8 @@ class Recipe(Strict):
         description="Where passes run: `cuda` (default), `cpu`, or a system mapping.",
     )
     target: System | None = Field(
-        None, description="What the model is optimized for: a provider such as `cpu`, `cuda`, `dml`; defaults to host."
+        None,
+        description="What the model is optimized for: a provider such as `cpu`, `cuda`, `dml`; defaults to host.",
     )
     passes: list[PassSpec] = Field(min_length=1, description="Passes, in the order they run.")
     engine: Engine = Field(default_factory=lambda: Engine(), description="Engine settings.")

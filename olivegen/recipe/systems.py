@@ -11,7 +11,19 @@ from olivegen.recipe.base import NonEmptyStr, Strict
 
 Device = Literal["cpu", "gpu", "npu"]
 
-SHORTHANDS = ("cpu", "cuda", "gpu", "tensorrt", "dml", "directml", "openvino", "qnn", "rocm", "migraphx", "webgpu")
+SHORTHANDS = (
+    "cpu",
+    "cuda",
+    "gpu",
+    "tensorrt",
+    "dml",
+    "directml",
+    "openvino",
+    "qnn",
+    "rocm",
+    "migraphx",
+    "webgpu",
+)
 
 
 class SystemSpec(Strict):
@@ -34,7 +46,9 @@ class SystemSpec(Strict):
     )
     compute: NonEmptyStr | None = Field(None, description="Azure ML: name of the compute cluster.")
     image: NonEmptyStr | None = Field(None, description="Azure ML: docker base image of the environment.")
-    conda_file: NonEmptyStr | None = Field(None, description="Azure ML: conda.yaml of the environment, relative to the recipe.")
+    conda_file: NonEmptyStr | None = Field(
+        None, description="Azure ML: conda.yaml of the environment, relative to the recipe."
+    )
     hf_token: bool = Field(
         False,
         description="Azure ML: read the Hugging Face token from the key vault secret `hf-token` (never written here).",
@@ -51,17 +65,29 @@ class SystemSpec(Strict):
 
     @model_validator(mode="after")
     def _kind_fields(self) -> SystemSpec:
-        docker = {"dockerfile": self.dockerfile, "build_context": self.build_context, "image_name": self.image_name}
+        docker = {
+            "dockerfile": self.dockerfile,
+            "build_context": self.build_context,
+            "image_name": self.image_name,
+        }
         pyenv = {"python": self.python, "environment": self.environment or None}
-        aml = {"compute": self.compute, "image": self.image, "conda_file": self.conda_file, "hf_token": self.hf_token or None}
+        aml = {
+            "compute": self.compute,
+            "image": self.image,
+            "conda_file": self.conda_file,
+            "hf_token": self.hf_token or None,
+        }
         required = {"docker": ("dockerfile", "build_context"), "azureml": ("compute", "image")}.get(self.type, ())
         missing = [k for k in required if {**docker, **aml}[k] is None]
         if missing:
             raise ValueError(f"a {self.type} system needs {' and '.join(f'`{m}`' for m in missing)}")
         stray = [k for k, v in {**docker, **pyenv, **aml}.items() if v is not None]
-        allowed = {"docker": set(docker), "python_environment": set(pyenv), "azureml": set(aml), "local": set()}[
-            self.type
-        ]
+        allowed = {
+            "docker": set(docker),
+            "python_environment": set(pyenv),
+            "azureml": set(aml),
+            "local": set(),
+        }[self.type]
         extra = [k for k in stray if k not in allowed]
         if extra:
             raise ValueError(f"`{extra[0]}` does not apply to a {self.type} system")

@@ -1,0 +1,120 @@
+"""Data configs of any generation -> recipe data sets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from olivegen.importer.pieces import Notes, flat
+
+PRE_PROCESS_KEYS = {
+    "text_template": "text_template",
+    "text_cols": "text_cols",
+    "chat_template": "chat_template",
+    "message_col": "message_col",
+    "max_seq_len": "max_seq_len",
+    "source_max_len": "max_seq_len",
+    "strategy": "strategy",
+    "corpus_strategy": "strategy",
+    "stride": "stride",
+    "pad_to_max_len": "pad_to_max_len",
+    "use_attention_mask": "use_attention_mask",
+    "max_samples": "max_samples",
+    "add_special_tokens": "add_special_tokens",
+}
+LOCAL_FORMATS = {"json", "csv", "parquet", "text"}
+DATASTORE_URI = re.compile(
+    r"^azureml://subscriptions/(?P<subscription_id>[^/]+)/resourcegroups/(?P<resource_group>[^/]+)"
+    r"/workspaces/(?P<workspace>[^/]+)/datastores/(?P<datastore>[^/]+)/paths/(?P<path>.+)$"
+)
+
+
+def convert_data(configs: Any, notes: Notes) -> list[dict[str, Any]]:
+    """Map each data config to a recipe data set; report settings with no modern meaning."""
+    out: list[dict[str, Any]] = []
+    for i, raw in enumerate(configs):
+        if not isinstance(raw, dict):
+            notes.dropped(("data_configs", i), "a data config is an object")
+            continue
+        cfg = dict(raw)
+        name = cfg.pop("name", f"data_{i}")
+        cfg.pop("type", None)
+        load = notes.flat(cfg.pop("load_dataset_config", {}), ("data_configs", i, "load_dataset_config"), "params")
+        pre = notes.flat(
+            cfg.pop("pre_process_data_config", {}), ("data_configs", i, "pre_process_data_config"), "params"
+        )
+        load.pop("type", None)
+        pre.pop("type", None)
+        data: dict[str, Any] = {"name": name}
+        data_name = load.pop("data_name", None)
+        files = load.pop("data_files", None)
+        if isinstance(files, dict) and flat(files).get("type") == "azureml_datastore":
+            store = flat(files)
+            client = flat(store.get("azureml_client", {}))
+            data["datastore"] = {
+                "subscription_id": client.get("subscription_id"),
+                "resource_group": client.get("resource_group"),
+                "workspace": client.get("workspace_name"),
+                "datastore": store.get("datastore_name", "workspaceblobstore"),
+                "path": store.get("relative_path"),
+                "format": data_name if data_name in LOCAL_FORMATS else "json",
+            }
+        elif isinstance(files, str) and DATASTORE_URI.match(files):
+            parts = DATASTORE_URI.match(files)
+            assert parts is not None
+            data["datastore"] = {
+                **parts.groupdict(),
+                "format": data_name if data_name in LOCAL_FORMATS else "json",
+            }
+        elif files is not None:
+            data["files"] = files
+            if data_name in LOCAL_FORMATS and data_name != "json":
+                data["format"] = data_name
+        elif data_name:
+            data["hub"] = {"name": data_name, **({"subset": load.pop("subset")} if "subset" in load else {})}
+        split = load.pop("split", "train")
+        if split != "train":
+            data["split"] = split
+        if pre.pop("dataset_type", "corpus") != "corpus":
+            notes.decided(("data", i, "name"), "the source used a non-corpus dataset_type; recipes build text corpora")
+        for key, target in PRE_PROCESS_KEYS.items():
+            if key in pre:
+                data[target] = pre.pop(key)
+        if isinstance(data.get("text_cols"), str):
+            data["text_cols"] = [data["text_cols"]]
+        if "text_template" in data and "text_cols" in data:
+            del data["text_cols"]  # the template names its columns; Olive ignores text_cols then
+        for key in ("model_name", "trust_remote_code", "task"):
+            pre.pop(key, None)
+        for key in list(load):
+            notes.dropped(("data_configs", i, "load_dataset_config", key), "not a data loading setting")
+        for key in list(pre):
+            notes.dropped(("data_configs", i, "pre_process_data_config", key), "not a text preprocessing setting")
+        for key in cfg:
+            notes.dropped(("data_configs", i, key), "not a data setting")
+        out.append(data)
+    return out
+
+
+def fold_eval_pairs(datas: list[dict[str, Any]], passes: list[dict[str, Any]]) -> None:
+    """Turn `<n>` split `s[:70%]` + `<n>_eval` split `s[70%:]` (what eval_split renders) back into eval_split."""
+    by_name = {d["name"]: d for d in datas}
+    for data in list(datas):
+        twin = by_name.get(f"{data['name']}_eval")
+        split = str(data.get("split", ""))
+        if twin is None or not split.endswith("%]") or "[:" not in split:
+            continue
+        base, cut = split[:-2].split("[:")
+        rest = {k: v for k, v in twin.items() if k not in ("name", "split")}
+        if twin.get("split") != f"{base}[{cut}%:]" or rest != {
+            k: v for k, v in data.items() if k not in ("name", "split")
+        }:
+            continue
+        data["split"] = base
+        if base == "train":
+            del data["split"]
+        data["eval_split"] = round(1 - int(cut) / 100, 2)
+        datas.remove(twin)
+        for item in passes:
+            if item.get("eval_data") == twin["name"]:
+                del item["eval_data"]

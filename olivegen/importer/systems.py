@@ -1,0 +1,86 @@
+"""Systems and engine host/target of any generation -> recipe host and target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from olivegen.catalog import canonical_provider
+from olivegen.importer.pieces import Notes, flat
+
+
+def _provider(accelerators: Any, engine_eps: Any) -> tuple[str | None, str | None]:
+    device, provider = None, None
+    if isinstance(accelerators, list) and accelerators:
+        first = accelerators[0]
+        if isinstance(first, str):
+            device = first.lower()
+        elif isinstance(first, dict):
+            device = first.get("device")
+            eps = first.get("execution_providers") or []
+            provider = eps[0] if eps else None
+    if provider is None and isinstance(engine_eps, list) and engine_eps:
+        provider = engine_eps[0]
+    return device, provider
+
+
+def _system_spec(spec: dict[str, Any], engine_eps: Any, label: str, notes: Notes) -> dict[str, Any]:
+    device, provider = _provider(spec.get("accelerators"), engine_eps)
+    kind = spec.get("type", "LocalSystem")
+    out: dict[str, Any] = {}
+    if kind == "AzureML":
+        out["type"] = "azureml"
+        docker = flat(spec.get("aml_docker_config") or {})
+        for ours, value in (
+            ("compute", spec.get("aml_compute")),
+            ("image", docker.get("base_image")),
+            ("conda_file", docker.get("conda_file_path")),
+        ):
+            if value:
+                out[ours] = value
+        if spec.get("hf_token"):
+            out["hf_token"] = True
+        notes.decided(
+            (label, "type"),
+            "Olive 0.13 has no AzureML system: olivegen renders a job that runs `olive run` on this compute"
+            ' (or the native system with `olive: "0.9"`)',
+        )
+    elif kind == "Docker":
+        out["type"] = "docker"
+        for ours, theirs in (
+            ("dockerfile", "dockerfile"),
+            ("build_context", "build_context_path"),
+            ("image_name", "image_name"),
+        ):
+            if spec.get(theirs):
+                out[ours] = spec[theirs]
+    elif kind == "PythonEnvironment":
+        out["type"] = "python_environment"
+        if spec.get("python_environment_path"):
+            out["python"] = spec["python_environment_path"]
+        if spec.get("environment_variables"):
+            out["environment"] = spec["environment_variables"]
+    canonical = canonical_provider(provider) if provider else None
+    out["provider"] = canonical or ("CUDAExecutionProvider" if device in (None, "gpu") else "CPUExecutionProvider")
+    if device and device != {"CPUExecutionProvider": "cpu"}.get(out["provider"], "gpu"):
+        out["device"] = device
+    return out
+
+
+def convert_systems(systems: dict[str, dict[str, Any]], engine: dict[str, Any], notes: Notes) -> dict[str, Any]:
+    """Map the engine's host and target systems to recipe `host`/`target` (shorthands where possible)."""
+    eps = engine.pop("execution_providers", None)
+    host_name, target_name = engine.pop("host", None), engine.pop("target", None)
+    out: dict[str, Any] = {}
+    for label, name in (("host", host_name), ("target", target_name)):
+        spec = systems.get(name) if isinstance(name, str) else flat(name) if isinstance(name, dict) else None
+        if spec is None:
+            continue
+        out[label] = _system_spec(spec, eps, label, notes)
+    if "target" in out and out.get("host") == out["target"]:
+        del out["target"]
+    for label in ("host", "target"):
+        if label in out and set(out[label]) == {"provider"}:
+            short = {"CUDAExecutionProvider": "cuda", "CPUExecutionProvider": "cpu"}.get(out[label]["provider"])
+            if short:
+                out[label] = short
+    return out
