@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_validator
 
 from olivegen.recipe.azureml import AzureMLWorkspace
 from olivegen.recipe.base import Identifier, Strict
@@ -48,3 +48,9 @@ class Recipe(Strict):
     evaluate: Evaluation | None = Field(None, description="Metrics measured on the output model.")
 
     model_config = {**Strict.model_config, "populate_by_name": True}
+
+    @field_validator("olive", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        """Accept `olive: 0.9` as YAML reads it (a float) as well as the quoted text."""
+        return {0.9: "0.9", 0.13: "0.13"}.get(value, value) if isinstance(value, float) else value

@@ -156,3 +156,12 @@ def test_seed_azureml_example_validates_with_real_olive_09(run_cli: Run, tmp_pat
         capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"},
     )
     assert result.returncode == 0 and json.loads(result.stdout) == [], result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("written", ["0.9", '"0.9"'])
+def test_olive_field_takes_the_number_yaml_reads(written: str, tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(f"olive: {written}\nmodel: {{path: x/y}}\npasses: [{{type: gptq}}]\n")
+    compiled = compile_recipe(recipe)
+    assert compiled.recipe.olive == "0.9"
+    assert "lm_head" not in compiled.config["passes"]["gptq"]
