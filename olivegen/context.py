@@ -233,7 +233,8 @@ def _passes(recipe: Recipe, exclusions: dict[int, list[str]] | None = None) -> d
 
 # LoRA -> ModelBuilder int4 -> ExtractAdapters. The model builder writes a LoRA layer as two extra
 # MatMuls beside the base one (onnxruntime-genai `make_matmul_lora`): for the base MatMul
-# `/model/layers.{i}/{block}/{proj}/MatMul` they are `.../{proj}/lora_A/MatMul` and `.../{proj}/lora_B/MatMul`.
+# `/model/layers.{i}/{block}/{proj}/MatMul` they are `.../{proj}/lora_A/MatMul` and
+# `.../{proj}/lora_B/MatMul`.
 # At int4 it quantizes those too, and ExtractAdapters then turns their int4 weights into optional
 # inputs whose empty defaults MatMulNBits rejects: the base model no longer runs without its
 # adapter. Listing them in `int4_nodes_to_exclude` keeps them float, so it does.
@@ -299,11 +300,11 @@ def model_layout(model: InputModel, base: Path) -> tuple[str, int] | None:
     return KNOWN_MODELS.get(name.lower())
 
 
-def lora_builder_nodes(model_type: str, layers: int, modules: list[str] | tuple[str, ...]) -> list[str]:
+def lora_builder_nodes(layers: int, modules: list[str] | tuple[str, ...]) -> list[str]:
     """Return the names the model builder gives the LoRA MatMuls of these modules (unknown ones: none)."""
     blocks = [block for module in modules for block in LORA_BUILDER_NODES.get(module.split(".")[-1], ())]
     blocks = list(dict.fromkeys(blocks))
-    return [f"/model/layers.{i}/{block}/lora_{ab}/MatMul" for i in range(layers) for block in blocks for ab in "AB"]
+    return [f"/model/layers.{i}/{b}/lora_{ab}/MatMul" for i in range(layers) for b in blocks for ab in "AB"]
 
 
 def _adapter_targets(model: InputModel, base: Path) -> list[str] | None:
@@ -339,12 +340,13 @@ def lora_int4_exclusions(recipe: Recipe, base: Path) -> dict[int, list[str]]:
         elif kind == "MergeAdapterWeights":
             targets = None
         elif isinstance(spec, ModelBuilder) and spec.precision == "int4" and targets:
-            if "ExtractAdapters" not in kinds[index + 1 :] or "int4_nodes_to_exclude" in (spec.extra_options or {}):
+            user_owned = "int4_nodes_to_exclude" in (spec.extra_options or {})
+            if "ExtractAdapters" not in kinds[index + 1 :] or user_owned:
                 continue
             layout = layout or model_layout(recipe.model, base)
             if layout is None:
                 continue
-            derived = lora_builder_nodes(layout[0], layout[1], targets)
+            derived = lora_builder_nodes(layout[1], targets)
             if derived:
                 out[index] = list(dict.fromkeys([*(spec.int4_nodes_to_exclude or []), *derived]))
     return out

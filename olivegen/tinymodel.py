@@ -38,10 +38,22 @@ CHAT_TEMPLATE = (
 TEXT_TEMPLATE = "<|user|>\n{prompt}<|end|>\n<|assistant|>\n{response}<|end|>"
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "examples" / "data" / "data_sample_travel.jsonl"
 FALLBACK_ROWS = [
-    {"prompt": "What is the best time to visit Kyoto?", "response": "Late March for cherry blossoms, or November."},
-    {"prompt": "How do I get from Lisbon airport to the centre?", "response": "Take the red metro line, then change."},
-    {"prompt": "Do I need a visa for Iceland?", "response": "Many travellers can visit visa-free for 90 days."},
-    {"prompt": "What should I pack for a week in Rome?", "response": "Comfortable shoes, layers and a small umbrella."},
+    {
+        "prompt": "What is the best time to visit Kyoto?",
+        "response": "Late March for cherry blossoms, or November.",
+    },
+    {
+        "prompt": "How do I get from Lisbon airport to the centre?",
+        "response": "Take the red metro line, then change.",
+    },
+    {
+        "prompt": "Do I need a visa for Iceland?",
+        "response": "Many travellers can visit visa-free for 90 days.",
+    },
+    {
+        "prompt": "What should I pack for a week in Rome?",
+        "response": "Comfortable shoes, layers and a small umbrella.",
+    },
 ]
 
 
@@ -59,7 +71,9 @@ class TinyModel:
 def travel_rows() -> list[dict[str, str]]:
     """Return the prompt/response rows: the examples' travel sample when present, else a built-in few."""
     if SAMPLE_DATA.is_file():
-        rows = [json.loads(line) for line in SAMPLE_DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [
+            json.loads(line) for line in SAMPLE_DATA.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
         if rows:
             return rows
     return list(FALLBACK_ROWS)
@@ -98,7 +112,7 @@ def train_tokenizer(rows: list[dict[str, str]]) -> Any:
 def _save_tokenizer(tok: Any, folder: Path) -> None:
     from transformers import PreTrainedTokenizerFast
 
-    fast = PreTrainedTokenizerFast(
+    fast = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
         tokenizer_object=tok,
         bos_token="<|endoftext|>",
         eos_token="<|endoftext|>",
@@ -161,12 +175,19 @@ def build_tiny_model(folder: Path, arch: Arch = "phi3", *, seed: int = 0, force:
     from transformers import AutoModelForCausalLM, GenerationConfig
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
     folder = Path(folder)
     model_dir, data_file = folder / "model", folder / "data.jsonl"
     marker = model_dir / ".tinymodel.json"
-    stamp = {"arch": arch, "seed": seed, "hidden": HIDDEN, "layers": LAYERS, "heads": HEADS, "vocab": VOCAB_SIZE}
+    stamp = {
+        "arch": arch,
+        "seed": seed,
+        "hidden": HIDDEN,
+        "layers": LAYERS,
+        "heads": HEADS,
+        "vocab": VOCAB_SIZE,
+    }
     result = TinyModel(model_dir, data_file, arch, TARGET_MODULES[arch], LAYERS)
     if not force and marker.is_file() and data_file.is_file():
         try:
@@ -183,8 +204,8 @@ def build_tiny_model(folder: Path, arch: Arch = "phi3", *, seed: int = 0, force:
     _save_tokenizer(tok, model_dir)
     config = _config(arch, tok)
     torch.manual_seed(seed)
-    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-    model.generation_config = GenerationConfig(
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)  # type: ignore[no-untyped-call]
+    model.generation_config = GenerationConfig(  # type: ignore[no-untyped-call]
         bos_token_id=config.bos_token_id,
         eos_token_id=config.eos_token_id,
         pad_token_id=config.pad_token_id,

@@ -50,9 +50,12 @@ QUESTION = "What is the best time of year to visit Kyoto?"
 def add_parser(sub: Any) -> None:
     """Register the command."""
     parser = sub.add_parser(
-        "demo", help="build a tiny model offline, fine-tune and convert it with Olive, generate with and without the adapter"
+        "demo",
+        help="tiny offline model: fine-tune and convert it with Olive, generate with and without the adapter",
     )
-    parser.add_argument("-o", "--output", type=Path, default=Path("olivegen-demo"), help="folder (default: ./olivegen-demo)")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=Path("olivegen-demo"), help="folder (default: ./olivegen-demo)"
+    )
     parser.add_argument("--arch", choices=("phi3", "llama"), default="phi3", help="tiny model architecture")
     parser.add_argument("--steps", type=int, default=10, help="LoRA training steps (default 10)")
     parser.add_argument("--tokens", type=int, default=12, help="tokens to generate (default 12)")
@@ -102,9 +105,13 @@ def execute(args: argparse.Namespace) -> Exit:
     base = generate(model_dir, QUESTION, max_new_tokens=args.tokens)
     out.write(f"  base model:   {base.tokens}  {base.text!r}\n")
     if adapter is not None:
-        tuned = generate(model_dir, QUESTION, adapter_file=adapter, adapter_name="travel", max_new_tokens=args.tokens)
+        tuned = generate(
+            model_dir, QUESTION, adapter_file=adapter, adapter_name="travel", max_new_tokens=args.tokens
+        )
         out.write(f"  with adapter: {tuned.tokens}  {tuned.text!r}\n")
-        out.write(f"  the adapter {'changes' if tuned.tokens != base.tokens else 'does not change'} the output\n")
+        out.write(
+            f"  the adapter {'changes' if tuned.tokens != base.tokens else 'does not change'} the output\n"
+        )
     out.write(
         "\nThe weights are random, so the text is noise; what matters is that both run.\n"
         f"Try it yourself: python examples/app_generate.py {model_dir}"

@@ -31,7 +31,7 @@ def generate(
     max_new_tokens: int = 16,
 ) -> Generation:
     """Generate up to `max_new_tokens` greedily for a chat question; use the adapter when given."""
-    import onnxruntime_genai as og
+    import onnxruntime_genai as og  # type: ignore[import-untyped]
 
     model = og.Model(str(model_dir))
     tokenizer = og.Tokenizer(model)
@@ -53,3 +53,24 @@ def generate(
         tokens.append(token)
         pieces.append(stream.decode(token))
     return Generation(tokens, "".join(pieces), adapter_name if adapter_file is not None else None)
+
+
+def prompt_logits(
+    model_dir: Path, question: str, *, adapter_file: Path | None = None, adapter_name: str = "adapter"
+) -> list[float]:
+    """Return the logits of the token after the chat prompt (to compare a model with and without an adapter)."""
+    import onnxruntime_genai as og
+
+    model = og.Model(str(model_dir))
+    tokenizer = og.Tokenizer(model)
+    prompt = tokenizer.encode(CHAT_PROMPT.format(question=question))
+    params = og.GeneratorParams(model)
+    params.set_search_options(max_length=len(prompt) + 1, do_sample=False)
+    generator = og.Generator(model, params)
+    if adapter_file is not None:
+        adapters = og.Adapters(model)
+        adapters.load(str(adapter_file), adapter_name)
+        generator.set_active_adapter(adapters, adapter_name)
+    generator.append_tokens(prompt)
+    logits = generator.get_output("logits")
+    return [float(x) for x in logits.reshape(-1, logits.shape[-1])[-1]]

@@ -38,7 +38,7 @@ class RunLayout:
     def under(cls, outdir: Path, cache_root: Path | None = None, olive_cache: Path | None = None) -> RunLayout:
         """Lay a run out under `outdir`; caches under `outdir/cache` unless given."""
         outdir = outdir.expanduser().resolve()
-        root = (cache_root.expanduser().resolve() if cache_root else outdir / "cache")
+        root = cache_root.expanduser().resolve() if cache_root else outdir / "cache"
         return cls(outdir, root, olive_cache or root / "olive")
 
     @property

@@ -84,7 +84,9 @@ class OliveLog:
         """Start a log reader for the passes of a rendered config, in order."""
         passes = config.get("passes")
         items = passes.items() if isinstance(passes, dict) else []
-        return cls([PassRun(str(key), str(spec.get("type", "")) if isinstance(spec, dict) else "") for key, spec in items])
+        return cls(
+            [PassRun(str(key), str(spec.get("type", "")) if isinstance(spec, dict) else "") for key, spec in items]
+        )
 
     def _index(self, key: str) -> int | None:
         for i, run in enumerate(self.passes):
@@ -165,7 +167,7 @@ class OliveLog:
         return self._exceptions[-1] if self._exceptions else "failed (see the log)"
 
     def finish(self, returncode: int, now: float) -> list[Event]:
-        """The process ended: a pass still running failed; say why."""
+        """Mark a pass still running when the process ended as failed, with the reason."""
         if self._current is None:
             return []
         if self._exceptions:

@@ -67,7 +67,11 @@ class Machine:
 
     @classmethod
     def fake(
-        cls, *, modules: dict[str, bool] | None = None, distributions: dict[str, bool] | None = None, cuda: bool = False
+        cls,
+        *,
+        modules: dict[str, bool] | None = None,
+        distributions: dict[str, bool] | None = None,
+        cuda: bool = False,
     ) -> Machine:
         """Return a machine with fixed answers; anything not listed is absent."""
         return _Fixed(dict(modules or {}), dict(distributions or {}), cuda)

@@ -35,7 +35,14 @@ def provider_of(value: str, flag: str) -> str:
     canonical = canonical_provider(word)
     if canonical is None:
         raise RecipeError(
-            [Diagnostic(f"{flag} {value!r} is not an execution provider", None, "use cpu, cuda, or a provider name", "run-flag")]
+            [
+                Diagnostic(
+                    f"{flag} {value!r} is not an execution provider",
+                    None,
+                    "use cpu, cuda, or a provider name",
+                    "run-flag",
+                )
+            ]
         )
     return canonical
 
@@ -78,7 +85,8 @@ def apply_overrides(recipe: Recipe, host: str | None, target: str | None, machin
         new_target = _system(old_target, new_host.provider)
         implied = "" if recipe.target is not None else " (the recipe names no target, so it was the host)"
         notes.append(
-            f"target: {describe(old_target)}{implied} -> {describe(new_target)}: onnxruntime-gpu is not installed,"
+            f"target: {describe(old_target)}{implied} -> {describe(new_target)}:"
+            " onnxruntime-gpu is not installed,"
             " so a CUDA model could not be loaded here; pass --target cuda to build for CUDA anyway"
         )
     trains = any(str(getattr(spec, "type", "")) in ("LoRA", "QLoRA") for spec in recipe.passes)

@@ -7,7 +7,9 @@ rule id, pointing at the pass (or system) in the recipe.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from olivegen.checks.base import Scope
@@ -29,7 +31,11 @@ PASS_MODULES: dict[str, tuple[tuple[str, str], ...]] = {
     "GptqModel": (("gptqmodel", "gptqmodel"),),
     "GptqQuantizer": (("auto_gptq", "auto-gptq"),),
 }
-EXTRA_FOR = {"bitsandbytes": "olivegen[qlora]", "onnxruntime-genai": "olivegen[olive]", "peft": "olivegen[olive]"}
+EXTRA_FOR = {
+    "bitsandbytes": "olivegen[qlora]",
+    "onnxruntime-genai": "olivegen[olive]",
+    "peft": "olivegen[olive]",
+}
 
 
 def _kind(spec: object) -> str:
@@ -129,7 +135,8 @@ def _cuda_target(scope: Scope, machine: Machine) -> Iterator[Diagnostic]:
         f"the target is {describe(target)}, but onnxruntime-gpu is not installed: the CUDA model could not be"
         " loaded or evaluated here",
         ("target",) if scope.recipe.target is not None else ("host",),
-        "build for this machine with --target cpu (or --host cpu), or install onnxruntime-gpu on a CUDA machine"
+        "build for this machine with --target cpu (or --host cpu), or install onnxruntime-gpu on a CUDA"
+        " machine"
         " (pip install 'olivegen[cuda]')",
     )
 
@@ -156,7 +163,8 @@ def _lora_on_olive_quant(scope: Scope) -> Iterator[Diagnostic]:
                 yield _error(
                     scope,
                     "run-lora-on-olive-quant",
-                    f"{_kind(passes[j])} (pass {j + 1}) cannot train on the output of {_kind(spec)} (pass {i + 1}):"
+                    f"{_kind(passes[j])} (pass {j + 1}) cannot train on the output of"
+                    f" {_kind(spec)} (pass {i + 1}):"
                     " Olive 0.13 packs the weights into its own QuantLinear, which peft does not support"
                     " ('Target module QuantLinear(...) is not supported')",
                     ("passes", j, "type"),
@@ -183,16 +191,55 @@ def _unexcluded_lora(scope: Scope, config: dict[str, Any]) -> Iterator[Diagnosti
                 yield _warning(
                     scope,
                     "run-lora-int4",
-                    "ModelBuilder int4 will quantize the LoRA MatMuls too, and the base model will then fail to run"
-                    " without its adapter (MatMulNBits 'expected shape'); olivegen could not derive their names for"
-                    " this model",
+                    "ModelBuilder int4 will quantize the LoRA MatMuls too, and the base model will then"
+                    " fail to run without its adapter (MatMulNBits 'expected shape'); olivegen could not"
+                    " derive their names for this model",
                     ("passes", i, "type"),
-                    "list them in int4_nodes_to_exclude: /model/layers.N/attn/q_proj/lora_A/MatMul, .../lora_B/MatMul"
-                    " for each layer N and adapted projection",
+                    "list them in int4_nodes_to_exclude: /model/layers.N/attn/q_proj/lora_A/MatMul,"
+                    " .../lora_B/MatMul for each layer N and adapted projection",
                 )
 
 
-def preflight(scope: Scope, machine: Machine, config: dict[str, Any], found: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
+def _model_dims(scope: Scope) -> dict[str, int]:
+    from olivegen.context import is_local_path, resolve
+
+    model = scope.recipe.model
+    if model.path is None or model.registry_ref() is not None or not is_local_path(scope.base, model.path):
+        return {}
+    try:
+        config = json.loads((Path(resolve(scope.base, model.path)) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    keys = ("hidden_size", "intermediate_size")
+    return {k: v for k in keys if isinstance(v := config.get(k) if isinstance(config, dict) else None, int)}
+
+
+def _rank_collision(scope: Scope) -> Iterator[Diagnostic]:
+    kinds = [_kind(s) for s in scope.recipe.passes]
+    if "ExtractAdapters" not in kinds:
+        return
+    dims = None
+    for i, spec in enumerate(scope.recipe.passes):
+        rank = getattr(spec, "r", None)
+        if kinds[i] not in LORA_FAMILY or not isinstance(rank, int):
+            continue
+        dims = _model_dims(scope) if dims is None else dims
+        same = [name for name, value in dims.items() if value == rank]
+        if same:
+            yield _warning(
+                scope,
+                "run-lora-rank",
+                f"LoRA rank r={rank} equals the model's {same[0]}: after ExtractAdapters the base model will"
+                " fail to run without its adapter (onnxruntime reuses a buffer sized for r; measured on Olive"
+                " 0.13, onnxruntime 1.31)",
+                ("passes", i, "r"),
+                "pick a rank that no dimension of the model has (e.g. r: 16)",
+            )
+
+
+def preflight(
+    scope: Scope, machine: Machine, config: dict[str, Any], found: Sequence[Diagnostic] = ()
+) -> list[Diagnostic]:
     """Return every reason the recipe cannot run (errors) or may surprise (warnings) on this machine.
 
     `found` holds the recipe rules' diagnostics, so a problem they already report is not repeated.
@@ -206,5 +253,6 @@ def preflight(scope: Scope, machine: Machine, config: dict[str, Any], found: Seq
         *_cuda_target(scope, machine),
         *_lora_on_olive_quant(scope),
         *_unexcluded_lora(scope, config),
+        *_rank_collision(scope),
     ]
     return sorted(out, key=lambda d: (d.at.line, d.at.col, d.rule) if d.at else (0, 0, d.rule))

@@ -100,7 +100,11 @@ def inspect_output(model_dir: Path) -> OutputModel | None:
         return None
     adapters = [f for f in files if f.path.endswith(ADAPTER_SUFFIXES)]
     return OutputModel(
-        str(folder), files, sum(f.bytes for f in files), adapters, any(f.path == "genai_config.json" for f in files)
+        str(folder),
+        files,
+        sum(f.bytes for f in files),
+        adapters,
+        any(f.path == "genai_config.json" for f in files),
     )
 
 
