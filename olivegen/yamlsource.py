@@ -10,6 +10,7 @@ error in milliseconds rather than a hung process.
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def read_text(path: Path, display: str) -> str:
 def parse(text: str, display: str) -> Source:
     """Parse recipe text into plain data with positions; raise RecipeError on any YAML problem."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 
     where = SourceMap(display)
     if len(text.encode("utf-8")) > MAX_BYTES:
@@ -100,7 +101,10 @@ def parse(text: str, display: str) -> Source:
     _check_nesting(text, where)
     yaml = YAML(typ="rt", pure=True)
     try:
-        doc = yaml.load(text)
+        with warnings.catch_warnings():
+            # YAML lets a later `&name` redefine an anchor; ruamel warns about it on stderr
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            doc = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = where.at(mark.line, mark.column) if mark else where.at(0, 0)

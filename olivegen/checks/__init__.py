@@ -17,6 +17,7 @@ from olivegen.checks import (  # noqa: F401  (registers the rules)
     secrets,
     targets,
     training,
+    values,
     versions,
 )
 from olivegen.checks.base import (

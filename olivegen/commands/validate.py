@@ -73,10 +73,14 @@ def execute(args: argparse.Namespace) -> Exit:
     ]
     totals = Totals.of(reports)
     if fmt == "text":
-        sys.stderr.write(render("text", reports))
-        sys.stderr.flush()
+        _write(sys.stderr, render("text", reports))
     else:
-        sys.stdout.write(render(fmt, reports))
-        sys.stdout.flush()
+        _write(sys.stdout, render(fmt, reports))
         say(totals.summary())
     return Exit.RECIPE_ERROR if totals.errors or (args.strict and totals.warnings) else Exit.OK
+
+
+def _write(stream: Any, text: str) -> None:
+    """Write output that is always encodable, whatever text a recipe or data file brought in."""
+    stream.write(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+    stream.flush()
