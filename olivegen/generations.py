@@ -38,7 +38,8 @@ def adapt_context(context: dict[str, Any], recipe: Recipe, base: Path, generatio
                 for key in AZUREML_ONLY_KEYS:
                     system.pop(key, None)
         context = _merge_equal_systems(context)
-        return relative_to(context, base)
+        relative: dict[str, Any] = relative_to(context, base)
+        return relative
     return context
 
 

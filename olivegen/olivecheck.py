@@ -37,9 +37,10 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
         try:
             run_config = RunConfig.parse_file_or_obj(copy.deepcopy(config))
         except Exception as exc:  # pydantic v2 (Olive >= 0.10) or v1 (older) ValidationError
-            if not callable(getattr(exc, "errors", None)):
+            errors = getattr(exc, "errors", None)
+            if not callable(errors):
                 raise
-            return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+            return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors()]
         package = OlivePackageConfig.load_default_config()
         target = config["systems"][config["engine"]["target"]]["accelerators"][0]
         spec = AcceleratorSpec(target["device"], target["execution_providers"][0])

@@ -29,6 +29,7 @@ def olive_version(scope: Scope) -> Iterator[Diagnostic]:
             )
             continue
         known = pass_params_in(kind, generation)
+        written: dict[str, tuple[str | int, ...]]
         if isinstance(spec, GenericPass):
             written = {k: ("passes", i, "config", k) for k in spec.config}
         else:
@@ -78,7 +79,10 @@ def azureml_job(scope: Scope) -> Iterator[Diagnostic]:
         )
     if host.type != "azureml":
         return
-    paths = [(("model", "path"), recipe.model.path), (("model", "adapter_path"), recipe.model.adapter_path)]
+    paths: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("model", "path"), recipe.model.path),
+        (("model", "adapter_path"), recipe.model.adapter_path),
+    ]
     paths += [(("host", "conda_file"), host.conda_file)]
     for i, data in enumerate(recipe.data):
         files = data.file_list()

@@ -189,7 +189,7 @@ def _evaluate(evaluators: dict[str, Any], chosen: Any, notes: Notes) -> dict[str
         data = metric.get("data_config")
         if not isinstance(data, str) or metric.get("type") not in ("latency", "throughput", "accuracy"):
             notes.dropped(
-                ("evaluators", name, "metrics", i),
+                ("evaluators", str(name), "metrics", i),
                 "only latency/throughput/accuracy metrics on a named data set",
             )
             continue
