@@ -39,9 +39,7 @@ def _lora_nodes(model: Path) -> dict[str, str]:
     return {n.name: n.op_type for n in graph.node if "/lora_" in n.name and n.op_type.startswith("MatMul")}
 
 
-def test_lora_merge_int4_runs_and_generates(
-    tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran]
-) -> None:
+def test_lora_merge_int4_runs_and_generates(tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran]) -> None:
     passes = LORA + "- type: merge\n- type: builder\n  precision: int4\n"
     recipe = write_recipe(tmp_path, recipe_text(tiny_phi3, passes, name="tiny-merge-int4"))
     ran = olivegen_run(recipe, tmp_path / "out")
@@ -106,9 +104,7 @@ def test_lora_int4_extract_adapters_base_runs_without_adapter(
     assert tuned != base
 
 
-def test_qlora_merge_int4_runs_and_generates(
-    tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran]
-) -> None:
+def test_qlora_merge_int4_runs_and_generates(tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran]) -> None:
     require("bitsandbytes")
     qlora = LORA.replace("type: lora", "type: qlora") + "  save_quant_config: false\n"
     passes = qlora + "- type: merge\n- type: builder\n  precision: int4\n"
