@@ -71,9 +71,7 @@ class TinyModel:
 def travel_rows() -> list[dict[str, str]]:
     """Return the prompt/response rows: the examples' travel sample when present, else a built-in few."""
     if SAMPLE_DATA.is_file():
-        rows = [
-            json.loads(line) for line in SAMPLE_DATA.read_text(encoding="utf-8").splitlines() if line.strip()
-        ]
+        rows = [json.loads(line) for line in SAMPLE_DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
         if rows:
             return rows
     return list(FALLBACK_ROWS)

@@ -105,13 +105,9 @@ def execute(args: argparse.Namespace) -> Exit:
     base = generate(model_dir, QUESTION, max_new_tokens=args.tokens)
     out.write(f"  base model:   {base.tokens}  {base.text!r}\n")
     if adapter is not None:
-        tuned = generate(
-            model_dir, QUESTION, adapter_file=adapter, adapter_name="travel", max_new_tokens=args.tokens
-        )
+        tuned = generate(model_dir, QUESTION, adapter_file=adapter, adapter_name="travel", max_new_tokens=args.tokens)
         out.write(f"  with adapter: {tuned.tokens}  {tuned.text!r}\n")
-        out.write(
-            f"  the adapter {'changes' if tuned.tokens != base.tokens else 'does not change'} the output\n"
-        )
+        out.write(f"  the adapter {'changes' if tuned.tokens != base.tokens else 'does not change'} the output\n")
     out.write(
         "\nThe weights are random, so the text is noise; what matters is that both run.\n"
         f"Try it yourself: python examples/app_generate.py {model_dir}"

@@ -29,7 +29,10 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
     parser.add_argument(
-        "-o", "--output", type=Path, help="output folder (default: the recipe's engine.output_dir); model in OUTDIR/model"
+        "-o",
+        "--output",
+        type=Path,
+        help="output folder (default: the recipe's engine.output_dir); model in OUTDIR/model",
     )
     parser.add_argument("--host", help="run the passes here on this provider instead: cpu, cuda, or a provider name")
     parser.add_argument("--target", help="build the model for this provider instead: cpu, cuda, ...")

@@ -31,7 +31,7 @@ def generate(
     max_new_tokens: int = 16,
 ) -> Generation:
     """Generate up to `max_new_tokens` greedily for a chat question; use the adapter when given."""
-    import onnxruntime_genai as og  # type: ignore[import-untyped]
+    import onnxruntime_genai as og
 
     model = og.Model(str(model_dir))
     tokenizer = og.Tokenizer(model)

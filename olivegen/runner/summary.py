@@ -128,9 +128,9 @@ def failure_line(log: OliveLog, returncode: int, model: OutputModel | None, log_
     return f"Olive exited 0{said}, but left no output model{where}"
 
 
-def _pass_line(index: int, total: int, run: PassRun) -> str:
+def _pass_line(index: int, total: int, run: PassRun, key_width: int, type_width: int) -> str:
     took = f"{run.seconds:6.1f} s" if run.seconds is not None else "      -"
-    line = f"  [{index}/{total}] {run.key:<24} {run.type:<28} {run.status:<8} {took}"
+    line = f"  [{index}/{total}] {run.key:<{key_width}} {run.type:<{type_width}} {run.status:<8} {took}"
     if run.status in (FAILED_, PRUNED_) and run.reason:
         line += f"  {shorten(run.reason, 160)}"
     return line
@@ -143,7 +143,9 @@ def format_summary(summary: RunSummary) -> list[str]:
         lines[0] += f", peak memory {human(summary.peak_rss_bytes)}"
     lines.append("passes:")
     total = len(summary.passes)
-    lines += [_pass_line(i, total, run) for i, run in enumerate(summary.passes, 1)]
+    key_width = max([len(run.key) for run in summary.passes] + [12])
+    type_width = max([len(run.type) for run in summary.passes] + [12])
+    lines += [_pass_line(i, total, run, key_width, type_width) for i, run in enumerate(summary.passes, 1)]
     model = summary.model
     if model is not None:
         lines.append(f"output model: {model.path} ({len(model.files)} files, {human(model.total_bytes)})")
