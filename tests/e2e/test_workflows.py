@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,6 +104,13 @@ def test_lora_int4_extract_adapters_base_runs_without_adapter(
     base = _generate(ran.model_dir)
     tuned = _generate(ran.model_dir, ran.model_dir / adapters[0])
     assert tuned != base
+
+    # the example app does the same from the command line
+    app = [sys.executable, str(EXAMPLES / "app_generate.py"), str(ran.model_dir), "--max-length", "40"]
+    alone = subprocess.run(app, capture_output=True, text=True, timeout=120)
+    assert alone.returncode == 0 and alone.stdout.startswith("base model> "), alone.stderr
+    adapted = subprocess.run([*app, "--adapter", str(ran.model_dir / adapters[0])], capture_output=True, text=True)
+    assert adapted.returncode == 0 and adapted.stdout.startswith("adapter travel> "), adapted.stderr
 
 
 def test_qlora_merge_int4_runs_and_generates(tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran]) -> None:
