@@ -92,13 +92,24 @@ def read_text(path: Path, display: str) -> str:
 
 def parse(text: str, display: str) -> Source:
     """Parse recipe text into plain data with positions; raise RecipeError on any YAML problem."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
-
     where = SourceMap(display)
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise RecipeError.single(f"recipe is larger than {MAX_BYTES} bytes", where.at(0, 0))
     _check_nesting(text, where)
+    from olivegen.fastyaml import fast_parse
+
+    fast = fast_parse(text, display)  # libyaml, same result; None for anything it cannot vouch for
+    if fast is not None:
+        return fast
+    return parse_ruamel(text, display)
+
+
+def parse_ruamel(text: str, display: str) -> Source:
+    """Parse recipe text with ruamel.yaml alone (the reference; it words every YAML error)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+
+    where = SourceMap(display)
     yaml = YAML(typ="rt", pure=True)
     try:
         with warnings.catch_warnings():
@@ -148,6 +159,8 @@ def _check_nesting(text: str, where: SourceMap) -> None:
         indent = len(line) - len(line.lstrip(" -"))
         if indent > 4 * MAX_DEPTH:
             _too_deep(where.at(lineno, indent))
+        if "[" not in line and "{" not in line and "]" not in line and "}" not in line:
+            continue  # only brackets change the depth; quotes and comments end with the line
         quote = ""
         for col, ch in enumerate(line):
             if quote:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from olivegen.errors import Diagnostic, Position, Severity
 from olivegen.recipe import Recipe
@@ -34,6 +36,12 @@ class Scope:
     recipe: Recipe
     where: SourceMap
     base: Path
+
+    @cached_property
+    def dumped(self) -> dict[str, Any]:
+        """Return the recipe as written (defaults left out) as plain data, keyed like the recipe."""
+        data: dict[str, Any] = self.recipe.model_dump(mode="python", by_alias=True, exclude_defaults=True)
+        return data
 
     def at(self, *loc: str | int) -> Position:
         """Return the position of a value in the recipe (or of the nearest part written)."""

@@ -35,8 +35,7 @@ def _show(value: Any) -> str:
 @rule("non-json-value")
 def non_json_value(scope: Scope) -> Iterator[Diagnostic]:
     """Every value must fit in Olive's JSON config: no .inf/.nan (or 1e400), no text with unpaired surrogates."""
-    data = scope.recipe.model_dump(mode="python", by_alias=True, exclude_defaults=True)
-    for loc, value in _leaves(data, ()):
+    for loc, value in _leaves(scope.dumped, ()):
         if isinstance(value, float) and not math.isfinite(value):
             yield scope.error(
                 "non-json-value",

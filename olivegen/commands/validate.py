@@ -62,15 +62,42 @@ def diagnose_file(recipe: Path, *, olive: bool, overrides: list[str] | None = No
     return found
 
 
+PARALLEL_FROM = 64  # files; below this a second process costs more than it saves
+
+
+def diagnose_files(recipes: list[Path], *, olive: bool, overrides: list[str]) -> list[list[Diagnostic]]:
+    """Return the diagnostics of every recipe, in order; many recipes are checked on every core.
+
+    The first recipe is checked here, which imports and warms everything; forked workers then
+    share that state. `--olive`, a single core, or a platform without fork check serially.
+    """
+    import multiprocessing
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    serial = olive or cores < 2 or len(recipes) < PARALLEL_FROM
+    if serial or "fork" not in multiprocessing.get_all_start_methods():
+        return [diagnose_file(recipe, olive=olive, overrides=overrides) for recipe in recipes]
+    first = diagnose_file(recipes[0], olive=olive, overrides=overrides)
+    jobs = [(recipe, overrides) for recipe in recipes[1:]]
+    with multiprocessing.get_context("fork").Pool(min(cores, 8)) as pool:
+        rest = pool.map(_diagnose_job, jobs, chunksize=max(1, len(jobs) // (min(cores, 8) * 4)))
+    return [first, *rest]
+
+
+def _diagnose_job(job: tuple[Path, list[str]]) -> list[Diagnostic]:
+    recipe, overrides = job
+    return diagnose_file(recipe, olive=False, overrides=overrides)
+
+
 def execute(args: argparse.Namespace) -> Exit:
     """Validate many recipes in one process; report every diagnostic in the chosen format and a summary."""
     from olivegen.formats import FileReport, Totals, default_format, render
 
     fmt = args.format or default_format()
-    reports = [
-        FileReport(str(recipe), diagnose_file(recipe, olive=args.olive, overrides=getattr(args, "overrides", None)))
-        for recipe in args.recipes
-    ]
+    overrides = getattr(args, "overrides", None) or []
+    found = diagnose_files(list(args.recipes), olive=args.olive, overrides=overrides)
+    reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found)]
     totals = Totals.of(reports)
     if fmt == "text":
         _write(sys.stderr, render("text", reports))

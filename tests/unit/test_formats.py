@@ -229,3 +229,22 @@ def test_unknown_format_is_a_usage_error(run_cli: Run, recipes: dict[str, Path])
     with pytest.raises(SystemExit) as exc:
         run_cli("validate", "--format", "xml", recipes["bad.yaml"])
     assert exc.value.code == 2
+
+
+def test_many_files_checked_in_parallel_report_like_serial(
+    run_cli: Run, recipes: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import olivegen.commands.validate as validate
+
+    folder = recipes["bad.yaml"].parent
+    names = []
+    for i in range(validate.PARALLEL_FROM + 6):
+        name = f"r{i:03d}.yaml"
+        (folder / name).write_text(BAD if i % 3 == 0 else WARN_ONLY)
+        names.append(name)
+    parallel = run_cli("validate", "--format", "json", *names, cwd=folder)
+    monkeypatch.setattr(validate, "PARALLEL_FROM", 10**9)
+    serial = run_cli("validate", "--format", "json", *names, cwd=folder)
+    assert parallel.code == serial.code == 1
+    assert parallel.out == serial.out and parallel.err == serial.err
+    assert [d["file"] for d in json.loads(serial.out)][:4] == ["r000.yaml"] * 3 + ["r001.yaml"]
