@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+from olivegen.lora_nodes import lora_int4_exclusions
+from olivegen.paths import is_local_path, resolve
 from olivegen.recipe import Recipe
 from olivegen.recipe.data import DataSpec
 from olivegen.recipe.model import InputModel
-from olivegen.recipe.passes import GenericPass, ModelBuilder, PassBase
+from olivegen.recipe.passes import GenericPass
 from olivegen.recipe.systems import SystemSpec
 
 OLIVE_SYSTEM_TYPES = {
@@ -31,19 +32,6 @@ FILE_FORMATS = {".json": "json", ".jsonl": "json", ".csv": "csv", ".tsv": "csv",
 def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
     """Return the workflow id: the recipe's `name`, else its file name without extensions."""
     return recipe.name or recipe_path.name.split(".")[0]
-
-
-def resolve(base: Path, value: str) -> str:
-    """Return a recipe-relative path as an absolute one, so `olive run` finds it from any folder."""
-    path = Path(value).expanduser()
-    return str(path if path.is_absolute() else (base / path).resolve())
-
-
-def is_local_path(base: Path, value: str) -> bool:
-    """Tell a local folder from a Hugging Face id: explicit path syntax, or it exists beside the recipe."""
-    if value.startswith(("./", "../", "/", "~", ".\\")) or value in (".", ".."):
-        return True
-    return (base / value).exists()
 
 
 def build_context(recipe: Recipe, recipe_path: Path, generation: str = "0.13") -> dict[str, Any]:
@@ -206,7 +194,7 @@ def _passes(recipe: Recipe, exclusions: dict[int, list[str]] | None = None) -> d
     eval_names = {f"{d.name}_eval" for d in recipe.data if d.eval_split is not None}
     out: dict[str, dict[str, Any]] = {}
     for index, spec in enumerate(recipe.passes):
-        key = pass_key(str(getattr(spec, "type")), spec.name, set(out))
+        key = pass_key(str(spec.type), spec.name, set(out))
         if isinstance(spec, GenericPass):
             out[key] = {"type": spec.type, **spec.config}
             continue
@@ -227,128 +215,7 @@ def _passes(recipe: Recipe, exclusions: dict[int, list[str]] | None = None) -> d
         if exclusions and index in exclusions:
             params["int4_nodes_to_exclude"] = exclusions[index]
         renamed = {spec.RENAMES.get(k, k): v for k, v in params.items()}
-        out[key] = {"type": str(getattr(spec, "type")), **renamed, **spec.options}
-    return out
-
-
-# LoRA -> ModelBuilder int4 -> ExtractAdapters. The model builder writes a LoRA layer as two extra
-# MatMuls beside the base one (onnxruntime-genai `make_matmul_lora`): for the base MatMul
-# `/model/layers.{i}/{block}/{proj}/MatMul` they are `.../{proj}/lora_A/MatMul` and
-# `.../{proj}/lora_B/MatMul`.
-# At int4 it quantizes those too, and ExtractAdapters then turns their int4 weights into optional
-# inputs whose empty defaults MatMulNBits rejects: the base model no longer runs without its
-# adapter. Listing them in `int4_nodes_to_exclude` keeps them float, so it does.
-# Packed Phi-3 layers (`qkv_proj`, `gate_up_proj`) are unpacked by the builder when they carry LoRA.
-LORA_BUILDER_NODES: dict[str, tuple[str, ...]] = {
-    "q_proj": ("attn/q_proj",),
-    "k_proj": ("attn/k_proj",),
-    "v_proj": ("attn/v_proj",),
-    "o_proj": ("attn/o_proj",),
-    "qkv_proj": ("attn/q_proj", "attn/k_proj", "attn/v_proj"),
-    "gate_proj": ("mlp/gate_proj",),
-    "up_proj": ("mlp/up_proj",),
-    "down_proj": ("mlp/down_proj",),
-    "gate_up_proj": ("mlp/gate_proj", "mlp/up_proj"),
-}
-_LLAMA_LINEAR = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
-# What Olive's LoRA adapts when a pass names no `target_modules` (peft's table; Olive's own for phi3).
-DEFAULT_LORA_TARGETS: dict[str, tuple[str, ...]] = {
-    "phi3": ("o_proj", "qkv_proj"),
-    "llama": ("q_proj", "v_proj"),
-    "mistral": ("q_proj", "v_proj"),
-    "qwen2": ("q_proj", "v_proj"),
-}
-# QLoRA adapts every linear layer it quantizes to 4 bits (Olive overrides `target_modules`).
-ALL_LINEAR: dict[str, tuple[str, ...]] = {
-    "phi3": ("qkv_proj", "o_proj", "gate_up_proj", "down_proj"),
-    "llama": _LLAMA_LINEAR,
-    "mistral": _LLAMA_LINEAR,
-    "qwen2": _LLAMA_LINEAR,
-}
-# Hub models the examples name, whose config.json cannot be read offline: (model_type, layers).
-KNOWN_MODELS: dict[str, tuple[str, int]] = {
-    "microsoft/phi-3-mini-4k-instruct": ("phi3", 32),
-    "microsoft/phi-3-mini-128k-instruct": ("phi3", 32),
-    "microsoft/phi-3.5-mini-instruct": ("phi3", 32),
-    "microsoft-phi-3-mini-4k-instruct": ("phi3", 32),
-}
-LORA_FAMILY = ("LoRA", "QLoRA")
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def model_layout(model: InputModel, base: Path) -> tuple[str, int] | None:
-    """Return the input model's `model_type` and layer count: its local config.json, else a known id."""
-    registry = model.registry_ref()
-    name = registry.name if registry is not None else model.path
-    if name is None:
-        return None
-    if registry is None and is_local_path(base, name):
-        config = _read_json(Path(resolve(base, name)) / "config.json")
-        if config is None:
-            return None
-        kind, layers = config.get("model_type"), config.get("num_hidden_layers")
-        if isinstance(kind, str) and isinstance(layers, int) and not isinstance(layers, bool) and layers > 0:
-            return kind, layers
-        return None
-    return KNOWN_MODELS.get(name.lower())
-
-
-def lora_builder_nodes(layers: int, modules: list[str] | tuple[str, ...]) -> list[str]:
-    """Return the names the model builder gives the LoRA MatMuls of these modules (unknown ones: none)."""
-    blocks = [block for module in modules for block in LORA_BUILDER_NODES.get(module.split(".")[-1], ())]
-    blocks = list(dict.fromkeys(blocks))
-    return [f"/model/layers.{i}/{b}/lora_{ab}/MatMul" for i in range(layers) for b in blocks for ab in "AB"]
-
-
-def _adapter_targets(model: InputModel, base: Path) -> list[str] | None:
-    if not model.adapter_path:
-        return None
-    config = _read_json(Path(resolve(base, model.adapter_path)) / "adapter_config.json")
-    targets = config.get("target_modules") if config else None
-    return [str(t) for t in targets] if isinstance(targets, list) else None
-
-
-def lora_int4_exclusions(recipe: Recipe, base: Path) -> dict[int, list[str]]:
-    """Return, per ModelBuilder int4 pass that keeps a LoRA adapter for ExtractAdapters, its nodes to exclude.
-
-    The pass's own `int4_nodes_to_exclude` come first; `extra_options.int4_nodes_to_exclude`
-    (which overrides the field in Olive) leaves the pass alone. Models whose type or layer count
-    cannot be read (a hub id olivegen does not know) get nothing added.
-    """
-    passes = list(recipe.passes)
-    kinds = [str(getattr(spec, "type", "")) for spec in passes]
-    out: dict[int, list[str]] = {}
-    layout: tuple[str, int] | None = None
-    targets = _adapter_targets(recipe.model, base)
-    for index, spec in enumerate(passes):
-        kind = kinds[index]
-        if kind in LORA_FAMILY:
-            layout = layout or model_layout(recipe.model, base)
-            model_type = layout[0] if layout else ""
-            chosen = getattr(spec, "target_modules", None)
-            if kind == "QLoRA":
-                targets = list(ALL_LINEAR.get(model_type, ()))
-            else:
-                targets = list(chosen) if chosen else list(DEFAULT_LORA_TARGETS.get(model_type, ()))
-        elif kind == "MergeAdapterWeights":
-            targets = None
-        elif isinstance(spec, ModelBuilder) and spec.precision == "int4" and targets:
-            user_owned = "int4_nodes_to_exclude" in (spec.extra_options or {})
-            if "ExtractAdapters" not in kinds[index + 1 :] or user_owned:
-                continue
-            layout = layout or model_layout(recipe.model, base)
-            if layout is None:
-                continue
-            derived = lora_builder_nodes(layout[1], targets)
-            if derived:
-                out[index] = list(dict.fromkeys([*(spec.int4_nodes_to_exclude or []), *derived]))
+        out[key] = {"type": str(spec.type), **renamed, **spec.options}
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olivegen.checks.architectures import facts_for
+from olivegen.architectures import facts_for
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
 from olivegen.recipe.passes import _LoRAFields

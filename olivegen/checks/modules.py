@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olivegen.catalog import suggest
-from olivegen.checks.architectures import facts_for
+from olivegen.architectures import facts_for
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
 from olivegen.recipe.passes import _LoRAFields

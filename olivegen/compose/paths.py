@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from olivegen.context import is_local_path, resolve
+from olivegen.paths import is_local_path, resolve
 from olivegen.yamlsource import Loc
 
 # Every field a recipe resolves relative to its folder; `*` is any list item.

@@ -201,7 +201,7 @@ def _unexcluded_lora(scope: Scope, config: dict[str, Any]) -> Iterator[Diagnosti
 
 
 def _model_dims(scope: Scope) -> dict[str, int]:
-    from olivegen.context import is_local_path, resolve
+    from olivegen.paths import is_local_path, resolve
 
     model = scope.recipe.model
     if model.path is None or model.registry_ref() is not None or not is_local_path(scope.base, model.path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from olivegen.checks.architectures import FAMILIES, facts_for
+from olivegen.architectures import FAMILIES, facts_for
 from olivegen.recipe.model import InputModel
 from tests.unit.test_rules_registry import assert_style, diagnose, one, only
 

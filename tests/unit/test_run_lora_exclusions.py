@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from olivegen.api import compile_recipe
-from olivegen.context import lora_builder_nodes, lora_int4_exclusions
+from olivegen.lora_nodes import lora_builder_nodes, lora_int4_exclusions
 from olivegen.recipe import Recipe
 from tests.conftest import EXAMPLES
 

@@ -1,4 +1,7 @@
-"""What olivegen knows about model families: their LoRA-targetable layers and their size.
+"""What olivegen knows about model families: their layers, LoRA defaults, depth and size.
+
+Used by the semantic rules (LoRA target modules, CPU training size) and by rendering
+(the LoRA MatMuls to keep out of int4, olivegen/lora_nodes.py).
 
 The family comes from a local model's `config.json` (`model_type`, then
 `architectures`) when the model path is a local folder, otherwise from the
@@ -15,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from olivegen.context import is_local_path
+from olivegen.paths import is_local_path
 from olivegen.recipe.model import InputModel
 
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -31,6 +34,8 @@ class Family:
     label: str
     linear: tuple[str, ...]
     other: tuple[str, ...] = ("embed_tokens", "lm_head")
+    # what peft's LoRA adapts when a pass names no target_modules (Olive's own table for phi3)
+    default_lora: tuple[str, ...] = ("q_proj", "v_proj")
 
     def modules(self) -> set[str]:
         """Return every module name a LoRA `target_modules` entry may end with."""
@@ -40,7 +45,9 @@ class Family:
 FAMILIES: dict[str, Family] = {
     f.key: f
     for f in (
-        Family("phi3", "Phi-3", ("qkv_proj", "o_proj", "gate_up_proj", "down_proj")),
+        Family(
+            "phi3", "Phi-3", ("qkv_proj", "o_proj", "gate_up_proj", "down_proj"), default_lora=("o_proj", "qkv_proj")
+        ),
         Family("llama", "Llama", _LLAMA_LIKE),
         Family("mistral", "Mistral", _LLAMA_LIKE),
         Family("qwen2", "Qwen2", _LLAMA_LIKE),
@@ -90,6 +97,12 @@ _NAMED_SIZES: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"phi-?2(?![.\d])"), 2.7),
     (re.compile(r"(^|/)(distil)?gpt2(?!-)"), 0.124),
 ]
+# Depth (num_hidden_layers) of ids whose config.json cannot be read offline.
+_NAMED_LAYERS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"phi-?3(\.5)?-?mini|phi-?4-?mini"), 32),
+    (re.compile(r"phi-?3(\.5)?-?medium|phi-?4(?![-.\w])"), 40),
+    (re.compile(r"phi-?3(\.5)?-?small"), 32),
+]
 _SPELLED_SIZE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([bm])(?![a-z])")
 
 
@@ -100,6 +113,7 @@ class ModelFacts:
     family: Family | None
     billions: float | None
     source: str  # "config.json", "model id", or "unknown"
+    layers: int | None = None
 
 
 def model_id(model: InputModel) -> str | None:
@@ -119,10 +133,12 @@ def facts_for(model: InputModel, base: Path) -> ModelFacts:
         config = _read_config(str((base / name).expanduser() / "config.json"))
         if config is None:
             return ModelFacts(None, None, "unknown")
-        return ModelFacts(_family_from_config(config), _size_from_config(config), "config.json")
+        layers = _int(config, "num_hidden_layers", "n_layer", "num_layers")
+        return ModelFacts(_family_from_config(config), _size_from_config(config), "config.json", layers)
     lowered = name.lower()
     family = next((FAMILIES[key] for pattern, key in _ID_PATTERNS if pattern.search(lowered)), None)
-    return ModelFacts(family, _size_from_id(lowered), "model id")
+    layers = next((n for pattern, n in _NAMED_LAYERS if pattern.search(lowered)), None)
+    return ModelFacts(family, _size_from_id(lowered), "model id", layers)
 
 
 @lru_cache(maxsize=64)
