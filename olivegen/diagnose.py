@@ -103,9 +103,7 @@ def _label(model: type[BaseModel] | None) -> str:
         "Search": "`engine.search`",
         "Evaluation": "`evaluate`",
         "Metric": "a metric",
-    }.get(
-        model.__name__, f"`{model.__name__}`"
-    )
+    }.get(model.__name__, f"`{model.__name__}`")
     return f" in {name}"
 
 
@@ -166,14 +164,19 @@ def _field(owner: type[BaseModel] | None, key: str) -> Any:
 
 
 def _range(owner: type[BaseModel] | None, key: str) -> str | None:
-    """Describe a field's whole numeric range when it has a lower and an upper bound, e.g. 'between 0 and 1, both excluded'."""
+    """Describe a field's whole range when it has both bounds, e.g. 'between 0 and 1, both excluded'."""
     field = _field(owner, key)
     if field is None:
         return None
     low = high = None
     low_open = high_open = False
     for item in field.metadata:
-        for attr, is_low, is_open in (("gt", True, True), ("ge", True, False), ("lt", False, True), ("le", False, False)):
+        for attr, is_low, is_open in (
+            ("gt", True, True),
+            ("ge", True, False),
+            ("lt", False, True),
+            ("le", False, False),
+        ):
             value = getattr(item, attr, None)
             if value is None:
                 continue
@@ -184,7 +187,8 @@ def _range(owner: type[BaseModel] | None, key: str) -> str | None:
     if low is None or high is None:
         return None
     ends = {(True, True): ", both excluded", (False, False): ", both included"}.get(
-        (low_open, high_open), f" ({low} {'excluded' if low_open else 'included'}, {high} {'excluded' if high_open else 'included'})"
+        (low_open, high_open),
+        f" ({low} {'excluded' if low_open else 'included'}, {high} {'excluded' if high_open else 'included'})",
     )
     return f"between {low} and {high}{ends}"
 

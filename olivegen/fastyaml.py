@@ -36,7 +36,7 @@ class _Unsure(Exception):
 def _tools() -> tuple[Any, Any, Any, Any] | None:
     """Return (pyyaml, its C loader, ruamel's resolver, ruamel's constructor), or None without libyaml."""
     try:
-        import yaml
+        import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
 
         loader = yaml.CBaseLoader
     except (ImportError, AttributeError):

@@ -17,7 +17,9 @@ OUTDATED_KEYS: dict[str, str] = {
     "eval_dataset_size": "Olive dropped `eval_dataset_size`: write `eval_split: 0.3` on the data set",
     "hf_config": "Olive's `hf_config` is gone: write `model: {path: <id or folder>, task: ...}`",
     "model_loading_args": "write `trust_remote_code`/`torch_dtype` on `model`, other arguments in `model.load_kwargs`",
-    "from_pretrained_args": "write `trust_remote_code`/`torch_dtype` on `model`, other arguments in `model.load_kwargs`",
+    "from_pretrained_args": (
+        "write `trust_remote_code`/`torch_dtype` on `model`, other arguments in `model.load_kwargs`"
+    ),
     "model_name": "write the Hugging Face id or folder as `model.path`",
     "model_file_format": "registry models are read as Olive finds them: write `model.registry` or an azureml:// path",
     "execution_providers": "write one provider on the system: `target: {provider: cuda}`",

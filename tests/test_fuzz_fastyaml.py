@@ -8,8 +8,8 @@ types, same values) and the same position for every key and value.
 from __future__ import annotations
 
 import json
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -64,7 +64,8 @@ def test_the_examples_take_the_fast_path() -> None:
     [
         "a: 1e-4\nb: yes\nc: 017\nd: 0o17\ne: 1_000\nf: ~\ng:\nh: True\ni: .inf\nj: 2001-12-14\nk: 0x1F\nl: 1:20\n",
         "a: -.5\nb: 1.\nc: null\nd: 2001-12-14 21:59:43.10 -5\ne: +1\nf: .NaN\ng: 0b101\nh: FALSE\n",
-        'a: this is\n  folded plain\nb: "dq \\n \\u00e9 \\x41"\nc: \'sq \'\' x\'\nd: |\n  lit\n   x\ne: >-\n  fold\n  y\n',
+        "a: this is\n  folded plain\nb: \"dq \\n \\u00e9 \\x41\"\nc: 'sq '' x'\n"
+        "d: |\n  lit\n   x\ne: >-\n  fold\n  y\n",
         "a:\n  - \n  -\nb: {}\nc: []\nd: [1, '2', {e: f}]\n1: one\n2.5: float key\nnull: null key\n",
         "1: a\ntrue: b\n",  # 1 == True: ruamel calls it a duplicate key
         "a: &x 1\nb: *x\n",
@@ -129,14 +130,20 @@ def yamlish(draw: st.DrawFn) -> str:
     """A random tree written in random YAML styles, its scalars drawn from tricky tokens."""
 
     def scalar() -> str:
-        return draw(st.sampled_from(TOKENS[:20]) | st.sampled_from(TOKENS[:20]) | st.sampled_from(TOKENS) | plain_scalars)
+        return draw(
+            st.sampled_from(TOKENS[:20]) | st.sampled_from(TOKENS[:20]) | st.sampled_from(TOKENS) | plain_scalars
+        )
 
     def block(depth: int, indent: int) -> list[str]:
         lines: list[str] = []
         pad = " " * indent
         for _ in range(draw(st.integers(1, 4))):
             key = draw(st.sampled_from(TOKENS[:14]) | plain_scalars)
-            kind = draw(st.sampled_from(["scalar", "scalar", "map", "seq", "flow", "literal"]) if depth < 4 else st.just("scalar"))
+            kind = draw(
+                st.sampled_from(["scalar", "scalar", "map", "seq", "flow", "literal"])
+                if depth < 4
+                else st.just("scalar")
+            )
             comment = draw(st.sampled_from(["", "", "  # note"]))
             if kind == "scalar":
                 lines.append(f"{pad}{key}: {scalar()}{comment}")

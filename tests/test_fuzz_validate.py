@@ -37,8 +37,9 @@ KEYS = [
 WORDS = [
     "lora", "qlora", "merge", "builder", "awq", "ExtractAdapters", "int4", "fp16", "bf16", "cpu", "cuda", "gpu",
     "dml", "npu", "steps", "microsoft/Phi-3-mini-4k-instruct", "data/data_sample_travel.jsonl", "{prompt}", "{}",
-    "[q_proj]", "0", "-1", "1.5", "null", "~", "true", "yes", "0x1F", "1e400", ".nan", "''", '"\\u0000"', "!!binary AA==",
-    "&a [1]", "*a", "<<: *a", "${HOME}", "${NOPE:-3}", "$delete", "hf_" + "x" * 34, "é中文😀", "- x", "{a: [b, {c: d}]}",
+    "[q_proj]", "0", "-1", "1.5", "null", "~", "true", "yes", "0x1F", "1e400", ".nan", "''", '"\\u0000"',
+    "!!binary AA==", "&a [1]", "*a", "<<: *a", "${HOME}", "${NOPE:-3}", "$delete", "hf_" + "x" * 34, "é中文😀",
+    "- x", "{a: [b, {c: d}]}",
 ]  # fmt: skip
 TIME_LIMIT_S = 10
 
@@ -180,7 +181,10 @@ scalars = st.one_of(
 )  # fmt: skip
 values = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), children, max_size=5)
+    ),
     max_leaves=25,
 )
 

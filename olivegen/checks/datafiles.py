@@ -62,9 +62,10 @@ def _json_columns(text: str, complete: bool) -> frozenset[str] | None:
         rows = _lines_rows(text, complete)
     else:
         return None
-    if not rows or not all(isinstance(row, dict) for row in rows):
+    dicts = [row for row in rows or [] if isinstance(row, dict)]
+    if not dicts or len(dicts) != len(rows or []):
         return None
-    return frozenset(key for row in rows for key in row)
+    return frozenset(str(key) for row in dicts for key in row)
 
 
 def _array_rows(body: str) -> list[object] | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
-from olivegen.paths import is_local_path
 from olivegen.errors import Diagnostic
+from olivegen.paths import is_local_path
 from olivegen.recipe.model import AZUREML_REGISTRY_URI
 
 

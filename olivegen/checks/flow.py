@@ -80,9 +80,7 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
                 "model-kind",
                 f"{kind} needs a Hugging Face model, but {maker} (pass {onnx_at + 1}) already made it ONNX",
                 ("passes", i, "type"),
-                "a workflow exports to ONNX once: keep one of them"
-                if kind == maker
-                else f"move {kind} before {maker}",
+                "a workflow exports to ONNX once: keep one of them" if kind == maker else f"move {kind} before {maker}",
             )
         elif kind in TAKES_ONNX and onnx_at is None:
             yield scope.error(
@@ -115,7 +113,7 @@ def qlora_on_quantized(scope: Scope) -> Iterator[Diagnostic]:
 
 @rule("qlora-int4")
 def qlora_int4(scope: Scope) -> Iterator[Diagnostic]:
-    """QLoRA feeding ModelBuilder int4 must merge first and drop the bitsandbytes config (`save_quant_config: false`)."""
+    """QLoRA feeding ModelBuilder int4 must merge first and drop its bitsandbytes config (`save_quant_config`)."""
     passes = scope.recipe.passes
     for i, spec in enumerate(passes):
         if not isinstance(spec, QLoRA):

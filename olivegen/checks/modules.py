@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olivegen.catalog import suggest
 from olivegen.architectures import facts_for
+from olivegen.catalog import suggest
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
 from olivegen.recipe.passes import _LoRAFields
@@ -15,9 +15,7 @@ from olivegen.recipe.passes import _LoRAFields
 def target_modules(scope: Scope) -> Iterator[Diagnostic]:
     """Every LoRA/QLoRA `target_modules` entry must be a layer of the model's architecture."""
     trainers = [
-        (i, spec)
-        for i, spec in enumerate(scope.recipe.passes)
-        if isinstance(spec, _LoRAFields) and spec.target_modules
+        (i, spec) for i, spec in enumerate(scope.recipe.passes) if isinstance(spec, _LoRAFields) and spec.target_modules
     ]
     if not trainers:
         return
@@ -34,7 +32,10 @@ def target_modules(scope: Scope) -> Iterator[Diagnostic]:
             hint = suggest(leaf, sorted(known))
             layers = f"{family.label} linear layers: {', '.join(family.linear)}"
             if name == "all-linear":
-                hint = "PEFT takes `all-linear` only as a plain string; leave `target_modules` out to adapt every linear layer"
+                hint = (
+                    "PEFT takes `all-linear` only as a plain string;"
+                    " leave `target_modules` out to adapt every linear layer"
+                )
             yield scope.error(
                 "target-modules",
                 f"{family.label} models have no layer {name!r} (family from the {facts.source})",

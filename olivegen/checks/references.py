@@ -52,9 +52,7 @@ def unknown_data(scope: Scope) -> Iterator[Diagnostic]:
         for field in ("train_data", "eval_data", "data"):
             value = getattr(spec, field, None)
             if value is not None and value not in names:
-                hint = suggest(value, names) or (
-                    f"data sets: {', '.join(names)}" if names else "add a `data:` entry"
-                )
+                hint = suggest(value, names) or (f"data sets: {', '.join(names)}" if names else "add a `data:` entry")
                 yield scope.error("unknown-data", f"no data set named {value!r}", ("passes", i, field), hint)
         if isinstance(spec, _LoRAFields) and spec.train_data is None and not scope.recipe.data:
             yield scope.error(

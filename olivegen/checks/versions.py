@@ -24,7 +24,7 @@ def olive_version(scope: Scope) -> Iterator[Diagnostic]:
                 "olive-version",
                 f"the {kind} pass does not exist in Olive {generation}",
                 ("passes", i, "type"),
-                "render for Olive 0.13 (`olive: \"0.13\"`), or pick a pass Olive "
+                'render for Olive 0.13 (`olive: "0.13"`), or pick a pass Olive '
                 f"{generation} has (`olivegen passes` lists 0.13's)",
             )
             continue

@@ -31,7 +31,7 @@ def add_parser(sub: Any) -> None:
         "--format",
         choices=FORMATS,
         default=None,
-        help="text (default; stderr), json, github (default inside GitHub Actions) or sarif; machine formats go to stdout",
+        help="text (default; stderr), json, github (default in GitHub Actions) or sarif (machine formats: stdout)",
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
     parser.add_argument("--olive", action="store_true", help="also check the rendered config with installed Olive")
@@ -71,12 +71,14 @@ def diagnose_files(recipes: list[Path], *, olive: bool, overrides: list[str]) ->
     The first recipe is checked here, which imports and warms everything; forked workers then
     share that state. `--olive`, a single core, or a platform without fork check serially.
     """
-    import multiprocessing
     import os
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    serial = olive or cores < 2 or len(recipes) < PARALLEL_FROM
-    if serial or "fork" not in multiprocessing.get_all_start_methods():
+    if olive or cores < 2 or len(recipes) < PARALLEL_FROM:
+        return [diagnose_file(recipe, olive=olive, overrides=overrides) for recipe in recipes]
+    import multiprocessing  # only now: importing it costs a one-recipe run 7 ms
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [diagnose_file(recipe, olive=olive, overrides=overrides) for recipe in recipes]
     first = diagnose_file(recipes[0], olive=olive, overrides=overrides)
     jobs = [(recipe, overrides) for recipe in recipes[1:]]
@@ -97,7 +99,7 @@ def execute(args: argparse.Namespace) -> Exit:
     fmt = args.format or default_format()
     overrides = getattr(args, "overrides", None) or []
     found = diagnose_files(list(args.recipes), olive=args.olive, overrides=overrides)
-    reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found)]
+    reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found, strict=True)]
     totals = Totals.of(reports)
     if fmt == "text":
         _write(sys.stderr, render("text", reports))

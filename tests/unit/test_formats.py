@@ -23,7 +23,9 @@ from olivegen.formats import (
 from tests.conftest import EXAMPLES, CliResult
 
 Run = Callable[..., CliResult]
-HEADLINE = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)\[(?P<rule>[a-z0-9-]+)\]: ")
+HEADLINE = re.compile(
+    r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)\[(?P<rule>[a-z0-9-]+)\]: "
+)
 
 BAD = """\
 model:
@@ -74,7 +76,10 @@ def test_text_headline_hint_and_frame(run_cli: Run, recipes: dict[str, Path]) ->
     result = run_cli("validate", "bad.yaml", cwd=recipes["bad.yaml"].parent)
     assert result.code == 1 and result.out == ""
     lines = result.err.splitlines()
-    assert lines[0] == "bad.yaml:6:20: error[unknown-column]: text_template uses column 'answer', which 'train.jsonl' does not have"
+    assert (
+        lines[0]
+        == "bad.yaml:6:20: error[unknown-column]: text_template uses column 'answer', which 'train.jsonl' does not have"
+    )
     assert lines[1] == "  hint: columns of train.jsonl: prompt, response"
     assert lines[2] == '   6 |     text_template: "{prompt} {answer}"'
     assert lines[3] == "     |                    ^"
@@ -211,7 +216,9 @@ def test_sarif_ids_are_stable_across_runs_and_unknown_ids_are_added(tmp_path: Pa
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert rules[: len(first)] == first and rules[-1]["id"] == "some-new-stage"
     assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "x%20y.yaml"
-    outside = sarif_log([FileReport("/elsewhere/r.yaml", [Diagnostic("m", Position("/elsewhere/r.yaml", 2, 3))])], tmp_path)
+    outside = sarif_log(
+        [FileReport("/elsewhere/r.yaml", [Diagnostic("m", Position("/elsewhere/r.yaml", 2, 3))])], tmp_path
+    )
     assert outside["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] == {
         "uri": "file:///elsewhere/r.yaml"
     }

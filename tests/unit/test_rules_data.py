@@ -9,7 +9,7 @@ import pytest
 
 from olivegen.checks import datafiles
 from olivegen.checks.data import TemplateProblem, placeholders
-from tests.unit.test_rules_registry import assert_style, diagnose, one, only
+from tests.unit.test_rules_registry import assert_style, diagnose, one
 
 
 def recipe(files: str, template: str = "{prompt} {response}", extra: str = "") -> str:
@@ -98,7 +98,9 @@ def test_csv_header(tmp_path: Path) -> None:
     files = {"data/d.csv": 'Question,"Best Answer"\nwhy?,because\n'}
     assert diagnose(tmp_path / "ok", recipe("data/d.csv", "{Question}\n{Best Answer}"), files) == []
     bad = diagnose(tmp_path / "bad", recipe("data/d.csv", "{Question}\n{Answer}"), files)
-    assert one(bad, "unknown-column").hint == "did you mean 'Best Answer'? (columns of data/d.csv: Best Answer, Question)"
+    assert (
+        one(bad, "unknown-column").hint == "did you mean 'Best Answer'? (columns of data/d.csv: Best Answer, Question)"
+    )
 
 
 def test_text_files_have_one_column_text(tmp_path: Path) -> None:

@@ -36,7 +36,10 @@ def test_second_merge_has_nothing_left(tmp_path: Path) -> None:
 
 
 def test_extract_adapters_needs_an_unmerged_adapter(tmp_path: Path) -> None:
-    bad = HEAD + "passes:\n  - type: lora\n  - type: merge\n  - {type: builder, precision: int4}\n  - type: ExtractAdapters\n"
+    bad = (
+        HEAD
+        + "passes:\n  - type: lora\n  - type: merge\n  - {type: builder, precision: int4}\n  - type: ExtractAdapters\n"
+    )
     assert_style(one(diagnose(tmp_path / "a", bad), "extract-without-adapter"))
     good = HEAD + "passes:\n  - type: lora\n  - {type: builder, precision: int4}\n  - type: ExtractAdapters\n"
     assert diagnose(tmp_path / "b", good) == []
@@ -73,8 +76,10 @@ def test_qlora_after_awq_is_refused(tmp_path: Path) -> None:
 
 def test_qlora_after_gptq_and_rtn_too_but_lora_after_awq_is_fine(tmp_path: Path) -> None:
     for i, quantizer in enumerate(("gptq", "rtn")):
-        assert one(diagnose(tmp_path / str(i), HEAD + f"passes:\n  - type: {quantizer}\n  - type: qlora\n"),
-                   "qlora-on-quantized")
+        assert one(
+            diagnose(tmp_path / str(i), HEAD + f"passes:\n  - type: {quantizer}\n  - type: qlora\n"),
+            "qlora-on-quantized",
+        )
     assert diagnose(tmp_path / "lora", HEAD + "passes:\n  - type: awq\n  - type: lora\n") == []
 
 
@@ -102,13 +107,17 @@ def test_qlora_written_save_quant_config_true_is_pointed_at(tmp_path: Path) -> N
 
 
 def test_qlora_merged_without_quant_config_or_not_int4_passes(tmp_path: Path) -> None:
-    good = HEAD + "passes:\n  - type: qlora\n    save_quant_config: false\n  - type: merge\n  - {type: builder, precision: int4}\n"
+    good = (
+        HEAD
+        + "passes:\n  - type: qlora\n    save_quant_config: false\n  - type: merge\n"
+        + "  - {type: builder, precision: int4}\n"
+    )
     assert diagnose(tmp_path / "a", good) == []
     fp32 = HEAD + "passes:\n  - type: qlora\n  - type: merge\n  - {type: builder, precision: fp32}\n"
     assert only(diagnose(tmp_path / "b", fp32), "qlora-int4") == []
 
 
 def test_eval_split_on_a_sliced_split(tmp_path: Path) -> None:
-    text = HEAD.replace('    text_template', '    split: "train[:50%]"\n    eval_split: 0.2\n    text_template')
+    text = HEAD.replace("    text_template", '    split: "train[:50%]"\n    eval_split: 0.2\n    text_template')
     diag = one(diagnose(tmp_path, text + "passes:\n  - type: lora\n"), "eval-split-on-slice")
     assert diag.at is not None and diag.at.line == 7

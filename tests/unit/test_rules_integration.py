@@ -71,11 +71,13 @@ def test_render_check_hook_entry(tmp_path: Path) -> None:
 
     def run(*files: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["sh", "-c", f"{entry} \"$@\"", "hook", *files], cwd=tmp_path, env=env, capture_output=True, text=True
+            ["sh", "-c", f'{entry} "$@"', "hook", *files], cwd=tmp_path, env=env, capture_output=True, text=True
         )
 
     assert run("lab.olive.yaml", "other.olive.yaml").returncode == 0  # no config committed: nothing to compare
-    subprocess.run(["olivegen", "render", "lab.olive.yaml", "-o", "lab.olive-config.json"], cwd=tmp_path, env=env, check=True)
+    subprocess.run(
+        ["olivegen", "render", "lab.olive.yaml", "-o", "lab.olive-config.json"], cwd=tmp_path, env=env, check=True
+    )
     fresh = run("lab.olive.yaml", "lab.olive-config.json")
     assert fresh.returncode == 0, fresh.stderr
     config = tmp_path / "lab.olive-config.json"

@@ -25,7 +25,13 @@ TUTORIAL = [
         "`eval_strategy`",
         "in the training arguments",
     ),
-    ("eval_dataset_size", "passes:\n  - type: qlora\n    eval_dataset_size: 0.3\n", (9, 5), "`eval_split: 0.3`", "in the QLoRA pass"),
+    (
+        "eval_dataset_size",
+        "passes:\n  - type: qlora\n    eval_dataset_size: 0.3\n",
+        (9, 5),
+        "`eval_split: 0.3`",
+        "in the QLoRA pass",
+    ),
 ]
 
 
@@ -38,7 +44,10 @@ def test_tutorial_keys(tmp_path: Path, key: str, tail: str, where: tuple[int, in
 
 
 def test_hf_config(tmp_path: Path) -> None:
-    text = "model:\n  hf_config:\n    model_name: microsoft/Phi-3-mini-4k-instruct\npasses:\n  - {type: builder, precision: int4}\n"
+    text = (
+        "model:\n  hf_config:\n    model_name: microsoft/Phi-3-mini-4k-instruct\n"
+        "passes:\n  - {type: builder, precision: int4}\n"
+    )
     diags = diagnose(tmp_path, text)
     diag = one(diags, "legacy-key")
     assert diag.message == "outdated key 'hf_config' in `model`"
@@ -53,7 +62,11 @@ def test_engine_execution_providers(tmp_path: Path) -> None:
 
 
 def test_the_modern_spelling_passes(tmp_path: Path) -> None:
-    text = HEAD + "    eval_split: 0.3\npasses:\n  - type: lora\n    r: 64\n    alpha: 64\n    training:\n      eval_strategy: steps\n"
+    text = (
+        HEAD
+        + "    eval_split: 0.3\npasses:\n  - type: lora\n    r: 64\n    alpha: 64\n"
+        + "    training:\n      eval_strategy: steps\n"
+    )
     assert diagnose(tmp_path, text) == []
 
 

@@ -62,7 +62,9 @@ def test_size_from_the_model_id(model: str, billions: float | None) -> None:
 
 
 def test_llama_modules_on_phi3(tmp_path: Path) -> None:
-    diags = only(diagnose(tmp_path, lora("microsoft/Phi-3-mini-4k-instruct", "[q_proj, v_proj, o_proj]")), "target-modules")
+    diags = only(
+        diagnose(tmp_path, lora("microsoft/Phi-3-mini-4k-instruct", "[q_proj, v_proj, o_proj]")), "target-modules"
+    )
     assert [d.message for d in diags] == [
         "Phi-3 models have no layer 'q_proj' (family from the model id)",
         "Phi-3 models have no layer 'v_proj' (family from the model id)",

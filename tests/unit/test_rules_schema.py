@@ -50,7 +50,9 @@ def test_schema_is_draft_07_only() -> None:
     assert SCHEMA["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert not _keys(SCHEMA) & NEWER_KEYWORDS
     refs = {v for k, v in _walk_refs(SCHEMA)}
-    assert refs and all(r.startswith("#/definitions/") and r.removeprefix("#/definitions/") in SCHEMA["definitions"] for r in refs)
+    assert refs and all(
+        r.startswith("#/definitions/") and r.removeprefix("#/definitions/") in SCHEMA["definitions"] for r in refs
+    )
 
 
 def _walk_refs(node: Any) -> list[tuple[str, str]]:

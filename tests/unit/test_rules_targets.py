@@ -83,7 +83,9 @@ def test_builder_precision_the_target_cannot_take(tmp_path: Path, target: str, p
     assert_style(diag)
 
 
-@pytest.mark.parametrize(("target", "precision"), [("cuda", "fp16"), ("cuda", "bf16"), ("dml", "fp16"), ("cpu", "int4")])
+@pytest.mark.parametrize(
+    ("target", "precision"), [("cuda", "fp16"), ("cuda", "bf16"), ("dml", "fp16"), ("cpu", "int4")]
+)
 def test_builder_precision_the_target_takes(tmp_path: Path, target: str, precision: str) -> None:
     text = MODEL + f"target: {target}\npasses:\n  - type: builder\n    precision: {precision}\n"
     assert diagnose(tmp_path, text) == []

@@ -49,7 +49,10 @@ def test_eval_strategy_with_eval_split_or_eval_data_or_no(tmp_path: Path) -> Non
 
 def test_logging_steps_beyond_max_steps(tmp_path: Path) -> None:
     diag = one(diagnose(tmp_path, recipe("max_steps: 10\nlogging_steps: 50")), "steps-beyond-max-steps")
-    assert diag.message == "logging_steps 50 is more than max_steps 10, so no training loss is logged before training stops"
+    assert (
+        diag.message
+        == "logging_steps 50 is more than max_steps 10, so no training loss is logged before training stops"
+    )
     assert diag.at is not None and (diag.at.line, diag.at.col) == (11, 22)
     assert_style(diag)
 

@@ -17,7 +17,11 @@ DATA = 'data:\n  - name: train\n    files: data/train.jsonl\n    text_template: 
     ("text", "where", "shown"),
     [
         (HEAD + DATA + "passes:\n  - type: lora\n    training:\n      learning_rate: 1e400\n", (10, 22), "inf"),
-        (HEAD + DATA + "passes:\n  - type: lora\n    training:\n      extra: {label_smoothing_factor: .nan}\n", (10, 39), "nan"),
+        (
+            HEAD + DATA + "passes:\n  - type: lora\n    training:\n      extra: {label_smoothing_factor: .nan}\n",
+            (10, 39),
+            "nan",
+        ),
         (HEAD + "  load_kwargs: {scale: -.inf}\npasses:\n  - {type: builder, precision: int4}\n", (3, 24), "-inf"),
         (HEAD + "passes:\n  - type: OnnxStaticQuantization\n    config: {weight_symmetric: .inf}\n", (5, 32), "inf"),
     ],
@@ -30,14 +34,18 @@ def test_non_finite_numbers(tmp_path: Path, text: str, where: tuple[int, int], s
 
 
 def test_unpaired_surrogates_in_values_and_keys(tmp_path: Path) -> None:
-    text = HEAD + '  load_kwargs: {"k\\udc80": 1, revision: "v\\ud800"}\npasses:\n  - {type: builder, precision: int4}\n'
+    text = (
+        HEAD + '  load_kwargs: {"k\\udc80": 1, revision: "v\\ud800"}\npasses:\n  - {type: builder, precision: int4}\n'
+    )
     diags = [d for d in diagnose(tmp_path, text) if d.rule == "non-json-value"]
     assert len(diags) == 2
     assert all("unpaired surrogate" in d.message for d in diags)
 
 
 def test_large_but_finite_numbers_render(tmp_path: Path) -> None:
-    text = HEAD + DATA + "passes:\n  - type: lora\n    training:\n      learning_rate: 1e308\n      seed: 123456789012\n"
+    text = (
+        HEAD + DATA + "passes:\n  - type: lora\n    training:\n      learning_rate: 1e308\n      seed: 123456789012\n"
+    )
     assert diagnose(tmp_path, text) == []
     assert compile_recipe(tmp_path / "recipe.yaml").config["passes"]["lora"]["training_args"]["learning_rate"] == 1e308
 
