@@ -95,6 +95,10 @@ def test_unknown_ids_are_described_as_errors() -> None:
 def test_every_rule_is_documented() -> None:
     sections = doc_sections()
     assert sorted(sections) == sorted(ALL_IDS), "docs/rules.md needs exactly one `### `id`` section per rule id"
+    table = re.findall(
+        r"^\| \[`([a-z0-9-]+)`\]\(#\1\) \| (error|warning) \|", RULES_DOC.read_text(encoding="utf-8"), re.M
+    )
+    assert sorted(table) == sorted((i, rule_info(i).severity.value) for i in ALL_IDS), "the table lists each rule once"
     for rule_id, section in sections.items():
         severity = rule_info(rule_id).severity.value
         assert f"**Severity:** {severity}" in section, f"{rule_id}: the doc must state severity {severity}"
