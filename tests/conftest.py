@@ -27,6 +27,12 @@ class CliResult:
         return self.err.splitlines()[0] if self.err else ""
 
 
+@pytest.fixture(autouse=True)
+def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests expect the text format: GitHub Actions' own GITHUB_ACTIONS=true would switch validate to annotations."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
     """Run `olivegen ARGS...` in this process; return exit code, stdout and stderr."""

@@ -106,8 +106,27 @@ def qlora_on_quantized(scope: Scope) -> Iterator[Diagnostic]:
                 "qlora-on-quantized",
                 f"QLoRA cannot train the model {quantizer[1]} (pass {quantizer[0] + 1}) already quantized",
                 ("passes", i, "type"),
-                "Olive stops with 'Model is already quantized'; use `type: lora` after a quantizer,"
-                " or drop the quantizer and let QLoRA quantize",
+                "Olive stops with 'Model is already quantized'; drop the quantizer and let QLoRA quantize"
+                + (", or use `type: lora` after AWQ" if quantizer[1] == "AutoAWQQuantizer" else ""),
+            )
+
+
+@rule("lora-on-olive-quant")
+def lora_on_olive_quant(scope: Scope) -> Iterator[Diagnostic]:
+    """LoRA cannot train on the QuantLinear layers Olive's Gptq and Rtn passes write (peft rejects them)."""
+    quantizer: tuple[int, str] | None = None
+    for i, spec in enumerate(scope.recipe.passes):
+        kind = _type(spec)
+        if kind in ("Gptq", "Rtn") and quantizer is None:
+            quantizer = (i, kind)
+        elif kind == "LoRA" and quantizer is not None:
+            yield scope.error(
+                "lora-on-olive-quant",
+                f"LoRA cannot train the model {quantizer[1]} (pass {quantizer[0] + 1}) quantized",
+                ("passes", i, "type"),
+                "peft stops with 'Target module QuantLinear(...) is not supported'; train first"
+                " (LoRA -> MergeAdapterWeights -> quantizer -> ModelBuilder), or drop the quantizer and let"
+                " ModelBuilder int4 quantize",
             )
 
 

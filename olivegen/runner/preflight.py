@@ -18,7 +18,6 @@ from olivegen.runner.machine import Machine
 from olivegen.runner.overrides import CUDA_PROVIDERS, describe
 
 LORA_FAMILY = ("LoRA", "QLoRA", "DoRA", "LoHa", "LoKr")
-OLIVE_QUANTIZERS = ("Gptq", "Rtn")
 # Python module each pass imports, and the pip package that provides it.
 PASS_MODULES: dict[str, tuple[tuple[str, str], ...]] = {
     "QLoRA": (("bitsandbytes", "bitsandbytes"), ("peft", "peft")),
@@ -153,28 +152,6 @@ def _remote(scope: Scope) -> Iterator[Diagnostic]:
             )
 
 
-def _lora_on_olive_quant(scope: Scope) -> Iterator[Diagnostic]:
-    passes = scope.recipe.passes
-    for i, spec in enumerate(passes):
-        if _kind(spec) not in OLIVE_QUANTIZERS:
-            continue
-        for j in range(i + 1, len(passes)):
-            if _kind(passes[j]) in LORA_FAMILY:
-                yield _error(
-                    scope,
-                    "run-lora-on-olive-quant",
-                    f"{_kind(passes[j])} (pass {j + 1}) cannot train on the output of"
-                    f" {_kind(spec)} (pass {i + 1}):"
-                    " Olive 0.13 packs the weights into its own QuantLinear, which peft does not support"
-                    " ('Target module QuantLinear(...) is not supported')",
-                    ("passes", j, "type"),
-                    "fine-tune first and quantize the merged model (lora -> merge -> "
-                    f"{_kind(spec).lower()} -> builder); to keep the adapter separate, drop {_kind(spec)}:"
-                    " ModelBuilder int4 quantizes the base weights itself",
-                )
-                break
-
-
 def _unexcluded_lora(scope: Scope, config: dict[str, Any]) -> Iterator[Diagnostic]:
     passes = list(scope.recipe.passes)
     kinds = [_kind(s) for s in passes]
@@ -251,7 +228,6 @@ def preflight(
         *_awq(scope, machine, found),
         *_cuda_host(scope, machine),
         *_cuda_target(scope, machine),
-        *_lora_on_olive_quant(scope),
         *_unexcluded_lora(scope, config),
         *_rank_collision(scope),
     ]
