@@ -35,15 +35,20 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
     parser.add_argument("--olive", action="store_true", help="also check the rendered config with installed Olive")
+    parser.add_argument(
+        "--olive-version", choices=["0.13", "0.9"], help="Olive release to check for (default: each recipe's `olive:`)"
+    )
     add_set(parser)
 
 
-def diagnose_file(recipe: Path, *, olive: bool, overrides: list[str] | None = None) -> list[Diagnostic]:
+def diagnose_file(
+    recipe: Path, *, olive: bool, overrides: list[str] | None = None, generation: str | None = None
+) -> list[Diagnostic]:
     """Return every diagnostic for one recipe, every variant of a matrix (an empty list: it compiles cleanly)."""
     from olivegen.api import compile_variants
 
     try:
-        variants = compile_variants(recipe, overrides=overrides or [])
+        variants = compile_variants(recipe, overrides=overrides or [], generation=generation)
     except RecipeError as exc:
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]
@@ -65,7 +70,9 @@ def diagnose_file(recipe: Path, *, olive: bool, overrides: list[str] | None = No
 PARALLEL_FROM = 64  # files; below this a second process costs more than it saves
 
 
-def diagnose_files(recipes: list[Path], *, olive: bool, overrides: list[str]) -> list[list[Diagnostic]]:
+def diagnose_files(
+    recipes: list[Path], *, olive: bool, overrides: list[str], generation: str | None = None
+) -> list[list[Diagnostic]]:
     """Return the diagnostics of every recipe, in order; many recipes are checked on every core.
 
     The first recipe is checked here, which imports and warms everything; forked workers then
@@ -75,21 +82,21 @@ def diagnose_files(recipes: list[Path], *, olive: bool, overrides: list[str]) ->
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if olive or cores < 2 or len(recipes) < PARALLEL_FROM:
-        return [diagnose_file(recipe, olive=olive, overrides=overrides) for recipe in recipes]
+        return [diagnose_file(recipe, olive=olive, overrides=overrides, generation=generation) for recipe in recipes]
     import multiprocessing  # only now: importing it costs a one-recipe run 7 ms
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [diagnose_file(recipe, olive=olive, overrides=overrides) for recipe in recipes]
-    first = diagnose_file(recipes[0], olive=olive, overrides=overrides)
-    jobs = [(recipe, overrides) for recipe in recipes[1:]]
+        return [diagnose_file(recipe, olive=olive, overrides=overrides, generation=generation) for recipe in recipes]
+    first = diagnose_file(recipes[0], olive=olive, overrides=overrides, generation=generation)
+    jobs = [(recipe, overrides, generation) for recipe in recipes[1:]]
     with multiprocessing.get_context("fork").Pool(min(cores, 8)) as pool:
         rest = pool.map(_diagnose_job, jobs, chunksize=max(1, len(jobs) // (min(cores, 8) * 4)))
     return [first, *rest]
 
 
-def _diagnose_job(job: tuple[Path, list[str]]) -> list[Diagnostic]:
-    recipe, overrides = job
-    return diagnose_file(recipe, olive=False, overrides=overrides)
+def _diagnose_job(job: tuple[Path, list[str], str | None]) -> list[Diagnostic]:
+    recipe, overrides, generation = job
+    return diagnose_file(recipe, olive=False, overrides=overrides, generation=generation)
 
 
 def execute(args: argparse.Namespace) -> Exit:
@@ -98,7 +105,11 @@ def execute(args: argparse.Namespace) -> Exit:
 
     fmt = args.format or default_format()
     overrides = getattr(args, "overrides", None) or []
-    found = diagnose_files(list(args.recipes), olive=args.olive, overrides=overrides)
+    if args.olive and args.olive_version == "0.9":
+        say("olivegen validate: --olive checks with the installed Olive (0.13); for 0.9 output run")
+        say("  python -m olivegen.olivecheck CONFIG.json  with an olive-ai 0.9.2 Python (see docs/migration.md)")
+        return Exit.INTERNAL
+    found = diagnose_files(list(args.recipes), olive=args.olive, overrides=overrides, generation=args.olive_version)
     reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found, strict=True)]
     totals = Totals.of(reports)
     if fmt == "text":

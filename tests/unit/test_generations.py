@@ -165,3 +165,12 @@ def test_olive_field_takes_the_number_yaml_reads(written: str, tmp_path: Path) -
     compiled = compile_recipe(recipe)
     assert compiled.recipe.olive == "0.9"
     assert "lm_head" not in compiled.config["passes"]["gptq"]
+
+
+def test_validate_checks_for_the_chosen_olive(run_cli: Run, tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("model: {path: x/y}\npasses: [{type: rtn}]\n")
+    assert run_cli("validate", recipe).code == 0
+    result = run_cli("validate", recipe, "--olive-version", "0.9")
+    assert result.code == 1
+    assert "error[olive-version]: the Rtn pass does not exist in Olive 0.9" in result.first_err_line
