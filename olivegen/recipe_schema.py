@@ -27,6 +27,30 @@ SHORTHAND = {
 }
 
 
+# Keys the composition layer (olivegen/compose/) consumes before the recipe models see the data.
+COMPOSITION: dict[str, Any] = {
+    "extends": {
+        "description": "Base recipe(s) this one builds on, relative to this file (docs/extends.md).",
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+    },
+    "matrix": {
+        "description": "Axes of variants: each value maps `--set` paths to values (docs/matrix.md).",
+        "type": "object",
+        "properties": {
+            "exclude": {
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": {"type": "string"}},
+                "description": "Combinations to drop, by axis value.",
+            }
+        },
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {"anyOf": [{"type": "object"}, {"type": "null"}]},
+        },
+    },
+}
+
+
 def _spellings(canonical: str) -> list[str]:
     from olivegen.catalog import PASS_ALIASES
 
@@ -85,6 +109,14 @@ def recipe_schema() -> dict[str, Any]:
         prop.clear()
         prop.update(extra, anyOf=[ref, SHORTHAND] + ([{"type": "null"}] if key == "target" else []))
     props["passes"]["items"] = _pass_items(out["definitions"])
+    props.update(COMPOSITION)
+    # a recipe that extends a base may leave `model` and `passes` to it
+    required = out.pop("required", [])
+    out["if"] = {"required": ["extends"]}
+    out["else"] = {"required": required}
+    props["olive"] = {**props["olive"], "anyOf": [{"enum": ["0.13", "0.9"]}, {"enum": [0.13, 0.9]}]}
+    props["olive"].pop("enum", None)
+    props["olive"].pop("type", None)
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,

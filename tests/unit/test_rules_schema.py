@@ -137,3 +137,25 @@ def test_schema_key_and_modeline_are_accepted_and_never_rendered(tmp_path: Path)
     compiled = compile_recipe(recipe)
     assert compiled.warnings == []
     assert "$schema" not in compiled.text and "yaml-language-server" not in compiled.text
+
+
+def test_schema_knows_composition_keys() -> None:
+    import json
+
+    import jsonschema
+
+    from olivegen.recipe_schema import recipe_schema
+    from olivegen.yamlsource import parse
+    from tests.conftest import EXAMPLES
+
+    validator = jsonschema.Draft7Validator(recipe_schema())
+    child = parse((EXAMPLES / "team" / "travel-targets.yaml").read_text(), "travel-targets.yaml").data
+    assert "extends" in child and "matrix" in child
+    assert list(validator.iter_errors(child)) == []
+    assert [e.message for e in validator.iter_errors({"passes": [{"type": "rtn"}]})] == [
+        "'model' is a required property"
+    ]
+    assert (
+        list(validator.iter_errors(json.loads('{"olive": 0.9, "model": {"path": "a/b"}, "passes": [{"type": "rtn"}]}')))
+        == []
+    )
