@@ -72,11 +72,15 @@ def check_recipe(recipe: Recipe, source: Source, recipe_path: Path) -> list[Diag
 
 def render_recipe(recipe: Recipe, recipe_path: Path, generation: str = OLIVE_GENERATION) -> dict[str, Any]:
     """Recipe -> render context -> Jinja -> parsed JSON, checked against the packaged schema."""
+    from olivegen.azureml_job import needs_job
     from olivegen.context import build_context
+    from olivegen.paths import relocate
     from olivegen.render import render_config
     from olivegen.validate import check_config
 
     config = render_config(build_context(recipe, recipe_path, generation), generation)
+    if needs_job(recipe):  # the Azure ML job runs from the recipe's folder, uploaded as its code
+        config = relocate(config, recipe_path.resolve().parent)
     check_config(config, generation)
     return config
 

@@ -4,7 +4,8 @@
 
 - 0.13: Olive has no AzureML system any more (removed in 0.9.3). An `azureml` host or target
   becomes a local system on that compute, run by an Azure ML command job (olivegen/azureml_job.py);
-  the job uploads the recipe's folder as its code, so paths become relative to that folder.
+  the job uploads the recipe's folder as its code, so api.render_recipe makes the rendered paths
+  relative to that folder (paths.relocate).
 - 0.9 (0.7-0.9.2): the AzureML system and `azureml_client` exist; datastore data is an
   `azureml_datastore` resource; pass parameters 0.9 does not know are left out when they hold
   the default (a recipe that sets them is refused by the `olive-version` rule).
@@ -12,7 +13,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,7 @@ def adapt_context(context: dict[str, Any], recipe: Recipe, base: Path, generatio
                 system["type"] = "LocalSystem"
                 for key in AZUREML_ONLY_KEYS:
                     system.pop(key, None)
-        context = _merge_equal_systems(context)
-        relative: dict[str, Any] = relative_to(context, base)
-        return relative
+        return _merge_equal_systems(context)
     return context
 
 
@@ -51,19 +49,6 @@ def _merge_equal_systems(context: dict[str, Any]) -> dict[str, Any]:
         context["systems"] = {"local_system": next(iter(systems.values()))}
         context["engine"]["host"] = context["engine"]["target"] = "local_system"
     return context
-
-
-def relative_to(value: Any, base: Path) -> Any:
-    """Rewrite absolute paths inside `base` as paths relative to it (the job's code folder)."""
-    if isinstance(value, dict):
-        return {k: relative_to(v, base) for k, v in value.items()}
-    if isinstance(value, list):
-        return [relative_to(v, base) for v in value]
-    if isinstance(value, str) and os.path.isabs(value):
-        path = Path(value)
-        if path == base or base in path.parents:
-            return path.relative_to(base).as_posix() or "."
-    return value
 
 
 def _for_09(context: dict[str, Any], recipe: Recipe) -> dict[str, Any]:

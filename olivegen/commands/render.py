@@ -1,4 +1,4 @@
-"""`olivegen render RECIPE [-o OUT] [--check] [--set PATH=VALUE]... [--variant NAME]...`."""
+"""`olivegen render RECIPE [-o OUT] [--check] [--relative-to DIR] [--set PATH=VALUE]... [--variant NAME]...`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--olive-version", choices=["0.13", "0.9"], help="Olive release to render for (default: the recipe's `olive:`)"
     )
+    parser.add_argument(
+        "--relative-to",
+        metavar="DIR",
+        type=Path,
+        help="write local paths relative to DIR, the folder `olive run` will start in (default: absolute paths);"
+        " makes a committed config the same on every checkout",
+    )
     add_set(parser)
     add_variant(parser)
 
@@ -43,6 +50,8 @@ def execute(args: argparse.Namespace) -> Exit:
     except ValueError as exc:
         say(f"olivegen render: {exc}")
         return Exit.INTERNAL
+    if args.relative_to is not None:
+        compiled = [_relocated(one, args.relative_to) for one in compiled]
     stale = False
     for one, target in zip(compiled, targets, strict=True):
         report(one.warnings)
@@ -51,6 +60,8 @@ def execute(args: argparse.Namespace) -> Exit:
         elif args.check:
             if drifted(target, one.text):
                 fix = f"olivegen render {args.recipe} -o {args.output}"
+                if args.relative_to is not None:
+                    fix += f" --relative-to {args.relative_to}"
                 say(f"{target}: out of date with {args.recipe}; run: {fix}")
                 stale = True
         else:
@@ -79,3 +90,14 @@ def _azureml_job(compiled: Any, target: Path | None, *, check: bool) -> bool:
     write_atomic(job.path, job.text)
     say(f"wrote {job.path}\nsubmit it with: {job.submit}")
     return False
+
+
+def _relocated(compiled: Any, anchor: Path) -> Any:
+    """Return the compiled config with its local paths relative to `anchor`."""
+    from dataclasses import replace
+
+    from olivegen.paths import relocate
+    from olivegen.render import dump
+
+    config = relocate(compiled.config, anchor.resolve())
+    return replace(compiled, config=config, text=dump(config))

@@ -135,3 +135,22 @@ def test_render_and_validate_import_no_heavy_modules() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_relative_to_makes_the_config_portable(run_cli: Run, tmp_path: Path) -> None:
+    import shutil
+
+    rendered = []
+    for checkout in ("a", "b"):
+        root = tmp_path / checkout
+        shutil.copytree(EXAMPLES, root / "examples")
+        out = root / "configs" / "lab.json"
+        assert run_cli("render", root / "examples" / LAB.name, "-o", out, "--relative-to", root).code == 0
+        rendered.append(out.read_text())
+        config = json.loads(rendered[-1])
+        data = config["data_configs"][0]["load_dataset_config"]["data_files"]
+        assert data == "examples/data/data_sample_travel.jsonl"
+        assert (root / data).is_file()
+        assert config["engine"]["output_dir"] == "examples/models/phi/onnx-ao"
+        assert run_cli("render", root / "examples" / LAB.name, "-o", out, "--relative-to", root, "--check").code == 0
+    assert rendered[0] == rendered[1]

@@ -76,8 +76,12 @@ def test_render_check_hook_entry(tmp_path: Path) -> None:
 
     assert run("lab.olive.yaml", "other.olive.yaml").returncode == 0  # no config committed: nothing to compare
     subprocess.run(
-        ["olivegen", "render", "lab.olive.yaml", "-o", "lab.olive-config.json"], cwd=tmp_path, env=env, check=True
+        ["olivegen", "render", "lab.olive.yaml", "-o", "lab.olive-config.json", "--relative-to", "."],
+        cwd=tmp_path,
+        env=env,
+        check=True,
     )
+    assert str(tmp_path) not in (tmp_path / "lab.olive-config.json").read_text(), "portable: no absolute paths"
     fresh = run("lab.olive.yaml", "lab.olive-config.json")
     assert fresh.returncode == 0, fresh.stderr
     config = tmp_path / "lab.olive-config.json"
