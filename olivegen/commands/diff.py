@@ -24,16 +24,13 @@ from typing import Any
 
 from olivegen.commands.common import Exit, report, say
 from olivegen.commands.options import add_set
-from olivegen.errors import Position, RecipeError
 
 Configs = dict[str, dict[str, Any]]
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    parser = sub.add_parser(
-        "diff", help="semantic diff of the Olive configs two recipes (or configs) render to"
-    )
+    parser = sub.add_parser("diff", help="semantic diff of the Olive configs two recipes (or configs) render to")
     parser.add_argument("old", type=Path, help="recipe (.yaml) or rendered config (.json)")
     parser.add_argument("new", type=Path, help="recipe (.yaml) or rendered config (.json)")
     parser.add_argument("--exit-code", action="store_true", help="exit with 1 when the configs differ")
@@ -53,29 +50,15 @@ def execute(args: argparse.Namespace) -> Exit:
 def configs(path: Path, overrides: list[str]) -> Configs:
     """Return the rendered configs of one side, by variant name ('' for a recipe without a matrix)."""
     if path.suffix.lower() == ".json":
-        return {"": load_json(path)}
+        from olivegen.configfile import load_config_json
+
+        return {"": load_config_json(path)}
     from olivegen.api import compile_variants
 
     compiled = compile_variants(path, overrides=overrides)
     for one in compiled:
         report(one.warnings)
     return {one.variant or "": one.config for one in compiled}
-
-
-def load_json(path: Path) -> dict[str, Any]:
-    """Read a rendered config; a problem is a RecipeError at the file's line and column."""
-    from olivegen.yamlsource import read_text
-
-    text = read_text(path, str(path))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RecipeError.single(
-            f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)
-        ) from None
-    if not isinstance(data, dict):
-        raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1))
-    return data
 
 
 def diff_variants(old: Configs, new: Configs) -> list[str]:
@@ -114,19 +97,13 @@ def diff(old: Any, new: Any, path: str = "") -> list[str]:
         if names_old is not None and names_new is not None:
             return _named(old, new, names_old, names_new, path)
         if len(old) == len(new):
-            return [
-                line
-                for i, (a, b) in enumerate(zip(old, new, strict=True))
-                for line in diff(a, b, f"{path}[{i}]")
-            ]
+            return [line for i, (a, b) in enumerate(zip(old, new, strict=True)) for line in diff(a, b, f"{path}[{i}]")]
     if old == new:
         return []
     return [f"{path}: {show(old)} -> {show(new)}"]
 
 
-def _named(
-    old: list[Any], new: list[Any], names_old: list[str], names_new: list[str], path: str
-) -> list[str]:
+def _named(old: list[Any], new: list[Any], names_old: list[str], names_new: list[str], path: str) -> list[str]:
     lines = []
     by_old, by_new = dict(zip(names_old, old, strict=True)), dict(zip(names_new, new, strict=True))
     for name in [*names_old, *(n for n in names_new if n not in by_old)]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from olivegen.commands.common import Exit, report, say
-from olivegen.errors import Diagnostic, Position, RecipeError, Severity
+from olivegen.errors import Diagnostic, RecipeError, Severity
 
 
 def add_parser(sub: Any) -> None:
@@ -18,26 +17,6 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("config", type=Path, help="Olive config (.json)")
     parser.add_argument("-o", "--output", type=Path, help="write the recipe here; stdout when omitted")
     parser.add_argument("--force", action="store_true", help="overwrite an existing --output")
-
-
-def load_config(path: Path) -> tuple[dict[str, Any], Any]:
-    """Read an Olive JSON config with positions when it parses as YAML, without them otherwise."""
-    from olivegen.yamlsource import parse, read_text
-
-    text = read_text(path, str(path))
-    try:
-        source = parse(text, str(path))
-        return source.data, source.where
-    except RecipeError:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RecipeError.single(
-                f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)
-            ) from None
-        if not isinstance(data, dict):
-            raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1)) from None
-        return data, None
 
 
 def execute(args: argparse.Namespace) -> Exit:
@@ -49,7 +28,9 @@ def execute(args: argparse.Namespace) -> Exit:
     if args.output is not None and args.output.exists() and not args.force:
         say(f"olivegen import: {args.output} exists; pass --force to overwrite it")
         return Exit.INTERNAL
-    config, where = load_config(args.config)
+    from olivegen.configfile import load_config_with_positions
+
+    config, where = load_config_with_positions(args.config)
     converted = convert_config(config, where, str(args.config))
     text = recipe_yaml(converted.recipe, converted.comments, source=args.config.name, generation=converted.generation)
     report(converted.diagnostics)

@@ -1,0 +1,37 @@
+"""Reading an existing Olive config (JSON) for `import` and `diff`, with positions when possible."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from olivegen.errors import Position, RecipeError
+from olivegen.yamlsource import SourceMap, parse, read_text
+
+
+def _from_json(text: str, path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecipeError.single(f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)) from None
+    if not isinstance(data, dict):
+        raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1))
+    return data
+
+
+def load_config_json(path: Path) -> dict[str, Any]:
+    """Read a rendered config; a problem is a RecipeError at the file's line and column."""
+    return _from_json(read_text(path, str(path)), path)
+
+
+def load_config_with_positions(path: Path) -> tuple[dict[str, Any], SourceMap | None]:
+    """Read a config with the position of every key (JSON is YAML), or without them when YAML balks."""
+    text = read_text(path, str(path))
+    try:
+        source = parse(text, str(path))
+    except RecipeError:
+        return _from_json(text, path), None
+    if not isinstance(source.data, dict):
+        raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1))
+    return source.data, source.where
