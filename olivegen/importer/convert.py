@@ -10,6 +10,7 @@ from olivegen.errors import Diagnostic
 from olivegen.importer.data import convert_data, fold_eval_pairs
 from olivegen.importer.passes import convert_passes, qlora_before_int4
 from olivegen.importer.pieces import Notes, flat, section
+from olivegen.importer.scrub import scrub_secrets
 from olivegen.importer.systems import convert_systems
 from olivegen.yamlsource import SourceMap
 
@@ -90,6 +91,7 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         evaluate = _evaluate(evaluators, engine.pop("evaluator", None), notes)
         if evaluate:
             recipe["evaluate"] = evaluate
+    scrub_secrets(recipe, notes)
     for key in cfg:
         notes.dropped((key,), "not a section of a recipe")
     if engine:
@@ -131,6 +133,8 @@ def _model(model: dict[str, Any], notes: Notes) -> dict[str, Any]:
         out["path"] = path
     elif name:
         out["path"] = name
+    if path is not None and not isinstance(path, str | dict):
+        notes.dropped(("input_model", "model_path"), f"{path!r} is neither a path, a Hub id nor a registry model")
     if name and "path" in out and out["path"] != name:
         notes.decided(("model", "path"), f"the config also names the Hub model {name!r}; model_path wins")
     task = hf_config.pop("task", None) or model.pop("task", None)

@@ -76,6 +76,19 @@ class Notes:
             )
         )
 
+    def secret_removed(self, recipe_loc: Loc) -> None:
+        """Report a credential the import kept out of the recipe (the config file still holds it)."""
+        where = ".".join(str(p) for p in recipe_loc)
+        self.diagnostics.append(
+            Diagnostic(
+                f"a literal secret at {where} was not copied into the recipe",
+                Position(self.display, 1, 1),
+                "rotate it: it is in this config file; the run reads HF_TOKEN or signs in with `az login`",
+                "import-secret",
+                Severity.WARNING,
+            )
+        )
+
     def decided(self, recipe_loc: Loc, comment: str) -> None:
         """Attach a comment to a recipe key where olivegen made a choice a human should review."""
         before = self.comments.get(recipe_loc)

@@ -27,8 +27,20 @@ def test_seed_guide_imports_with_every_block_mapped(run_cli: Run, tmp_path: Path
     result = run_cli("import", config, "-o", out)
     assert result.code == 0, result.err
     text = out.read_text()
-    for expected in ("type: QLoRA", "type: azureml", "compute: gpu-a100", "hf_token: true", "r: 64", "alpha: 64", "eval_split: 0.3", "eval_strategy: steps",
-                     "max_seq_len: 2048", "trust_remote_code: true", "save_quant_config: false", "REVIEW"):
+    for expected in (
+        "type: QLoRA",
+        "type: azureml",
+        "compute: gpu-a100",
+        "hf_token: true",
+        "r: 64",
+        "alpha: 64",
+        "eval_split: 0.3",
+        "eval_strategy: steps",
+        "max_seq_len: 2048",
+        "trust_remote_code: true",
+        "save_quant_config: false",
+        "REVIEW",
+    ):
         assert expected in text, expected
     keys = _all_keys(parse(text, "r.yaml").data)
     for legacy in ("lora_r", "lora_alpha", "evaluation_strategy", "eval_dataset_size", "hf_config", "source_max_len"):
@@ -70,15 +82,29 @@ def test_render_import_render_is_a_fixed_point(example: Path, run_cli: Run, tmp_
 
 def test_current_flat_format_imports(run_cli: Run, tmp_path: Path) -> None:
     config = tmp_path / "flat.json"
-    config.write_text(json.dumps({
-        "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3.5-mini-instruct",
-                        "load_kwargs": {"trust_remote_code": True, "attn_implementation": "eager"}},
-        "systems": {"local_system": {"type": "LocalSystem", "accelerators": [
-            {"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}]}},
-        "passes": {"mb": {"type": "modelbuilder", "precision": "int4", "int4_block_size": 32, "use_qdq": True}},
-        "host": "local_system", "target": "local_system", "output_dir": "out", "no_artifacts": True,
-        "unknown_thing": 1,
-    }))
+    config.write_text(
+        json.dumps(
+            {
+                "input_model": {
+                    "type": "HfModel",
+                    "model_path": "microsoft/Phi-3.5-mini-instruct",
+                    "load_kwargs": {"trust_remote_code": True, "attn_implementation": "eager"},
+                },
+                "systems": {
+                    "local_system": {
+                        "type": "LocalSystem",
+                        "accelerators": [{"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}],
+                    }
+                },
+                "passes": {"mb": {"type": "modelbuilder", "precision": "int4", "int4_block_size": 32, "use_qdq": True}},
+                "host": "local_system",
+                "target": "local_system",
+                "output_dir": "out",
+                "no_artifacts": True,
+                "unknown_thing": 1,
+            }
+        )
+    )
     out = tmp_path / "r.yaml"
     result = run_cli("import", config, "-o", out)
     assert result.code == 0, result.err
@@ -86,7 +112,10 @@ def test_current_flat_format_imports(run_cli: Run, tmp_path: Path) -> None:
     assert "host: cpu" in text and "options:\n      use_qdq: true" in text and "attn_implementation: eager" in text
     assert "$.unknown_thing" in result.err and "$.no_artifacts" in result.err
     assert compile_recipe(out).config["passes"]["mb"] == {
-        "type": "ModelBuilder", "precision": "int4", "int4_block_size": 32, "use_qdq": True
+        "type": "ModelBuilder",
+        "precision": "int4",
+        "int4_block_size": 32,
+        "use_qdq": True,
     }
 
 
@@ -104,3 +133,24 @@ def _all_keys(value: object) -> set[str]:
     if isinstance(value, list):
         return {k for v in value for k in _all_keys(v)}
     return set()
+
+
+def test_import_never_copies_a_secret(run_cli: Run, tmp_path: Path) -> None:
+    token = "hf_" + "abcdefghijklmnopqrstuvwxyzABCDEFGH"
+    config = tmp_path / "sec.json"
+    config.write_text(
+        json.dumps(
+            {
+                "input_model": {"type": "HfModel", "model_path": "a/b", "load_kwargs": {"token": token}},
+                "passes": {"r": {"type": "Rtn", "note": token}},
+            }
+        )
+    )
+    out = tmp_path / "r.yaml"
+    result = run_cli("import", config, "-o", out)
+    text = out.read_text()
+    assert token not in text and token not in result.err
+    assert "token: true" in text
+    assert result.err.count("warning[import-secret]") == 2
+    assert result.code == 0
+    assert compile_recipe(out).config["input_model"]["load_kwargs"] == {"token": True}
