@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.catalog import OLIVE_GENERATION
-from olivegen.errors import Diagnostic, Position, RecipeError, Severity
+from olivegen.errors import Diagnostic, OutputError, Position, RecipeError, Severity
 from olivegen.recipe import Recipe
 from olivegen.yamlsource import Source
 
@@ -162,8 +162,20 @@ def compile_variants(
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write text so that readers see the old file or the new one, never a half-written one."""
-    path = path.resolve()
+    """Write text so that readers see the old file or the new one, never a half-written one.
+
+    Raises OutputError (one line for the user, no traceback) when the path cannot be written.
+    """
+    try:
+        _write_atomic(path.resolve(), text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(f"cannot write {path}: {reason}") from None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -70,3 +70,7 @@ class TemplateBug(OlivegenError):
 
 class ResourceMissing(OlivegenError):
     """A packaged template or schema could not be found (a broken install)."""
+
+
+class OutputError(OlivegenError):
+    """A file or folder olivegen was asked to write cannot be written (the message says which and why)."""

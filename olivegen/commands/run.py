@@ -88,7 +88,9 @@ def run_recipe(args: argparse.Namespace) -> tuple[Plan, RunSummary | None]:
         say(f"olivegen run: {note}")
     report(plan.warnings)
     if args.dry_run:
-        plan.layout.outdir.mkdir(parents=True, exist_ok=True)
+        from olivegen.runner.layout import make_dir
+
+        make_dir(plan.layout.outdir)
         write_atomic(plan.layout.config_path, plan.text)
         say(f"wrote {plan.layout.config_path} (dry run: Olive not started)")
         return plan, None

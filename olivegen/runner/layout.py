@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from olivegen.errors import OlivegenError
+from olivegen.errors import OlivegenError, OutputError
 
 # What Olive writes beside the model in its output_dir.
 OLIVE_BOOKKEEPING = ("footprint.json", "output_footprint.json", "run_history.txt", "model_config.json")
@@ -38,6 +38,10 @@ class RunLayout:
     def under(cls, outdir: Path, cache_root: Path | None = None, olive_cache: Path | None = None) -> RunLayout:
         """Lay a run out under `outdir`; caches under `outdir/cache` unless given."""
         outdir = outdir.expanduser().resolve()
+        if outdir.exists() and not outdir.is_dir():
+            raise OutputError(f"{outdir} is a file; -o names the output folder of the run")
+        if outdir == Path(outdir.anchor):
+            raise OutputError(f"-o {outdir} is the file system root; give the run a folder of its own")
         root = cache_root.expanduser().resolve() if cache_root else outdir / "cache"
         return cls(outdir, root, olive_cache or root / "olive")
 
@@ -116,8 +120,16 @@ def clear_model_dir(layout: RunLayout) -> None:
     shutil.rmtree(folder)
 
 
+def make_dir(path: Path) -> None:
+    """Create a folder (and its parents); a failure is an OutputError saying which folder and why."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {path}: {exc.strerror or type(exc).__name__}") from None
+
+
 def prepare_dirs(layout: RunLayout, env: Mapping[str, str]) -> None:
     """Create the output folder and every cache folder this run uses."""
-    layout.outdir.mkdir(parents=True, exist_ok=True)
+    make_dir(layout.outdir)
     for path in layout.caches(env).values():
-        Path(path).mkdir(parents=True, exist_ok=True)
+        make_dir(Path(path))

@@ -154,3 +154,23 @@ def test_relative_to_makes_the_config_portable(run_cli: Run, tmp_path: Path) -> 
         assert config["engine"]["output_dir"] == "examples/models/phi/onnx-ao"
         assert run_cli("render", root / "examples" / LAB.name, "-o", out, "--relative-to", root, "--check").code == 0
     assert rendered[0] == rendered[1]
+
+
+@pytest.mark.parametrize("target", ["dir", "under-a-file"])
+def test_unwritable_output_is_one_line_not_a_traceback(run_cli: Run, tmp_path: Path, target: str) -> None:
+    (tmp_path / "afile").write_text("x")
+    out = tmp_path if target == "dir" else tmp_path / "afile" / "config.json"
+    result = run_cli("render", LAB, "-o", out)
+    assert result.code == 2
+    assert result.err.startswith(f"olivegen: error: cannot write {out}: ")
+    assert "Traceback" not in result.err
+
+
+def test_run_output_that_is_a_file_is_refused(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("model: {path: x/y}\nhost: cpu\npasses: [{type: builder, precision: int4}]\n")
+    result = run_cli("run", recipe, "-o", tmp_path / "afile", "--dry-run")
+    assert result.code == 2
+    assert "is a file; -o names the output folder of the run" in result.err
+    assert "Traceback" not in result.err
