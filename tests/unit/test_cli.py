@@ -156,14 +156,21 @@ def test_relative_to_makes_the_config_portable(run_cli: Run, tmp_path: Path) -> 
     assert rendered[0] == rendered[1]
 
 
-@pytest.mark.parametrize("target", ["dir", "under-a-file"])
-def test_unwritable_output_is_one_line_not_a_traceback(run_cli: Run, tmp_path: Path, target: str) -> None:
+@pytest.mark.parametrize("command", ["render", "schema"])
+def test_unwritable_output_is_one_line_not_a_traceback(run_cli: Run, tmp_path: Path, command: str) -> None:
     (tmp_path / "afile").write_text("x")
-    out = tmp_path if target == "dir" else tmp_path / "afile" / "config.json"
-    result = run_cli("render", LAB, "-o", out)
+    out = tmp_path / "afile" / "config.json"  # a folder that is a file
+    args = ("render", LAB, "-o", out) if command == "render" else ("schema", "-o", out)
+    result = run_cli(*args)
     assert result.code == 2
     assert result.err.startswith(f"olivegen: error: cannot write {out}: ")
     assert "Traceback" not in result.err
+
+
+def test_init_into_a_folder_is_one_line(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("init", "--preset", "int4", "-o", tmp_path, "--force")
+    assert result.code == 2
+    assert result.err.startswith(f"olivegen: error: cannot write {tmp_path}: ")
 
 
 def test_run_output_that_is_a_file_is_refused(run_cli: Run, tmp_path: Path) -> None:
