@@ -39,6 +39,9 @@ def add_parser(sub: Any) -> None:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Print the differences, variant by variant for matrix recipes."""
+    if args.overrides and args.new.suffix.lower() == ".json":
+        say(f"olivegen diff: --set changes the second recipe, but {args.new} is a rendered config")
+        return Exit.INTERNAL
     old, new = configs(args.old, []), configs(args.new, args.overrides)
     lines = diff_variants(old, new)
     sys.stdout.write("".join(f"{line}\n" for line in lines))
@@ -100,7 +103,10 @@ def diff(old: Any, new: Any, path: str = "") -> list[str]:
             return [line for i, (a, b) in enumerate(zip(old, new, strict=True)) for line in diff(a, b, f"{path}[{i}]")]
     if old == new:
         return []
-    return [f"{path}: {show(old)} -> {show(new)}"]
+    before, after = show(old), show(new)
+    if before == after:  # shown alike (an absolute path and its relative form): say what differs
+        before, after = show(old, relative=False), show(new, relative=False)
+    return [f"{path}: {before} -> {after}"]
 
 
 def _named(old: list[Any], new: list[Any], names_old: list[str], names_new: list[str], path: str) -> list[str]:
@@ -124,9 +130,9 @@ def _names(items: list[Any]) -> list[str] | None:
     return None
 
 
-def show(value: Any) -> str:
+def show(value: Any, *, relative: bool = True) -> str:
     """Show a JSON value compactly, on one line (long values are cut; paths under this folder, relative)."""
-    text = json.dumps(_relative(value), ensure_ascii=False, separators=(", ", ": "))
+    text = json.dumps(_relative(value) if relative else value, ensure_ascii=False, separators=(", ", ": "))
     return text if len(text) <= 120 else text[:117] + "..."
 
 

@@ -67,10 +67,7 @@ def test_two_recipes(run_cli: Run) -> None:
     assert lines[0] == 'workflow_id: "travel-int4" -> "travel-qlora"'
     assert 'data_configs[travel].load_dataset_config.split: "train" -> "train[:75%]"' in lines
     assert "passes.lora: removed" in lines and "evaluators: removed" in lines
-    assert (
-        'engine.output_dir: "examples/team/outputs/travel-int4" -> "examples/team/outputs/travel-qlora"'
-        in lines
-    )
+    assert 'engine.output_dir: "examples/team/outputs/travel-int4" -> "examples/team/outputs/travel-qlora"' in lines
 
 
 def test_recipe_against_its_rendered_config(run_cli: Run, tmp_path: Path) -> None:
@@ -111,3 +108,25 @@ def test_overrides_apply_to_the_second_side_only(run_cli: Run) -> None:
     recipe = TEAM / "travel-int4.yaml"
     result = run_cli("diff", recipe, recipe, "--set", "passes.lora.r=8")
     assert result.out == "passes.lora.r: 16 -> 8\n"
+
+
+def test_absolute_and_relative_forms_of_a_path_show_their_difference(run_cli: Any, tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES, ROOT
+
+    recipe = EXAMPLES / "phi3-tone-classification.yaml"
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert run_cli("render", recipe, "-o", a).code == 0
+    assert run_cli("render", recipe, "-o", b, "--relative-to", ROOT).code == 0
+    result = run_cli("diff", a, b, "--exit-code", cwd=ROOT)
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert lines and all(line.split(": ", 1)[1].split(" -> ")[0] != line.split(" -> ")[1] for line in lines)
+    assert any(line.startswith("engine.output_dir: ") and str(ROOT) in line for line in lines)
+
+
+def test_set_with_a_rendered_config_is_a_usage_error(run_cli: Any, tmp_path: Path) -> None:
+    config = tmp_path / "c.json"
+    config.write_text('{"passes": {}}')
+    result = run_cli("diff", config, config, "--set", "passes.lora.r=8")
+    assert result.code == 2
+    assert "rendered config" in result.err
