@@ -68,3 +68,12 @@ def model_path(scope: Scope) -> Iterator[Diagnostic]:
             ("model", "path"),
             "Olive would try to download it from the Hub; check the folder name",
         )
+    elif not local and "/" in path and (scope.base / path.split("/")[0]).is_dir():
+        first = path.split("/")[0]
+        yield scope.error(
+            "model-path",
+            f"{path!r} does not exist, but {first!r} is a folder beside the recipe",
+            ("model", "path"),
+            f"check the folder name under {first}/ (as written, Olive would look for a Hub model {path!r});"
+            f" write ./{path} for a local folder",
+        )

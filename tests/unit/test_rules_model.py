@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from olivegen.api import compile_recipe
 from olivegen.architectures import FAMILIES, facts_for
+from olivegen.errors import RecipeError
 from olivegen.recipe.model import InputModel
 from tests.unit.test_rules_registry import assert_style, diagnose, one, only
 
@@ -120,3 +122,15 @@ def test_model_path_that_is_neither_folder_nor_hub_id(tmp_path: Path) -> None:
     assert_style(diag)
     missing = one(diagnose(tmp_path / "b", text.replace("models/phi/awq", "./models/phi")), "model-path")
     assert missing.message == "local model folder './models/phi' does not exist"
+
+
+def test_typo_under_a_local_folder_is_not_taken_for_a_hub_id(tmp_path: Path) -> None:
+    (tmp_path / "tiny" / "model").mkdir(parents=True)
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("model: {path: tiny/modl}\npasses: [{type: builder, precision: int4}]\n")
+    with pytest.raises(RecipeError) as info:
+        compile_recipe(recipe)
+    (diag,) = info.value.diagnostics
+    assert diag.rule == "model-path" and "'tiny' is a folder beside the recipe" in diag.message
+    recipe.write_text("model: {path: tiny/model}\npasses: [{type: builder, precision: int4}]\n")
+    assert compile_recipe(recipe).config["input_model"]["model_path"] == str(tmp_path / "tiny" / "model")
