@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,11 +32,6 @@ def add_variant(parser: Any) -> None:
         metavar="NAME",
         help="only this variant of a matrix recipe (repeatable)",
     )
-
-
-def overrides(args: argparse.Namespace) -> list[str]:
-    """Return the `--set` texts of a parsed command line (none when the command has no such option)."""
-    return list(getattr(args, "overrides", None) or [])
 
 
 def outputs(output: str | None, compiled: Sequence[Compiled]) -> list[Path | None]:
