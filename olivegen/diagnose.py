@@ -140,10 +140,16 @@ def _diagnostic(err: Any, loc: Loc, owner: type[BaseModel] | None, where: Source
     elif kind in _BOUND_KINDS and _range(owner, str(key)) is not None:
         message = f"{str(key)!r} must be {_range(owner, str(key))}, got {_show(err.get('input'))}"
         hint = _description(owner, str(key))
+    elif kind == "too_short":
+        least = err.get("ctx", {}).get("min_length", 1)
+        message = f"{str(key)!r} needs at least {least} item{'s' * (least != 1)}"
+        described = _description(owner, str(key))
+        hint = f"add {'one' if least == 1 else least} ({described[:1].lower() + described[1:]})" if described else None
     else:
         message = f"{str(key)!r} {re.sub(r'^(Input|List|String|Dictionary|Value) should', 'should', message)}"
-        if kind not in ("too_short", "too_long"):
+        if kind != "too_long":
             message += f", got {_show(err.get('input'))}"
+        hint = _description(owner, str(key))
     where_at = where.lookup(loc, prefer_value=True)
     rule = "pass-type" if kind == "pass_type" or (key == "type" and "pass" in message) else "invalid-value"
     return Diagnostic(message, where_at, hint, rule=rule)
