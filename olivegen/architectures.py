@@ -146,7 +146,7 @@ def _read_config(path: str) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the name
         return None
     if len(raw) > MAX_CONFIG_BYTES:
         return None

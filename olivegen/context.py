@@ -139,6 +139,8 @@ def _data_configs(spec: DataSpec, base: Path) -> list[dict[str, Any]]:
     else:
         files = [resolve(base, f) for f in spec.file_list()]
         load = {"data_name": data_format(spec), "data_files": files[0] if len(files) == 1 else files}
+        if spec.format is None and all(f.lower().endswith(".tsv") for f in files):
+            load["delimiter"] = "\t"  # `datasets`' csv builder reads commas unless told
     pre: dict[str, Any] = {"strategy": spec.strategy, "max_seq_len": spec.max_seq_len}
     if spec.text_template is not None:
         pre["text_template"] = spec.text_template

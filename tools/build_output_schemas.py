@@ -176,6 +176,7 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
                         "subset": {"type": "string"},
                         "split": STRING,
                         "data_files": _data_files(generation),
+                        "delimiter": {"type": "string", "minLength": 1},
                     },
                 },
                 "pre_process_data_config": {

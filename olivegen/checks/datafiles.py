@@ -23,7 +23,7 @@ def columns(path: Path, file_format: str) -> frozenset[str] | None:
     """Return the column names of a local data file, or None when they cannot be told cheaply."""
     try:
         stat = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the name
         return None
     return _columns(str(path), file_format, stat.st_size, stat.st_mtime_ns)
 
@@ -50,7 +50,8 @@ def _columns(path: str, file_format: str, size: int, mtime_ns: int) -> frozenset
     if file_format == "json":
         return _json_columns(text, complete)
     if file_format == "csv":
-        return _csv_columns(text, complete)
+        # olivegen renders `delimiter: "\t"` for .tsv files (context.py); read them the same way
+        return _csv_columns(text, complete, "\t" if path.lower().endswith(".tsv") else ",")
     return None
 
 
@@ -102,11 +103,11 @@ def _lines_rows(text: str, complete: bool) -> list[object] | None:
     return rows or None
 
 
-def _csv_columns(text: str, complete: bool) -> frozenset[str] | None:
+def _csv_columns(text: str, complete: bool, delimiter: str = ",") -> frozenset[str] | None:
     if not complete and "\n" not in text:
         return None  # the header itself is cut
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")))
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except (StopIteration, csv.Error):
         return None
     # pandas (what `datasets` reads CSV with) keeps names as written and names blank ones "Unnamed: i"

@@ -47,7 +47,8 @@ def qlora_before_int4(passes: list[dict[str, Any]], notes: Notes) -> None:
             item["save_quant_config"] = False
             notes.decided(
                 ("passes", i, "type"),
-                "save_quant_config: false added so ModelBuilder can convert the merged model (int4 does not take QLoRA)",
+                "save_quant_config: false added so ModelBuilder can convert the merged model"
+                " (int4 does not take QLoRA)",
             )
 
 

@@ -77,7 +77,10 @@ def test_friendly_names_render_canonical(tmp_path: Path) -> None:
     )
     config = compile_recipe(recipe).config
     assert [p["type"] for p in config["passes"].values()] == [
-        "AutoAWQQuantizer", "OnnxConversion", "OnnxBlockWiseRtnQuantization", "OnnxStaticQuantization"
+        "AutoAWQQuantizer",
+        "OnnxConversion",
+        "OnnxBlockWiseRtnQuantization",
+        "OnnxStaticQuantization",
     ]
     assert config["systems"]["target_system"]["accelerators"] == [
         {"device": "gpu", "execution_providers": ["DmlExecutionProvider"]}
@@ -144,7 +147,9 @@ def test_options_reach_any_olive_parameter_of_a_typed_pass(tmp_path: Path) -> No
         "model: {path: x/y}\npasses:\n  - type: builder\n    precision: int4\n    options: {use_qdq: true}\n",
     )
     assert compile_recipe(recipe).config["passes"]["model_builder"] == {
-        "type": "ModelBuilder", "precision": "int4", "use_qdq": True
+        "type": "ModelBuilder",
+        "precision": "int4",
+        "use_qdq": True,
     }
 
 
@@ -165,3 +170,14 @@ def test_options_are_checked(tmp_path: Path, options: str, message: str) -> None
         compile_recipe(recipe)
     assert message in info.value.diagnostics[0].message
     assert info.value.diagnostics[0].at is not None and info.value.diagnostics[0].at.line == 5
+
+
+def test_tsv_files_are_read_with_tabs(tmp_path: Path) -> None:
+    (tmp_path / "d.tsv").write_text("prompt\tresponse\nhi\tthere\n")
+    recipe = write(
+        tmp_path,
+        'model: {path: x/y}\ndata: [{name: d, files: d.tsv, text_template: "{prompt} {response}"}]\n'
+        "passes: [{type: lora}]\n",
+    )
+    load = compile_recipe(recipe).config["data_configs"][0]["load_dataset_config"]
+    assert load["data_name"] == "csv" and load["delimiter"] == "\t"

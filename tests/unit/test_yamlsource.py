@@ -36,7 +36,7 @@ def expect_error(text: str, fragment: str) -> str:
 
 def test_alias_bomb_is_refused() -> None:
     text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         text += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
     expect_error(text, "expands to more than")
 
