@@ -31,22 +31,34 @@ class Compiled:
 
 
 def load_source(
-    path: Path, display: str | None = None, *, overrides: Sequence[str] = (), env: Mapping[str, str] | None = None
+    path: Path,
+    display: str | None = None,
+    *,
+    overrides: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    variant: str | None = None,
 ) -> Source:
     """Read a recipe file and compose it: bases merged, `${VAR}` filled in, `--set` overrides applied.
 
-    A recipe with a `matrix:` is several recipes: use `compile_variants`.
+    A recipe with a `matrix:` is several recipes: name one `variant`, or use `compile_variants`.
     """
     from olivegen.compose import compose, parse_overrides
 
     composed = compose(path, display or str(path), env)
     if composed.matrix is not None:
+        if variant is not None:
+            (chosen,) = composed.matrix.variants([variant])
+            return composed.source(parse_overrides(overrides), chosen)
         names = [v.name for v in composed.matrix.variants()]
         raise RecipeError.single(
             f"the recipe has a matrix of {len(names)} variants ({', '.join(names)})",
             composed.matrix.at,
-            "compile them with compile_variants, or render them with `olivegen render RECIPE -o DIR/`",
+            "pick one with --variant NAME, or render them all with `olivegen render RECIPE -o DIR/`",
             rule="matrix",
+        )
+    if variant is not None:
+        raise RecipeError.single(
+            f"the recipe has no matrix, so no variant {variant!r}", Position(display or str(path), 1, 1), rule="matrix"
         )
     return composed.source(parse_overrides(overrides))
 

@@ -110,7 +110,8 @@ def execute(args: argparse.Namespace) -> Exit:
         out.write(f"  the adapter {'changes' if tuned.tokens != base.tokens else 'does not change'} the output\n")
     out.write(
         "\nThe weights are random, so the text is noise; what matters is that both run.\n"
-        f"Try it yourself: python examples/app_generate.py {model_dir}"
+        "Try it yourself with examples/app_generate.py from the olivegen repository:\n"
+        f"  python examples/app_generate.py {model_dir}"
         + (f" --adapter {adapter}" if adapter else "")
         + "\n"
     )

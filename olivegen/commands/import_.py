@@ -21,6 +21,8 @@ def add_parser(sub: Any) -> None:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Convert, report what was dropped or decided, check the result compiles, and write it."""
+    if args.output is not None and str(args.output) == "-":  # the usual spelling of stdout
+        args.output = None
     from olivegen.api import compile_source, write_atomic
     from olivegen.importer import convert_config, recipe_yaml
     from olivegen.yamlsource import parse
@@ -34,10 +36,11 @@ def execute(args: argparse.Namespace) -> Exit:
     converted = convert_config(config, where, str(args.config))
     text = recipe_yaml(converted.recipe, converted.comments, source=args.config.name, generation=converted.generation)
     report(converted.diagnostics)
-    target = args.output or args.config.with_suffix(".yaml")
+    target = args.output or args.config.with_suffix(".yaml")  # relative paths resolve beside the config
+    shown = str(target) if args.output is not None else "<recipe on stdout>"
     found: list[Diagnostic] = []
     try:
-        compile_source(parse(text, str(target)), target)
+        compile_source(parse(text, shown), target)
     except RecipeError as exc:
         found = [d for d in exc.diagnostics if d.severity is Severity.ERROR]
     if found:

@@ -42,6 +42,8 @@ def outputs(output: str | None, compiled: Sequence[Compiled]) -> list[Path | Non
     or written with a trailing `/`) receives `<workflow id>.json` per config.
     A plain `-o FILE` takes exactly one config.
     """
+    if output == "-":  # the usual spelling of stdout
+        output = None
     if output is None:
         if len(compiled) > 1:
             names = ", ".join(str(c.variant) for c in compiled)

@@ -39,7 +39,7 @@ def execute(args: argparse.Namespace) -> Exit:
     """Render one recipe (every variant of a matrix) to stdout, files, or compare with files."""
     from olivegen.api import compile_variants, drifted, write_atomic
 
-    if args.check and args.output is None:
+    if args.check and args.output in (None, "-"):
         say("olivegen render: --check needs -o/--output, the file to compare with")
         return Exit.INTERNAL
     compiled = compile_variants(

@@ -40,6 +40,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--no-preflight", action="store_true", help="run even what preflight refuses (for debugging)")
     parser.add_argument("--dry-run", action="store_true", help="write OUTDIR/olive-config.json and stop before Olive")
     add_set(parser)
+    parser.add_argument("--variant", metavar="NAME", help="the variant of a matrix recipe to run")
 
 
 def _label(index: int, total: int, key: str, kind: str) -> str:
@@ -83,6 +84,7 @@ def run_recipe(args: argparse.Namespace) -> tuple[Plan, RunSummary | None]:
         cache_dir=args.cache_dir,
         overrides=args.overrides,
         check_machine=not args.no_preflight,
+        variant=args.variant,
     )
     for note in plan.notes:
         say(f"olivegen run: {note}")

@@ -56,6 +56,7 @@ def plan_run(
     overrides: Sequence[str] = (),
     machine: Machine | None = None,
     check_machine: bool = True,
+    variant: str | None = None,
 ) -> Plan:
     """Compile the recipe, apply `--host`/`--target`, place the folders, and refuse what cannot run here.
 
@@ -68,7 +69,7 @@ def plan_run(
     from olivegen.runner.preflight import preflight
 
     machine = machine or Machine()
-    source = load_source(recipe_path, overrides=overrides)
+    source = load_source(recipe_path, overrides=overrides, variant=variant)
     # compile_recipe's steps, with --host/--target applied before the checks see the recipe
     changed = apply_overrides(validate_recipe(source), host, target, machine)
     recipe = changed.recipe

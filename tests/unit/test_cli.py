@@ -181,3 +181,9 @@ def test_run_output_that_is_a_file_is_refused(run_cli: Run, tmp_path: Path) -> N
     assert result.code == 2
     assert "is a file; -o names the output folder of the run" in result.err
     assert "Traceback" not in result.err
+
+
+def test_dash_output_means_stdout(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("render", LAB, "-o", "-", cwd=tmp_path)
+    assert result.code == 0 and json.loads(result.out)["workflow_id"] == "phi35-travel-lab"
+    assert not (tmp_path / "-").exists()

@@ -239,3 +239,26 @@ def test_run_refusal_prints_the_diagnostic_and_exits_1(tmp_path: Path, run_cli: 
     assert result.code == 1
     assert result.first_err_line.startswith(f"{path}:")
     assert not (tmp_path / "out" / "olive-config.json").exists()
+
+
+def test_run_takes_one_variant_of_a_matrix(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    from tests.conftest import EXAMPLES
+
+    recipe_path = EXAMPLES / "team" / "travel-targets.yaml"
+    refused = run_cli("run", recipe_path, "-o", tmp_path / "all", "--dry-run")
+    assert refused.code == 1 and "pick one with --variant NAME" in refused.err
+    ran = run_cli(
+        "run",
+        recipe_path,
+        "--variant",
+        "cpu-int4-phi3",
+        "--host",
+        "cpu",
+        "--no-preflight",
+        "-o",
+        tmp_path / "one",
+        "--dry-run",
+    )
+    assert ran.code == 0, ran.err
+    config = json.loads((tmp_path / "one" / "olive-config.json").read_text(encoding="utf-8"))
+    assert config["workflow_id"] == "travel-cpu-int4-phi3"
