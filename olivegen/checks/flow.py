@@ -93,41 +93,44 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
             onnx_at = i
 
 
-@rule("qlora-on-quantized")
-def qlora_on_quantized(scope: Scope) -> Iterator[Diagnostic]:
-    """QLoRA quantizes the base model itself, so it cannot follow AWQ, GPTQ or RTN."""
+def _trainers_after_quantizer(
+    scope: Scope, quantizers: tuple[str, ...], trainer: str
+) -> Iterator[tuple[int, int, str]]:
+    """Yield (trainer pass index, first quantizer index, quantizer type) for each `trainer` after a quantizer."""
     quantizer: tuple[int, str] | None = None
     for i, spec in enumerate(scope.recipe.passes):
         kind = _type(spec)
-        if kind in PYTORCH_QUANTIZERS and quantizer is None:
+        if kind in quantizers and quantizer is None:
             quantizer = (i, kind)
-        elif kind == "QLoRA" and quantizer is not None:
-            yield scope.error(
-                "qlora-on-quantized",
-                f"QLoRA cannot train the model {quantizer[1]} (pass {quantizer[0] + 1}) already quantized",
-                ("passes", i, "type"),
-                "Olive stops with 'Model is already quantized'; drop the quantizer and let QLoRA quantize"
-                + (", or use `type: lora` after AWQ" if quantizer[1] == "AutoAWQQuantizer" else ""),
-            )
+        elif kind == trainer and quantizer is not None:
+            yield i, *quantizer
+
+
+@rule("qlora-on-quantized")
+def qlora_on_quantized(scope: Scope) -> Iterator[Diagnostic]:
+    """QLoRA quantizes the base model itself, so it cannot follow AWQ, GPTQ or RTN."""
+    for i, q_index, q_kind in _trainers_after_quantizer(scope, PYTORCH_QUANTIZERS, "QLoRA"):
+        yield scope.error(
+            "qlora-on-quantized",
+            f"QLoRA cannot train the model {q_kind} (pass {q_index + 1}) already quantized",
+            ("passes", i, "type"),
+            "Olive stops with 'Model is already quantized'; drop the quantizer and let QLoRA quantize"
+            + (", or use `type: lora` after AWQ" if q_kind == "AutoAWQQuantizer" else ""),
+        )
 
 
 @rule("lora-on-olive-quant")
 def lora_on_olive_quant(scope: Scope) -> Iterator[Diagnostic]:
     """LoRA cannot train on the QuantLinear layers Olive's Gptq and Rtn passes write (peft rejects them)."""
-    quantizer: tuple[int, str] | None = None
-    for i, spec in enumerate(scope.recipe.passes):
-        kind = _type(spec)
-        if kind in ("Gptq", "Rtn") and quantizer is None:
-            quantizer = (i, kind)
-        elif kind == "LoRA" and quantizer is not None:
-            yield scope.error(
-                "lora-on-olive-quant",
-                f"LoRA cannot train the model {quantizer[1]} (pass {quantizer[0] + 1}) quantized",
-                ("passes", i, "type"),
-                "peft stops with 'Target module QuantLinear(...) is not supported'; train first"
-                " (LoRA -> MergeAdapterWeights -> quantizer -> ModelBuilder), or drop the quantizer and let"
-                " ModelBuilder int4 quantize",
-            )
+    for i, q_index, q_kind in _trainers_after_quantizer(scope, ("Gptq", "Rtn"), "LoRA"):
+        yield scope.error(
+            "lora-on-olive-quant",
+            f"LoRA cannot train the model {q_kind} (pass {q_index + 1}) quantized",
+            ("passes", i, "type"),
+            "peft stops with 'Target module QuantLinear(...) is not supported'; train first"
+            " (LoRA -> MergeAdapterWeights -> quantizer -> ModelBuilder), or drop the quantizer and let"
+            " ModelBuilder int4 quantize",
+        )
 
 
 @rule("qlora-int4")
