@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from olivegen.catalog import GENERATIONS
 from olivegen.commands.common import Exit, report, say
 from olivegen.commands.options import add_set, add_variant, outputs
 
@@ -22,7 +23,9 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("--check", action="store_true", help="compare with --output instead of writing; 1 on drift")
     parser.add_argument(
-        "--olive-version", choices=["0.13", "0.9"], help="Olive release to render for (default: the recipe's `olive:`)"
+        "--olive-version",
+        choices=list(GENERATIONS),
+        help="Olive release to render for (default: the recipe's `olive:`)",
     )
     parser.add_argument(
         "--relative-to",

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from olivegen.catalog import GENERATIONS
 from olivegen.commands.common import Exit, say
 from olivegen.commands.options import add_set
 from olivegen.errors import Diagnostic, Position, RecipeError
@@ -36,7 +37,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
     parser.add_argument("--olive", action="store_true", help="also check the rendered config with installed Olive")
     parser.add_argument(
-        "--olive-version", choices=["0.13", "0.9"], help="Olive release to check for (default: each recipe's `olive:`)"
+        "--olive-version",
+        choices=list(GENERATIONS),
+        help="Olive release to check for (default: each recipe's `olive:`)",
     )
     add_set(parser)
 

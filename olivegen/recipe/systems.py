@@ -11,20 +11,6 @@ from olivegen.recipe.base import NonEmptyStr, Strict
 
 Device = Literal["cpu", "gpu", "npu"]
 
-SHORTHANDS = (
-    "cpu",
-    "cuda",
-    "gpu",
-    "tensorrt",
-    "dml",
-    "directml",
-    "openvino",
-    "qnn",
-    "rocm",
-    "migraphx",
-    "webgpu",
-)
-
 
 class SystemSpec(Strict):
     """A system: local, a Docker image, another Python environment, or Azure ML compute; one device and provider."""
