@@ -172,7 +172,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
     args = parser.parse_args()
 
-    from olivegen.tinymodel import build_tiny_model
+    from olivegen.runner.tinymodel import build_tiny_model
 
     root = args.workdir or Path(tempfile.mkdtemp(prefix="olivegen-bench-"))
     root.mkdir(parents=True, exist_ok=True)

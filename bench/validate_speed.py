@@ -5,7 +5,7 @@ bytecode caches warm, as after `pip install`), measured in this one run so the
 ratios compare like with like on whatever else the machine is doing:
 
 1. one recipe: `olivegen validate` vs Olive's own check of the same rendered
-   config (`import olive`, RunConfig, every pass's config class: olivegen/olivecheck.py);
+   config (`import olive`, RunConfig, every pass's config class: olivegen/render/olive_check.py);
 2. time to the first error for a mistake Olive finds only at run time (a text
    template naming a column the data does not have, LoRA on a tiny local Phi-3):
    `olivegen validate` vs `olive run` until it exits (Olive logs the KeyError
@@ -17,7 +17,7 @@ ratios compare like with like on whatever else the machine is doing:
     python bench/validate_speed.py --markdown docs/validation-speed.table.md
 
 Needs the `olive` extra (olive-ai, torch, transformers) for 1 and 2; builds its
-tiny model with olivegen.tinymodel; nothing is downloaded.
+tiny model with olivegen.runner.tinymodel; nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def repeat(label: str, n: int, cmd: Sequence[str], env: dict[str, str], cwd: Pat
 
 OLIVE_CHECK = (
     "import json, sys\n"
-    "from olivegen.olivecheck import olive_problems\n"
+    "from olivegen.render.olive_check import olive_problems\n"
     "problems = olive_problems(json.load(open(sys.argv[1], encoding='utf-8')))\n"
     "print(problems)\n"
     "sys.exit(1 if problems else 0)\n"
@@ -135,7 +135,7 @@ engine:
 
 
 def bench_runtime_error(tmp: Path, env: dict[str, str], n: int, n_olive: int) -> tuple[Timing, Timing]:
-    from olivegen.tinymodel import build_tiny_model
+    from olivegen.runner.tinymodel import build_tiny_model
 
     folder = tmp / "runtime"
     build_tiny_model(folder / "tiny")

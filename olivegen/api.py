@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from olivegen.catalog import OLIVE_GENERATION
 from olivegen.errors import Diagnostic, OutputError, Position, RecipeError, Severity
+from olivegen.knowledge.catalog import OLIVE_GENERATION
 from olivegen.recipe import Recipe
-from olivegen.yamlsource import Source
+from olivegen.source.yaml_rt import Source
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def validate_recipe(source: Source) -> Recipe:
     """Plain data -> Recipe model; every schema problem at once, at its position."""
     from pydantic import ValidationError
 
-    from olivegen.diagnose import from_validation_error
+    from olivegen.recipe.diagnose import from_validation_error
 
     try:
         return Recipe.model_validate(source.data)
@@ -84,11 +84,11 @@ def check_recipe(recipe: Recipe, source: Source, recipe_path: Path) -> list[Diag
 
 def render_recipe(recipe: Recipe, recipe_path: Path, generation: str = OLIVE_GENERATION) -> dict[str, Any]:
     """Recipe -> render context -> Jinja -> parsed JSON, checked against the packaged schema."""
-    from olivegen.azureml_job import needs_job
-    from olivegen.context import build_context
-    from olivegen.paths import relocate
-    from olivegen.render import render_config
-    from olivegen.validate import check_config
+    from olivegen.render.azureml_job import needs_job
+    from olivegen.render.context import build_context
+    from olivegen.render.jinja import render_config
+    from olivegen.render.output_check import check_config
+    from olivegen.source.paths import relocate
 
     config = render_config(build_context(recipe, recipe_path, generation), generation)
     if needs_job(recipe):  # the Azure ML job runs from the recipe's folder, uploaded as its code
@@ -102,7 +102,7 @@ def compile_source(source: Source, recipe_path: Path, generation: str | None = N
 
     `generation` (an Olive release, "0.13" or "0.9") overrides the recipe's own `olive:` field.
     """
-    from olivegen.render import dump
+    from olivegen.render.jinja import dump
 
     recipe = validate_recipe(source)
     if generation is not None and generation != recipe.olive:

@@ -1,4 +1,4 @@
-"""The libyaml fast path (olivegen/fastyaml.py) gives exactly what ruamel gives, or steps aside.
+"""The libyaml fast path (olivegen/source/yaml_fast.py) gives exactly what ruamel gives, or steps aside.
 
 For every input: either fast_parse returns None (ruamel then handles it, errors
 included), or ruamel accepts the text too and both produce the same data (same
@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from olivegen.errors import RecipeError
-from olivegen.fastyaml import _tools, fast_parse
-from olivegen.yamlsource import Source, parse, parse_ruamel
+from olivegen.source.yaml_fast import _tools, fast_parse
+from olivegen.source.yaml_rt import Source, parse, parse_ruamel
 from tests.conftest import EXAMPLES, ROOT
 from tests.test_fuzz_validate import generated, mutated, values
 

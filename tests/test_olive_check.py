@@ -23,7 +23,7 @@ def test_examples_pass_olives_own_validation(run_cli: Callable[..., CliResult]) 
 
 
 def test_keys_olive_would_ignore_are_problems() -> None:
-    from olivegen.olivecheck import olive_problems
+    from olivegen.render.olive_check import olive_problems
 
     config = copy.deepcopy(compile_recipe(EXAMPLES / "phi3-tone-classification.yaml").config)
     config["passes"]["lora"]["lora_r"] = 64
@@ -34,7 +34,7 @@ def test_keys_olive_would_ignore_are_problems() -> None:
 
 
 def test_structural_errors_are_reported_with_their_path() -> None:
-    from olivegen.olivecheck import olive_problems
+    from olivegen.render.olive_check import olive_problems
 
     config = copy.deepcopy(compile_recipe(EXAMPLES / "phi35-travel-lab.yaml").config)
     config["engine"]["log_severity_level"] = "loud"
@@ -45,7 +45,7 @@ def test_structural_errors_are_reported_with_their_path() -> None:
 def test_imported_seed_guide_renders_what_olive_013_accepts(
     run_cli: Callable[..., CliResult], tmp_path: Path
 ) -> None:
-    from olivegen.olivecheck import olive_problems
+    from olivegen.render.olive_check import olive_problems
     from tests.unit.test_generations import _imported_seed
 
     recipe = _imported_seed(run_cli, tmp_path)

@@ -52,7 +52,7 @@ def test_installed_wheel_renders_examples_from_another_directory(wheel: Path, tm
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["workflow_id"]
     where = subprocess.run(
-        [python, "-c", "import olivegen.resources as r; print(r.templates_dir('0.13'))"],
+        [python, "-c", "import olivegen.knowledge.resources as r; print(r.templates_dir('0.13'))"],
         capture_output=True, text=True, cwd=elsewhere, env=env, check=True,
     )
     assert str(env_dir) in where.stdout, "the installed wheel must use its own packaged templates"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import string
 from collections.abc import Iterator
 
-from olivegen.catalog import suggest
 from olivegen.checks.base import Scope, rule
 from olivegen.checks.datafiles import columns
-from olivegen.context import data_format
 from olivegen.errors import Diagnostic
+from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.data import DataSpec
+from olivegen.render.context import data_format
 
 OLIVE_MESSAGE_COL = "messages"
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
-from olivegen.paths import is_local_path
 from olivegen.recipe.model import AZUREML_REGISTRY_URI
+from olivegen.source.paths import is_local_path
 
 
 @rule("missing-file")

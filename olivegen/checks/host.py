@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olivegen.architectures import facts_for
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
+from olivegen.knowledge.architectures import facts_for
 from olivegen.recipe.passes import _LoRAFields
 
 NVIDIA_PROVIDERS = ("CUDAExecutionProvider", "TensorrtExecutionProvider", "NvTensorRTRTXExecutionProvider")

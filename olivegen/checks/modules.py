@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olivegen.architectures import facts_for
-from olivegen.catalog import suggest
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
+from olivegen.knowledge.architectures import facts_for
+from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.passes import _LoRAFields
 
 

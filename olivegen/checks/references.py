@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olivegen.catalog import suggest
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
+from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.passes import _LoRAFields
 
 

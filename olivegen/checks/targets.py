@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olivegen.catalog import canonical_pass, pass_info, providers_for_device
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
+from olivegen.knowledge.catalog import canonical_pass, pass_info, providers_for_device
 from olivegen.recipe.passes import ModelBuilder
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from olivegen.catalog import has_pass, pass_params_in
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
+from olivegen.knowledge.catalog import has_pass, pass_params_in
 from olivegen.recipe.passes import GenericPass
 
 

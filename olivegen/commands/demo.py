@@ -76,7 +76,7 @@ def execute(args: argparse.Namespace) -> Exit:
     from olivegen.runner.genai import generate
     from olivegen.runner.plan import plan_run
     from olivegen.runner.summary import format_summary
-    from olivegen.tinymodel import build_tiny_model
+    from olivegen.runner.tinymodel import build_tiny_model
 
     folder = args.output.expanduser().resolve()
     folder.mkdir(parents=True, exist_ok=True)

@@ -53,7 +53,7 @@ def execute(args: argparse.Namespace) -> Exit:
 def configs(path: Path, overrides: list[str]) -> Configs:
     """Return the rendered configs of one side, by variant name ('' for a recipe without a matrix)."""
     if path.suffix.lower() == ".json":
-        from olivegen.configfile import load_config_json
+        from olivegen.source.olive_config import load_config_json
 
         return {"": load_config_json(path)}
     from olivegen.api import compile_variants

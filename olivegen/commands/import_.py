@@ -25,12 +25,12 @@ def execute(args: argparse.Namespace) -> Exit:
         args.output = None
     from olivegen.api import compile_source, write_atomic
     from olivegen.importer import convert_config, recipe_yaml
-    from olivegen.yamlsource import parse
+    from olivegen.source.yaml_rt import parse
 
     if args.output is not None and args.output.exists() and not args.force:
         say(f"olivegen import: {args.output} exists; pass --force to overwrite it")
         return Exit.INTERNAL
-    from olivegen.configfile import load_config_with_positions
+    from olivegen.source.olive_config import load_config_with_positions
 
     config, where = load_config_with_positions(args.config)
     converted = convert_config(config, where, str(args.config))

@@ -23,7 +23,7 @@ def add_parser(sub: Any) -> None:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Write a commented starting recipe, and the sample data it names, or list the presets."""
-    from olivegen import presets
+    from olivegen.recipe import presets
 
     if args.list:
         for name in presets.names():

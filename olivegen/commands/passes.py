@@ -16,7 +16,7 @@ def add_parser(sub: Any) -> None:
 def execute(args: argparse.Namespace) -> Exit:
     """List Olive's passes: typed ones have recipe fields, generic ones take `config:`."""
     del args
-    from olivegen.catalog import all_pass_names, pass_info
+    from olivegen.knowledge.catalog import all_pass_names, pass_info
     from olivegen.recipe.passes import TYPED_PASSES
 
     for name in all_pass_names():

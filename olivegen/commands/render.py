@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.catalog import GENERATIONS
 from olivegen.commands.common import Exit, report, say
 from olivegen.commands.options import add_set, add_variant, outputs
+from olivegen.knowledge.catalog import GENERATIONS
 
 
 def add_parser(sub: Any) -> None:
@@ -77,7 +77,7 @@ def execute(args: argparse.Namespace) -> Exit:
 def _azureml_job(compiled: Any, target: Path | None, *, check: bool) -> bool:
     """Write (or check) the Azure ML job beside the config when the host is Azure ML; True when stale."""
     from olivegen.api import drifted, write_atomic
-    from olivegen.azureml_job import build_job, needs_job
+    from olivegen.render.azureml_job import build_job, needs_job
 
     if not needs_job(compiled.recipe):
         return False
@@ -99,8 +99,8 @@ def _relocated(compiled: Any, anchor: Path) -> Any:
     """Return the compiled config with its local paths relative to `anchor`."""
     from dataclasses import replace
 
-    from olivegen.paths import relocate
-    from olivegen.render import dump
+    from olivegen.render.jinja import dump
+    from olivegen.source.paths import relocate
 
     config = relocate(compiled.config, anchor.resolve())
     return replace(compiled, config=config, text=dump(config))

@@ -20,7 +20,7 @@ def add_parser(sub: Any) -> None:
 def execute(args: argparse.Namespace) -> Exit:
     """Write (or check) the recipe JSON schema."""
     from olivegen.api import drifted, write_atomic
-    from olivegen.recipe_schema import recipe_schema_text
+    from olivegen.recipe.schema import recipe_schema_text
 
     text = recipe_schema_text()
     if args.check:

@@ -16,15 +16,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.catalog import GENERATIONS
 from olivegen.commands.common import Exit, say
 from olivegen.commands.options import add_set
 from olivegen.errors import Diagnostic, Position, RecipeError
+from olivegen.knowledge.catalog import GENERATIONS
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    from olivegen.formats import FORMATS
+    from olivegen.report.formats import FORMATS
 
     parser = sub.add_parser("validate", help="check recipes without writing anything")
     parser.add_argument("recipes", type=Path, nargs="+", help="recipe files")
@@ -56,7 +56,7 @@ def diagnose_file(
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]
     for compiled in variants if olive else []:
-        from olivegen.olivecheck import olive_problems
+        from olivegen.render.olive_check import olive_problems
 
         found += [
             Diagnostic(
@@ -104,13 +104,15 @@ def _diagnose_job(job: tuple[Path, list[str], str | None]) -> list[Diagnostic]:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Validate many recipes in one process; report every diagnostic in the chosen format and a summary."""
-    from olivegen.formats import FileReport, Totals, default_format, render
+    from olivegen.report.formats import FileReport, Totals, default_format, render
 
     fmt = args.format or default_format()
     overrides = getattr(args, "overrides", None) or []
     if args.olive and args.olive_version == "0.9":
         say("olivegen validate: --olive checks with the installed Olive (0.13); for 0.9 output run")
-        say("  python -m olivegen.olivecheck CONFIG.json  with an olive-ai 0.9.2 Python (see docs/migration.md)")
+        say(
+            "  python -m olivegen.render.olive_check CONFIG.json  with an olive-ai 0.9.2 Python (see docs/migration.md)"
+        )
         return Exit.INTERNAL
     found = diagnose_files(list(args.recipes), olive=args.olive, overrides=overrides, generation=args.olive_version)
     reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found, strict=True)]

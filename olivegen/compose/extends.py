@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.compose.environment import interpolate
-from olivegen.compose.paths import rebase
+from olivegen.compose.rebase import rebase
 from olivegen.compose.tree import drop, merge, raise_if
 from olivegen.errors import Diagnostic, RecipeError
-from olivegen.yamlsource import SourceMap, parse, read_text
+from olivegen.source.yaml_rt import SourceMap, parse, read_text
 
 MAX_LEVELS = 16
 Layer = tuple[dict[str, Any], SourceMap]

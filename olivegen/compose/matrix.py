@@ -26,11 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from olivegen.catalog import suggest
 from olivegen.compose.overrides import Assignment, apply_all
 from olivegen.compose.tree import copied, raise_if, subtree
 from olivegen.errors import Diagnostic, Position, RecipeError
-from olivegen.yamlsource import SourceMap
+from olivegen.knowledge.catalog import suggest
+from olivegen.source.yaml_rt import SourceMap
 
 MAX_VARIANTS = 256
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from olivegen.catalog import canonical_provider
 from olivegen.importer.pieces import Notes, flat
+from olivegen.knowledge.catalog import canonical_provider
 
 
 def _provider(accelerators: Any, engine_eps: Any) -> tuple[str | None, str | None]:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
-from olivegen.catalog import PASS_ALIASES, all_pass_names, canonical_pass, pass_params, suggest
+from olivegen.knowledge.catalog import PASS_ALIASES, all_pass_names, canonical_pass, pass_params, suggest
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict, ci_pattern
 from olivegen.recipe.training import TrainingArgs
 

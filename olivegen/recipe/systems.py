@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from olivegen.catalog import PROVIDER_ALIASES, PROVIDER_DEFAULT_DEVICE, canonical_provider, facts, suggest
+from olivegen.knowledge.catalog import PROVIDER_ALIASES, PROVIDER_DEFAULT_DEVICE, canonical_provider, facts, suggest
 from olivegen.recipe.base import NonEmptyStr, Strict
 
 Device = Literal["cpu", "gpu", "npu"]

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from olivegen.catalog import suggest, training_argument_names
+from olivegen.knowledge.catalog import suggest, training_argument_names
 from olivegen.recipe.base import Strict
 
 Strategy = Literal["no", "steps", "epoch"]

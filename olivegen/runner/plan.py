@@ -64,9 +64,9 @@ def plan_run(
     """
     from olivegen.api import check_recipe, load_source, render_recipe, validate_recipe
     from olivegen.checks.base import Scope
-    from olivegen.render import dump
-    from olivegen.runner.overrides import apply_overrides
+    from olivegen.render.jinja import dump
     from olivegen.runner.preflight import preflight
+    from olivegen.runner.retarget import apply_overrides
 
     machine = machine or Machine()
     source = load_source(recipe_path, overrides=overrides, variant=variant)

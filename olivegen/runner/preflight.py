@@ -15,7 +15,7 @@ from typing import Any
 from olivegen.checks.base import Scope
 from olivegen.errors import Diagnostic, Severity
 from olivegen.runner.machine import Machine
-from olivegen.runner.overrides import CUDA_PROVIDERS, describe
+from olivegen.runner.retarget import CUDA_PROVIDERS, describe
 
 LORA_FAMILY = ("LoRA", "QLoRA", "DoRA", "LoHa", "LoKr")
 # Python module each pass imports, and the pip package that provides it.
@@ -178,7 +178,7 @@ def _unexcluded_lora(scope: Scope, config: dict[str, Any]) -> Iterator[Diagnosti
 
 
 def _model_dims(scope: Scope) -> dict[str, int]:
-    from olivegen.paths import is_local_path, resolve
+    from olivegen.source.paths import is_local_path, resolve
 
     model = scope.recipe.model
     if model.path is None or model.registry_ref() is not None or not is_local_path(scope.base, model.path):

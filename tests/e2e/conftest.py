@@ -60,7 +60,7 @@ class Tiny:
 
 def _build(factory: pytest.TempPathFactory, arch: str) -> Tiny:
     require()
-    from olivegen.tinymodel import build_tiny_model
+    from olivegen.runner.tinymodel import build_tiny_model
 
     built = build_tiny_model(factory.mktemp(f"tiny-{arch}"), arch)  # type: ignore[arg-type]
     return Tiny(built.model_dir, built.data_file, built.arch, built.target_modules, built.num_layers)

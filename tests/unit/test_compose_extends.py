@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from olivegen.api import compile_recipe, load_source
-from olivegen.compose.paths import PATH_FIELDS
+from olivegen.compose.rebase import PATH_FIELDS
 from olivegen.compose.tree import DELETE, merge
 from olivegen.errors import Position, RecipeError
-from olivegen.yamlsource import SourceMap
+from olivegen.source.yaml_rt import SourceMap
 
 ROW = '{"prompt": "where to?", "response": "Lisbon"}\n'
 BASE = """\
@@ -216,7 +216,7 @@ def test_plain_recipe_compiles_exactly_as_before(tmp_path: Path) -> None:
     write(tmp_path, "d.jsonl", ROW)
     recipe = write(tmp_path, "r.yaml", BASE)
     source = load_source(recipe)
-    from olivegen.yamlsource import parse
+    from olivegen.source.yaml_rt import parse
 
     plain = parse(recipe.read_text(), str(recipe))
     assert source.data == plain.data

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from olivegen import presets
 from olivegen.api import compile_recipe
 from olivegen.commands.explain import gpu_needs, mermaid, plan_text
+from olivegen.recipe import presets
 from tests.conftest import EXAMPLES, ROOT, CliResult
 
 Run = Callable[..., CliResult]

@@ -11,7 +11,7 @@ import pytest
 
 from olivegen.checks import all_rule_infos
 from olivegen.errors import Diagnostic, Position, Severity
-from olivegen.formats import (
+from olivegen.report.formats import (
     FileReport,
     code_frame,
     escape_data,

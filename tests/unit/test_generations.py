@@ -78,7 +78,7 @@ def test_real_olive_09_accepts_every_example(example: Path, tmp_path: Path) -> N
     config.write_text(compile_recipe(example, generation="0.9").text)
     assert OLIVE09
     result = subprocess.run(
-        [OLIVE09, "-m", "olivegen.olivecheck", str(config)],
+        [OLIVE09, "-m", "olivegen.render.olive_check", str(config)],
         capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -152,7 +152,7 @@ def test_seed_azureml_example_validates_with_real_olive_09(run_cli: Run, tmp_pat
     config.write_text(compiled.text)
     assert OLIVE09
     result = subprocess.run(
-        [OLIVE09, "-m", "olivegen.olivecheck", str(config)],
+        [OLIVE09, "-m", "olivegen.render.olive_check", str(config)],
         capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"},
     )
     assert result.returncode == 0 and json.loads(result.stdout) == [], result.stdout + result.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from olivegen.api import compile_recipe
-from olivegen.yamlsource import parse
+from olivegen.source.yaml_rt import parse
 from tests.conftest import EXAMPLES, ROOT, CliResult
 
 CONFIGS = ROOT / "tests" / "data" / "olive-configs"

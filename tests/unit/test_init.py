@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from olivegen import presets
 from olivegen.api import compile_recipe
+from olivegen.recipe import presets
 from tests.conftest import CliResult
 
 Run = Callable[..., CliResult]

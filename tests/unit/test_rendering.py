@@ -10,7 +10,7 @@ import pytest
 
 from olivegen.api import compile_recipe
 from olivegen.errors import TemplateBug
-from olivegen.validate import check_config, schema_problems
+from olivegen.render.output_check import check_config, schema_problems
 from tests.conftest import EXAMPLES
 
 NASTY = 'He said "hi" {prompt} {{x}} }} {% raw %} </script> \\n é 中文 \U0001f600\ttab'
@@ -123,8 +123,8 @@ def test_output_schema_catches_an_off_schema_config() -> None:
 
 
 def test_output_schema_pass_enum_matches_vendored_registry() -> None:
-    from olivegen.catalog import all_pass_names
-    from olivegen.resources import schema_json
+    from olivegen.knowledge.catalog import all_pass_names
+    from olivegen.knowledge.resources import schema_json
 
     schema = schema_json("olive-0.13/olive-config.schema.json")
     assert schema["$defs"]["pass"]["properties"]["type"]["enum"] == all_pass_names()
@@ -133,7 +133,7 @@ def test_output_schema_pass_enum_matches_vendored_registry() -> None:
 def test_vendored_files_match_their_provenance() -> None:
     import hashlib
 
-    from olivegen.resources import schema_json, schema_text
+    from olivegen.knowledge.resources import schema_json, schema_text
 
     provenance = schema_json("olive-0.13/PROVENANCE.json")
     assert provenance["olive_ai"] == "0.13.0"

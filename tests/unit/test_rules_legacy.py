@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from olivegen.legacy import LEGACY_KEYS, OLIVE_CONFIG_KEYS, OUTDATED_KEYS
+from olivegen.recipe.legacy import LEGACY_KEYS, OLIVE_CONFIG_KEYS, OUTDATED_KEYS
 from tests.unit.test_rules_registry import diagnose, one
 
 HEAD = (

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from olivegen.api import compile_recipe
-from olivegen.architectures import FAMILIES, facts_for
 from olivegen.errors import RecipeError
+from olivegen.knowledge.architectures import FAMILIES, facts_for
 from olivegen.recipe.model import InputModel
 from tests.unit.test_rules_registry import assert_style, diagnose, one, only
 

@@ -16,9 +16,9 @@ from jsonschema import Draft7Validator
 from ruamel.yaml import YAML
 
 from olivegen.api import compile_recipe
-from olivegen.catalog import PASS_ALIASES, all_pass_names
+from olivegen.knowledge.catalog import PASS_ALIASES, all_pass_names
 from olivegen.recipe.passes import TYPED_PASSES
-from olivegen.recipe_schema import recipe_schema
+from olivegen.recipe.schema import recipe_schema
 from tests.conftest import EXAMPLES, ROOT
 
 SCHEMA = recipe_schema()
@@ -144,8 +144,8 @@ def test_schema_knows_composition_keys() -> None:
 
     import jsonschema
 
-    from olivegen.recipe_schema import recipe_schema
-    from olivegen.yamlsource import parse
+    from olivegen.recipe.schema import recipe_schema
+    from olivegen.source.yaml_rt import parse
     from tests.conftest import EXAMPLES
 
     validator = jsonschema.Draft7Validator(recipe_schema())

@@ -10,7 +10,7 @@ import pytest
 from olivegen.api import validate_recipe
 from olivegen.checks import Scope, run_checks
 from olivegen.checks.secrets import SECRETS
-from olivegen.yamlsource import parse
+from olivegen.source.yaml_rt import parse
 from tests.unit.test_rules_registry import diagnose, one
 
 HF = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz01234567"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from olivegen.catalog import pass_info, providers_for_device
 from olivegen.errors import Severity
+from olivegen.knowledge.catalog import pass_info, providers_for_device
 from tests.unit.test_rules_registry import assert_style, diagnose, one, only
 
 MODEL = "model:\n  path: microsoft/Phi-3-mini-4k-instruct\n"

@@ -99,7 +99,7 @@ def test_importing_the_runner_and_commands_pulls_in_no_heavy_module() -> None:
     code = (
         "import sys, olivegen.cli, olivegen.commands.run, olivegen.commands.demo, olivegen.runner.plan, "
         "olivegen.runner.execute, olivegen.runner.preflight, olivegen.runner.summary, olivegen.runner.genai, "
-        "olivegen.tinymodel\n"
+        "olivegen.runner.tinymodel\n"
         "heavy = ('torch', 'transformers', 'olive', 'onnxruntime', 'onnxruntime_genai')\n"
         "print([m for m in heavy if m in sys.modules])"
     )

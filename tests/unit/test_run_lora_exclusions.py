@@ -10,8 +10,8 @@ import textwrap
 from pathlib import Path
 
 from olivegen.api import compile_recipe
-from olivegen.lora_nodes import lora_builder_nodes, lora_int4_exclusions
 from olivegen.recipe import Recipe
+from olivegen.render.lora_nodes import lora_builder_nodes, lora_int4_exclusions
 from tests.conftest import EXAMPLES
 
 DATA = (EXAMPLES / "data" / "data_sample_travel.jsonl").read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from olivegen.errors import RecipeError
-from olivegen.yamlsource import MAX_BYTES, parse
+from olivegen.source.yaml_rt import MAX_BYTES, parse
 
 
 def test_positions_of_keys_and_values() -> None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from olivegen.catalog import PROVIDER_DEFAULT_DEVICE, canonical_provider
 from olivegen.errors import Diagnostic, RecipeError
+from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_provider
 from olivegen.recipe import Recipe
 from olivegen.recipe.systems import SystemSpec
 from olivegen.runner.machine import Machine

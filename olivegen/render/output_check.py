@@ -9,9 +9,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from olivegen.catalog import OLIVE_GENERATION, canonical_pass, pass_params_in
 from olivegen.errors import TemplateBug
-from olivegen.resources import schema_json
+from olivegen.knowledge.catalog import OLIVE_GENERATION, canonical_pass, pass_params_in
+from olivegen.knowledge.resources import schema_json
 
 
 @cache

@@ -52,7 +52,7 @@ COMPOSITION: dict[str, Any] = {
 
 
 def _spellings(canonical: str) -> list[str]:
-    from olivegen.catalog import PASS_ALIASES
+    from olivegen.knowledge.catalog import PASS_ALIASES
 
     aliases = [alias for alias, target in PASS_ALIASES.items() if target == canonical]
     return sorted({canonical, canonical.lower(), *aliases}, key=lambda s: (s != canonical, s.lower()))

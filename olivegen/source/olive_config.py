@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.errors import Position, RecipeError
-from olivegen.yamlsource import SourceMap, parse, read_text
+from olivegen.source.yaml_rt import SourceMap, parse, read_text
 
 
 def _from_json(text: str, path: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from olivegen.errors import ResourceMissing
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parent.parent.parent
 
 
 def _root(kind: str) -> Traversable:

@@ -96,7 +96,7 @@ def parse(text: str, display: str) -> Source:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise RecipeError.single(f"recipe is larger than {MAX_BYTES} bytes", where.at(0, 0))
     _check_nesting(text, where)
-    from olivegen.fastyaml import fast_parse
+    from olivegen.source.yaml_fast import fast_parse
 
     fast = fast_parse(text, display)  # libyaml, same result; None for anything it cannot vouch for
     if fast is not None:

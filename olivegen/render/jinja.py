@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from olivegen.errors import TemplateBug
-from olivegen.resources import template_folder, templates_dir
+from olivegen.knowledge.resources import template_folder, templates_dir
 
 ENTRY = "olive-config.json.j2"
 

@@ -22,7 +22,7 @@ import re
 from functools import cache
 from typing import Any
 
-from olivegen.yamlsource import MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, _scalar
+from olivegen.source.yaml_rt import MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, _scalar
 
 _STR = "tag:yaml.org,2002:str"
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029\ufeff]|\r(?!\n)")  # line breaks the two parsers count differently

@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from olivegen.catalog import suggest
 from olivegen.errors import Diagnostic
-from olivegen.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
+from olivegen.knowledge.catalog import suggest
+from olivegen.recipe.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
-from olivegen.yamlsource import Loc, SourceMap
+from olivegen.source.yaml_rt import Loc, SourceMap
 
 _TAGS: dict[str, type[BaseModel]] = {**TYPED_PASSES, "generic": GenericPass}
 

@@ -1,7 +1,7 @@
 """What olivegen knows about model families: their layers, LoRA defaults, depth and size.
 
 Used by the semantic rules (LoRA target modules, CPU training size) and by rendering
-(the LoRA MatMuls to keep out of int4, olivegen/lora_nodes.py).
+(the LoRA MatMuls to keep out of int4, olivegen/render/lora_nodes.py).
 
 The family comes from a local model's `config.json` (`model_type`, then
 `architectures`) when the model path is a local folder, otherwise from the
@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from olivegen.paths import is_local_path
 from olivegen.recipe.model import InputModel
+from olivegen.source.paths import is_local_path
 
 MAX_CONFIG_BYTES = 1024 * 1024
 

@@ -3,7 +3,7 @@
 `build_context` produces the current (0.13) shape; `adapt_context` adjusts it:
 
 - 0.13: Olive has no AzureML system any more (removed in 0.9.3). An `azureml` host or target
-  becomes a local system on that compute, run by an Azure ML command job (olivegen/azureml_job.py);
+  becomes a local system on that compute, run by an Azure ML command job (olivegen/render/azureml_job.py);
   the job uploads the recipe's folder as its code, so api.render_recipe makes the rendered paths
   relative to that folder (paths.relocate).
 - 0.9 (0.7-0.9.2): the AzureML system and `azureml_client` exist; datastore data is an
@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from olivegen.catalog import pass_params_in
+from olivegen.knowledge.catalog import pass_params_in
 from olivegen.recipe import Recipe
 
 AZUREML_ONLY_KEYS = ("aml_compute", "aml_docker_config", "hf_token")

@@ -1,6 +1,6 @@
 """docs/recipe-reference.md, generated from the recipe models.
 
-Regenerate with: python -m olivegen.docs_reference > docs/recipe-reference.md
+Regenerate with: python -m tools.docs_reference > docs/recipe-reference.md
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def reference_markdown() -> str:
         "# Recipe reference",
         "",
         "Generated from the models in `olivegen/recipe/` by"
-        " `python -m olivegen.docs_reference > docs/recipe-reference.md`; a test keeps it in sync.",
+        " `python -m tools.docs_reference > docs/recipe-reference.md`; a test keeps it in sync.",
         "Unknown keys are errors everywhere. Relative paths are relative to the recipe file.",
         "",
     ]

@@ -1,7 +1,7 @@
 """Starting recipes for `olivegen init`: commented YAML files shipped inside the package.
 
 A preset that trains names its data under `data/`; the sample files sit in
-`olivegen/presets/data/` and are written beside the new recipe.
+`olivegen/recipe/presets/data/` and are written beside the new recipe.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-from olivegen.catalog import suggest
 from olivegen.errors import RecipeError
+from olivegen.knowledge.catalog import suggest
 
 
 def _folder() -> Traversable:
-    return files("olivegen.presets")
+    return files("olivegen.recipe.presets")
 
 
 def names() -> list[str]:
@@ -38,7 +38,7 @@ def summary(name: str) -> str:
 
 def data_files(name: str) -> dict[str, bytes]:
     """Return the sample files a preset refers to, by their path relative to the recipe."""
-    from olivegen.yamlsource import parse
+    from olivegen.source.yaml_rt import parse
 
     data = parse(text(name), f"{name}.yaml").data
     out: dict[str, bytes] = {}

@@ -12,7 +12,7 @@ import difflib
 from functools import cache
 from typing import Any
 
-from olivegen.resources import schema_json
+from olivegen.knowledge.resources import schema_json
 
 OLIVE_GENERATION = "0.13"
 GENERATIONS = ("0.13", "0.9")

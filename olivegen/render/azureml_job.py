@@ -3,7 +3,7 @@
 Olive dropped its AzureML system in 0.9.3. The same intent (run the workflow on a named
 GPU cluster, in a docker image with a conda environment) is an Azure ML command job
 that runs `olive run`: the recipe's folder is uploaded as the job's code, the config's
-paths are relative to it (olivegen/generations.py), and the Hugging Face token, if
+paths are relative to it (olivegen/render/generations.py), and the Hugging Face token, if
 asked for, is read from the workspace key vault on the compute, never written down.
 """
 
@@ -64,7 +64,7 @@ def _token_script(recipe: Recipe) -> str:
 
 def build_job(recipe: Recipe, recipe_path: Path, config_path: Path, workflow_id: str) -> Job:
     """Render the job for a config written at `config_path` (which must be inside the recipe's folder)."""
-    from olivegen.render import render_job
+    from olivegen.render.jinja import render_job
 
     host = recipe.host
     workspace = recipe.azureml

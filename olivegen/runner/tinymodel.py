@@ -36,7 +36,7 @@ CHAT_TEMPLATE = (
 )
 # The template the recipes train with: the chat format above, one JSONL row per example.
 TEXT_TEMPLATE = "<|user|>\n{prompt}<|end|>\n<|assistant|>\n{response}<|end|>"
-SAMPLE_DATA = Path(__file__).resolve().parent.parent / "examples" / "data" / "data_sample_travel.jsonl"
+SAMPLE_DATA = Path(__file__).resolve().parent.parent.parent / "examples" / "data" / "data_sample_travel.jsonl"
 FALLBACK_ROWS = [
     {
         "prompt": "What is the best time to visit Kyoto?",

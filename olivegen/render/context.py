@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from olivegen.lora_nodes import lora_int4_exclusions
-from olivegen.paths import is_local_path, resolve
 from olivegen.recipe import Recipe
 from olivegen.recipe.data import DataSpec
 from olivegen.recipe.model import InputModel
 from olivegen.recipe.passes import GenericPass
 from olivegen.recipe.systems import SystemSpec
+from olivegen.render.lora_nodes import lora_int4_exclusions
+from olivegen.source.paths import is_local_path, resolve
 
 OLIVE_SYSTEM_TYPES = {
     "local": "LocalSystem",
@@ -37,9 +37,9 @@ def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
 def build_context(recipe: Recipe, recipe_path: Path, generation: str = "0.13") -> dict[str, Any]:
     """Build the render context: plain dicts and lists, in the order they are rendered.
 
-    `generation` is the Olive release rendered for ("0.13" or "0.9"); see olivegen/generations.py.
+    `generation` is the Olive release rendered for ("0.13" or "0.9"); see olivegen/render/generations.py.
     """
-    from olivegen.generations import adapt_context
+    from olivegen.render.generations import adapt_context
 
     base = recipe_path.resolve().parent
     name = workflow_name(recipe, recipe_path)

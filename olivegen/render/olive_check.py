@@ -58,7 +58,7 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m olivegen.olivecheck CONFIG.json`: print the problems as JSON, for another Python's Olive."""
+    """`python -m olivegen.render.olive_check CONFIG.json`: print the problems as JSON, for another Python's Olive."""
     import json
     import sys
 

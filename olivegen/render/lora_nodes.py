@@ -16,11 +16,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from olivegen.architectures import facts_for
-from olivegen.paths import resolve
+from olivegen.knowledge.architectures import facts_for
 from olivegen.recipe import Recipe
 from olivegen.recipe.model import InputModel
 from olivegen.recipe.passes import ModelBuilder
+from olivegen.source.paths import resolve
 
 LORA_BUILDER_NODES: dict[str, tuple[str, ...]] = {
     "q_proj": ("attn/q_proj",),

@@ -1,0 +1,1 @@
+"""What olivegen knows about Olive and model families: passes, providers, architectures, packaged files."""

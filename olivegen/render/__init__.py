@@ -1,0 +1,1 @@
+"""Stage 5: a checked recipe -> the render context -> Jinja -> a checked Olive config."""

@@ -1,0 +1,1 @@
+"""Diagnostics as text, JSON, GitHub annotations and SARIF."""

@@ -1,0 +1,1 @@
+"""Maintainer scripts: regenerate vendored Olive facts, output schemas and the recipe reference."""
