@@ -15,7 +15,7 @@ from typing import Any
 from olivegen.errors import Diagnostic, OutputError, Position, RecipeError, Severity
 from olivegen.knowledge.catalog import OLIVE_GENERATION
 from olivegen.recipe import Recipe
-from olivegen.source.yaml_rt import Source
+from olivegen.source.document import Source
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def render_recipe(recipe: Recipe, recipe_path: Path, generation: str = OLIVE_GEN
     from olivegen.render.context import build_context
     from olivegen.render.jinja import render_config
     from olivegen.render.output_check import check_config
-    from olivegen.source.paths import relocate
+    from olivegen.render.relocate import relocate
 
     config = render_config(build_context(recipe, recipe_path, generation), generation)
     if needs_job(recipe):  # the Azure ML job runs from the recipe's folder, uploaded as its code

@@ -17,7 +17,7 @@ from typing import Any
 from olivegen.errors import Diagnostic, Position, Severity
 from olivegen.recipe import Recipe
 from olivegen.recipe.systems import SystemSpec
-from olivegen.source.yaml_rt import Loc, SourceMap
+from olivegen.source.document import Loc, SourceMap
 
 
 @dataclass(frozen=True)

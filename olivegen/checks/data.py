@@ -10,7 +10,7 @@ from olivegen.checks.datafiles import columns
 from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.data import DataSpec
-from olivegen.render.context import data_format
+from olivegen.recipe.naming import data_format
 
 OLIVE_MESSAGE_COL = "messages"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
-from olivegen.source.yaml_rt import Loc
+from olivegen.source.document import Loc
 
 HF_HINT = (
     "revoke it at huggingface.co/settings/tokens, remove it, and set HF_TOKEN in the environment"

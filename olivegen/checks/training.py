@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
+from olivegen.recipe.naming import default_train_data
 from olivegen.recipe.passes import _LoRAFields
-from olivegen.render.context import default_train_data
 
 
 def _trainers(scope: Scope) -> Iterator[tuple[int, _LoRAFields]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
-from olivegen.source.yaml_rt import Loc
+from olivegen.source.document import Loc
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

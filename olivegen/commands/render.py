@@ -100,7 +100,7 @@ def _relocated(compiled: Any, anchor: Path) -> Any:
     from dataclasses import replace
 
     from olivegen.render.jinja import dump
-    from olivegen.source.paths import relocate
+    from olivegen.render.relocate import relocate
 
     config = relocate(compiled.config, anchor.resolve())
     return replace(compiled, config=config, text=dump(config))

@@ -25,7 +25,7 @@ from olivegen.compose.overrides import Assignment, apply_all, parse_override
 from olivegen.compose.secrets import find_secrets
 from olivegen.compose.tree import DELETE, copied, drop, raise_if, stray_deletes, subtree
 from olivegen.errors import Diagnostic, RecipeError
-from olivegen.source.yaml_rt import Source, SourceMap
+from olivegen.source.document import Source, SourceMap
 
 __all__ = ["DELETE", "Composed", "Matrix", "Variant", "compose", "label", "parse_overrides"]
 

@@ -18,7 +18,7 @@ from typing import Any
 from olivegen.compose.scalars import env_value
 from olivegen.compose.secrets import is_secret_key, secret_hint
 from olivegen.errors import Diagnostic
-from olivegen.source.yaml_rt import Loc, SourceMap
+from olivegen.source.document import Loc, SourceMap
 
 _TOKEN = re.compile(r"\$\$\{|\$\{")
 _REF = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>.*))?", re.DOTALL)

@@ -19,7 +19,9 @@ from olivegen.compose.environment import interpolate
 from olivegen.compose.rebase import rebase
 from olivegen.compose.tree import drop, merge, raise_if
 from olivegen.errors import Diagnostic, RecipeError
-from olivegen.source.yaml_rt import SourceMap, parse, read_text
+from olivegen.source.document import SourceMap
+from olivegen.source.files import read_text
+from olivegen.source.yaml_rt import parse
 
 MAX_LEVELS = 16
 Layer = tuple[dict[str, Any], SourceMap]

@@ -30,7 +30,7 @@ from olivegen.compose.overrides import Assignment, apply_all
 from olivegen.compose.tree import copied, raise_if, subtree
 from olivegen.errors import Diagnostic, Position, RecipeError
 from olivegen.knowledge.catalog import suggest
-from olivegen.source.yaml_rt import SourceMap
+from olivegen.source.document import SourceMap
 
 MAX_VARIANTS = 256
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")

@@ -19,7 +19,7 @@ from olivegen.compose.scalars import yaml_value
 from olivegen.compose.tree import DELETE, drop, drop_item, graft, merge, subtree
 from olivegen.errors import Diagnostic, Position, RecipeError
 from olivegen.knowledge.catalog import canonical_pass, suggest
-from olivegen.source.yaml_rt import Loc, SourceMap
+from olivegen.source.document import Loc, SourceMap
 
 PREFIX = "--set "
 
@@ -171,7 +171,7 @@ def _find_item(items: list[Any], segment: str, loc: Loc, at: Position, recipe: s
 
 def _names(items: list[Any], loc: Loc) -> list[list[str]]:
     """Return the names each item answers to: its `name`, and for passes its config key and type."""
-    from olivegen.render.context import pass_key
+    from olivegen.knowledge.catalog import pass_key
 
     out: list[list[str]] = []
     taken: set[str] = set()

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from olivegen.source.document import Loc
 from olivegen.source.paths import is_local_path, resolve
-from olivegen.source.yaml_rt import Loc
 
 # Every field a recipe resolves relative to its folder; `*` is any list item.
 PATH_FIELDS: tuple[Loc, ...] = (

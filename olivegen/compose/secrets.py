@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from olivegen.errors import Diagnostic
-from olivegen.source.yaml_rt import Loc, SourceMap
+from olivegen.source.document import Loc, SourceMap
 
 SECRET_KEYS = frozenset(
     {

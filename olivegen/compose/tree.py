@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from olivegen.errors import Diagnostic, Position, RecipeError
-from olivegen.source.yaml_rt import Loc, SourceMap
+from olivegen.source.document import Loc, SourceMap
 
 DELETE = "$delete"
 

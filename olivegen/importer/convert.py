@@ -12,7 +12,7 @@ from olivegen.importer.passes import convert_passes, qlora_before_int4
 from olivegen.importer.pieces import Notes, flat, section
 from olivegen.importer.scrub import scrub_secrets
 from olivegen.importer.systems import convert_systems
-from olivegen.source.yaml_rt import SourceMap
+from olivegen.source.document import SourceMap
 
 ENGINE_KEYS = {
     "host",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from olivegen.source.yaml_rt import Loc
+from olivegen.source.document import Loc
 
 HEADER = """\
 # yaml-language-server: $schema=https://raw.githubusercontent.com/olivegen/olivegen/main/schemas/recipe.schema.json

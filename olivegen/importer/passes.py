@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from olivegen.importer.pieces import JsonPath, Notes, flat
-from olivegen.knowledge.catalog import canonical_pass, training_argument_names
+from olivegen.knowledge.catalog import canonical_pass, pass_key, training_argument_names
 from olivegen.recipe.passes import TYPED_PASSES
 from olivegen.recipe.training import TrainingArgs
-from olivegen.render.context import pass_key
 
 
 def convert_passes(passes: dict[str, Any], notes: Notes, eval_splits: dict[str, float]) -> list[dict[str, Any]]:

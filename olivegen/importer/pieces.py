@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from olivegen.errors import Diagnostic, Position, Severity
-from olivegen.source.yaml_rt import Loc, SourceMap
+from olivegen.source.document import Loc, SourceMap
 
 JsonPath = tuple[str | int, ...]
 

@@ -7,7 +7,7 @@ from typing import Any
 from olivegen.checks.secrets import SECRETS
 from olivegen.compose.secrets import is_secret_key
 from olivegen.importer.pieces import Notes
-from olivegen.source.yaml_rt import Loc
+from olivegen.source.document import Loc
 
 
 def scrub_secrets(recipe: dict[str, Any], notes: Notes) -> None:

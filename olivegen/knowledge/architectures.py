@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from olivegen.recipe.model import InputModel
 from olivegen.source.paths import is_local_path
 
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -106,6 +105,22 @@ _NAMED_LAYERS: list[tuple[re.Pattern[str], int]] = [
 _SPELLED_SIZE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([bm])(?![a-z])")
 
 
+class NamedRef(Protocol):
+    """Anything with a `name` (an Azure ML registry model)."""
+
+    @property
+    def name(self) -> str: ...  # noqa: D102
+
+
+class ModelRef(Protocol):
+    """The input model as this module reads it: a path or Hub id, or a registry model."""
+
+    @property
+    def path(self) -> str | None: ...  # noqa: D102
+
+    def registry_ref(self) -> NamedRef | None: ...  # noqa: D102
+
+
 @dataclass(frozen=True)
 class ModelFacts:
     """What is known about the input model: its family and size (each may be unknown)."""
@@ -116,7 +131,7 @@ class ModelFacts:
     layers: int | None = None
 
 
-def model_id(model: InputModel) -> str | None:
+def model_id(model: ModelRef) -> str | None:
     """Return the text that names the model: the registry model name, else the path."""
     registry = model.registry_ref()
     if registry is not None:
@@ -124,7 +139,7 @@ def model_id(model: InputModel) -> str | None:
     return model.path
 
 
-def facts_for(model: InputModel, base: Path) -> ModelFacts:
+def facts_for(model: ModelRef, base: Path) -> ModelFacts:
     """Return the family and size of the input model, from its local config.json or its id."""
     name = model_id(model)
     if name is None:

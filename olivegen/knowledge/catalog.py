@@ -9,6 +9,7 @@ itself lowercases pass types.
 from __future__ import annotations
 
 import difflib
+import re
 from functools import cache
 from typing import Any
 
@@ -134,3 +135,17 @@ def suggest(word: str, choices: list[str] | Any) -> str | None:
     folded = {_fold(c): c for c in pool}
     match = difflib.get_close_matches(_fold(word), list(folded), n=1, cutoff=0.6)
     return f"did you mean {folded[match[0]]!r}?" if match else None
+
+
+KEY_OVERRIDES = {"LoRA": "lora", "QLoRA": "qlora", "AutoAWQQuantizer": "awq"}
+
+
+def pass_key(canonical: str, name: str | None, taken: set[str]) -> str:
+    """Return a pass's key in the config: its `name`, else its type in snake case, made unique."""
+    if name:
+        return name
+    snake = KEY_OVERRIDES.get(canonical) or re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", canonical).lower()
+    key, n = snake, 2
+    while key in taken:
+        key, n = f"{snake}_{n}", n + 1
+    return key

@@ -12,7 +12,7 @@ from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
-from olivegen.source.yaml_rt import Loc, SourceMap
+from olivegen.source.document import Loc, SourceMap
 
 _TAGS: dict[str, type[BaseModel]] = {**TYPED_PASSES, "generic": GenericPass}
 

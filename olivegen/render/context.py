@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
+from olivegen.knowledge.catalog import pass_key
 from olivegen.recipe import Recipe
 from olivegen.recipe.data import DataSpec
 from olivegen.recipe.model import InputModel
+from olivegen.recipe.naming import data_format, default_train_data
 from olivegen.recipe.passes import GenericPass
 from olivegen.recipe.systems import SystemSpec
 from olivegen.render.lora_nodes import lora_int4_exclusions
@@ -26,8 +27,6 @@ SINGLE_SYSTEM_NAMES = {
     "PythonEnvironment": "python_system",
     "AzureML": "aml",
 }
-FILE_FORMATS = {".json": "json", ".jsonl": "json", ".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".txt": "text"}
-
 
 def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
     """Return the workflow id: the recipe's `name`, else its file name without extensions."""
@@ -118,16 +117,6 @@ def _systems(recipe: Recipe, base: Path) -> tuple[dict[str, Any], str, str]:
     return {"host_system": host_cfg, "target_system": target_cfg}, "host_system", "target_system"
 
 
-def data_format(spec: DataSpec) -> str:
-    """Return the `datasets` builder for a data set: its `format`, else from the file extension."""
-    if spec.format:
-        return spec.format
-    if spec.datastore is not None:
-        return spec.datastore.format
-    files = spec.file_list()
-    return FILE_FORMATS.get(Path(files[0]).suffix.lower(), "json") if files else "json"
-
-
 def _data_configs(spec: DataSpec, base: Path) -> list[dict[str, Any]]:
     load: dict[str, Any]
     if spec.hub is not None:
@@ -171,25 +160,6 @@ def _data_configs(spec: DataSpec, base: Path) -> list[dict[str, Any]]:
         return [config(spec.name, spec.split)]
     cut = round((1 - spec.eval_split) * 100)
     return [config(spec.name, f"{spec.split}[:{cut}%]"), config(f"{spec.name}_eval", f"{spec.split}[{cut}%:]")]
-
-
-KEY_OVERRIDES = {"LoRA": "lora", "QLoRA": "qlora", "AutoAWQQuantizer": "awq"}
-
-
-def pass_key(canonical: str, name: str | None, taken: set[str]) -> str:
-    """Return a pass's key in the config: its `name`, else its type in snake case, made unique."""
-    if name:
-        return name
-    snake = KEY_OVERRIDES.get(canonical) or re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", canonical).lower()
-    key, n = snake, 2
-    while key in taken:
-        key, n = f"{snake}_{n}", n + 1
-    return key
-
-
-def default_train_data(recipe: Recipe) -> str | None:
-    """Return the data set LoRA trains on when a pass names none: the first one."""
-    return recipe.data[0].name if recipe.data else None
 
 
 def _passes(recipe: Recipe, exclusions: dict[int, list[str]] | None = None) -> dict[str, dict[str, Any]]:

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.errors import Position, RecipeError
-from olivegen.source.yaml_rt import SourceMap, parse, read_text
+from olivegen.source.document import SourceMap
+from olivegen.source.files import read_text
+from olivegen.source.yaml_rt import parse
 
 
 def _from_json(text: str, path: Path) -> dict[str, Any]:

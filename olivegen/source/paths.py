@@ -1,11 +1,8 @@
-"""Recipe-relative paths: what counts as local, and how it is rendered (absolute)."""
+"""Recipe-relative paths: what counts as local, and its absolute form (so `olive run` finds it from any folder)."""
 
 from __future__ import annotations
 
-import copy
-import os
 from pathlib import Path
-from typing import Any
 
 
 def resolve(base: Path, value: str) -> str:
@@ -19,40 +16,3 @@ def is_local_path(base: Path, value: str) -> bool:
     if value.startswith(("./", "../", "/", "~", ".\\")) or value in (".", ".."):
         return True
     return (base / value).exists()
-
-
-def relocate(config: dict[str, Any], anchor: Path) -> dict[str, Any]:
-    """Return a rendered config whose local paths are relative to `anchor` (where `olive run` will start).
-
-    Only the places olivegen renders paths into are touched: the input model and adapter, system
-    folders and conda files, local data files, and the engine's output and cache folders.
-    """
-    out = copy.deepcopy(config)
-
-    def rel(value: Any) -> Any:
-        if isinstance(value, str) and os.path.isabs(value):
-            return Path(os.path.relpath(value, anchor)).as_posix()
-        if isinstance(value, list):
-            return [rel(v) for v in value]
-        return value
-
-    model = out.get("input_model", {})
-    for key in ("model_path", "adapter_path"):
-        if key in model:
-            model[key] = rel(model[key])
-    for system in out.get("systems", {}).values():
-        for key in ("build_context_path", "python_environment_path"):
-            if key in system:
-                system[key] = rel(system[key])
-        docker = system.get("aml_docker_config")
-        if isinstance(docker, dict) and "conda_file_path" in docker:
-            docker["conda_file_path"] = rel(docker["conda_file_path"])
-    for data in out.get("data_configs", []):
-        load = data.get("load_dataset_config", {})
-        if "data_files" in load:
-            load["data_files"] = rel(load["data_files"])
-    engine = out.get("engine", {})
-    for key in ("output_dir", "cache_dir"):
-        if key in engine:
-            engine[key] = rel(engine[key])
-    return out

@@ -22,7 +22,7 @@ import re
 from functools import cache
 from typing import Any
 
-from olivegen.source.yaml_rt import MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, _scalar
+from olivegen.source.document import MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, plain_scalar
 
 _STR = "tag:yaml.org,2002:str"
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029\ufeff]|\r(?!\n)")  # line breaks the two parsers count differently
@@ -65,7 +65,7 @@ def _plain(value: str) -> Any:
         raise _Unsure from exc
     finally:
         constructor.constructed_objects.pop(node, None)
-    return _scalar(built)
+    return plain_scalar(built)
 
 
 def fast_parse(text: str, display: str) -> Source | None:

@@ -9,85 +9,12 @@ error in milliseconds rather than a hung process.
 
 from __future__ import annotations
 
-import datetime as _dt
 import warnings
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from olivegen.errors import Position, RecipeError
-
-MAX_BYTES = 2 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_VALUES = 100_000
-
-Loc = tuple[str | int, ...]
-
-
-@dataclass
-class SourceMap:
-    """Positions of keys and values, by their path in the data."""
-
-    path: str
-    keys: dict[Loc, Position] = field(default_factory=dict)
-    values: dict[Loc, Position] = field(default_factory=dict)
-
-    def at(self, line0: int, col0: int) -> Position:
-        """Turn ruamel's 0-based line and column into a Position."""
-        return Position(self.path, line0 + 1, col0 + 1)
-
-    def lookup(self, loc: Loc, *, prefer_value: bool = False) -> Position:
-        """Find the best position for a path: the longest prefix that was written in the file."""
-        for end in range(len(loc), 0, -1):
-            prefix = loc[:end]
-            first, second = (self.values, self.keys) if prefer_value else (self.keys, self.values)
-            if prefix in first:
-                return first[prefix]
-            if prefix in second:
-                return second[prefix]
-        return self.values.get((), Position(self.path, 1, 1))
-
-
-@dataclass
-class Source:
-    """A parsed recipe: plain data and where each part of it was written."""
-
-    data: dict[str, Any]
-    where: SourceMap
-    text: str
-
-
-def read_text(path: Path, display: str) -> str:
-    """Read a recipe file as UTF-8, turning every I/O problem into a RecipeError."""
-    at = Position(display, 1, 1)
-    try:
-        if path.is_dir():
-            raise RecipeError.single("is a directory, not a recipe file", at, "pass the path of a .yaml recipe")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RecipeError.single(
-                f"recipe is {size} bytes, more than the {MAX_BYTES} bytes olivegen reads",
-                at,
-                "a recipe is a short file; move data into data files",
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RecipeError.single("no such file", at, "check the path") from None
-    except PermissionError:
-        raise RecipeError.single("permission denied", at) from None
-    except OSError as exc:
-        raise RecipeError.single(f"cannot read the file: {exc.strerror or exc}", at) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise RecipeError.single(
-            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-            Position(display, line, col),
-            "save the recipe as UTF-8",
-        ) from None
+from olivegen.source.document import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, plain_scalar
+from olivegen.source.yaml_fast import fast_parse
 
 
 def parse(text: str, display: str) -> Source:
@@ -96,8 +23,6 @@ def parse(text: str, display: str) -> Source:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise RecipeError.single(f"recipe is larger than {MAX_BYTES} bytes", where.at(0, 0))
     _check_nesting(text, where)
-    from olivegen.source.yaml_fast import fast_parse
-
     fast = fast_parse(text, display)  # libyaml, same result; None for anything it cannot vouch for
     if fast is not None:
         return fast
@@ -248,25 +173,11 @@ class _Converter:
                 self.where.lookup(loc, prefer_value=True),
                 rule="yaml",
             )
-        return _scalar(node)
+        return plain_scalar(node)
 
     def _key(self, key: Any, loc: Loc) -> str:
         if isinstance(key, (str, int, float, bool)) or key is None:
-            return str(_scalar(key)) if not isinstance(key, str) else str(key)
+            return str(plain_scalar(key)) if not isinstance(key, str) else str(key)
         raise RecipeError.single(
             "a mapping key must be a plain value", self.where.lookup(loc, prefer_value=True), rule="yaml"
         )
-
-
-def _scalar(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, (_dt.datetime, _dt.date)):
-        return value.isoformat()
-    return str(value)
