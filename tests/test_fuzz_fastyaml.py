@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from olivegen.errors import RecipeError
+from olivegen.source.document import Source
 from olivegen.source.yaml_fast import _tools, fast_parse
-from olivegen.source.yaml_rt import Source, parse, parse_ruamel
+from olivegen.source.yaml_rt import parse, parse_ruamel
 from tests.conftest import EXAMPLES, ROOT
 from tests.test_fuzz_validate import generated, mutated, values
 

@@ -12,7 +12,7 @@ from olivegen.api import compile_recipe, load_source
 from olivegen.compose.rebase import PATH_FIELDS
 from olivegen.compose.tree import DELETE, merge
 from olivegen.errors import Position, RecipeError
-from olivegen.source.yaml_rt import SourceMap
+from olivegen.source.document import SourceMap
 
 ROW = '{"prompt": "where to?", "response": "Lisbon"}\n'
 BASE = """\

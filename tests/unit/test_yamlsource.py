@@ -7,7 +7,8 @@ import time
 import pytest
 
 from olivegen.errors import RecipeError
-from olivegen.source.yaml_rt import MAX_BYTES, parse
+from olivegen.source.document import MAX_BYTES
+from olivegen.source.yaml_rt import parse
 
 
 def test_positions_of_keys_and_values() -> None:
