@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from olivegen.api import Compiled
 from olivegen.errors import Diagnostic, RecipeError, Severity
-from olivegen.recipe import Recipe
 from olivegen.runner.layout import RunLayout
 from olivegen.runner.machine import Machine
 
@@ -17,15 +17,31 @@ INFO_LEVEL = 1  # Olive logs "Running pass ..." at INFO; progress needs it
 
 @dataclass(frozen=True)
 class Plan:
-    """A recipe ready to run."""
+    """A compiled recipe placed in its run folder; its warnings include preflight's."""
 
-    recipe_path: Path
-    recipe: Recipe
-    config: dict[str, Any]
-    text: str
+    compiled: Compiled
     layout: RunLayout
     notes: list[str] = field(default_factory=list)
-    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def recipe_path(self) -> Path:
+        """The recipe file."""
+        return self.compiled.path
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The Olive config to run."""
+        return self.compiled.config
+
+    @property
+    def text(self) -> str:
+        """The config as written to the run folder."""
+        return self.compiled.text
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """The recipe's warnings, then preflight's."""
+        return self.compiled.warnings
 
     @property
     def workflow_id(self) -> str:
@@ -95,4 +111,4 @@ def plan_run(
     if errors:
         notes.append(f"preflight errors ignored (--no-preflight): {len(errors)}")
     warnings += checked
-    return Plan(recipe_path, recipe, config, dump(config), layout, notes, warnings)
+    return Plan(Compiled(recipe_path, recipe, config, dump(config), warnings, variant), layout, notes)
