@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from olivegen.runner.tinymodel import TinyModel
 from tests.conftest import CliResult
 
 NEEDED = ("olive", "torch", "transformers", "tokenizers", "onnxruntime_genai", "peft")
@@ -47,46 +48,34 @@ def offline_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield root
 
 
-@dataclass(frozen=True)
-class Tiny:
-    """A built tiny model: its folder, data set and LoRA target modules."""
-
-    model: Path
-    data: Path
-    arch: str
-    target_modules: tuple[str, ...]
-    layers: int
-
-
-def _build(factory: pytest.TempPathFactory, arch: str) -> Tiny:
+def _build(factory: pytest.TempPathFactory, arch: str) -> TinyModel:
     require()
     from olivegen.runner.tinymodel import build_tiny_model
 
-    built = build_tiny_model(factory.mktemp(f"tiny-{arch}"), arch)  # type: ignore[arg-type]
-    return Tiny(built.model_dir, built.data_file, built.arch, built.target_modules, built.num_layers)
+    return build_tiny_model(factory.mktemp(f"tiny-{arch}"), arch)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
-def tiny_phi3(tmp_path_factory: pytest.TempPathFactory) -> Tiny:
+def tiny_phi3(tmp_path_factory: pytest.TempPathFactory) -> TinyModel:
     """A tiny random-weight Phi-3 (hidden 64, 2 layers, 4 heads) with its tokenizer and data."""
     return _build(tmp_path_factory, "phi3")
 
 
 @pytest.fixture(scope="session")
-def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> Tiny:
+def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> TinyModel:
     """A tiny random-weight Llama with its tokenizer and data."""
     return _build(tmp_path_factory, "llama")
 
 
-def recipe_text(tiny: Tiny, passes: str, *, name: str, host: str = "cpu", extra: str = "") -> str:
+def recipe_text(tiny: TinyModel, passes: str, *, name: str, host: str = "cpu", extra: str = "") -> str:
     """Return a recipe for the tiny model: its data set with the chat template, then `passes` (YAML)."""
     head = f"""\
         name: {name}
         model:
-          path: {tiny.model}
+          path: {tiny.model_dir}
         data:
           - name: travel
-            files: {tiny.data}
+            files: {tiny.data_file}
             text_template: "<|user|>\\n{{prompt}}<|end|>\\n<|assistant|>\\n{{response}}<|end|>"
             max_seq_len: 64
         host: {host}

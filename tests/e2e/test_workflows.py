@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from olivegen.runner.tinymodel import TinyModel
 from tests.conftest import EXAMPLES, CliResult
-from tests.e2e.conftest import Ran, Tiny, recipe_text, require, write_recipe
+from tests.e2e.conftest import Ran, recipe_text, require, write_recipe
 
 pytestmark = [pytest.mark.slow, pytest.mark.olive]
 
@@ -42,7 +43,9 @@ def _lora_nodes(model: Path) -> dict[str, str]:
     return {n.name: n.op_type for n in graph.node if "/lora_" in n.name and n.op_type.startswith("MatMul")}
 
 
-def test_lora_merge_int4_runs_and_generates(tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran]) -> None:
+def test_lora_merge_int4_runs_and_generates(
+    tiny_phi3: TinyModel, tmp_path: Path, olivegen_run: Callable[..., Ran]
+) -> None:
     passes = LORA + "- type: merge\n- type: builder\n  precision: int4\n"
     recipe = write_recipe(tmp_path, recipe_text(tiny_phi3, passes, name="tiny-merge-int4"))
     ran = olivegen_run(recipe, tmp_path / "out")
@@ -58,7 +61,7 @@ def test_lora_merge_int4_runs_and_generates(tiny_phi3: Tiny, tmp_path: Path, oli
 
 
 def test_same_recipe_same_bytes_and_last_pass_change_reuses_cache(
-    tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran], run_cli: Callable[..., CliResult]
+    tiny_phi3: TinyModel, tmp_path: Path, olivegen_run: Callable[..., Ran], run_cli: Callable[..., CliResult]
 ) -> None:
     passes = LORA + "- type: merge\n- type: builder\n  precision: int4\n  int4_block_size: 32\n"
     recipe = write_recipe(tmp_path, recipe_text(tiny_phi3, passes, name="tiny-rerun"))
@@ -81,7 +84,7 @@ def test_same_recipe_same_bytes_and_last_pass_change_reuses_cache(
 def test_lora_int4_extract_adapters_base_runs_without_adapter(
     arch: str, request: pytest.FixtureRequest, tmp_path: Path, olivegen_run: Callable[..., Ran]
 ) -> None:
-    tiny: Tiny = request.getfixturevalue(f"tiny_{arch}")
+    tiny: TinyModel = request.getfixturevalue(f"tiny_{arch}")
     lora = LORA + f"  target_modules: [{', '.join(tiny.target_modules)}]\n"
     passes = lora + "- type: builder\n  precision: int4\n- type: ExtractAdapters\n"
     recipe = write_recipe(tmp_path, recipe_text(tiny, passes, name=f"tiny-extract-{arch}"))
@@ -100,7 +103,7 @@ def test_lora_int4_extract_adapters_base_runs_without_adapter(
     nodes = _lora_nodes(ran.model_dir)
     assert set(nodes) == set(excluded)
     assert set(nodes.values()) == {"MatMul"}
-    assert len(excluded) == 2 * tiny.layers * 4  # q, k, v, o: Phi-3's packed qkv_proj is unpacked
+    assert len(excluded) == 2 * tiny.num_layers * 4  # q, k, v, o: Phi-3's packed qkv_proj is unpacked
 
     base = _generate(ran.model_dir)
     tuned = _generate(ran.model_dir, ran.model_dir / adapters[0])
@@ -114,7 +117,9 @@ def test_lora_int4_extract_adapters_base_runs_without_adapter(
     assert adapted.returncode == 0 and adapted.stdout.startswith("adapter travel> "), adapted.stderr
 
 
-def test_qlora_merge_int4_runs_and_generates(tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran]) -> None:
+def test_qlora_merge_int4_runs_and_generates(
+    tiny_phi3: TinyModel, tmp_path: Path, olivegen_run: Callable[..., Ran]
+) -> None:
     require("bitsandbytes")
     qlora = LORA.replace("type: lora", "type: qlora") + "  save_quant_config: false\n"
     passes = qlora + "- type: merge\n- type: builder\n  precision: int4\n"
@@ -125,12 +130,12 @@ def test_qlora_merge_int4_runs_and_generates(tiny_phi3: Tiny, tmp_path: Path, ol
     _generate(ran.model_dir)
 
 
-def _lab(tiny: Tiny, quantizer: str) -> str:
+def _lab(tiny: TinyModel, quantizer: str) -> str:
     """The lab recipe, on the tiny model: 5 steps, 64-token rows, `quantizer` in AWQ's place."""
     text = (EXAMPLES / "phi35-travel-lab.yaml").read_text(encoding="utf-8")
     swaps = {
-        "path: microsoft/Phi-3.5-mini-instruct": f"path: {tiny.model}",
-        "files: data/data_sample_travel.jsonl": f"files: {tiny.data}",
+        "path: microsoft/Phi-3.5-mini-instruct": f"path: {tiny.model_dir}",
+        "files: data/data_sample_travel.jsonl": f"files: {tiny.data_file}",
         "max_seq_len: 1024": "max_seq_len: 64",
         "max_steps: 100": "max_steps: 5",
         "  - type: awq\n": quantizer,
@@ -142,7 +147,7 @@ def _lab(tiny: Tiny, quantizer: str) -> str:
     return text
 
 
-def test_lab_flow_with_cpu_quantizer(tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran]) -> None:
+def test_lab_flow_with_cpu_quantizer(tiny_phi3: TinyModel, tmp_path: Path, olivegen_run: Callable[..., Ran]) -> None:
     gptq = "  - type: gptq\n    data: travel\n    group_size: 32\n"
     recipe = write_recipe(tmp_path, _lab(tiny_phi3, gptq), "lab-gptq.yaml")
 
@@ -189,7 +194,7 @@ def test_lab_flow_with_cpu_quantizer(tiny_phi3: Tiny, tmp_path: Path, olivegen_r
 
 
 def test_failing_pass_exits_nonzero_and_names_it(
-    tiny_phi3: Tiny, tmp_path: Path, olivegen_run: Callable[..., Ran]
+    tiny_phi3: TinyModel, tmp_path: Path, olivegen_run: Callable[..., Ran]
 ) -> None:
     # The TorchScript exporter cannot trace transformers 5's DynamicCache; Olive logs the error and exits 0.
     passes = "- type: onnx\n  use_dynamo_exporter: false\n- type: int4rtn\n"
