@@ -30,36 +30,36 @@ def _type(spec: object) -> str:
     return str(getattr(spec, "type", ""))
 
 
-@rule("merge-without-adapter")
-def merge_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
-    """MergeAdapterWeights needs an adapter: a LoRA-family pass before it, or `model.adapter_path`."""
+def _adapter_reaches(scope: Scope) -> Iterator[tuple[int, str, bool]]:
+    """Yield (index, type, whether an unmerged adapter reaches the pass) for each pass, in order."""
     has_adapter = scope.recipe.model.adapter_path is not None
     for i, spec in enumerate(scope.recipe.passes):
         kind = _type(spec)
+        yield i, kind, has_adapter
         if kind in ADAPTER_PASSES:
             has_adapter = True
         elif kind == "MergeAdapterWeights":
-            if not has_adapter:
-                yield scope.error(
-                    "merge-without-adapter",
-                    "MergeAdapterWeights has no adapter to merge",
-                    ("passes", i, "type"),
-                    "put a LoRA or QLoRA pass before it, or set `model.adapter_path`",
-                )
             has_adapter = False
+
+
+@rule("merge-without-adapter")
+def merge_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
+    """MergeAdapterWeights needs an adapter: a LoRA-family pass before it, or `model.adapter_path`."""
+    for i, kind, has_adapter in _adapter_reaches(scope):
+        if kind == "MergeAdapterWeights" and not has_adapter:
+            yield scope.error(
+                "merge-without-adapter",
+                "MergeAdapterWeights has no adapter to merge",
+                ("passes", i, "type"),
+                "put a LoRA or QLoRA pass before it, or set `model.adapter_path`",
+            )
 
 
 @rule("extract-without-adapter")
 def extract_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
     """ExtractAdapters needs LoRA weights in the ONNX model, and none left after a merge."""
-    has_adapter = scope.recipe.model.adapter_path is not None
-    for i, spec in enumerate(scope.recipe.passes):
-        kind = _type(spec)
-        if kind in ADAPTER_PASSES:
-            has_adapter = True
-        elif kind == "MergeAdapterWeights":
-            has_adapter = False
-        elif kind == "ExtractAdapters" and not has_adapter:
+    for i, kind, has_adapter in _adapter_reaches(scope):
+        if kind == "ExtractAdapters" and not has_adapter:
             yield scope.error(
                 "extract-without-adapter",
                 "ExtractAdapters has no LoRA weights to extract",
