@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,19 +87,12 @@ def diff(old: Any, new: Any, path: str = "") -> list[str]:
             kept_new = [k for k in new if k in old]
             if kept_old != kept_new:
                 lines.append(f"passes order: {', '.join(kept_old)} -> {', '.join(kept_new)}")
-        for key in [*old, *(k for k in new if k not in old)]:
-            child = f"{path}.{key}" if path else str(key)
-            if key not in new:
-                lines.append(f"{child}: removed")
-            elif key not in old:
-                lines.append(f"{child}: added {show(new[key])}")
-            else:
-                lines.extend(diff(old[key], new[key], child))
-        return lines
+        return lines + _by_key(old, new, lambda key: f"{path}.{key}" if path else str(key))
     if isinstance(old, list) and isinstance(new, list) and old != new:
         names_old, names_new = _names(old), _names(new)
         if names_old is not None and names_new is not None:
-            return _named(old, new, names_old, names_new, path)
+            by_old, by_new = dict(zip(names_old, old, strict=True)), dict(zip(names_new, new, strict=True))
+            return _by_key(by_old, by_new, lambda name: f"{path}[{name}]")
         if len(old) == len(new):
             return [line for i, (a, b) in enumerate(zip(old, new, strict=True)) for line in diff(a, b, f"{path}[{i}]")]
     if old == new:
@@ -109,17 +103,17 @@ def diff(old: Any, new: Any, path: str = "") -> list[str]:
     return [f"{path}: {before} -> {after}"]
 
 
-def _named(old: list[Any], new: list[Any], names_old: list[str], names_new: list[str], path: str) -> list[str]:
+def _by_key(old: dict[str, Any], new: dict[str, Any], where: Callable[[str], str]) -> list[str]:
+    """Diff two mappings key by key (old order, then keys only `new` has); `where` names a key's path."""
     lines = []
-    by_old, by_new = dict(zip(names_old, old, strict=True)), dict(zip(names_new, new, strict=True))
-    for name in [*names_old, *(n for n in names_new if n not in by_old)]:
-        where = f"{path}[{name}]"
-        if name not in by_new:
-            lines.append(f"{where}: removed")
-        elif name not in by_old:
-            lines.append(f"{where}: added {show(by_new[name])}")
+    for key in [*old, *(k for k in new if k not in old)]:
+        child = where(key)
+        if key not in new:
+            lines.append(f"{child}: removed")
+        elif key not in old:
+            lines.append(f"{child}: added {show(new[key])}")
         else:
-            lines.extend(diff(by_old[name], by_new[name], where))
+            lines.extend(diff(old[key], new[key], child))
     return lines
 
 
