@@ -19,9 +19,17 @@ class Exit(IntEnum):
 
 
 def report(diagnostics: Sequence[Diagnostic]) -> None:
-    """Print diagnostics to stderr: the headline, then the hint."""
+    """Print diagnostics to stderr as `validate` shows them: the headline, the hint, the code frame.
+
+    Commands whose stdout is their product (`render`, `import`, `diff`, `run`) report here;
+    `validate`, whose product is the report, prints it on stdout.
+    """
+    if not diagnostics:
+        return
+    from olivegen.report.formats import code_frames
+
     for diag in diagnostics:
-        print(str(diag), file=sys.stderr)
+        print(code_frames(diag), file=sys.stderr)
 
 
 def say(message: str) -> None:

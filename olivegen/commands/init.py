@@ -39,7 +39,7 @@ def execute(args: argparse.Namespace) -> Exit:
     target: Path = args.output or Path(f"{args.preset}.yaml")
     if target.exists() and not args.force:
         say(f"olivegen init: {target} exists; pass --force to overwrite it")
-        return Exit.RECIPE_ERROR
+        return Exit.INTERNAL  # a usage mistake, like every refusal to run
     from olivegen.api import write_atomic
 
     write_atomic(target, text)

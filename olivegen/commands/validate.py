@@ -1,10 +1,11 @@
 """`olivegen validate RECIPE... [--format text|json|github|sarif] [--strict] [--olive] [--set K=V]`.
 
 Every recipe is checked in this one process and every diagnostic of every file
-is reported. Text (the default) goes to stderr: the headline
-`file:line:col: severity[rule]: message` first, then `  hint: ...` and a code
-frame. The machine formats (`json`, `github`, `sarif`) go to stdout. The
-summary line `N files, E errors, W warnings` always ends stderr. Inside GitHub
+is reported on stdout, as linters do (`olivegen validate x.yaml | less`). Text (the
+default): the headline `file:line:col: severity[rule]: message` first, then
+`  hint: ...` and a code frame, and the summary line `N files, E errors, W warnings`
+last. The machine formats (`json`, `github`, `sarif`) keep stdout parseable: their
+summary line goes to stderr. Only usage and internal errors go to stderr. Inside GitHub
 Actions (`GITHUB_ACTIONS=true`) the default format is `github`.
 Exit code: 1 when any recipe has an error (or a warning, with --strict), else 0.
 """
@@ -32,7 +33,7 @@ def add_parser(sub: Any) -> None:
         "--format",
         choices=FORMATS,
         default=None,
-        help="text (default; stderr), json, github (default in GitHub Actions) or sarif (machine formats: stdout)",
+        help="text (default), json, github (default in GitHub Actions) or sarif; the report goes to stdout",
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
     parser.add_argument("--olive", action="store_true", help="also check the rendered config with installed Olive")
@@ -118,7 +119,7 @@ def execute(args: argparse.Namespace) -> Exit:
     reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found, strict=True)]
     totals = Totals.of(reports)
     if fmt == "text":
-        _write(sys.stderr, render("text", reports))
+        _write(sys.stdout, render("text", reports))
     else:
         _write(sys.stdout, render(fmt, reports))
         say(totals.summary())

@@ -85,7 +85,7 @@ def test_atomic_write_keeps_permissions(run_cli: Run, tmp_path: Path) -> None:
 def test_unreadable_inputs(run_cli: Run, tmp_path: Path, make: Callable[[Path], Path], expected: str) -> None:
     result = run_cli("validate", make(tmp_path))
     assert result.code == 1
-    assert result.first_err_line.endswith(expected)
+    assert result.first_out_line.endswith(expected)
 
 
 def test_validate_many_files_reports_all_and_summarizes(run_cli: Run, tmp_path: Path) -> None:
@@ -94,15 +94,15 @@ def test_validate_many_files_reports_all_and_summarizes(run_cli: Run, tmp_path: 
     examples = sorted(EXAMPLES.glob("*.yaml"))
     result = run_cli("validate", *examples, bad)
     assert result.code == 1
-    assert result.err.count("error[") == 2
-    assert result.err.splitlines()[-1] == f"{len(examples) + 1} files, 2 errors, 0 warnings"
+    assert result.out.count("error[") == 2 and result.err == ""
+    assert result.out.splitlines()[-1] == f"{len(examples) + 1} files, 2 errors, 0 warnings"
 
 
 def test_examples_validate_clean(run_cli: Run) -> None:
     examples = sorted(EXAMPLES.glob("*.yaml"))
     result = run_cli("validate", *examples)
-    assert result.code == 0, result.err
-    assert result.err.splitlines()[-1] == f"{len(examples)} files, 0 errors, 0 warnings"
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[-1] == f"{len(examples)} files, 0 errors, 0 warnings"
 
 
 def test_schema_check_matches_committed_copy(run_cli: Run) -> None:

@@ -190,5 +190,5 @@ def test_validate_checks_every_variant(run_cli: Run, tmp_path: Path) -> None:
     )
     result = run_cli("validate", bad)
     assert result.code == 1
-    assert "[target=cpu-int4, size=b32]" in result.err and "[target=dml-int4, size=b32]" in result.err
-    assert result.err.splitlines()[-1].startswith("1 file, 2 errors")
+    assert "[target=cpu-int4, size=b32]" in result.out and "[target=dml-int4, size=b32]" in result.out
+    assert result.out.splitlines()[-1].startswith("1 file, 2 errors")

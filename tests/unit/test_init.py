@@ -64,7 +64,7 @@ def test_refuses_to_overwrite_without_force(run_cli: Run, tmp_path: Path) -> Non
     target = tmp_path / "recipe.yaml"
     target.write_text("mine\n")
     result = run_cli("init", "--preset", "int4", "-o", target)
-    assert result.code == 1 and "--force" in result.err
+    assert result.code == 2 and "--force" in result.err  # a usage mistake, not a recipe error
     assert target.read_text() == "mine\n"
     assert run_cli("init", "--preset", "int4", "-o", target, "--force").code == 0
     assert target.read_text() == presets.text("int4")
