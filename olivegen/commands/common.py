@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
@@ -35,3 +36,21 @@ def report(diagnostics: Sequence[Diagnostic]) -> None:
 def say(message: str) -> None:
     """Print a status line to stderr (stdout is kept for rendered output)."""
     print(message, file=sys.stderr, flush=True)
+
+
+def epilog(exits: dict[int, str], examples: list[str]) -> str:
+    """Return a command's --help epilog: its exit codes, then examples (HelpFormat keeps it as written)."""
+    lines = ["exit codes:"]
+    lines += [f"  {code}  {meaning}" for code, meaning in sorted(exits.items())]
+    lines += ["", "examples:"]
+    lines += [f"  {example}" for example in examples]
+    return "\n".join(lines)
+
+
+class HelpFormat(argparse.HelpFormatter):
+    """Wrap descriptions as usual; keep an epilog made by `epilog` (exit codes, examples) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("exit codes:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)

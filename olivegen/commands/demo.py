@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, report, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 
 RECIPE = """\
 # Written by `olivegen demo`: fine-tune a tiny model with LoRA, build it for onnxruntime-genai
@@ -52,6 +52,14 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "demo",
         help="tiny offline model: fine-tune and convert it with Olive, generate with and without the adapter",
+        description="Build a tiny random-weight model offline, fine-tune it with LoRA, build it at int4 for"
+        " onnxruntime-genai with Olive on the CPU, and generate with and without the adapter."
+        " Needs olivegen[olive]; no GPU, nothing downloaded.",
+        epilog=epilog(
+            {0: "the demo ran", 2: "usage or internal error", 3: "Olive produced no output model"},
+            ["olivegen demo", "olivegen demo -o /tmp/olivegen-demo --arch llama"],
+        ),
+        formatter_class=HelpFormat,
     )
     parser.add_argument(
         "-o", "--output", type=Path, default=Path("olivegen-demo"), help="folder (default: ./olivegen-demo)"
@@ -111,8 +119,6 @@ def execute(args: argparse.Namespace) -> Exit:
     out.write(
         "\nThe weights are random, so the text is noise; what matters is that both run.\n"
         "Try it yourself with examples/app_generate.py from the olivegen repository:\n"
-        f"  python examples/app_generate.py {model_dir}"
-        + (f" --adapter {adapter}" if adapter else "")
-        + "\n"
+        f"  python examples/app_generate.py {model_dir}" + (f" --adapter {adapter}" if adapter else "") + "\n"
     )
     return Exit.OK

@@ -7,17 +7,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, say
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    parser = sub.add_parser("init", help="start a recipe from a preset (see --list)")
+    parser = sub.add_parser(
+        "init",
+        help="start a recipe from a preset (see --list)",
+        description="Write a commented starting recipe from a preset, and the sample data it reads.",
+        epilog=epilog(
+            {0: "written (or listed)", 2: "usage error: no --preset, an unknown preset, or the file exists (--force)"},
+            ["olivegen init --list", "olivegen init --preset lora-int4-adapter -o my.olive.yaml"],
+        ),
+        formatter_class=HelpFormat,
+    )
     parser.add_argument("--preset", metavar="NAME", help="the preset to start from")
     parser.add_argument("--list", action="store_true", help="list the presets")
-    parser.add_argument(
-        "-o", "--output", type=Path, help="recipe to write (default: NAME.yaml; '-' for stdout)"
-    )
+    parser.add_argument("-o", "--output", type=Path, help="recipe to write (default: NAME.yaml; '-' for stdout)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing recipe")
 
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, say
 from olivegen.commands.options import add_set
 from olivegen.errors import Diagnostic, Position, RecipeError
 from olivegen.knowledge.catalog import GENERATIONS
@@ -27,7 +27,25 @@ def add_parser(sub: Any) -> None:
     """Register the command."""
     from olivegen.report.formats import FORMATS
 
-    parser = sub.add_parser("validate", help="check recipes without writing anything")
+    parser = sub.add_parser(
+        "validate",
+        help="check recipes without writing anything",
+        description="Check recipes without writing anything: every error and warning of every file, each at its"
+        " file:line:col with a hint. The report goes to stdout (with a machine format, its summary to stderr).",
+        epilog=epilog(
+            {
+                0: "no errors (warnings allowed, unless --strict)",
+                1: "a recipe has an error (or, with --strict, a warning)",
+                2: "usage or internal error",
+            },
+            [
+                "olivegen validate examples/*.yaml",
+                "olivegen validate --format sarif examples/*.yaml > olivegen.sarif",
+                "olivegen validate --olive examples/phi3-tone-classification.yaml   # needs olivegen[olive]",
+            ],
+        ),
+        formatter_class=HelpFormat,
+    )
     parser.add_argument("recipes", type=Path, nargs="+", help="recipe files")
     parser.add_argument(
         "--format",
