@@ -51,7 +51,16 @@ def execute(args: argparse.Namespace) -> Exit:
 
     config, where = load_config_with_positions(args.config)
     converted = convert_config(config, where, str(args.config))
-    text = recipe_yaml(converted.recipe, converted.comments, source=args.config.name, generation=converted.generation)
+    from olivegen.knowledge.resources import schema_modeline
+
+    modeline = schema_modeline(args.output)  # the schema this install ships, relative to the recipe
+    text = recipe_yaml(
+        converted.recipe,
+        converted.comments,
+        source=args.config.name,
+        generation=converted.generation,
+        modeline=modeline,
+    )
     report(converted.diagnostics)
     target = args.output or args.config.with_suffix(".yaml")  # relative paths resolve beside the config
     shown = str(target) if args.output is not None else "<recipe on stdout>"

@@ -28,6 +28,16 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite an existing recipe")
 
 
+def written_as(text: str, preset: str, target: Path) -> str:
+    """Name the file written, not the preset's own file, in the preset's header comments."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.startswith("#"):
+            break
+        lines[i] = line.replace(f"{preset}.yaml", target.as_posix())
+    return "\n".join(lines)
+
+
 def execute(args: argparse.Namespace) -> Exit:
     """Write a commented starting recipe, and the sample data it names, or list the presets."""
     from olivegen.recipe import presets
@@ -39,11 +49,13 @@ def execute(args: argparse.Namespace) -> Exit:
     if not args.preset:
         say("olivegen init: give --preset NAME (see olivegen init --list)")
         return Exit.INTERNAL
-    text = presets.text(args.preset)
+    from olivegen.knowledge.resources import schema_modeline
+
     if str(args.output) == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(schema_modeline(None) + presets.text(args.preset))
         return Exit.OK
     target: Path = args.output or Path(f"{args.preset}.yaml")
+    text = schema_modeline(target) + written_as(presets.text(args.preset), args.preset, target)
     if target.exists() and not args.force:
         say(f"olivegen init: {target} exists; pass --force to overwrite it")
         return Exit.INTERNAL  # a usage mistake, like every refusal to run

@@ -35,3 +35,30 @@ def test_a_written_folder_still_means_the_recipes_folder(tmp_path: Path) -> None
     assert compiled.config["engine"]["output_dir"] == str(tmp_path / "out")
     assert compiled.config["engine"]["cache_dir"] == str(tmp_path / "c")
     assert json.loads(compiled.text)["engine"]["output_dir"] == str(tmp_path / "out")
+
+
+def test_the_tiny_model_trains_on_rows_shipped_in_the_package() -> None:
+    import inspect
+
+    from olivegen.runner import tinymodel
+
+    shipped = ROOT / "olivegen" / "recipe" / "presets" / "data" / "chat.jsonl"
+    rows = [json.loads(line) for line in shipped.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert tinymodel.travel_rows() == rows
+    assert "examples" not in inspect.getsource(tinymodel)
+
+
+def test_demo_works_in_a_temporary_folder_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from olivegen.commands.demo import demo_folder
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    folder = demo_folder(None)
+    assert folder.is_dir() and folder.parent == (tmp_path / "tmp").resolve()
+    assert folder.name.startswith("olivegen-demo-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]  # nothing in the current folder
+    assert demo_folder(tmp_path / "mine") == (tmp_path / "mine").resolve()
