@@ -16,7 +16,7 @@ def add_parser(sub: Any) -> None:
         "schema",
         help="write the recipe JSON schema (for editors and PR checks)",
         description="Write the JSON schema of recipes, for editors (yaml-language-server) and PR checks."
-        " The installed package ships the same file as olivegen/schemas/recipe.schema.json.",
+        " A copy ships with the package: the recipes `init` and `import` write point their modeline at it.",
         epilog=epilog(
             {0: "written (or up to date with --check)", 1: "--check: the file is out of date", 2: "usage error"},
             ["olivegen schema -o recipe.schema.json", "olivegen schema --check -o schemas/recipe.schema.json"],
