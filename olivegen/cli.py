@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from olivegen import __version__
 from olivegen.commands import COMMANDS, module_name
-from olivegen.commands.common import Exit, report
+from olivegen.commands.common import Exit, HelpFormat, epilog, report
 from olivegen.errors import OlivegenError, RecipeError
 
 
@@ -25,18 +25,49 @@ def _module(name: str):  # type: ignore[no-untyped-def]
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands and their flags."""
     parser = argparse.ArgumentParser(
-        prog="olivegen", description="Compile YAML recipes into validated Microsoft Olive configs."
+        prog="olivegen",
+        description="Compile YAML recipes into validated Microsoft Olive configs.",
+        epilog=epilog(
+            {
+                0: "ok",
+                1: "a recipe has errors (or `run` was refused; `render --check`/`diff --exit-code`: a difference)",
+                2: "usage or internal error (also: `olivegen` without a command, after printing this help)",
+                3: "`olivegen run`/`demo`: Olive produced no output model",
+            },
+            [
+                "olivegen demo                                    # offline, CPU: the whole path on a tiny model",
+                "olivegen validate examples/*.yaml",
+                "olivegen COMMAND --help                          # each command's flags, exit codes, examples",
+            ],
+        ),
+        formatter_class=HelpFormat,
     )
-    parser.add_argument("--version", action="version", version=f"olivegen {__version__}")
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         _module(name).add_parser(sub)
     return parser
 
 
+TARGETS = {"0.13": "0.13", "0.9": "0.7-0.9.2"}  # --olive-version -> the olive-ai releases it renders for
+
+
+def version_text() -> str:
+    """Return `--version`: olivegen's version and the Olive releases its configs are for."""
+    return (
+        f"olivegen {__version__}\n"
+        f"renders for Olive (olive-ai) {TARGETS['0.13']} (default) and {TARGETS['0.9']} (--olive-version 0.9)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `olivegen` command."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:  # bare `olivegen`: the help, and the usage-error exit code
+        parser.print_help(sys.stderr)
+        return Exit.INTERNAL
+    args = parser.parse_args(argv)
     try:
         return int(_module(args.command).execute(args))
     except RecipeError as exc:

@@ -26,6 +26,11 @@ class CliResult:
     def first_err_line(self) -> str:
         return self.err.splitlines()[0] if self.err else ""
 
+    @property
+    def first_out_line(self) -> str:
+        """The first line of stdout: where `validate` reports (diagnostics go to stdout, as linters do)."""
+        return self.out.splitlines()[0] if self.out else ""
+
 
 @pytest.fixture(autouse=True)
 def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:

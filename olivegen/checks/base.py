@@ -86,6 +86,7 @@ RULE_INFO: dict[str, RuleInfo] = {}
 STAGE_RULES: dict[str, str] = {
     "recipe": "The file cannot be read as a recipe: missing, unreadable, not UTF-8, empty or not a mapping.",
     "yaml": "The YAML itself is broken: syntax, duplicate keys, tags, nesting or alias expansion beyond the caps.",
+    "indentation": "A key indented to the wrong column: under the wrong parent, or lined up with nothing above it.",
     "unknown-key": "A key the recipe format does not have (with a did-you-mean or the allowed keys).",
     "legacy-key": "A key from older Olive configs or tutorials; the hint gives today's spelling.",
     "missing-key": "A required key is missing.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
@@ -54,12 +55,27 @@ def model_path(scope: Scope) -> Iterator[Diagnostic]:
             )
         return
     local = is_local_path(scope.base, path)
-    if local and not (scope.base / path).expanduser().exists():
+    folder = (scope.base / path).expanduser()
+    if local and not folder.exists():
         yield scope.error(
             "model-path",
             f"local model folder {path!r} does not exist",
             ("model", "path"),
             f"paths are relative to the recipe's folder ({scope.base})",
+        )
+    elif local and not folder.is_dir():
+        yield scope.error(
+            "model-path",
+            f"{path!r} is a file, not a model folder",
+            ("model", "path"),
+            "Olive loads the model with transformers: point at the folder holding its config.json",
+        )
+    elif local and not (folder / "config.json").is_file():
+        yield scope.error(
+            "model-path",
+            f"local model folder {path!r} has no config.json",
+            ("model", "path"),
+            _no_config_hint(folder, path),
         )
     elif not local and (path.count("/") > 1 or path.startswith("-")):
         yield scope.error(
@@ -77,3 +93,14 @@ def model_path(scope: Scope) -> Iterator[Diagnostic]:
             f"check the folder name under {first}/ (as written, Olive would look for a Hub model {path!r});"
             f" write ./{path} for a local folder",
         )
+
+
+def _no_config_hint(folder: Path, written: str) -> str:
+    """Say why config.json matters, and name a folder below that has one (a snapshot, a checkpoint)."""
+    below = sorted(str(p.parent.relative_to(folder)) for p in folder.glob("*/config.json"))[:1]
+    below += [] if below else sorted(str(p.parent.relative_to(folder)) for p in folder.glob("*/*/config.json"))[:1]
+    where = f"; {written.rstrip('/')}/{below[0]} has one" if below else ""
+    return (
+        "Olive loads the model with transformers, which needs config.json (with `model_type`) in the folder;"
+        f" point at the folder that holds it, or save the model there with save_pretrained(){where}"
+    )

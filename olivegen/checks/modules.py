@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
-from olivegen.errors import Diagnostic
-from olivegen.knowledge.architectures import facts_for
+from olivegen.errors import Diagnostic, Severity
+from olivegen.knowledge.architectures import facts_for, model_id
 from olivegen.knowledge.catalog import suggest
-from olivegen.recipe.passes import _LoRAFields
+from olivegen.recipe.passes import ModelBuilder, _LoRAFields
 
 
 @rule("target-modules")
@@ -41,4 +41,36 @@ def target_modules(scope: Scope) -> Iterator[Diagnostic]:
                 f"{family.label} models have no layer {name!r} (family from the {facts.source})",
                 ("passes", i, "target_modules", j),
                 f"{hint} ({layers})" if hint else layers,
+            )
+
+
+@rule("lora-int4-nodes", Severity.WARNING)
+def lora_int4_nodes(scope: Scope) -> Iterator[Diagnostic]:
+    """LoRA -> ModelBuilder int4 -> ExtractAdapters needs the model's depth to keep the LoRA MatMuls out of int4."""
+    passes = list(scope.recipe.passes)
+    kinds = [str(getattr(spec, "type", "")) for spec in passes]
+    adapter = scope.recipe.model.adapter_path is not None
+    facts = None
+    for i, spec in enumerate(passes):
+        if kinds[i] in ("LoRA", "QLoRA"):
+            adapter = True
+        elif kinds[i] == "MergeAdapterWeights":
+            adapter = False
+        elif isinstance(spec, ModelBuilder) and spec.precision == "int4" and adapter:
+            if "ExtractAdapters" not in kinds[i + 1 :] or spec.int4_nodes_to_exclude:
+                continue
+            if "int4_nodes_to_exclude" in (spec.extra_options or {}):
+                continue
+            facts = facts or facts_for(scope.recipe.model, scope.base)
+            if facts.family is not None and facts.layers is not None:
+                continue
+            name = model_id(scope.recipe.model) or "the model"
+            yield scope.warning(
+                "lora-int4-nodes",
+                f"olivegen cannot tell the layers of {name!r}, so this int4 pass will quantize the LoRA MatMuls"
+                " too and the base model will not run without its adapter",
+                ("passes", i, "precision"),
+                "use a local copy of the model (its config.json gives the depth), have it in the Hugging Face"
+                " cache, or list int4_nodes_to_exclude: /model/layers.N/attn/q_proj/lora_A/MatMul and"
+                " .../lora_B/MatMul for each layer N and adapted projection",
             )

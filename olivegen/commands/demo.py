@@ -1,5 +1,7 @@
 """`olivegen demo [-o OUTDIR]`: the whole path on a fresh machine, offline, in about a minute.
 
+Everything goes to OUTDIR, by default a new temporary folder (the current folder is left alone).
+
 Builds a tiny random-weight Phi-3 and its tokenizer, writes a recipe (LoRA -> ModelBuilder
 int4 -> ExtractAdapters, on the CPU), renders and runs it with Olive, then generates with
 onnxruntime-genai from the base model and with the adapter, and prints the summary.
@@ -12,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, report, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 
 RECIPE = """\
 # Written by `olivegen demo`: fine-tune a tiny model with LoRA, build it for onnxruntime-genai
@@ -52,9 +54,21 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "demo",
         help="tiny offline model: fine-tune and convert it with Olive, generate with and without the adapter",
+        description="Build a tiny random-weight model offline, fine-tune it with LoRA, build it at int4 for"
+        " onnxruntime-genai with Olive on the CPU, and generate with and without the adapter."
+        " Needs olivegen[olive]; no GPU, nothing downloaded.",
+        epilog=epilog(
+            {0: "the demo ran", 2: "usage or internal error", 3: "Olive produced no output model"},
+            ["olivegen demo", "olivegen demo -o /tmp/olivegen-demo --arch llama"],
+        ),
+        formatter_class=HelpFormat,
     )
     parser.add_argument(
-        "-o", "--output", type=Path, default=Path("olivegen-demo"), help="folder (default: ./olivegen-demo)"
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="folder to build and run in (default: a new temporary folder; nothing is written to the current one)",
     )
     parser.add_argument("--arch", choices=("phi3", "llama"), default="phi3", help="tiny model architecture")
     parser.add_argument("--steps", type=int, default=10, help="LoRA training steps (default 10)")
@@ -68,6 +82,17 @@ def write_recipe(folder: Path, steps: int) -> Path:
     return path
 
 
+def demo_folder(output: Path | None) -> Path:
+    """Return the folder the demo works in: `-o`, else a new one under the system's temporary folder."""
+    if output is None:
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix="olivegen-demo-")).resolve()
+    folder = output.expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def execute(args: argparse.Namespace) -> Exit:
     """Build, render, run, generate, summarize."""
     from olivegen.api import compile_recipe, write_atomic
@@ -78,8 +103,7 @@ def execute(args: argparse.Namespace) -> Exit:
     from olivegen.runner.summary import format_summary
     from olivegen.runner.tinymodel import build_tiny_model
 
-    folder = args.output.expanduser().resolve()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = demo_folder(args.output)
     say(f"olivegen demo: building a tiny random-weight {args.arch} model in {folder / 'tiny'}")
     build_tiny_model(folder / "tiny", args.arch)
     recipe = write_recipe(folder, args.steps)
@@ -111,8 +135,6 @@ def execute(args: argparse.Namespace) -> Exit:
     out.write(
         "\nThe weights are random, so the text is noise; what matters is that both run.\n"
         "Try it yourself with examples/app_generate.py from the olivegen repository:\n"
-        f"  python examples/app_generate.py {model_dir}"
-        + (f" --adapter {adapter}" if adapter else "")
-        + "\n"
+        f"  python examples/app_generate.py {model_dir}" + (f" --adapter {adapter}" if adapter else "") + "\n"
     )
     return Exit.OK

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, report, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 from olivegen.commands.options import add_set
 
 Configs = dict[str, dict[str, Any]]
@@ -31,7 +31,24 @@ Configs = dict[str, dict[str, Any]]
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    parser = sub.add_parser("diff", help="semantic diff of the Olive configs two recipes (or configs) render to")
+    parser = sub.add_parser(
+        "diff",
+        help="semantic diff of the Olive configs two recipes (or configs) render to",
+        description="Show what changes in the rendered Olive config between two recipes (or configs), one line"
+        " per changed value, by path. `--set` changes the second side only.",
+        epilog=epilog(
+            {
+                0: "compared: also when the configs differ (like `git diff`), unless --exit-code",
+                1: "--exit-code and the configs differ, or a recipe has errors",
+                2: "usage or internal error",
+            },
+            [
+                "olivegen diff examples/phi3-tone-classification.yaml examples/phi3-tone-classification-qlora.yaml",
+                "olivegen diff examples/phi35-travel-lab.yaml examples/phi35-travel-lab.yaml --set passes.lora.r=16",
+            ],
+        ),
+        formatter_class=HelpFormat,
+    )
     parser.add_argument("old", type=Path, help="recipe (.yaml) or rendered config (.json)")
     parser.add_argument("new", type=Path, help="recipe (.yaml) or rendered config (.json)")
     parser.add_argument("--exit-code", action="store_true", help="exit with 1 when the configs differ")

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from olivegen.commands.common import Exit, report
+from olivegen.commands.common import Exit, HelpFormat, epilog, report
 from olivegen.commands.options import add_set, add_variant
 
 if TYPE_CHECKING:
@@ -26,11 +26,22 @@ DATA_KEYS = ("train_data_config", "eval_data_config", "data_config")
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    parser = sub.add_parser("explain", help="print the plan a recipe renders to (or a mermaid diagram)")
-    parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
-    parser.add_argument(
-        "--format", choices=("text", "mermaid"), default="text", help="text (default) or mermaid"
+    parser = sub.add_parser(
+        "explain",
+        help="print the plan a recipe renders to (or a mermaid diagram)",
+        description="Print the plan a recipe renders to, defaults filled in: model, data, each pass and what"
+        " it produces, host and target (or a mermaid diagram).",
+        epilog=epilog(
+            {0: "explained", 1: "the recipe has errors", 2: "usage or internal error"},
+            [
+                "olivegen explain examples/phi35-travel-lab.yaml",
+                "olivegen explain examples/team/travel-targets.yaml --format mermaid",
+            ],
+        ),
+        formatter_class=HelpFormat,
     )
+    parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
+    parser.add_argument("--format", choices=("text", "mermaid"), default="text", help="text (default) or mermaid")
     add_set(parser)
     add_variant(parser)
 
@@ -168,9 +179,7 @@ def mermaid(compiled: Compiled) -> str:
     lines.append("  " + " --> ".join([*chain, "out"]))
     names = [d["name"] for d in config["data_configs"]]
     for n, params in enumerate(config["passes"].values(), 1):
-        for used in sorted(
-            {params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}
-        ):
+        for used in sorted({params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}):
             lines.append(f"  data{names.index(used)} -.-> p{n}")
     marked = [f"p{n}" for n, key in enumerate(config["passes"], 1) if key in gpu or "host" in gpu]
     if marked:

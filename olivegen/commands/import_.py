@@ -7,13 +7,30 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, report, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 from olivegen.errors import Diagnostic, RecipeError, Severity
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    parser = sub.add_parser("import", help="turn an existing olive-config.json (any Olive generation) into a recipe")
+    parser = sub.add_parser(
+        "import",
+        help="turn an existing olive-config.json (any Olive generation) into a recipe",
+        description="Turn an existing Olive config (any Olive generation) into a recipe, reporting what was"
+        " dropped or decided, and check that the recipe compiles.",
+        epilog=epilog(
+            {
+                0: "imported; the recipe validates",
+                1: "imported, but the recipe does not validate yet (the errors are listed)",
+                2: "usage or internal error (e.g. --output exists without --force)",
+            },
+            [
+                "olivegen import tests/data/olive-configs/seed-guide-legacy.json -o imported.yaml",
+                "olivegen import olive-config.json            # the recipe on stdout",
+            ],
+        ),
+        formatter_class=HelpFormat,
+    )
     parser.add_argument("config", type=Path, help="Olive config (.json)")
     parser.add_argument("-o", "--output", type=Path, help="write the recipe here; stdout when omitted")
     parser.add_argument("--force", action="store_true", help="overwrite an existing --output")
@@ -34,7 +51,16 @@ def execute(args: argparse.Namespace) -> Exit:
 
     config, where = load_config_with_positions(args.config)
     converted = convert_config(config, where, str(args.config))
-    text = recipe_yaml(converted.recipe, converted.comments, source=args.config.name, generation=converted.generation)
+    from olivegen.knowledge.resources import schema_modeline
+
+    modeline = schema_modeline(args.output)  # the schema this install ships, relative to the recipe
+    text = recipe_yaml(
+        converted.recipe,
+        converted.comments,
+        source=args.config.name,
+        generation=converted.generation,
+        modeline=modeline,
+    )
     report(converted.diagnostics)
     target = args.output or args.config.with_suffix(".yaml")  # relative paths resolve beside the config
     shown = str(target) if args.output is not None else "<recipe on stdout>"

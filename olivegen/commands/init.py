@@ -7,18 +7,35 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, say
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    parser = sub.add_parser("init", help="start a recipe from a preset (see --list)")
+    parser = sub.add_parser(
+        "init",
+        help="start a recipe from a preset (see --list)",
+        description="Write a commented starting recipe from a preset, and the sample data it reads.",
+        epilog=epilog(
+            {0: "written (or listed)", 2: "usage error: no --preset, an unknown preset, or the file exists (--force)"},
+            ["olivegen init --list", "olivegen init --preset lora-int4-adapter -o my.olive.yaml"],
+        ),
+        formatter_class=HelpFormat,
+    )
     parser.add_argument("--preset", metavar="NAME", help="the preset to start from")
     parser.add_argument("--list", action="store_true", help="list the presets")
-    parser.add_argument(
-        "-o", "--output", type=Path, help="recipe to write (default: NAME.yaml; '-' for stdout)"
-    )
+    parser.add_argument("-o", "--output", type=Path, help="recipe to write (default: NAME.yaml; '-' for stdout)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing recipe")
+
+
+def written_as(text: str, preset: str, target: Path) -> str:
+    """Name the file written, not the preset's own file, in the preset's header comments."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.startswith("#"):
+            break
+        lines[i] = line.replace(f"{preset}.yaml", target.as_posix())
+    return "\n".join(lines)
 
 
 def execute(args: argparse.Namespace) -> Exit:
@@ -32,14 +49,16 @@ def execute(args: argparse.Namespace) -> Exit:
     if not args.preset:
         say("olivegen init: give --preset NAME (see olivegen init --list)")
         return Exit.INTERNAL
-    text = presets.text(args.preset)
+    from olivegen.knowledge.resources import schema_modeline
+
     if str(args.output) == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(schema_modeline(None) + presets.text(args.preset))
         return Exit.OK
     target: Path = args.output or Path(f"{args.preset}.yaml")
+    text = schema_modeline(target) + written_as(presets.text(args.preset), args.preset, target)
     if target.exists() and not args.force:
         say(f"olivegen init: {target} exists; pass --force to overwrite it")
-        return Exit.RECIPE_ERROR
+        return Exit.INTERNAL  # a usage mistake, like every refusal to run
     from olivegen.api import write_atomic
 
     write_atomic(target, text)

@@ -7,14 +7,32 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, report, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 from olivegen.commands.options import add_set, add_variant, outputs
 from olivegen.knowledge.catalog import GENERATIONS
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    parser = sub.add_parser("render", help="render a recipe into olive-config.json")
+    parser = sub.add_parser(
+        "render",
+        help="render a recipe into olive-config.json",
+        description="Render a recipe into the olive-config.json that `olive run --config` executes"
+        " (every variant of a matrix recipe); refuse to write anything when the recipe has an error.",
+        epilog=epilog(
+            {
+                0: "written (warnings, if any, printed on stderr)",
+                1: "the recipe has errors (nothing written), or --check found the file out of date",
+                2: "usage or internal error",
+            },
+            [
+                "olivegen render examples/phi3-tone-classification.yaml -o olive-config.json",
+                "olivegen render examples/phi35-travel-lab.yaml --olive-version 0.9 -o lab-olive09.json",
+                "olivegen render examples/phi35-travel-lab.yaml -o olive-config.json --check",
+            ],
+        ),
+        formatter_class=HelpFormat,
+    )
     parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
     parser.add_argument(
         "-o",

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from olivegen.commands.common import Exit, report, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 from olivegen.commands.options import add_set
 
 if TYPE_CHECKING:
@@ -26,6 +26,19 @@ def add_parser(sub: Any) -> None:
             "Render RECIPE, refuse passes this machine cannot run, run the workflow with Olive, and print a"
             " summary. Exits 3 when no output model was produced (even where Olive itself exits 0)."
         ),
+        epilog=epilog(
+            {
+                0: "the output model was produced",
+                1: "the recipe has errors, or preflight refused a pass this machine cannot run",
+                2: "usage or internal error",
+                3: "Olive produced no output model",
+            },
+            [
+                "olivegen run examples/phi3-tone-classification.yaml -o out/ --dry-run",
+                "olivegen run my.olive.yaml -o out/ --host cpu",
+            ],
+        ),
+        formatter_class=HelpFormat,
     )
     parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
     parser.add_argument(

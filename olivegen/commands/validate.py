@@ -1,10 +1,11 @@
 """`olivegen validate RECIPE... [--format text|json|github|sarif] [--strict] [--olive] [--set K=V]`.
 
 Every recipe is checked in this one process and every diagnostic of every file
-is reported. Text (the default) goes to stderr: the headline
-`file:line:col: severity[rule]: message` first, then `  hint: ...` and a code
-frame. The machine formats (`json`, `github`, `sarif`) go to stdout. The
-summary line `N files, E errors, W warnings` always ends stderr. Inside GitHub
+is reported on stdout, as linters do (`olivegen validate x.yaml | less`). Text (the
+default): the headline `file:line:col: severity[rule]: message` first, then
+`  hint: ...` and a code frame, and the summary line `N files, E errors, W warnings`
+last. The machine formats (`json`, `github`, `sarif`) keep stdout parseable: their
+summary line goes to stderr. Only usage and internal errors go to stderr. Inside GitHub
 Actions (`GITHUB_ACTIONS=true`) the default format is `github`.
 Exit code: 1 when any recipe has an error (or a warning, with --strict), else 0.
 """
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from olivegen.commands.common import Exit, say
+from olivegen.commands.common import Exit, HelpFormat, epilog, say
 from olivegen.commands.options import add_set
 from olivegen.errors import Diagnostic, Position, RecipeError
 from olivegen.knowledge.catalog import GENERATIONS
@@ -26,13 +27,31 @@ def add_parser(sub: Any) -> None:
     """Register the command."""
     from olivegen.report.formats import FORMATS
 
-    parser = sub.add_parser("validate", help="check recipes without writing anything")
+    parser = sub.add_parser(
+        "validate",
+        help="check recipes without writing anything",
+        description="Check recipes without writing anything: every error and warning of every file, each at its"
+        " file:line:col with a hint. The report goes to stdout (with a machine format, its summary to stderr).",
+        epilog=epilog(
+            {
+                0: "no errors (warnings allowed, unless --strict)",
+                1: "a recipe has an error (or, with --strict, a warning)",
+                2: "usage or internal error",
+            },
+            [
+                "olivegen validate examples/*.yaml",
+                "olivegen validate --format sarif examples/*.yaml > olivegen.sarif",
+                "olivegen validate --olive examples/phi3-tone-classification.yaml   # needs olivegen[olive]",
+            ],
+        ),
+        formatter_class=HelpFormat,
+    )
     parser.add_argument("recipes", type=Path, nargs="+", help="recipe files")
     parser.add_argument(
         "--format",
         choices=FORMATS,
         default=None,
-        help="text (default; stderr), json, github (default in GitHub Actions) or sarif (machine formats: stdout)",
+        help="text (default), json, github (default in GitHub Actions) or sarif; the report goes to stdout",
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
     parser.add_argument("--olive", action="store_true", help="also check the rendered config with installed Olive")
@@ -118,7 +137,7 @@ def execute(args: argparse.Namespace) -> Exit:
     reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found, strict=True)]
     totals = Totals.of(reports)
     if fmt == "text":
-        _write(sys.stderr, render("text", reports))
+        _write(sys.stdout, render("text", reports))
     else:
         _write(sys.stdout, render(fmt, reports))
         say(totals.summary())

@@ -85,7 +85,7 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         recipe["data"] = datas
     recipe.update(convert_systems(systems, engine, notes))
     recipe["passes"] = passes
-    recipe["engine"] = _engine(engine, notes)
+    recipe["engine"] = _engine(engine, notes, recipe.get("name"))
     evaluators = section(cfg, "evaluators", dict, display, where)
     if evaluators:
         evaluate = _evaluate(evaluators, engine.pop("evaluator", None), notes)
@@ -158,7 +158,11 @@ def _model(model: dict[str, Any], notes: Notes) -> dict[str, Any]:
     return out
 
 
-def _engine(engine: dict[str, Any], notes: Notes) -> dict[str, Any]:
+# the folders olivegen renders when a recipe writes none (relative to where `olive run` starts)
+DEFAULT_FOLDERS = {"output_dir": "outputs/{name}", "cache_dir": ".olive-cache"}
+
+
+def _engine(engine: dict[str, Any], notes: Notes, name: Any = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for ours, theirs in (
         ("output_dir", "output_dir"),
@@ -171,6 +175,9 @@ def _engine(engine: dict[str, Any], notes: Notes) -> dict[str, Any]:
             out[ours] = engine.pop(theirs)
     if isinstance(out.get("cache_dir"), list):
         out["cache_dir"] = out["cache_dir"][0]
+    for key, default in DEFAULT_FOLDERS.items():  # a recipe's default renders the same relative folder
+        if out.get(key) == default.replace("{name}", str(name)):
+            del out[key]
     search = engine.pop("search_strategy", None)
     if isinstance(search, dict):
         out["search"] = {k: search[k] for k in ("execution_order", "sampler", "max_iter", "max_time") if k in search}

@@ -8,8 +8,7 @@ from typing import Any
 from olivegen.source.document import Loc
 
 HEADER = """\
-# yaml-language-server: $schema=https://raw.githubusercontent.com/olivegen/olivegen/main/schemas/recipe.schema.json
-# Imported by `olivegen import` from {source} (Olive config format {generation}).
+{modeline}# Imported by `olivegen import` from {source} (Olive config format {generation}).
 # Comments marked REVIEW are choices a human should check.
 """
 
@@ -35,8 +34,10 @@ def _node(value: Any, loc: Loc, comments: dict[Loc, str]) -> Any:
     return value
 
 
-def recipe_yaml(recipe: dict[str, Any], comments: dict[Loc, str], *, source: str, generation: str) -> str:
-    """Write the recipe as YAML, with REVIEW comments at the keys they concern."""
+def recipe_yaml(
+    recipe: dict[str, Any], comments: dict[Loc, str], *, source: str, generation: str, modeline: str = ""
+) -> str:
+    """Write the recipe as YAML, with REVIEW comments at the keys they concern (`modeline` first)."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
@@ -47,6 +48,6 @@ def recipe_yaml(recipe: dict[str, Any], comments: dict[Loc, str], *, source: str
     top_level = sorted({text for loc, text in comments.items() if len(loc) == 1 and loc[0] not in recipe} - placed)
     stream = io.StringIO()
     yaml.dump(doc, stream)
-    header = HEADER.format(source=source, generation=generation)
+    header = HEADER.format(modeline=modeline, source=source, generation=generation)
     header += "".join(f"# REVIEW: {text}\n" for text in top_level)
     return header + stream.getvalue()

@@ -4,8 +4,12 @@ Used by the semantic rules (LoRA target modules, CPU training size) and by rende
 (the LoRA MatMuls to keep out of int4, olivegen/render/lora_nodes.py).
 
 The family comes from a local model's `config.json` (`model_type`, then
-`architectures`) when the model path is a local folder, otherwise from the
-model id (`microsoft/Phi-3-mini-4k-instruct`, an Azure ML registry name).
+`architectures`) when the model path is a local folder; for a Hub id, from the
+`config.json` of the local Hugging Face cache when the model is there
+(HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub); otherwise from the model
+id (`microsoft/Phi-3-mini-4k-instruct`, an Azure ML registry name), with the depth
+of the common families (Phi-3/3.5/4, Llama 2/3.x, Mistral 7B, Qwen 2/2.5/3,
+Gemma 1/2, DeepSeek-R1 distills) known by size. Nothing is downloaded.
 Unknown families answer None and the rules that need them stay silent.
 """
 
@@ -79,9 +83,9 @@ _ID_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"mixtral"), "mixtral"),
     (re.compile(r"mistral"), "mistral"),
     (re.compile(r"qwen3"), "qwen3"),
-    (re.compile(r"qwen(1\.5|2)"), "qwen2"),
-    (re.compile(r"gemma-?2"), "gemma2"),
-    (re.compile(r"gemma(?!-?[3-9])"), "gemma"),
+    (re.compile(r"qwen(1\.5|2)|distill-qwen"), "qwen2"),
+    (re.compile(r"gemma-?2(?![\d.]*b)"), "gemma2"),  # gemma-2-9b, gemma2; not gemma-2b (Gemma 1, 2B)
+    (re.compile(r"gemma(?!-?[3-9](?![\d.]*b))"), "gemma"),  # gemma-7b is Gemma 1; gemma-3-4b is not
     (re.compile(r"llama|smollm"), "llama"),
     (re.compile(r"(^|/)(distil)?gpt2"), "gpt2"),
 ]
@@ -102,6 +106,22 @@ _NAMED_LAYERS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"phi-?3(\.5)?-?medium|phi-?4(?![-.\w])"), 40),
     (re.compile(r"phi-?3(\.5)?-?small"), 32),
 ]
+# Depth by model line and size (billions, as the id spells it), from each model's published config.json.
+# Tried in order on the lower-cased id; the first line that matches decides.
+_LAYERS_BY_SIZE: list[tuple[re.Pattern[str], dict[float, int]]] = [
+    (re.compile(r"deepseek-r1-distill-qwen"), {1.5: 28, 7: 28, 14: 48, 32: 64}),
+    (re.compile(r"deepseek-r1-distill-llama"), {8: 32, 70: 80}),
+    (re.compile(r"qwen2\.5"), {0.5: 24, 1.5: 28, 3: 36, 7: 28, 14: 48, 32: 64, 72: 80}),
+    (re.compile(r"qwen2(?![.\d])"), {0.5: 24, 1.5: 28, 7: 28, 72: 80}),
+    (re.compile(r"qwen3"), {0.6: 28, 1.7: 28, 4: 36, 8: 36, 14: 40, 32: 64}),
+    (re.compile(r"llama-?3\.2"), {1: 16, 3: 28}),
+    (re.compile(r"llama-?3(\.[013])?(?![.\d])"), {8: 32, 70: 80, 405: 126}),
+    (re.compile(r"llama-?2"), {7: 32, 13: 40, 70: 80}),
+    (re.compile(r"mistral-7b"), {7: 32}),
+    (re.compile(r"gemma-?2(?![\d.]*b)"), {2: 26, 9: 42, 27: 46}),
+    (re.compile(r"gemma-(1\.1-)?\d+b"), {2: 18, 7: 28}),
+]
+_HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
 _SPELLED_SIZE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([bm])(?![a-z])")
 
 
@@ -150,10 +170,57 @@ def facts_for(model: ModelRef, base: Path) -> ModelFacts:
             return ModelFacts(None, None, "unknown")
         layers = _int(config, "num_hidden_layers", "n_layer", "num_layers")
         return ModelFacts(_family_from_config(config), _size_from_config(config), "config.json", layers)
+    cached = hub_cache_config(name) if model.registry_ref() is None else None
+    if cached is not None:
+        config = _read_config(str(cached))
+        if config is not None:
+            layers = _int(config, "num_hidden_layers", "n_layer", "num_layers")
+            return ModelFacts(_family_from_config(config), _size_from_config(config), "HF cache config.json", layers)
     lowered = name.lower()
     family = next((FAMILIES[key] for pattern, key in _ID_PATTERNS if pattern.search(lowered)), None)
-    layers = next((n for pattern, n in _NAMED_LAYERS if pattern.search(lowered)), None)
-    return ModelFacts(family, _size_from_id(lowered), "model id", layers)
+    size = _size_from_id(lowered)
+    return ModelFacts(family, size, "model id", _layers_from_id(lowered, size))
+
+
+def _layers_from_id(lowered: str, size: float | None) -> int | None:
+    """Return the depth of a well-known model from its id alone (None when olivegen does not know it)."""
+    named = next((n for pattern, n in _NAMED_LAYERS if pattern.search(lowered)), None)
+    if named is not None or size is None:
+        return named
+    for pattern, table in _LAYERS_BY_SIZE:
+        if pattern.search(lowered):
+            return next((n for billions, n in table.items() if abs(billions - size) < 1e-6), None)
+    return None
+
+
+def hub_cache_folder() -> Path:
+    """Return the Hugging Face Hub cache: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub."""
+    import os
+
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "huggingface" / "hub"
+
+
+def hub_cache_config(model_id: str) -> Path | None:
+    """Return the config.json of a Hub model already in the local Hub cache (refs/main first), or None."""
+    if not _HUB_ID.fullmatch(model_id) or ".." in model_id:
+        return None
+    repo = hub_cache_folder() / ("models--" + model_id.replace("/", "--"))
+    try:
+        main = (repo / "refs" / "main").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        main = ""
+    if re.fullmatch(r"[0-9a-f]{6,64}", main) and (repo / "snapshots" / main / "config.json").is_file():
+        return repo / "snapshots" / main / "config.json"
+    try:
+        found = sorted((repo / "snapshots").glob("*/config.json"))
+    except OSError:
+        return None
+    return found[0] if found else None
 
 
 @lru_cache(maxsize=64)

@@ -55,3 +55,30 @@ def schema_text(name: str) -> str:
 def schema_json(name: str) -> Any:
     """Return a packaged schema file parsed as JSON (cached per process)."""
     return json.loads(schema_text(name))
+
+
+def recipe_schema_file() -> Path:
+    """Return the recipe JSON schema shipped with this install (inside the package, or the checkout's)."""
+    return Path(str(_root("schemas").joinpath("recipe.schema.json"))).resolve()
+
+
+def schema_modeline(recipe: Path | None) -> str:
+    """Return the `# yaml-language-server: $schema=...` line for a recipe written at `recipe`.
+
+    It points at the schema this install ships: relative to the recipe's folder (the language
+    server reads it so) when the two share a folder below the root, else absolute (a recipe on
+    stdout, in another tree, or on another drive).
+    """
+    import os
+
+    schema = recipe_schema_file()
+    where = schema.as_posix()
+    if recipe is not None:
+        folder = recipe.expanduser().resolve().parent
+        try:
+            shared = Path(os.path.commonpath([schema, folder]))
+        except ValueError:  # another drive (Windows)
+            shared = Path(folder.anchor)
+        if shared != Path(shared.anchor):
+            where = Path(os.path.relpath(schema, folder)).as_posix()
+    return f"# yaml-language-server: $schema={where}\n"

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from olivegen.errors import Diagnostic
-from olivegen.knowledge.catalog import suggest
+from olivegen.knowledge.catalog import canonical_pass, suggest
 from olivegen.recipe.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
 from olivegen.source.document import Loc, SourceMap
@@ -22,11 +22,71 @@ def from_validation_error(exc: ValidationError, root: type[BaseModel], data: Any
     out = []
     errors = [(err, *_data_loc(tuple(err["loc"]), root, data)) for err in exc.errors(include_url=False)]
     extras = {(loc[:-1], str(loc[-1])) for err, loc, _ in errors if err["type"] == "extra_forbidden" and loc}
+    # a pass whose type is unknown: its other keys cannot be judged, so the type is its one error
+    bad_types = {loc[:-1] for err, loc, _ in errors if loc and loc[-1] == "type" and _unknown_pass(err)}
+    dedented: set[tuple[Loc, str]] = set()
+    for err, loc, owner in errors:
+        slip = _dedented_children(err, loc, owner, extras, where)
+        if slip is not None:
+            out.append(slip[0])
+            dedented |= slip[1]
     for err, loc, owner in errors:
         if err["type"] == "missing" and loc and _misspelled(str(loc[-1]), loc[:-1], extras):
             continue
-        out.append(_diagnostic(err, loc, owner, where))
+        if any(loc[: len(bad)] == bad and loc != (*bad, "type") for bad in bad_types):
+            continue
+        if loc and (loc[:-1], str(loc[-1])) in dedented:
+            continue
+        if _is_empty_parent(err, loc, dedented):
+            continue
+        out.append(_diagnostic(err, loc, owner, where, _pass_label(owner, loc, data)))
     return sorted(out, key=lambda d: (d.at.line, d.at.col) if d.at else (0, 0))
+
+
+def _unknown_pass(err: Any) -> bool:
+    return err["type"] == "value_error" and "unknown pass type" in str(err["msg"])
+
+
+def _is_empty_parent(err: Any, loc: Loc, dedented: set[tuple[Loc, str]]) -> bool:
+    """Tell whether this is the error of a key left empty by dedented children (already explained)."""
+    return err["type"] in _MAPPING_KINDS and bool(loc) and any(p == loc[:-1] for p, _ in dedented)
+
+
+_MAPPING_KINDS = ("model_type", "dict_type", "model_attributes_type")
+
+
+def _dedented_children(
+    err: Any, loc: Loc, owner: type[BaseModel] | None, extras: set[tuple[Loc, str]], where: SourceMap
+) -> tuple[Diagnostic, set[tuple[Loc, str]]] | None:
+    """`training:` left empty and its keys unknown beside it: they lost their indentation."""
+    if err["type"] not in _MAPPING_KINDS or err.get("input") is not None or not loc:
+        return None
+    parent, key = loc[:-1], str(loc[-1])
+    child = _child_model(owner, key)
+    allowed = set(_allowed_keys(child))
+    lost = sorted(
+        (extra for p, extra in extras if p == parent and extra in allowed),
+        key=lambda k: (where.lookup((*parent, k)).line, where.lookup((*parent, k)).col),
+    )
+    if not lost:
+        return None
+    first = lost[0]
+    listed = ", ".join(f"`{k}:`" for k in lost)
+    at = where.lookup((*parent, first))
+    key_at = where.lookup(loc)
+    hint = f"indent {listed} by two more spaces than `{key}:` (to column {key_at.col + 2})"
+    message = f"`{first}` is not indented under `{key}:`"
+    return Diagnostic(message, at, hint, rule="indentation"), {(parent, k) for k in lost}
+
+
+def _pass_label(owner: type[BaseModel] | None, loc: Loc, data: Any) -> str | None:
+    """Name a generic pass by its type, as written (`in the OnnxStaticQuantization pass`)."""
+    if owner is not GenericPass or len(loc) < 2 or loc[0] != "passes":
+        return None
+    passes = data.get("passes") if isinstance(data, dict) else None
+    item = passes[loc[1]] if isinstance(passes, list) and isinstance(loc[1], int) and loc[1] < len(passes) else None
+    kind = item.get("type") if isinstance(item, dict) else None
+    return f" in the {canonical_pass(kind) or kind} pass" if isinstance(kind, str) else " in this pass"
 
 
 def _misspelled(key: str, parent: Loc, extras: set[tuple[Loc, str]]) -> bool:
@@ -107,21 +167,26 @@ def _label(model: type[BaseModel] | None) -> str:
     return f" in {name}"
 
 
-def _diagnostic(err: Any, loc: Loc, owner: type[BaseModel] | None, where: SourceMap) -> Diagnostic:
+def _diagnostic(
+    err: Any, loc: Loc, owner: type[BaseModel] | None, where: SourceMap, label: str | None = None
+) -> Diagnostic:
     kind = err["type"]
     key = loc[-1] if loc else ""
+    label = label if label is not None else _label(owner)
     if kind == "extra_forbidden":
         if str(key) in OUTDATED_KEYS:
             return Diagnostic(
-                f"outdated key {key!r}{_label(owner)}", where.lookup(loc), OUTDATED_KEYS[str(key)], rule="legacy-key"
+                f"outdated key {key!r}{label}", where.lookup(loc), OUTDATED_KEYS[str(key)], rule="legacy-key"
             )
         hint = OLIVE_CONFIG_KEYS.get(str(key)) or suggest(str(key), _allowed_keys(owner))
-        if hint is None and owner is not None:
+        if hint is None and owner is GenericPass:
+            hint = "this pass's parameters go under `config:`, by Olive's names (see `olivegen passes`)"
+        elif hint is None and owner is not None:
             hint = "allowed keys: " + ", ".join(_allowed_keys(owner))
-        return Diagnostic(f"unknown key {key!r}{_label(owner)}", where.lookup(loc), hint, rule="unknown-key")
+        return Diagnostic(f"unknown key {key!r}{label}", where.lookup(loc), hint, rule="unknown-key")
     if kind == "missing":
         return Diagnostic(
-            f"missing required key {key!r}{_label(owner)}",
+            f"missing required key {key!r}{label}",
             where.lookup(loc[:-1]),
             f"add `{key}:`",
             rule="missing-key",
@@ -145,6 +210,13 @@ def _diagnostic(err: Any, loc: Loc, owner: type[BaseModel] | None, where: Source
         message = f"{str(key)!r} needs at least {least} item{'s' * (least != 1)}"
         described = _description(owner, str(key))
         hint = f"add {'one' if least == 1 else least} ({described[:1].lower() + described[1:]})" if described else None
+    elif kind in _MAPPING_KINDS and err.get("input") is None:
+        message = f"`{key}:` has nothing under it"
+        hint = f"indent the keys of `{key}:` under it, or remove `{key}:`"
+        return Diagnostic(message, where.lookup(loc), hint, rule="invalid-value")
+    elif kind in _MAPPING_KINDS:
+        message = f"{str(key)!r} should be a mapping of keys to values, got {_show(err.get('input'))}"
+        hint = _description(owner, str(key))
     else:
         message = f"{str(key)!r} {re.sub(r'^(Input|List|String|Dictionary|Value) should', 'should', message)}"
         if kind != "too_long":

@@ -22,12 +22,18 @@ class Search(Strict):
 
 
 class Engine(Strict):
-    """Engine settings; folders are relative to the recipe."""
+    """Engine settings; folders written here are relative to the recipe."""
 
     output_dir: NonEmptyStr = Field(
-        "outputs/{name}", description="Where the final model lands; `{name}` is the recipe name."
+        "outputs/{name}",
+        description="Where the final model lands; `{name}` is the recipe name. Written: relative to the recipe;"
+        " the default: relative to the folder `olive run` starts in.",
     )
-    cache_dir: NonEmptyStr = Field(".olive-cache", description="Olive's cache of pass results (reused across runs).")
+    cache_dir: NonEmptyStr = Field(
+        ".olive-cache",
+        description="Olive's cache of pass results (reused across runs). Written: relative to the recipe;"
+        " the default: relative to the folder `olive run` starts in.",
+    )
     log_level: Literal[0, 1, 2, 3, 4] = Field(1, description="Olive log severity: 0 verbose ... 4 fatal.")
     evaluate_input_model: bool = Field(False, description="Also evaluate the input model (needs `evaluate`).")
     search: Search | None = Field(None, description="`false` (or unset) runs each pass once; a mapping searches.")

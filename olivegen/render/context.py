@@ -28,6 +28,7 @@ SINGLE_SYSTEM_NAMES = {
     "AzureML": "aml",
 }
 
+
 def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
     """Return the workflow id: the recipe's `name`, else its file name without extensions."""
     return recipe.name or recipe_path.name.split(".")[0]
@@ -206,13 +207,24 @@ def _evaluators(recipe: Recipe) -> dict[str, Any]:
     return {"evaluator": {"metrics": metrics}}
 
 
+def _engine_folder(engine: Any, field: str, base: Path, name: str) -> str:
+    """Return an engine folder: a written one from the recipe's folder; a default one left relative.
+
+    Olive resolves a relative folder against the folder `olive run` starts in, so the defaults
+    (`outputs/<name>`, `.olive-cache`) land where the run is started, never beside the recipe
+    (a checkout's examples/ stays clean).
+    """
+    value = str(getattr(engine, field)).replace("{name}", name)
+    return resolve(base, value) if field in engine.model_fields_set else value
+
+
 def _engine(recipe: Recipe, base: Path, name: str, host: str, target: str) -> dict[str, Any]:
     engine = recipe.engine
     out: dict[str, Any] = {
         "host": host,
         "target": target,
-        "output_dir": resolve(base, engine.output_dir.replace("{name}", name)),
-        "cache_dir": resolve(base, engine.cache_dir.replace("{name}", name)),
+        "output_dir": _engine_folder(engine, "output_dir", base, name),
+        "cache_dir": _engine_folder(engine, "cache_dir", base, name),
         "log_severity_level": engine.log_level,
         "evaluate_input_model": engine.evaluate_input_model,
     }

@@ -22,6 +22,9 @@ class _Collect(logging.Handler):
 
 def olive_problems(config: dict[str, Any]) -> list[str]:
     """Return what the installed Olive rejects or would ignore in a config; empty when it accepts all of it."""
+    # bitsandbytes (pulled in by Olive's QLoRA pass) warns on import that an optional CPU kernel is
+    # missing; it says nothing about the config, so keep it off the report
+    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
     try:
         from olive.hardware.accelerator import AcceleratorSpec
         from olive.package_config import OlivePackageConfig

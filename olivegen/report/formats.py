@@ -127,6 +127,16 @@ def text_one(diag: Diagnostic, lines: _Lines | None = None) -> str:
     return "\n".join(out)
 
 
+def code_frames(diag: Diagnostic) -> str:
+    """Return one diagnostic as `validate` prints it, code frame included (for the other commands).
+
+    No frame for a secret, nor for a line of an Olive config (`import`): such a line can hold
+    anything, credentials included, and often the whole file.
+    """
+    quiet = "secret" in diag.rule or (diag.at is not None and diag.at.path.lower().endswith(".json"))
+    return text_one(diag, None if quiet else _Lines())
+
+
 def text(reports: Sequence[FileReport]) -> str:
     """Return every diagnostic for people, then the summary line."""
     lines = _Lines()

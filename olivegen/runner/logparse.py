@@ -31,6 +31,12 @@ FAILED = ("Pass run failed.", "Pass run_pass failed")
 NO_OUTPUT = "No output model produced"
 TRACEBACK = "Traceback (most recent call last):"
 MAX_REASON = 300
+# The last line of a traceback when the Hugging Face Hub could not be reached (no network, DNS, offline)
+NETWORK = re.compile(
+    r"ConnectError|ConnectionError|ConnectTimeout|Name or service not known|Temporary failure in name resolution"
+    r"|LocalEntryNotFoundError|OfflineModeIsEnabled|MaxRetryError|Failed to resolve|Network is unreachable"
+    r"|couldn't connect to 'https://huggingface\.co'"
+)
 
 # Statuses a pass goes through.
 PENDING, RUNNING_, OK, CACHED_, FAILED_, PRUNED_ = "not run", "running", "ok", "cached", "failed", "pruned"
@@ -73,6 +79,8 @@ class OliveLog:
     saved_to: str | None = None
     last_exception: str | None = None
     setup_error: str | None = None  # an exception before any pass started
+    network_error: str | None = None  # the first exception that says the Hub (or any host) was out of reach
+    model: str | None = None  # the input model's path or Hub id, to name it in a failure
     _in_traceback: bool = False
     _failing: bool = False
     _last_info: str | None = None
@@ -84,8 +92,11 @@ class OliveLog:
         """Start a log reader for the passes of a rendered config, in order."""
         passes = config.get("passes")
         items = passes.items() if isinstance(passes, dict) else []
+        model = config.get("input_model")
+        path = model.get("model_path") if isinstance(model, dict) else None
         return cls(
-            [PassRun(str(key), str(spec.get("type", "")) if isinstance(spec, dict) else "") for key, spec in items]
+            [PassRun(str(key), str(spec.get("type", "")) if isinstance(spec, dict) else "") for key, spec in items],
+            model=path if isinstance(path, str) else None,
         )
 
     def _index(self, key: str) -> int | None:
@@ -154,6 +165,8 @@ class OliveLog:
             return True, []
         self._in_traceback = False
         self.last_exception = shorten(line)
+        if self.network_error is None and NETWORK.search(line):
+            self.network_error = self.last_exception
         if self._current is not None:
             self._exceptions.append(self.last_exception)
             if self._failing:

@@ -111,6 +111,11 @@ def inspect_output(model_dir: Path) -> OutputModel | None:
 def failure_line(log: OliveLog, returncode: int, model: OutputModel | None, log_path: Path) -> str | None:
     """Return one readable line naming the failed pass and why, with the log's path; None on success."""
     where = f" (log: {log_path})"
+    if log.network_error is not None and not (model is not None and returncode == 0):
+        return (
+            f"could not reach the Hugging Face Hub for {log.model or 'the model'}"
+            f" (offline? set HF_HUB_OFFLINE=1 and use a local path): {log.network_error}{where}"
+        )
     failed = log.failed()
     if failed is not None:
         verb = "was pruned" if failed.status == PRUNED_ else "failed"
@@ -160,8 +165,6 @@ def format_summary(summary: RunSummary) -> list[str]:
                 lines.append(f"adapters (og.Adapters.load): {names}")
             else:
                 lines.append("adapters: none (the adapter, if any, is merged into the weights)")
-    if summary.failure:
-        lines.append(f"error: {summary.failure}")
     lines.append(f"config: {summary.config}")
     lines.append(f"log: {summary.log}")
     return lines

@@ -36,25 +36,9 @@ CHAT_TEMPLATE = (
 )
 # The template the recipes train with: the chat format above, one JSONL row per example.
 TEXT_TEMPLATE = "<|user|>\n{prompt}<|end|>\n<|assistant|>\n{response}<|end|>"
-SAMPLE_DATA = Path(__file__).resolve().parent.parent.parent / "examples" / "data" / "data_sample_travel.jsonl"
-FALLBACK_ROWS = [
-    {
-        "prompt": "What is the best time to visit Kyoto?",
-        "response": "Late March for cherry blossoms, or November.",
-    },
-    {
-        "prompt": "How do I get from Lisbon airport to the centre?",
-        "response": "Take the red metro line, then change.",
-    },
-    {
-        "prompt": "Do I need a visa for Iceland?",
-        "response": "Many travellers can visit visa-free for 90 days.",
-    },
-    {
-        "prompt": "What should I pack for a week in Rome?",
-        "response": "Comfortable shoes, layers and a small umbrella.",
-    },
-]
+# The rows the tiny model trains on ship inside the package (the presets' sample chat data), so a
+# wheel install and a checkout train on the same data (nothing comes from the repository).
+SAMPLE_DATA = ("olivegen.recipe.presets", "data/chat.jsonl")
 
 
 @dataclass(frozen=True)
@@ -69,12 +53,12 @@ class TinyModel:
 
 
 def travel_rows() -> list[dict[str, str]]:
-    """Return the prompt/response rows: the examples' travel sample when present, else a built-in few."""
-    if SAMPLE_DATA.is_file():
-        rows = [json.loads(line) for line in SAMPLE_DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
-        if rows:
-            return rows
-    return list(FALLBACK_ROWS)
+    """Return the prompt/response rows shipped in the package (the presets' sample chat data)."""
+    from importlib import resources
+
+    package, name = SAMPLE_DATA
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def write_dataset(path: Path, rows: list[dict[str, str]] | None = None) -> Path:

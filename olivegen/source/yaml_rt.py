@@ -14,6 +14,7 @@ from typing import Any
 
 from olivegen.errors import Position, RecipeError
 from olivegen.source.document import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, plain_scalar
+from olivegen.source.indentation import explain
 from olivegen.source.yaml_fast import fast_parse
 
 
@@ -49,6 +50,10 @@ def parse_ruamel(text: str, display: str) -> Source:
         if "duplicate key" in problem:
             problem = problem.split(" with value ")[0].replace("found duplicate key", "duplicate key")
             hint = "keys must be unique in a mapping; remove or rename one of them"
+        slip = explain(text, problem, mark.line) if mark else None
+        if slip is not None:
+            at = where.at(slip.line, slip.col)
+            raise RecipeError.single(slip.message, at, slip.hint, rule="indentation") from None
         raise RecipeError.single(f"invalid YAML: {problem}", pos, hint, rule="yaml") from None
     except YAMLError as exc:
         raise RecipeError.single(f"invalid YAML: {' '.join(str(exc).split())}", where.at(0, 0), rule="yaml") from None

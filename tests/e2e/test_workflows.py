@@ -139,7 +139,6 @@ def _lab(tiny: TinyModel, quantizer: str) -> str:
         "max_seq_len: 1024": "max_seq_len: 64",
         "max_steps: 100": "max_steps: 5",
         "  - type: awq\n": quantizer,
-        "output_dir: models/phi/onnx-ao": "output_dir: unused",
     }
     for old, new in swaps.items():
         assert old in text, f"examples/phi35-travel-lab.yaml no longer has {old!r}"

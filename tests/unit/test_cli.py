@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -23,7 +24,10 @@ def test_render_to_stdout_is_the_config(run_cli: Run) -> None:
     config = json.loads(result.out)
     assert list(config["passes"]) == ["awq", "lora", "model_builder", "extract_adapters"]
     assert [p["type"] for p in config["passes"].values()] == [
-        "AutoAWQQuantizer", "LoRA", "ModelBuilder", "ExtractAdapters"
+        "AutoAWQQuantizer",
+        "LoRA",
+        "ModelBuilder",
+        "ExtractAdapters",
     ]
 
 
@@ -85,7 +89,7 @@ def test_atomic_write_keeps_permissions(run_cli: Run, tmp_path: Path) -> None:
 def test_unreadable_inputs(run_cli: Run, tmp_path: Path, make: Callable[[Path], Path], expected: str) -> None:
     result = run_cli("validate", make(tmp_path))
     assert result.code == 1
-    assert result.first_err_line.endswith(expected)
+    assert result.first_out_line.endswith(expected)
 
 
 def test_validate_many_files_reports_all_and_summarizes(run_cli: Run, tmp_path: Path) -> None:
@@ -94,15 +98,15 @@ def test_validate_many_files_reports_all_and_summarizes(run_cli: Run, tmp_path: 
     examples = sorted(EXAMPLES.glob("*.yaml"))
     result = run_cli("validate", *examples, bad)
     assert result.code == 1
-    assert result.err.count("error[") == 2
-    assert result.err.splitlines()[-1] == f"{len(examples) + 1} files, 2 errors, 0 warnings"
+    assert result.out.count("error[") == 2 and result.err == ""
+    assert result.out.splitlines()[-1] == f"{len(examples) + 1} files, 2 errors, 0 warnings"
 
 
 def test_examples_validate_clean(run_cli: Run) -> None:
     examples = sorted(EXAMPLES.glob("*.yaml"))
     result = run_cli("validate", *examples)
-    assert result.code == 0, result.err
-    assert result.err.splitlines()[-1] == f"{len(examples)} files, 0 errors, 0 warnings"
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[-1] == f"{len(examples)} files, 0 errors, 0 warnings"
 
 
 def test_schema_check_matches_committed_copy(run_cli: Run) -> None:
@@ -111,9 +115,33 @@ def test_schema_check_matches_committed_copy(run_cli: Run) -> None:
 
 
 def test_passes_lists_every_olive_pass(run_cli: Run) -> None:
-    lines = run_cli("passes").out.splitlines()
+    result = run_cli("passes")
+    lines = result.out.splitlines()
     assert len(lines) == 81
     assert any(line.startswith("typed   ModelBuilder") for line in lines)
+    assert "typed: the recipe knows the pass's keys" in result.err and "generic: any other Olive pass" in result.err
+
+
+def test_passes_filter_and_json(run_cli: Run) -> None:
+    sub = run_cli("passes", "LORA").out.splitlines()
+    assert sub and all("lora" in line.split()[1].lower() for line in sub)
+    glob = json.loads(run_cli("passes", "Onnx*Quantization", "--format", "json").out)
+    assert glob and all(r["name"].startswith("Onnx") and r["name"].endswith("Quantization") for r in glob)
+    assert set(glob[0]) == {"name", "kind", "providers", "precisions"}
+    none = run_cli("passes", "no-such-pass")
+    assert none.code == 0 and none.out == "" and "no pass matches" in none.err
+
+
+def test_passes_and_the_reference_agree_on_builder_precisions(run_cli: Run) -> None:
+    row = json.loads(run_cli("passes", "ModelBuilder", "--format", "json").out)
+    builder = next(r for r in row if r["name"] == "ModelBuilder")
+    reference = (ROOT / "docs" / "recipe-reference.md").read_text(encoding="utf-8")
+    documented = re.search(
+        r"^\| `precision` \| ((?:`\w+` \\\| )*`\w+`) \| \*\*required\*\* \| Precision of the ONNX", reference, re.M
+    )
+    assert documented is not None
+    assert builder["precisions"] == re.findall(r"`(\w+)`", documented[1])
+    assert "bf16" in builder["precisions"]
 
 
 def test_module_entry_point_and_exit_codes(tmp_path: Path) -> None:
@@ -151,7 +179,7 @@ def test_relative_to_makes_the_config_portable(run_cli: Run, tmp_path: Path) -> 
         data = config["data_configs"][0]["load_dataset_config"]["data_files"]
         assert data == "examples/data/data_sample_travel.jsonl"
         assert (root / data).is_file()
-        assert config["engine"]["output_dir"] == "examples/models/phi/onnx-ao"
+        assert config["engine"]["output_dir"] == "outputs/phi35-travel-lab"  # a default: already relative
         assert run_cli("render", root / "examples" / LAB.name, "-o", out, "--relative-to", root, "--check").code == 0
     assert rendered[0] == rendered[1]
 

@@ -223,6 +223,6 @@ def test_cli_reports_unset_variables(
     result = run_cli("validate", recipe)
     assert result.code == 1
     assert (
-        result.first_err_line
+        result.first_out_line
         == f"{recipe}:6:7: error[environment]: environment variable 'OLIVEGEN_UNSET' is not set"
     )

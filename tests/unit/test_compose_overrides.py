@@ -192,7 +192,7 @@ def test_cli_render_and_validate_take_set(run_cli: Run, recipe: Path) -> None:
     assert passes["lora"]["r"] == 4 and passes["int4"]["precision"] == "int8"
     bad = run_cli("validate", recipe, "--set", "passes.lora.r=abc")
     assert bad.code == 1
-    assert bad.first_err_line.startswith("--set passes.lora.r=abc:1:21: error[invalid-value]")
+    assert bad.first_out_line.startswith("--set passes.lora.r=abc:1:21: error[invalid-value]")
 
 
 def test_a_recipe_without_overrides_is_unchanged(recipe: Path) -> None:

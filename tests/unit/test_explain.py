@@ -48,8 +48,8 @@ def test_plan_lists_model_systems_passes_in_order_and_outputs(run_cli: Run) -> N
         "3. model_builder (ModelBuilder)",
         "4. extract_adapters (ExtractAdapters)",
     ]
-    assert "output    examples/models/phi/onnx-ao" in lines
-    assert "cache     examples/.olive-cache" in lines
+    assert "output    outputs/phi35-travel-lab" in lines  # the defaults: under the folder `olive run` starts in
+    assert "cache     .olive-cache" in lines
 
 
 def test_defaults_are_filled_in_and_marked() -> None:

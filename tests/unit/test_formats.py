@@ -74,8 +74,8 @@ def recipes(tmp_path: Path) -> dict[str, Path]:
 
 def test_text_headline_hint_and_frame(run_cli: Run, recipes: dict[str, Path]) -> None:
     result = run_cli("validate", "bad.yaml", cwd=recipes["bad.yaml"].parent)
-    assert result.code == 1 and result.out == ""
-    lines = result.err.splitlines()
+    assert result.code == 1 and result.err == ""  # the report is stdout, as linters do
+    lines = result.out.splitlines()
     assert (
         lines[0]
         == "bad.yaml:6:20: error[unknown-column]: text_template uses column 'answer', which 'train.jsonl' does not have"
@@ -109,8 +109,10 @@ def test_secret_lines_are_never_shown(run_cli: Run, tmp_path: Path) -> None:
     token = "hf_" + "Q" * 34
     (tmp_path / "r.yaml").write_text(f'description: "{token}"\nmodel: {{path: a/b}}\npasses: [{{type: merge}}]\n')
     result = run_cli("validate", "r.yaml", cwd=tmp_path)
-    assert result.code == 1 and "error[secret]" in result.err
-    assert token not in result.err and token[:12] not in result.err
+    assert result.code == 1 and "error[secret]" in result.out
+    assert token not in result.out + result.err and token[:12] not in result.out + result.err
+    rendered = run_cli("render", "r.yaml", cwd=tmp_path)  # render's frames skip it too
+    assert rendered.code == 1 and "error[secret]" in rendered.err and token[:12] not in rendered.err
 
 
 def test_json_to_stdout_summary_to_stderr(run_cli: Run, recipes: dict[str, Path]) -> None:
@@ -141,7 +143,7 @@ def test_strict_makes_warnings_fail(run_cli: Run, recipes: dict[str, Path]) -> N
     assert run_cli("validate", "warn.yaml", cwd=folder).code == 0
     strict = run_cli("validate", "--strict", "warn.yaml", cwd=folder)
     assert strict.code == 1
-    assert strict.err.splitlines()[-1] == "1 file, 0 errors, 1 warning"
+    assert strict.out.splitlines()[-1] == "1 file, 0 errors, 1 warning"
 
 
 def test_github_escaping() -> None:
@@ -169,7 +171,7 @@ def test_github_is_the_default_inside_github_actions(
     assert commands[2].startswith("::warning file=bad.yaml,line=12,col=25,title=olivegen steps-and-epochs::")
     assert result.err == "1 file, 2 errors, 1 warning\n"
     explicit = run_cli("validate", "--format", "text", "bad.yaml", cwd=folder)
-    assert explicit.out == "" and explicit.err.startswith("bad.yaml:6:20: error[unknown-column]")
+    assert explicit.err == "" and explicit.out.startswith("bad.yaml:6:20: error[unknown-column]")
 
 
 def test_github_paths_are_relative_to_the_workspace(run_cli: Run, recipes: dict[str, Path]) -> None:
@@ -229,7 +231,8 @@ def test_many_files_one_run_all_formats(run_cli: Run, recipes: dict[str, Path]) 
     for fmt in ("text", "json", "github", "sarif"):
         result = run_cli("validate", "--format", fmt, *examples, recipes["bad.yaml"], recipes["warn.yaml"])
         assert result.code == 1
-        assert result.err.splitlines()[-1] == f"{len(examples) + 2} files, 2 errors, 2 warnings"
+        summary = (result.out if fmt == "text" else result.err).splitlines()[-1]
+        assert summary == f"{len(examples) + 2} files, 2 errors, 2 warnings"
 
 
 def test_unknown_format_is_a_usage_error(run_cli: Run, recipes: dict[str, Path]) -> None:

@@ -173,4 +173,4 @@ def test_validate_checks_for_the_chosen_olive(run_cli: Run, tmp_path: Path) -> N
     assert run_cli("validate", recipe).code == 0
     result = run_cli("validate", recipe, "--olive-version", "0.9")
     assert result.code == 1
-    assert "error[olive-version]: the Rtn pass does not exist in Olive 0.9" in result.first_err_line
+    assert "error[olive-version]: the Rtn pass does not exist in Olive 0.9" in result.first_out_line

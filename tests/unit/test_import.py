@@ -154,3 +154,15 @@ def test_import_never_copies_a_secret(run_cli: Run, tmp_path: Path) -> None:
     assert result.err.count("warning[import-secret]") == 2
     assert result.code == 0
     assert compile_recipe(out).config["input_model"]["load_kwargs"] == {"token": True}
+
+
+def test_imported_recipe_names_the_shipped_schema(run_cli: Run, tmp_path: Path) -> None:
+    from olivegen.knowledge.resources import recipe_schema_file
+
+    config = tmp_path / "olive-config.json"
+    config.write_text(compile_recipe(EXAMPLES / "phi3-tone-classification.yaml").text)
+    recipe = tmp_path / "sub" / "imported.yaml"
+    assert run_cli("import", config, "-o", recipe).code == 0
+    first = recipe.read_text().split("\n", 1)[0]
+    schema = first.removeprefix("# yaml-language-server: $schema=")
+    assert schema != first and (recipe.parent / schema).resolve() == recipe_schema_file()

@@ -33,8 +33,10 @@ def test_preset_writes_a_recipe_that_validates_and_renders(run_cli: Run, tmp_pat
     target = tmp_path / "sub" / f"{name}.yaml"
     result = run_cli("init", "--preset", name, "-o", target)
     assert result.code == 0, result.err
-    assert target.read_text() == presets.text(name)
-    assert target.read_text().startswith("# ")  # commented
+    modeline, body = target.read_text().split("\n", 1)
+    assert modeline.startswith("# yaml-language-server: $schema=")
+    assert body == presets.text(name).replace(f"{name}.yaml", f"{target.as_posix()}") or body == presets.text(name)
+    assert body.startswith("# ")  # commented
     compiled = compile_recipe(target)
     assert compiled.warnings == []
     types = [p["type"] for p in compiled.config["passes"].values()]
@@ -64,20 +66,43 @@ def test_refuses_to_overwrite_without_force(run_cli: Run, tmp_path: Path) -> Non
     target = tmp_path / "recipe.yaml"
     target.write_text("mine\n")
     result = run_cli("init", "--preset", "int4", "-o", target)
-    assert result.code == 1 and "--force" in result.err
+    assert result.code == 2 and "--force" in result.err  # a usage mistake, not a recipe error
     assert target.read_text() == "mine\n"
     assert run_cli("init", "--preset", "int4", "-o", target, "--force").code == 0
-    assert target.read_text() == presets.text("int4")
+    assert target.read_text().split("\n", 1)[1] == presets.text("int4").replace("int4.yaml", target.as_posix())
 
 
 def test_default_output_is_named_after_the_preset(run_cli: Run, tmp_path: Path) -> None:
     assert run_cli("init", "--preset", "int4", cwd=tmp_path).code == 0
-    assert (tmp_path / "int4.yaml").read_text() == presets.text("int4")
+    assert (tmp_path / "int4.yaml").read_text().split("\n", 1)[1] == presets.text("int4")
 
 
 def test_stdout(run_cli: Run) -> None:
     result = run_cli("init", "--preset", "onnx-optimize", "-o", "-")
-    assert result.code == 0 and result.out == presets.text("onnx-optimize")
+    modeline, rest = result.out.split("\n", 1)
+    assert result.code == 0 and rest == presets.text("onnx-optimize")
+    assert modeline.startswith("# yaml-language-server: $schema=/") and modeline.endswith("recipe.schema.json")
+
+
+def test_modeline_points_at_the_shipped_schema_and_the_header_at_the_file_written(run_cli: Run, tmp_path: Path) -> None:
+    from olivegen.knowledge.resources import recipe_schema_file
+
+    target = tmp_path / "team" / "my.olive.yaml"
+    assert run_cli("init", "--preset", "lora-int4-adapter", "-o", target).code == 0
+    text = target.read_text()
+    first = text.split("\n", 1)[0]
+    schema = first.removeprefix("# yaml-language-server: $schema=")
+    assert first != schema and (target.parent / schema).resolve() == recipe_schema_file()
+    assert recipe_schema_file().is_file() and "raw.githubusercontent" not in text
+    assert f"olivegen render {target.as_posix()} -o olive-config.json" in text
+    assert "lora-int4-adapter.yaml" not in text
+
+
+def test_modeline_is_relative_inside_one_tree(tmp_path: Path) -> None:
+    from olivegen.knowledge.resources import recipe_schema_file, schema_modeline
+
+    beside = recipe_schema_file().parent.parent / "examples" / "r.yaml"
+    assert schema_modeline(beside) == "# yaml-language-server: $schema=../schemas/recipe.schema.json\n"
 
 
 def test_list_names_each_preset_with_its_summary(run_cli: Run) -> None:

@@ -27,8 +27,8 @@ def test_enough_cases() -> None:
 def test_first_error_line(path: Path, run_cli: Callable[..., CliResult]) -> None:
     result = run_cli("validate", path.name, cwd=INVALID)
     assert result.code == 1
-    assert result.first_err_line == expected_line(path)
-    assert "Traceback" not in result.err
+    assert result.first_out_line == expected_line(path)
+    assert result.err == ""  # the report is on stdout; stderr is for usage and internal errors
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
@@ -37,3 +37,6 @@ def test_render_refuses_too(path: Path, run_cli: Callable[..., CliResult]) -> No
     assert result.code == 1
     assert result.out == ""
     assert result.first_err_line == expected_line(path)
+    validated = run_cli("validate", path.name, cwd=INVALID)
+    # render reports on stderr exactly what validate reports on stdout, code frames included
+    assert result.err == validated.out.rsplit("\n", 2)[0] + "\n"

@@ -44,6 +44,7 @@ def test_relative_paths_resolve_against_the_recipe(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "d.csv").write_text("prompt\nhi\n")
     (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text('{"model_type": "phi3"}')
     recipe = write(
         tmp_path,
         """\

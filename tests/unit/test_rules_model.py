@@ -112,7 +112,20 @@ def test_local_model_family_from_config_json(tmp_path: Path) -> None:
 
 def test_local_model_without_a_readable_config_is_not_checked(tmp_path: Path) -> None:
     assert diagnose(tmp_path, lora("./tiny", "[whatever]"), {"tiny/config.json": "{not json"}) == []
-    assert diagnose(tmp_path / "b", lora("./tiny", "[whatever]"), {"tiny/weights.bin": ""}) == []
+
+
+def test_local_model_folder_without_config_json(tmp_path: Path) -> None:
+    diags = diagnose(tmp_path, lora("./tiny", "[qkv_proj]"), {"tiny/weights.bin": ""})
+    diag = one(diags, "model-path")
+    assert [d.rule for d in diags] == ["model-path"]
+    assert diag.message == "local model folder './tiny' has no config.json"
+    assert diag.at is not None and diag.at.line == 2
+    assert "transformers" in (diag.hint or "")
+    assert_style(diag)
+    nested = diagnose(tmp_path / "b", lora("./tiny", "[qkv_proj]"), {"tiny/checkpoint-10/config.json": "{}"})
+    assert "./tiny/checkpoint-10 has one" in (one(nested, "model-path").hint or "")
+    a_file = diagnose(tmp_path / "c", lora("./tiny", "[qkv_proj]"), {"tiny": "x"})
+    assert one(a_file, "model-path").message == "'./tiny' is a file, not a model folder"
 
 
 def test_model_path_that_is_neither_folder_nor_hub_id(tmp_path: Path) -> None:
@@ -126,6 +139,7 @@ def test_model_path_that_is_neither_folder_nor_hub_id(tmp_path: Path) -> None:
 
 def test_typo_under_a_local_folder_is_not_taken_for_a_hub_id(tmp_path: Path) -> None:
     (tmp_path / "tiny" / "model").mkdir(parents=True)
+    (tmp_path / "tiny" / "model" / "config.json").write_text('{"model_type": "phi3"}')
     recipe = tmp_path / "r.yaml"
     recipe.write_text("model: {path: tiny/modl}\npasses: [{type: builder, precision: int4}]\n")
     with pytest.raises(RecipeError) as info:

@@ -181,3 +181,50 @@ def test_exit_0_without_a_model_and_without_a_failed_pass_is_still_a_failure() -
 )
 def test_shorten_makes_one_bounded_line(text: str, limit: int, expected: str) -> None:
     assert shorten(text, limit) == expected
+
+
+HUB_DOWN = [
+    "Traceback (most recent call last):",
+    '  File "/venv/lib/python3.11/site-packages/httpx/_transports/default.py", line 101, in map_httpcore_exceptions',
+    "httpcore.ConnectError: [Errno -2] Name or service not known",
+    "",
+    "The above exception was the direct cause of the following exception:",
+    "",
+    "Traceback (most recent call last):",
+    '  File "/venv/lib/python3.11/site-packages/olive/cli/launcher.py", line 62, in main',
+    "httpx.ConnectError: [Errno -2] Name or service not known",
+]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "httpx.ConnectError: [Errno -2] Name or service not known",
+        "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='huggingface.co', port=443)",
+        "huggingface_hub.errors.LocalEntryNotFoundError: An error happened while trying to locate the file",
+        "OSError: We couldn't connect to 'https://huggingface.co' to load the files",
+    ],
+)
+def test_an_unreachable_hub_is_said_once_in_recipe_terms(last: str) -> None:
+    config = {**CONFIG, "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"}}
+    log = feed(config, [*HUB_DOWN[:-1], last], 1)
+    line = failure_line(log, 1, None, Path("l"))
+    assert line is not None
+    assert line.startswith(
+        "could not reach the Hugging Face Hub for microsoft/Phi-3-mini-4k-instruct"
+        " (offline? set HF_HUB_OFFLINE=1 and use a local path): "
+    )
+    assert line.count("Hugging Face Hub") == 1 and line.endswith("(log: l)")
+
+
+def test_a_hub_failure_inside_a_pass_names_the_hub_too() -> None:
+    config = {**CONFIG, "input_model": {"type": "HfModel", "model_path": "Qwen/Qwen2.5-0.5B"}}
+    lines = [
+        "[2026-01-01 00:00:00,000] [INFO] [engine.py:665:_run_pass] Running pass lora:lora",
+        "[2026-01-01 00:00:01,000] [ERROR] [engine.py:728:_run_pass] Pass run failed.",
+        *HUB_DOWN,
+    ]
+    log = feed(config, lines, 0)
+    assert log.passes[0].status == "failed"
+    line = failure_line(log, 0, None, Path("l"))
+    assert line is not None and line.startswith("could not reach the Hugging Face Hub for Qwen/Qwen2.5-0.5B")

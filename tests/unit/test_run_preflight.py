@@ -222,7 +222,13 @@ def test_a_lora_rank_equal_to_a_model_dimension_warns(tmp_path: Path) -> None:
     ]
 
 
-def test_run_dry_run_writes_the_config_and_starts_nothing(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+def test_run_dry_run_writes_the_config_and_starts_nothing(
+    tmp_path: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same on any machine: the faked machine (Olive and its packages installed) decides, not this one."""
+    import olivegen.runner.plan as plan_module
+
+    monkeypatch.setattr(plan_module, "Machine", lambda: CPU_BOX)
     path = recipe(tmp_path, "host: cpu\npasses:\n  - {type: builder, precision: int4}\n")
     result = run_cli("run", path, "-o", tmp_path / "out", "--dry-run")
     assert result.code == 0, result.err

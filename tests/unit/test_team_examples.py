@@ -65,12 +65,9 @@ def test_inherited_paths_resolve_from_the_base() -> None:
     assert config["data_configs"][0]["load_dataset_config"]["data_files"] == (
         "<CHECKOUT>/examples/data/data_sample_travel.jsonl"
     )
-    assert (
-        config["engine"]["cache_dir"] == "<CHECKOUT>/examples/team/.olive-cache"
-    )  # the base's ../.olive-cache
-    assert (
-        config["engine"]["output_dir"] == "<CHECKOUT>/examples/team/outputs/travel-int4"
-    )  # the child's default
+    # the engine's defaults stay relative: under the folder `olive run` starts in, never in examples/
+    assert config["engine"]["cache_dir"] == ".olive-cache"
+    assert config["engine"]["output_dir"] == "outputs/travel-int4"
 
 
 def test_environment_reaches_the_config() -> None:
