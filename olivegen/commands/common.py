@@ -19,11 +19,15 @@ class Exit(IntEnum):
 
 
 def report(diagnostics: Sequence[Diagnostic]) -> None:
-    """Print diagnostics to stderr: the headline, then the hint."""
+    """Print diagnostics to stderr: the headline, then the hint (credentials masked, controls escaped)."""
+    from olivegen.report.formats import text_one
+
     for diag in diagnostics:
-        print(str(diag), file=sys.stderr)
+        print(text_one(diag), file=sys.stderr)
 
 
 def say(message: str) -> None:
-    """Print a status line to stderr (stdout is kept for rendered output)."""
-    print(message, file=sys.stderr, flush=True)
+    """Print a status line to stderr (stdout is kept for rendered output); credentials are masked."""
+    from olivegen.source.secrets import mask
+
+    print(mask(message), file=sys.stderr, flush=True)

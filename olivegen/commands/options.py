@@ -10,6 +10,16 @@ if TYPE_CHECKING:
     from olivegen.api import Compiled
 
 
+def add_outside(parser: Any) -> None:
+    """Add `--allow-extends-outside` to a command that compiles recipes."""
+    parser.add_argument(
+        "--allow-extends-outside",
+        dest="outside",
+        action="store_true",
+        help="trust `extends` bases (and a recipe link) outside the recipe's repository (see docs/security.md)",
+    )
+
+
 def add_set(parser: Any) -> None:
     """Add `--set PATH=VALUE` (repeatable) to a command."""
     parser.add_argument(
