@@ -52,6 +52,8 @@ def plain_scalar(value: Any) -> Any:
     """Return a parsed scalar as a plain JSON value (dates as ISO text, YAML subclasses as builtins)."""
     if isinstance(value, bool) or value is None:
         return value
+    if type(value).__name__ == "ScalarBoolean":  # ruamel's anchored `&x true`: an int subclass
+        return bool(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):

@@ -12,7 +12,7 @@ caller takes the ruamel path, which owns every error message: libyaml
 missing or failing, tags, anchors and aliases, merge keys, duplicate or
 non-scalar keys, several documents, an empty document or a top level that is
 not a mapping, nesting or size beyond yamlsource's caps, tabs, empty values,
-block scalars (`|`, `>`), NEL/LS/PS line breaks and lone CRs.
+`%` directives (`%YAML 1.1` changes how ruamel reads scalars), block scalars (`|`, `>`), NEL/LS/PS line breaks and lone CRs.
 tests/test_fuzz_fastyaml.py holds both paths to identical output.
 """
 
@@ -25,6 +25,7 @@ from typing import Any
 from olivegen.source.document import MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, plain_scalar
 
 _STR = "tag:yaml.org,2002:str"
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029\ufeff]|\r(?!\n)")  # line breaks the two parsers count differently
 
 
@@ -71,8 +72,8 @@ def _plain(value: str) -> Any:
 def fast_parse(text: str, display: str) -> Source | None:
     """Return what `yamlsource.parse` returns for ordinary recipe text, or None to take the ruamel path."""
     tools = _tools()
-    if tools is None or "\t" in text or "<<" in text or _ODD_BREAKS.search(text):
-        return None
+    if tools is None or "\t" in text or "<<" in text or _ODD_BREAKS.search(text) or _DIRECTIVE.search(text):
+        return None  # `%YAML 1.1` switches ruamel to YAML 1.1 scalars (yes, 017, 1:20): ruamel reads those
     yaml, loader, _, _ = tools
     where = SourceMap(display)
     try:

@@ -14,7 +14,17 @@ from typing import Any
 
 from olivegen.errors import Position, RecipeError
 from olivegen.source.document import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, plain_scalar
+from olivegen.source.nesting import check_nesting
 from olivegen.source.yaml_fast import fast_parse
+
+CORE_TAGS = {
+    "tag:yaml.org,2002:str": str,
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:bool": {"true": True, "false": False}.__getitem__,
+    "tag:yaml.org,2002:null": lambda text: None if text in ("", "~", "null", "Null", "NULL") else {}[text],
+}
+COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 def parse(text: str, display: str) -> Source:
@@ -22,7 +32,7 @@ def parse(text: str, display: str) -> Source:
     where = SourceMap(display)
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise RecipeError.single(f"recipe is larger than {MAX_BYTES} bytes", where.at(0, 0))
-    _check_nesting(text, where)
+    check_nesting(text, display)
     fast = fast_parse(text, display)  # libyaml, same result; None for anything it cannot vouch for
     if fast is not None:
         return fast
@@ -31,34 +41,9 @@ def parse(text: str, display: str) -> Source:
 
 def parse_ruamel(text: str, display: str) -> Source:
     """Parse recipe text with ruamel.yaml alone (the reference; it words every YAML error)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
-
     where = SourceMap(display)
-    yaml = YAML(typ="rt", pure=True)
-    try:
-        with warnings.catch_warnings():
-            # YAML lets a later `&name` redefine an anchor; ruamel warns about it on stderr
-            warnings.simplefilter("ignore", ReusedAnchorWarning)
-            doc = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = where.at(mark.line, mark.column) if mark else where.at(0, 0)
-        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        hint = None
-        if "duplicate key" in problem:
-            problem = problem.split(" with value ")[0].replace("found duplicate key", "duplicate key")
-            hint = "keys must be unique in a mapping; remove or rename one of them"
-        raise RecipeError.single(f"invalid YAML: {problem}", pos, hint, rule="yaml") from None
-    except YAMLError as exc:
-        raise RecipeError.single(f"invalid YAML: {' '.join(str(exc).split())}", where.at(0, 0), rule="yaml") from None
-    except RecursionError:
-        raise RecipeError.single(
-            "the YAML is nested too deeply to read",
-            where.at(0, 0),
-            f"keep nesting under {MAX_DEPTH} levels",
-            rule="yaml",
-        ) from None
+    check_nesting(text, display)
+    doc = _load(text, where)
     if doc is None:
         raise RecipeError.single("the recipe is empty", where.at(0, 0), "start from `olivegen init` or examples/")
     converter = _Converter(where)
@@ -73,38 +58,78 @@ def parse_ruamel(text: str, display: str) -> Source:
     return Source(data, where, text)
 
 
-def _check_nesting(text: str, where: SourceMap) -> None:
-    """Refuse absurd nesting before the (recursive) YAML parser sees it.
+def parse_value(text: str, display: str) -> Any:
+    """Parse one YAML value written outside a file (a `--set` value) under the recipe's rules and limits.
 
-    Flow collections are counted bracket by bracket (outside quotes); block
-    nesting shows up as indentation, which is capped at four columns a level.
+    Size, nesting, alias and merge expansion are capped and tags outside YAML's core schema are
+    refused, as in a recipe; a RecipeError says what is wrong (its position is within `text`).
     """
-    depth = 0
-    for lineno, line in enumerate(text.split("\n")):
-        indent = len(line) - len(line.lstrip(" -"))
-        if indent > 4 * MAX_DEPTH:
-            _too_deep(where.at(lineno, indent))
-        if "[" not in line and "{" not in line and "]" not in line and "}" not in line:
-            continue  # only brackets change the depth; quotes and comments end with the line
-        quote = ""
-        for col, ch in enumerate(line):
-            if quote:
-                quote = "" if ch == quote else quote
-            elif ch in "\"'":
-                quote = ch
-            elif ch == "#" and (col == 0 or line[col - 1] == " "):
-                break
-            elif ch in "[{":
-                depth += 1
-                if depth > MAX_DEPTH:
-                    _too_deep(where.at(lineno, col))
-            elif ch in "]}":
-                depth = max(depth - 1, 0)
+    where = SourceMap(display)
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise RecipeError.single(f"the value is larger than {MAX_BYTES} bytes", where.at(0, 0), rule="yaml")
+    check_nesting(text, display)
+    doc = _load(text, where)
+    return None if doc is None else _Converter(where).convert(doc, (), 0)
 
 
-def _too_deep(at: Position) -> None:
-    raise RecipeError.single(
-        f"the recipe is nested more than {MAX_DEPTH} levels deep", at, "flatten the structure", rule="yaml"
+def _load(text: str, where: SourceMap) -> Any:
+    """Load YAML text with ruamel's round-trip loader; every failure is a positioned RecipeError."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        with warnings.catch_warnings():
+            # YAML lets a later `&name` redefine an anchor; ruamel warns about it on stderr
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            doc = yaml.load(text)
+    except ReaderError as exc:
+        index = max(0, min(int(exc.position), len(text)))
+        line0 = text.count("\n", 0, index)
+        col0 = index - (text.rfind("\n", 0, index) + 1)
+        what = "a NUL byte" if exc.character == 0 else f"control character U+{int(exc.character):04X}"
+        raise RecipeError.single(
+            f"invalid YAML: {what} is not allowed in a recipe",
+            where.at(line0, col0),
+            "remove it; write it as an escape such as \\x07 inside double quotes if it is meant",
+            rule="yaml",
+        ) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = where.at(mark.line, mark.column) if mark else where.at(0, 0)
+        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        hint = None
+        if "duplicate key" in problem:
+            problem = problem.split(" with value ")[0].replace("found duplicate key", "duplicate key")
+            hint = "keys must be unique in a mapping; remove or rename one of them"
+        raise RecipeError.single(f"invalid YAML: {problem}", pos, hint, rule="yaml") from None
+    except YAMLError as exc:
+        raise RecipeError.single(f"invalid YAML: {' '.join(str(exc).split())}", where.at(0, 0), rule="yaml") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a constructor refusing a scalar (`!!int x`, a bad date)
+        raise RecipeError.single(
+            f"invalid YAML: {' '.join(str(exc).split())[:200]}", where.at(0, 0), rule="yaml"
+        ) from None
+    except RecursionError:
+        raise RecipeError.single(
+            "the YAML is nested too deeply to read",
+            where.at(0, 0),
+            f"keep nesting under {MAX_DEPTH} levels",
+            rule="yaml",
+        ) from None
+    return doc
+
+
+def _is_date(value: Any) -> bool:
+    import datetime as dt
+
+    return isinstance(value, (dt.date, dt.datetime))
+
+
+def _tag_of(value: Any) -> str:
+    kind = type(value).__name__
+    return {"bytes": "!!binary", "CommentedSet": "!!set", "CommentedOrderedMap": "!!omap", "set": "!!set"}.get(
+        kind, f"!!{kind}"
     )
 
 
@@ -140,18 +165,21 @@ class _Converter:
                 "flatten the structure",
                 rule="yaml",
             )
+        self._refuse_tag(node, loc)
         if isinstance(node, CommentedMap):
             out: dict[str, Any] = {}
             for key, value in node.items():
-                name = self._key(key, loc)
-                child = (*loc, name)
                 try:
                     kl, kc, vl, vc = node.lc.data[key]
                 except (KeyError, TypeError, ValueError):
-                    pass  # merged (<<) keys carry the anchor's positions, not their own
+                    written = None  # merged (<<) keys carry the anchor's positions, not their own
                 else:
-                    self.where.keys.setdefault(child, self.where.at(kl, kc))
-                    self.where.values.setdefault(child, self.where.at(vl, vc))
+                    written = (self.where.at(kl, kc), self.where.at(vl, vc))
+                name = self._key(key, loc, written[0] if written else None)
+                child = (*loc, name)
+                if written is not None:
+                    self.where.keys.setdefault(child, written[0])
+                    self.where.values.setdefault(child, written[1])
                 out[name] = self.convert(value, child, depth + 1)
             return out
         if isinstance(node, CommentedSeq):
@@ -168,16 +196,38 @@ class _Converter:
                 items.append(self.convert(value, child, depth + 1))
             return items
         if isinstance(node, TaggedScalar):
-            raise RecipeError.single(
-                f"unsupported YAML tag {node.tag.value!r}",
-                self.where.lookup(loc, prefer_value=True),
-                rule="yaml",
-            )
+            build = CORE_TAGS.get(str(node.tag.value))
+            if str(node.tag.value) == "tag:yaml.org,2002:value" and str(node.value) == "=":
+                build = str  # a plain `=`: YAML 1.1's "value" tag; YAML 1.2 (and the fast path) read text
+            try:
+                if build is None:
+                    raise KeyError(node.tag.value)
+                return plain_scalar(build(str(node.value)))
+            except (KeyError, ValueError):
+                self._unsupported(str(node.tag.value), loc)
+        if not isinstance(node, (str, int, float, bool)) and node is not None and not _is_date(node):
+            self._unsupported(_tag_of(node), loc)  # !!binary, !!set, !!omap, !!pairs ...
         return plain_scalar(node)
 
-    def _key(self, key: Any, loc: Loc) -> str:
+    def _refuse_tag(self, node: Any, loc: Loc) -> None:
+        tag = getattr(getattr(node, "tag", None), "value", None)
+        if tag is not None and not isinstance(node, (str, int, float)) and tag not in COLLECTION_TAGS:
+            if type(node).__name__ in ("CommentedMap", "CommentedSeq"):
+                self._unsupported(str(tag), loc)
+
+    def _unsupported(self, tag: str, loc: Loc) -> None:
+        raise RecipeError.single(
+            f"unsupported YAML tag {tag!r}",
+            self.where.lookup(loc, prefer_value=True),
+            "a recipe uses plain YAML values only (no tags such as !include or !!binary)",
+            rule="yaml",
+        )
+
+    def _key(self, key: Any, loc: Loc, at: Position | None = None) -> str:
         if isinstance(key, (str, int, float, bool)) or key is None:
             return str(plain_scalar(key)) if not isinstance(key, str) else str(key)
+        if _is_date(key):
+            return str(plain_scalar(key))
         raise RecipeError.single(
-            "a mapping key must be a plain value", self.where.lookup(loc, prefer_value=True), rule="yaml"
+            "a mapping key must be a plain value", at or self.where.lookup(loc, prefer_value=True), rule="yaml"
         )
