@@ -116,13 +116,19 @@ def diagnose_files(
     """
     import os
 
+    def serial() -> list[list[Diagnostic]]:
+        return [
+            diagnose_file(recipe, olive=olive, overrides=overrides, generation=generation, outside=outside)
+            for recipe in recipes
+        ]
+
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if olive or cores < 2 or len(recipes) < PARALLEL_FROM:
-        return [diagnose_file(recipe, olive=olive, overrides=overrides, generation=generation, outside=outside) for recipe in recipes]
+        return serial()
     import multiprocessing  # only now: importing it costs a one-recipe run 7 ms
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [diagnose_file(recipe, olive=olive, overrides=overrides, generation=generation, outside=outside) for recipe in recipes]
+        return serial()
     first = diagnose_file(recipes[0], olive=olive, overrides=overrides, generation=generation, outside=outside)
     jobs = [(recipe, overrides, generation, outside) for recipe in recipes[1:]]
     with multiprocessing.get_context("fork").Pool(min(cores, 8)) as pool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from olivegen.source.secrets import credential, is_secret_key
 from olivegen.importer.pieces import Notes
 from olivegen.source.document import Loc
+from olivegen.source.secrets import credential, is_secret_key
 
 
 def scrub_secrets(recipe: dict[str, Any], notes: Notes) -> None:

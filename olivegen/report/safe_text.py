@@ -18,7 +18,7 @@ _UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def escape_controls(text: str, *, keep: str = "\t") -> str:
-    """Return `text` with control, format and line-separator characters written as `\\xNN` / `\\uNNNN`."""
+    r"""Return `text` with control, format and line-separator characters written as `\\xNN` / `\\uNNNN`."""
     if text.isprintable():
         return text
     out = []
@@ -46,10 +46,12 @@ class MaskedStream:
         self._stream = stream
 
     def write(self, text: str) -> int:
+        """Write `text` with its credentials masked."""
         self._stream.write(mask(text))
         return len(text)
 
     def writelines(self, lines: Any) -> None:
+        """Write each line masked."""
         for line in lines:
             self.write(line)
 

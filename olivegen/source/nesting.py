@@ -21,9 +21,9 @@ MAX_MERGES = 100  # `<<` merge keys in one document: ruamel's cost grows with th
 _MERGE = re.compile(r"(?:^|[\s{,])<<\s*:", re.MULTILINE)
 
 
-def check_nesting(text: str, display: str) -> None:
+def check_nesting(text: str, display: str, what: str = "recipe") -> None:
     """Raise RecipeError at the first place nesting goes beyond MAX_DEPTH, or merge keys beyond MAX_MERGES."""
-    _check_merges(text, display)
+    _check_merges(text, display, what)
     depth = 0
     quote = ""  # the quote a scalar spanning lines is still inside
     block_indent = -1  # inside a block scalar: lines more indented than this are its text
@@ -37,13 +37,13 @@ def check_nesting(text: str, display: str) -> None:
         if not quote and depth == 0:
             lead = len(line) - len(line.lstrip(" -"))
             if lead > 4 * MAX_DEPTH:
-                _too_deep(Position(display, lineno + 1, lead + 1))
-        depth, quote, opens_block = _scan(line, lineno, display, depth, quote)
+                _too_deep(Position(display, lineno + 1, lead + 1), what)
+        depth, quote, opens_block = _scan(line, lineno, display, depth, quote, what)
         if opens_block:
             block_indent = indent
 
 
-def _scan(line: str, lineno: int, display: str, depth: int, quote: str) -> tuple[int, str, bool]:
+def _scan(line: str, lineno: int, display: str, depth: int, quote: str, what: str) -> tuple[int, str, bool]:
     """Scan one line; return the flow depth and open quote after it, and whether it opens a block scalar."""
     node_start = True  # a node may start here (line start, in block or flow context)
     col = 0
@@ -72,7 +72,7 @@ def _scan(line: str, lineno: int, display: str, depth: int, quote: str) -> tuple
         elif node_start and ch in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                _too_deep(Position(display, lineno + 1, col + 1))
+                _too_deep(Position(display, lineno + 1, col + 1), what)
         elif depth and ch in "]}":
             depth -= 1
             node_start = False
@@ -107,7 +107,7 @@ def _next_indicator(line: str, col: int) -> int:
     return end
 
 
-def _check_merges(text: str, display: str) -> None:
+def _check_merges(text: str, display: str, what: str) -> None:
     if text.count("<<") <= MAX_MERGES:
         return
     for count, match in enumerate(_MERGE.finditer(text), start=1):
@@ -115,14 +115,14 @@ def _check_merges(text: str, display: str) -> None:
             line = text.count("\n", 0, match.start()) + 1
             col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
             raise RecipeError.single(
-                f"the recipe has more than {MAX_MERGES} YAML merge keys (<<)",
+                f"the {what} has more than {MAX_MERGES} YAML merge keys (<<)",
                 Position(display, line, col),
                 "write the shared values once, or use `extends:`",
                 rule="yaml",
             )
 
 
-def _too_deep(at: Position) -> None:
+def _too_deep(at: Position, what: str) -> None:
     raise RecipeError.single(
-        f"the recipe is nested more than {MAX_DEPTH} levels deep", at, "flatten the structure", rule="yaml"
+        f"the {what} is nested more than {MAX_DEPTH} levels deep", at, "flatten the structure", rule="yaml"
     )

@@ -9,12 +9,16 @@ from typing import Any
 from olivegen.errors import Position, RecipeError
 from olivegen.source.document import SourceMap
 from olivegen.source.files import read_text
+from olivegen.source.nesting import check_nesting
 from olivegen.source.yaml_rt import parse
 
 
 def _from_json(text: str, path: Path) -> dict[str, Any]:
+    check_nesting(text, str(path), "config")  # before the recursive JSON parser: a 100,000-deep array is an error
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise RecipeError.single("the JSON is nested too deeply to read", Position(str(path), 1, 1)) from None
     except json.JSONDecodeError as exc:
         raise RecipeError.single(f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)) from None
     if not isinstance(data, dict):
@@ -24,12 +28,12 @@ def _from_json(text: str, path: Path) -> dict[str, Any]:
 
 def load_config_json(path: Path) -> dict[str, Any]:
     """Read a rendered config; a problem is a RecipeError at the file's line and column."""
-    return _from_json(read_text(path, str(path)), path)
+    return _from_json(read_text(path, str(path), what="config"), path)
 
 
 def load_config_with_positions(path: Path) -> tuple[dict[str, Any], SourceMap | None]:
     """Read a config with the position of every key (JSON is YAML), or without them when YAML balks."""
-    text = read_text(path, str(path))
+    text = read_text(path, str(path), what="config")
     try:
         source = parse(text, str(path))
     except RecipeError:

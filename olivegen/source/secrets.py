@@ -56,7 +56,7 @@ CREDENTIALS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     (
         "an Azure shared access key",
-        re.compile(rf"(?P<keep>SharedAccess(?:Key|Signature)=)[^;\s&\"']{{4,}}", re.IGNORECASE),
+        re.compile(r"(?P<keep>SharedAccess(?:Key|Signature)=)[^;\s&\"']{4,}", re.IGNORECASE),
         AZURE,
     ),
     ("an Azure SAS signature", re.compile(r"(?:^|(?<=[?&;]))(?P<keep>sig=)[A-Za-z0-9%+/=]{10,}", re.IGNORECASE), AZURE),
@@ -74,7 +74,11 @@ CREDENTIALS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("a GitHub token", re.compile(r"(?<![A-Za-z0-9])(?P<keep>github_pat_)[A-Za-z0-9_]{30,}"), OTHER),
     ("an AWS access key", re.compile(r"(?<![A-Z0-9])(?P<keep>AKIA)[A-Z0-9]{16}(?![A-Z0-9])"), OTHER),
     ("a password in a URL", re.compile(r"(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(?=@)"), OTHER),
-    ("a private key", re.compile(r"(?P<keep>-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(?:-----END[^-]*-----|$)"), OTHER),
+    (
+        "a private key",
+        re.compile(r"(?P<keep>-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(?:-----END[^-]*-----|$)"),
+        OTHER,
+    ),
 )
 SHORTEST = 15  # no shape above matches fewer characters (`AccountKey=` and 4)
 MASK = "****"

@@ -12,7 +12,8 @@ caller takes the ruamel path, which owns every error message: libyaml
 missing or failing, tags, anchors and aliases, merge keys, duplicate or
 non-scalar keys, several documents, an empty document or a top level that is
 not a mapping, nesting or size beyond yamlsource's caps, tabs, empty values,
-`%` directives (`%YAML 1.1` changes how ruamel reads scalars), block scalars (`|`, `>`), NEL/LS/PS line breaks and lone CRs.
+`%` directives (`%YAML 1.1` changes how ruamel reads scalars), block scalars
+(`|`, `>`), NEL/LS/PS line breaks and lone CRs.
 tests/test_fuzz_fastyaml.py holds both paths to identical output.
 """
 

@@ -10,6 +10,7 @@ error in milliseconds rather than a hung process.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from olivegen.errors import Position, RecipeError
@@ -17,13 +18,18 @@ from olivegen.source.document import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Loc, Sour
 from olivegen.source.nesting import check_nesting
 from olivegen.source.yaml_fast import fast_parse
 
-CORE_TAGS = {
+CORE_TAGS: dict[str, Callable[[str], Any]] = {
     "tag:yaml.org,2002:str": str,
     "tag:yaml.org,2002:int": int,
     "tag:yaml.org,2002:float": float,
     "tag:yaml.org,2002:bool": {"true": True, "false": False}.__getitem__,
-    "tag:yaml.org,2002:null": lambda text: None if text in ("", "~", "null", "Null", "NULL") else {}[text],
+    "tag:yaml.org,2002:null": lambda text: _null(text),
 }
+
+
+def _null(text: str) -> None:
+    if text not in ("", "~", "null", "Null", "NULL"):
+        raise ValueError(text)
 COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
@@ -67,7 +73,7 @@ def parse_value(text: str, display: str) -> Any:
     where = SourceMap(display)
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise RecipeError.single(f"the value is larger than {MAX_BYTES} bytes", where.at(0, 0), rule="yaml")
-    check_nesting(text, display)
+    check_nesting(text, display, "value")
     doc = _load(text, where)
     return None if doc is None else _Converter(where).convert(doc, (), 0)
 
@@ -196,7 +202,7 @@ class _Converter:
                 items.append(self.convert(value, child, depth + 1))
             return items
         if isinstance(node, TaggedScalar):
-            build = CORE_TAGS.get(str(node.tag.value))
+            build: Callable[[str], Any] | None = CORE_TAGS.get(str(node.tag.value))
             if str(node.tag.value) == "tag:yaml.org,2002:value" and str(node.value) == "=":
                 build = str  # a plain `=`: YAML 1.1's "value" tag; YAML 1.2 (and the fast path) read text
             try:
