@@ -89,6 +89,8 @@ def _load(text: str, where: SourceMap) -> Any:
         with warnings.catch_warnings():
             # YAML lets a later `&name` redefine an anchor; ruamel warns about it on stderr
             warnings.simplefilter("ignore", ReusedAnchorWarning)
+            if "!" in text:  # a tag needs a `!`: check every one before a constructor sees it
+                _check_tags(yaml.parse(text), where)
             doc = yaml.load(text)
     except ReaderError as exc:
         index = max(0, min(int(exc.position), len(text)))
@@ -112,10 +114,6 @@ def _load(text: str, where: SourceMap) -> Any:
         raise RecipeError.single(f"invalid YAML: {problem}", pos, hint, rule="yaml") from None
     except YAMLError as exc:
         raise RecipeError.single(f"invalid YAML: {' '.join(str(exc).split())}", where.at(0, 0), rule="yaml") from None
-    except (ValueError, TypeError, OverflowError) as exc:  # a constructor refusing a scalar (`!!int x`, a bad date)
-        raise RecipeError.single(
-            f"invalid YAML: {' '.join(str(exc).split())[:200]}", where.at(0, 0), rule="yaml"
-        ) from None
     except RecursionError:
         raise RecipeError.single(
             "the YAML is nested too deeply to read",
@@ -123,7 +121,44 @@ def _load(text: str, where: SourceMap) -> Any:
             f"keep nesting under {MAX_DEPTH} levels",
             rule="yaml",
         ) from None
+    except (ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError) as exc:
+        # a constructor refusing a value (`!!int x`, a bad date, `!!set` on a scalar): not a recipe's YAML
+        problem = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise RecipeError.single(f"invalid YAML: {problem}", where.at(0, 0), rule="yaml") from None
     return doc
+
+
+def _check_tags(events: Any, where: SourceMap) -> None:
+    """Refuse any explicit tag outside YAML's core schema, and core-tagged scalars that are not their type."""
+    for event in events:
+        tag = getattr(event, "tag", None)
+        if tag is None:
+            continue
+        tag = str(getattr(tag, "value", tag))
+        at = where.at(event.start_mark.line, event.start_mark.column)
+        kind = type(event).__name__
+        if kind == "ScalarEvent":
+            build = CORE_TAGS.get(tag)
+            try:
+                if build is None:
+                    raise ValueError(tag)
+                build(str(event.value))
+                continue
+            except (ValueError, KeyError):
+                pass
+        elif tag in COLLECTION_TAGS and (kind == "MappingStartEvent") == tag.endswith(":map"):
+            continue
+        raise RecipeError.single(
+            f"unsupported YAML tag {_short(tag)!r}" if tag not in CORE_TAGS or kind != "ScalarEvent"
+            else f"{str(event.value)[:40]!r} is not a valid {_short(tag)}",
+            at,
+            "a recipe uses plain YAML values only (no tags such as !include or !!binary)",
+            rule="yaml",
+        )
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _is_date(value: Any) -> bool:
