@@ -97,8 +97,12 @@ class _Lines:
     def line(self, path: str, number: int) -> str | None:
         if path not in self.cache:
             from olivegen.source.files import read_limited
+            from olivegen.source.paths import repository_root, within
 
-            try:  # a regular file of at most a recipe's size: never a device, a FIFO or a huge file
+            try:  # a regular file of at most a recipe's size: never a device, a FIFO or a huge file,
+                # and never one outside the repository it is written in (a link to a private file)
+                if not within(Path(path), repository_root(Path(path))):
+                    raise PermissionError(path)
                 raw = read_limited(path, MAX_BYTES)
             except (OSError, ValueError):
                 self.cache[path] = None
@@ -184,11 +188,14 @@ def escape_property(value: str) -> str:
 
 def relative(path: str, root: Path | None = None) -> str:
     """Return `path` relative to `root` (default: the working directory) when inside it, with `/` separators."""
-    base = (root or Path.cwd()).resolve()
+    base = root or Path.cwd()
+    try:  # the path as written first: a link (or a link loop) is shown as itself
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(base)).as_posix()
+    except ValueError:
+        pass
     try:
-        resolved = Path(path).resolve()
-        return resolved.relative_to(base).as_posix()
-    except (ValueError, OSError):
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a link loop (Python < 3.13)
         return Path(path).as_posix()
 
 

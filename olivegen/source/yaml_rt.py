@@ -53,6 +53,7 @@ def parse_ruamel(text: str, display: str) -> Source:
     if doc is None:
         raise RecipeError.single("the recipe is empty", where.at(0, 0), "start from `olivegen init` or examples/")
     converter = _Converter(where)
+    converter.precount(doc)
     data = converter.convert(doc, (), 0)
     if not isinstance(data, dict):
         raise RecipeError.single(
@@ -75,7 +76,11 @@ def parse_value(text: str, display: str) -> Any:
         raise RecipeError.single(f"the value is larger than {MAX_BYTES} bytes", where.at(0, 0), rule="yaml")
     check_nesting(text, display, "value")
     doc = _load(text, where)
-    return None if doc is None else _Converter(where).convert(doc, (), 0)
+    if doc is None:
+        return None
+    converter = _Converter(where)
+    converter.precount(doc)
+    return converter.convert(doc, (), 0)
 
 
 def _load(text: str, where: SourceMap) -> Any:
@@ -161,6 +166,13 @@ def _short(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+def _line(node: Any) -> int:
+    try:
+        return int(node.lc.line)
+    except (AttributeError, TypeError, ValueError):
+        return -1
+
+
 def _is_date(value: Any) -> bool:
     import datetime as dt
 
@@ -184,6 +196,62 @@ class _Converter:
     def __init__(self, where: SourceMap) -> None:
         self.where = where
         self.count = 0
+
+    def precount(self, doc: Any) -> None:
+        """Count the values `doc` expands to (aliases and merges repeat shared nodes) before building any.
+
+        Shared nodes are counted once each and multiplied, so an alias bomb costs its size in the
+        file, not its expansion; a bomb is refused at the first value that crosses the budget.
+        """
+        sizes: dict[int, int] = {}
+        if self._size(doc, sizes) <= MAX_VALUES:
+            return
+        loc: Loc = ()
+        node, left = doc, MAX_VALUES
+        while isinstance(node, (dict, list)):  # descend to the first child that crosses the budget
+            left -= 1
+            items = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+            for key, child in items:
+                size = self._size(child, sizes)
+                if size > left:
+                    loc = self._step(node, loc, key)
+                    node = child if _line(child) >= _line(node) else None  # never into an earlier anchor
+                    break
+                left -= size
+            else:
+                break
+        raise RecipeError.single(
+            f"the recipe expands to more than {MAX_VALUES} values",
+            self.where.lookup(loc),
+            "YAML aliases (*name) that repeat large anchors multiply; write the values out",
+            rule="yaml",
+        )
+
+    def _step(self, node: Any, loc: Loc, key: Any) -> Loc:
+        """Record the position of `node[key]` (as convert would) and return its path."""
+        child: Loc = (*loc, key if isinstance(key, int) and isinstance(node, list) else str(key))
+        try:
+            data = node.lc.data[key]
+        except (AttributeError, KeyError, TypeError, IndexError):
+            return child
+        self.where.keys.setdefault(child, self.where.at(data[0], data[1]))
+        return child
+
+    def _size(self, node: Any, sizes: dict[int, int]) -> int:
+        """Return how many values `node` expands to (capped just above MAX_VALUES; a cycle is infinite)."""
+        if not isinstance(node, (dict, list)):
+            return 1
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = MAX_VALUES + 1  # while counting: an alias back into itself never ends
+        total = 1
+        for child in node.values() if isinstance(node, dict) else node:
+            total += self._size(child, sizes)
+            if total > MAX_VALUES:
+                break
+        sizes[id(node)] = min(total, MAX_VALUES + 1)
+        return sizes[id(node)]
 
     def _budget(self, loc: Loc) -> None:
         self.count += 1
