@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from olivegen.errors import Position, RecipeError
 from olivegen.source.document import SourceMap
 from olivegen.source.files import read_text
 from olivegen.source.nesting import check_nesting
+from olivegen.source.paths import repository_root, within
 from olivegen.source.yaml_rt import parse
 
 
@@ -26,14 +28,23 @@ def _from_json(text: str, path: Path) -> dict[str, Any]:
     return data
 
 
+def _read(path: Path) -> str:
+    """Read a config named on the command line: never through a link that leaves its repository."""
+    if os.path.islink(path) and not within(path, repository_root(path)):
+        raise RecipeError.single(
+            "the config is a link to a file outside its repository", Position(str(path), 1, 1), "pass the file itself"
+        )
+    return read_text(path, str(path), what="config")
+
+
 def load_config_json(path: Path) -> dict[str, Any]:
     """Read a rendered config; a problem is a RecipeError at the file's line and column."""
-    return _from_json(read_text(path, str(path), what="config"), path)
+    return _from_json(_read(path), path)
 
 
 def load_config_with_positions(path: Path) -> tuple[dict[str, Any], SourceMap | None]:
     """Read a config with the position of every key (JSON is YAML), or without them when YAML balks."""
-    text = read_text(path, str(path), what="config")
+    text = _read(path)
     try:
         source = parse(text, str(path))
     except RecipeError:
