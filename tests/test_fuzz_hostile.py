@@ -84,7 +84,8 @@ def hostile_recipe(draw: st.DrawFn) -> str:
         if kind == "extends":
             line = f"extends: {json.dumps(draw(st.sampled_from(PATHS)))}"
         elif kind == "data":
-            line = f"data:\n  - name: d\n    files: {json.dumps(draw(st.sampled_from(DATA)))}\n    text_template: '{{x}}'"
+            files = json.dumps(draw(st.sampled_from(DATA)))
+            line = f"data:\n  - name: d\n    files: {files}\n    text_template: '{{x}}'"
         elif kind == "value":
             line = f"description: {json.dumps(draw(st.sampled_from(VALUES)))}"
         elif kind == "key":

@@ -10,7 +10,9 @@ from olivegen.errors import Position
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_VALUES = 100_000
+MAX_VALUES = 100_000  # values after aliases and merge keys are expanded
+MAX_SLOW_BYTES = 256 * 1024  # text the pure-Python parser takes (when the libyaml fast path steps aside)
+MAX_WRITTEN = 20_000  # keys, values and items written in the text (bounds the pure-Python parser's time)
 
 Loc = tuple[str | int, ...]
 

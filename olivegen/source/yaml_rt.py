@@ -14,9 +14,18 @@ from collections.abc import Callable
 from typing import Any
 
 from olivegen.errors import Position, RecipeError
-from olivegen.source.document import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, plain_scalar
+from olivegen.source.document import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_SLOW_BYTES,
+    MAX_VALUES,
+    Loc,
+    Source,
+    SourceMap,
+    plain_scalar,
+)
 from olivegen.source.nesting import check_nesting
-from olivegen.source.yaml_fast import fast_parse
+from olivegen.source.yaml_fast import check_written, fast_parse
 
 CORE_TAGS: dict[str, Callable[[str], Any]] = {
     "tag:yaml.org,2002:str": str,
@@ -42,6 +51,14 @@ def parse(text: str, display: str) -> Source:
     fast = fast_parse(text, display)  # libyaml, same result; None for anything it cannot vouch for
     if fast is not None:
         return fast
+    if len(text) > MAX_SLOW_BYTES:  # ruamel reads some 200 KB a second: bound its time, not only the size
+        raise RecipeError.single(
+            f"a recipe larger than {MAX_SLOW_BYTES // 1024} KiB must be plain YAML: no anchors, aliases, tags,"
+            " block scalars (| >), tabs, empty values or YAML errors",
+            where.at(0, 0),
+            "move data into data files, or write the recipe without those YAML features",
+            rule="yaml",
+        )
     return parse_ruamel(text, display)
 
 
@@ -49,6 +66,7 @@ def parse_ruamel(text: str, display: str) -> Source:
     """Parse recipe text with ruamel.yaml alone (the reference; it words every YAML error)."""
     where = SourceMap(display)
     check_nesting(text, display)
+    check_written(text, display)  # libyaml counts first: ruamel's time grows with the nodes it parses
     doc = _load(text, where)
     if doc is None:
         raise RecipeError.single("the recipe is empty", where.at(0, 0), "start from `olivegen init` or examples/")
@@ -75,6 +93,7 @@ def parse_value(text: str, display: str) -> Any:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise RecipeError.single(f"the value is larger than {MAX_BYTES} bytes", where.at(0, 0), rule="yaml")
     check_nesting(text, display, "value")
+    check_written(text, display)
     doc = _load(text, where)
     if doc is None:
         return None

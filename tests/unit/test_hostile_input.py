@@ -532,3 +532,28 @@ def test_brackets_inside_scalars_are_text() -> None:
     text = f"a: x{many}\nb: '{'{' * 100}'\nc: \"{many}\"\n# {many}\nd: |\n  {many}\n"
     data = parse(text, "r.yaml").data
     assert data["a"] == "x" + "[" * 100 and data["d"] == "[" * 100 + "\n"
+
+
+# --- 2 MiB inputs: bounded time on either parser ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("".join(f"  k{i}: value{i}\n" for i in range(100_000)), "more than 20000 keys and values"),
+        ("  x: [" + ",".join(["[1,2,3]"] * 200_000) + "]\n", "more than 20000 keys and values"),
+        ("  a: &a 1\n" + "".join(f"  k{i}: {'v' * 190}\n" for i in range(9_900)), "must be plain YAML"),
+        ("  d: |\n" + ("    " + "x" * 100 + "\n") * 19_000, "must be plain YAML"),
+    ],
+    ids=["many-keys", "flow", "anchor", "block-scalar"],
+)
+def test_two_mebibytes_end_in_seconds(run_cli: Run, repo: Path, body: str, fragment: str) -> None:
+    (repo / "big.yaml").write_text(OK + "x-big:\n" + body, encoding="utf-8")
+    assert (repo / "big.yaml").stat().st_size <= 2 * 1024 * 1024
+    result = quick(run_cli, "validate", repo / "big.yaml", limit=3.0)
+    assert result.code == 1 and fragment in result.err
+
+
+def test_a_long_plain_value_is_not_quadratic(run_cli: Run, repo: Path) -> None:
+    (repo / "long.yaml").write_text(OK + "description: " + "x" * 2_000_000 + "\n", encoding="utf-8")
+    assert quick(run_cli, "validate", repo / "long.yaml", limit=3.0).code == 0
