@@ -73,7 +73,11 @@ CREDENTIALS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("a GitHub token", re.compile(r"(?<![A-Za-z0-9])(?P<keep>gh[pousr]_)[A-Za-z0-9]{30,}"), OTHER),
     ("a GitHub token", re.compile(r"(?<![A-Za-z0-9])(?P<keep>github_pat_)[A-Za-z0-9_]{30,}"), OTHER),
     ("an AWS access key", re.compile(r"(?<![A-Z0-9])(?P<keep>AKIA)[A-Z0-9]{16}(?![A-Z0-9])"), OTHER),
-    ("a password in a URL", re.compile(r"(?<![A-Za-z0-9+.-])(?P<keep>[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\s:@]{1,256}:)[^/\s@]{1,256}(?=@)"), OTHER),
+    (
+        "a password in a URL",  # bounded repeats: linear on a 2 MB value
+        re.compile(r"(?<![A-Za-z0-9+.-])(?P<keep>[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\s:@]{1,256}:)[^/\s@]{1,256}(?=@)"),
+        OTHER,
+    ),
     (
         "a private key",
         re.compile(r"(?P<keep>-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(?:-----END[^-]*-----|$)"),

@@ -76,7 +76,7 @@ def _plain(value: str) -> Any:
 
 
 def too_many_written(display: str, line0: int, col0: int) -> RecipeError:
-    """The error for a text with more than MAX_WRITTEN keys and values (both paths raise exactly this)."""
+    """Return the error for a text with more than MAX_WRITTEN keys and values (both paths raise exactly this)."""
     return RecipeError.single(
         f"the recipe has more than {MAX_WRITTEN} keys and values written in it",
         Position(display, line0 + 1, col0 + 1),
