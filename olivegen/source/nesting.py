@@ -18,6 +18,7 @@ from olivegen.errors import Position, RecipeError
 from olivegen.source.document import MAX_DEPTH
 
 MAX_MERGES = 100  # `<<` merge keys in one document: ruamel's cost grows with their square
+_OPENERS = re.compile(r"[\[{\"'|>]")
 _MERGE = re.compile(r"(?:^|[\s{,])<<\s*:", re.MULTILINE)
 
 
@@ -38,6 +39,8 @@ def check_nesting(text: str, display: str, what: str = "recipe") -> None:
             lead = len(line) - len(line.lstrip(" -"))
             if lead > 4 * MAX_DEPTH:
                 _too_deep(Position(display, lineno + 1, lead + 1), what)
+            if not _OPENERS.search(line):
+                continue  # nothing on this line can open a collection, a quote or a block scalar
         depth, quote, opens_block = _scan(line, lineno, display, depth, quote, what)
         if opens_block:
             block_indent = indent
