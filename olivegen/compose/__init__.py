@@ -61,7 +61,7 @@ def compose(path: Path, display: str, env: Mapping[str, str] | None = None, *, o
     `outside`: trust bases (and a recipe that is a link) outside the recipe's repository.
     """
     trusted = repository_root(path)
-    if not outside and os.path.islink(path) and not within(path, trusted):
+    if not outside and not within(path, trusted):  # the recipe, or a folder on its way, links out
         raise RecipeError.single(
             f"the recipe is a link to a file outside its repository ({trusted})",
             Position(display, 1, 1),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ def _from_json(text: str, path: Path) -> dict[str, Any]:
 
 def _read(path: Path) -> str:
     """Read a config named on the command line: never through a link that leaves its repository."""
-    if os.path.islink(path) and not within(path, repository_root(path)):
+    if not within(path, repository_root(path)):  # the file, or a folder on its way, links out
         raise RecipeError.single(
             "the config is a link to a file outside its repository", Position(str(path), 1, 1), "pass the file itself"
         )

@@ -557,3 +557,15 @@ def test_two_mebibytes_end_in_seconds(run_cli: Run, repo: Path, body: str, fragm
 def test_a_long_plain_value_is_not_quadratic(run_cli: Run, repo: Path) -> None:
     (repo / "long.yaml").write_text(OK + "description: " + "x" * 2_000_000 + "\n", encoding="utf-8")
     assert quick(run_cli, "validate", repo / "long.yaml", limit=3.0).code == 0
+
+
+def test_a_folder_link_out_of_the_repository_is_refused(run_cli: Run, repo: Path, tmp_path: Path) -> None:
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "r.yaml").write_text("private line\n", encoding="utf-8")
+    (private / "c.json").write_text('{"private": 1}', encoding="utf-8")
+    (repo / "sub").symlink_to(private)
+    result = quick(run_cli, "validate", repo / "sub" / "r.yaml")
+    assert result.code == 1 and "outside its repository" in result.err and "private line" not in result.err
+    result = quick(run_cli, "import", repo / "sub" / "c.json")
+    assert result.code == 1 and "outside its repository" in result.err and "private" not in result.out
