@@ -5,6 +5,7 @@ Nothing here prints; every problem with the input is a RecipeError.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -28,6 +29,7 @@ class Compiled:
     text: str
     warnings: list[Diagnostic] = field(default_factory=list)
     variant: str | None = None  # the matrix variant it was compiled for; None for a recipe without a matrix
+    inputs: tuple[Path, ...] = ()  # the recipe and its bases: files an output must never overwrite
 
 
 def load_source(
@@ -37,6 +39,7 @@ def load_source(
     overrides: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
     variant: str | None = None,
+    outside: bool = False,
 ) -> Source:
     """Read a recipe file and compose it: bases merged, `${VAR}` filled in, `--set` overrides applied.
 
@@ -44,7 +47,7 @@ def load_source(
     """
     from olivegen.compose import compose, parse_overrides
 
-    composed = compose(path, display or str(path), env)
+    composed = compose(path, display or str(path), env, outside=outside)
     if composed.matrix is not None:
         if variant is not None:
             (chosen,) = composed.matrix.variants([variant])
@@ -123,10 +126,16 @@ def compile_recipe(
     generation: str | None = None,
     overrides: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    outside: bool = False,
 ) -> Compiled:
-    """Compile a recipe file into an Olive config (raises RecipeError on any error in the recipe)."""
+    """Compile a recipe file into an Olive config (raises RecipeError on any error in the recipe).
+
+    `outside`: trust `extends` bases outside the recipe's repository (`--allow-extends-outside`).
+    """
     recipe_path = Path(path)
-    return compile_source(load_source(recipe_path, display, overrides=overrides, env=env), recipe_path, generation)
+    return compile_source(
+        load_source(recipe_path, display, overrides=overrides, env=env, outside=outside), recipe_path, generation
+    )
 
 
 def compile_variants(
@@ -137,6 +146,7 @@ def compile_variants(
     overrides: Sequence[str] = (),
     only: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
+    outside: bool = False,
 ) -> list[Compiled]:
     """Compile every variant of a recipe's `matrix:` (`only`: the named ones), each with its own config.
 
@@ -148,14 +158,14 @@ def compile_variants(
 
     recipe_path = Path(path)
     shown = display or str(recipe_path)
-    composed = compose(recipe_path, shown, env)
+    composed = compose(recipe_path, shown, env, outside=outside)
     jobs = parse_overrides(overrides)
     if composed.matrix is None:
         if only:
             raise RecipeError.single(
                 f"the recipe has no matrix, so no variant {only[0]!r}", Position(shown, 1, 1), rule="matrix"
             )
-        return [compile_source(composed.source(jobs), recipe_path, generation)]
+        return [replace(compile_source(composed.source(jobs), recipe_path, generation), inputs=composed.files)]
     results: list[Compiled | None] = []
     found = []
     for variant in composed.matrix.variants(only):
@@ -165,7 +175,7 @@ def compile_variants(
             results.append(None)
             found.append((variant, exc.diagnostics))
         else:
-            results.append(replace(compiled, variant=variant.name))
+            results.append(replace(compiled, variant=variant.name, inputs=composed.files))
             found.append((variant, tuple(compiled.warnings)))
     labelled = label(found)
     if any(r is None for r in results):
@@ -173,34 +183,84 @@ def compile_variants(
     return [replace(c, warnings=w) for c, w in zip(results, labelled, strict=True) if c is not None]
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, *, inputs: Sequence[Path] = ()) -> None:
     """Write text so that readers see the old file or the new one, never a half-written one.
 
-    Raises OutputError (one line for the user, no traceback) when the path cannot be written.
+    The path itself is replaced, never what a link there points to: a symbolic link is replaced
+    by the new file, and anything that is not a regular file (a folder, a device, a FIFO) is
+    refused. Missing folders are created, but never through a dangling link. `inputs` are the
+    files the text was made from: writing over one of them is refused. Raises OutputError (one
+    line for the user, no traceback) when the path cannot or must not be written.
     """
     try:
-        _write_atomic(path.resolve(), text)
+        target = Path(os.path.abspath(path))  # not resolve(): a link at the path is not followed
+        for source in inputs:
+            if _same_file(target, source):
+                raise OutputError(f"cannot write {path}: it is an input ({source}); choose another output")
+        _write_atomic(target, text)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise OutputError(f"cannot write {path}: {reason}") from None
+        raise OutputError(f"cannot write {path}: {_reason(exc)}") from None
+    except ValueError:  # a NUL byte in the name
+        raise OutputError(f"cannot write {path!r}: the name holds a NUL byte") from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Tell whether writing `a` would change `b` (the same file, or a link to it)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def _make_folders(folder: Path) -> None:
+    """Create `folder` and its missing parents; refuse to create anything through a dangling link."""
+    missing: list[Path] = []
+    here = folder
+    while not os.path.lexists(here):
+        missing.append(here)
+        if here.parent == here:
+            break
+        here = here.parent
+    if os.path.islink(here) and not os.path.exists(here):
+        raise OSError(errno.ENOENT, f"{here} is a dangling symbolic link; olivegen creates no folder through it")
+    if os.path.lexists(here) and not os.path.isdir(here):
+        raise NotADirectoryError(errno.ENOTDIR, f"{here} is not a folder")
+    for one in reversed(missing):
+        os.mkdir(one)
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    if path.is_dir():
-        raise IsADirectoryError(21, "is a directory")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    import stat
+
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory")
+    if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        raise OSError(errno.EINVAL, "is not a regular file; olivegen only replaces regular files")
+    _make_folders(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
+        if info is not None and stat.S_ISREG(info.st_mode):
+            os.chmod(tmp, info.st_mode & 0o777)
         else:
             os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
+        os.replace(tmp, path)  # rename(2) replaces a link itself, never its target
+    except BaseException:  # KeyboardInterrupt and SystemExit (SIGTERM, see cli.py) too: no stray temp file
         Path(tmp).unlink(missing_ok=True)
         raise
 
@@ -213,7 +273,9 @@ def _umask() -> int:
 
 def drifted(path: Path, text: str) -> bool:
     """Tell whether the file at `path` differs from `text` (a missing file has drifted)."""
+    from olivegen.source.files import read_limited
+
     try:
-        return path.read_text(encoding="utf-8") != text
-    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
+        return read_limited(path, len(text.encode("utf-8"))).decode("utf-8") != text
+    except (OSError, ValueError):  # missing, not a regular file, larger than the text, not UTF-8
         return True

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from olivegen import __version__
 from olivegen.commands import COMMANDS, module_name
@@ -61,13 +63,43 @@ def version_text() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `olivegen` command."""
+    """Entry point of the `olivegen` command.
+
+    While a command runs, stdout and stderr mask credentials (`hf_****`) and SIGTERM raises
+    SystemExit, so that a killed render still removes its temporary files.
+    """
+    from olivegen.report.safe_text import MaskedStream
+
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv:  # bare `olivegen`: the help, and the usage-error exit code
         parser.print_help(sys.stderr)
         return Exit.INTERNAL
     args = parser.parse_args(argv)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = MaskedStream(sys.stdout), MaskedStream(sys.stderr)
+    previous = _on_sigterm()
+    try:
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = streams
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm() -> Any:
+    """Turn SIGTERM into SystemExit(143) (cleanup handlers run); return the previous handler, or None."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread
+        return None
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(_module(args.command).execute(args))
     except RecipeError as exc:
@@ -81,6 +113,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return Exit.OK
+    except RecursionError:
+        print("olivegen: error: the input is nested too deeply to read", file=sys.stderr)
+        return Exit.INTERNAL
+    except MemoryError:
+        print("olivegen: error: out of memory reading the input", file=sys.stderr)
+        return Exit.INTERNAL
     except Exception:  # a bug: show it in full, never hide it
         traceback.print_exc()
         print(

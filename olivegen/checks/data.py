@@ -11,6 +11,7 @@ from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.data import DataSpec
 from olivegen.recipe.naming import data_format
+from olivegen.source.paths import repository_root, within
 
 OLIVE_MESSAGE_COL = "messages"
 
@@ -88,9 +89,15 @@ def unknown_column(scope: Scope) -> Iterator[Diagnostic]:
         if found is None:
             continue
         missing = [col for col in dict.fromkeys(wanted) if col not in found]
+        # a file outside the recipe's repository is not the author's to show (`files: ~/.git-credentials`)
+        shown = within((scope.base / name).expanduser(), repository_root(scope.base / "recipe.yaml"))
         for col in missing:
-            hint = suggest(col, sorted(found))
-            listing = f"columns of {name}: {', '.join(sorted(found))}"
+            hint = suggest(col, sorted(found)) if shown else None
+            listing = (
+                f"columns of {name}: {', '.join(sorted(found))}"
+                if shown
+                else f"{name} is outside the recipe's repository: olivegen does not show its content"
+            )
             loc: tuple[str | int, ...] = ("data", i, field)
             if field == "text_cols" and isinstance(data.text_cols, list):
                 loc = ("data", i, field, data.text_cols.index(col))

@@ -14,6 +14,9 @@ import json
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
+from stat import S_ISREG
+
+from olivegen.source.files import read_head
 
 HEAD_BYTES = 64 * 1024
 HEAD_ROWS = 20
@@ -25,6 +28,8 @@ def columns(path: Path, file_format: str) -> frozenset[str] | None:
         stat = path.stat()
     except (OSError, ValueError):  # ValueError: a NUL byte in the name
         return None
+    if not S_ISREG(stat.st_mode):  # a device (/dev/zero), a FIFO, a folder: nothing to read
+        return None
     return _columns(str(path), file_format, stat.st_size, stat.st_mtime_ns)
 
 
@@ -35,10 +40,9 @@ def _columns(path: str, file_format: str, size: int, mtime_ns: int) -> frozenset
         return frozenset({"text"})
     if file_format == "parquet":
         return _parquet_columns(path)
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    except OSError:
+    try:  # O_NONBLOCK and an fstat check: the file may have become a FIFO since the stat above
+        head, size = read_head(path, HEAD_BYTES)
+    except (OSError, ValueError):
         return None
     complete = len(head) >= size
     try:

@@ -34,8 +34,10 @@ def report(diagnostics: Sequence[Diagnostic]) -> None:
 
 
 def say(message: str) -> None:
-    """Print a status line to stderr (stdout is kept for rendered output)."""
-    print(message, file=sys.stderr, flush=True)
+    """Print a status line to stderr (stdout is kept for rendered output); credentials are masked."""
+    from olivegen.source.secrets import mask
+
+    print(mask(message), file=sys.stderr, flush=True)
 
 
 def epilog(exits: dict[int, str], examples: list[str]) -> str:

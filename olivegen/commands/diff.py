@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
-from olivegen.commands.options import add_set
+from olivegen.commands.options import add_outside, add_set
 
 Configs = dict[str, dict[str, Any]]
 
@@ -52,6 +52,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("old", type=Path, help="recipe (.yaml) or rendered config (.json)")
     parser.add_argument("new", type=Path, help="recipe (.yaml) or rendered config (.json)")
     parser.add_argument("--exit-code", action="store_true", help="exit with 1 when the configs differ")
+    add_outside(parser)
     add_set(parser)  # on the second side only
 
 
@@ -60,7 +61,8 @@ def execute(args: argparse.Namespace) -> Exit:
     if args.overrides and args.new.suffix.lower() == ".json":
         say(f"olivegen diff: --set changes the second recipe, but {args.new} is a rendered config")
         return Exit.INTERNAL
-    old, new = configs(args.old, []), configs(args.new, args.overrides)
+    outside = getattr(args, "outside", False)
+    old, new = configs(args.old, [], outside=outside), configs(args.new, args.overrides, outside=outside)
     lines = diff_variants(old, new)
     sys.stdout.write("".join(f"{line}\n" for line in lines))
     if not lines:
@@ -68,7 +70,7 @@ def execute(args: argparse.Namespace) -> Exit:
     return Exit.RECIPE_ERROR if lines and args.exit_code else Exit.OK
 
 
-def configs(path: Path, overrides: list[str]) -> Configs:
+def configs(path: Path, overrides: list[str], *, outside: bool = False) -> Configs:
     """Return the rendered configs of one side, by variant name ('' for a recipe without a matrix)."""
     if path.suffix.lower() == ".json":
         from olivegen.source.olive_config import load_config_json
@@ -76,7 +78,7 @@ def configs(path: Path, overrides: list[str]) -> Configs:
         return {"": load_config_json(path)}
     from olivegen.api import compile_variants
 
-    compiled = compile_variants(path, overrides=overrides)
+    compiled = compile_variants(path, overrides=overrides, outside=outside)
     for one in compiled:
         report(one.warnings)
     return {one.variant or "": one.config for one in compiled}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, report
-from olivegen.commands.options import add_set, add_variant
+from olivegen.commands.options import add_outside, add_set, add_variant
 
 if TYPE_CHECKING:
     from olivegen.api import Compiled
@@ -42,6 +42,7 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
     parser.add_argument("--format", choices=("text", "mermaid"), default="text", help="text (default) or mermaid")
+    add_outside(parser)
     add_set(parser)
     add_variant(parser)
 
@@ -50,7 +51,9 @@ def execute(args: argparse.Namespace) -> Exit:
     """Print the plan of a recipe, or of each variant of a matrix recipe."""
     from olivegen.api import compile_variants
 
-    compiled = compile_variants(args.recipe, overrides=args.overrides, only=args.variants)
+    compiled = compile_variants(
+        args.recipe, overrides=args.overrides, only=args.variants, outside=getattr(args, "outside", False)
+    )
     for i, one in enumerate(compiled):
         report(one.warnings)
         sys.stdout.write(("\n" if i else "") + (mermaid(one) if args.format == "mermaid" else plan_text(one)))

@@ -41,6 +41,7 @@ def execute(args: argparse.Namespace) -> Exit:
     if args.output is not None and str(args.output) == "-":  # the usual spelling of stdout
         args.output = None
     from olivegen.api import compile_source, write_atomic
+    from olivegen.compose.secrets import find_secrets
     from olivegen.importer import convert_config, recipe_yaml
     from olivegen.source.yaml_rt import parse
 
@@ -66,15 +67,17 @@ def execute(args: argparse.Namespace) -> Exit:
     shown = str(target) if args.output is not None else "<recipe on stdout>"
     found: list[Diagnostic] = []
     try:
-        compile_source(parse(text, shown), target)
+        source = parse(text, shown)
+        found = find_secrets(source.data, source.where)  # the guard every recipe passes (scrubbed: none)
+        compile_source(source, target)
     except RecipeError as exc:
-        found = [d for d in exc.diagnostics if d.severity is Severity.ERROR]
+        found += [d for d in exc.diagnostics if d.severity is Severity.ERROR]
     if found:
         say("the imported recipe does not validate yet; fix these, then run `olivegen validate`:")
         report(found)
     if args.output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(args.output, text)
+        write_atomic(args.output, text, inputs=(args.config,))
         say(f"wrote {args.output}")
     return Exit.RECIPE_ERROR if found else Exit.OK

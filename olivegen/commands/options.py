@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+_SAFE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
 if TYPE_CHECKING:
     from olivegen.api import Compiled
+
+
+def add_outside(parser: Any) -> None:
+    """Add `--allow-extends-outside` to a command that compiles recipes."""
+    parser.add_argument(
+        "--allow-extends-outside",
+        dest="outside",
+        action="store_true",
+        help="trust `extends` bases (and a recipe link) outside the recipe's repository (see docs/security.md)",
+    )
 
 
 def add_set(parser: Any) -> None:
@@ -71,4 +84,8 @@ def outputs(output: str | None, compiled: Sequence[Compiled]) -> list[Path | Non
 
 
 def _name(compiled: Compiled) -> str:
-    return str(compiled.config.get("workflow_id") or compiled.path.stem)
+    """Return the workflow id as one file name: it can never climb out of the folder `-o` names."""
+    name = str(compiled.config.get("workflow_id") or compiled.path.stem)
+    if not _SAFE.match(name):
+        raise ValueError(f"the workflow id {name!r} cannot be a file name; set `name:` in the recipe")
+    return name

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
-from olivegen.commands.options import add_set, add_variant, outputs
+from olivegen.commands.options import add_outside, add_set, add_variant, outputs
 from olivegen.knowledge.catalog import GENERATIONS
 
 
@@ -52,6 +52,7 @@ def add_parser(sub: Any) -> None:
         help="write local paths relative to DIR, the folder `olive run` will start in (default: absolute paths);"
         " makes a committed config the same on every checkout",
     )
+    add_outside(parser)
     add_set(parser)
     add_variant(parser)
 
@@ -64,7 +65,7 @@ def execute(args: argparse.Namespace) -> Exit:
         say("olivegen render: --check needs -o/--output, the file to compare with")
         return Exit.INTERNAL
     compiled = compile_variants(
-        args.recipe, overrides=args.overrides, only=args.variants, generation=args.olive_version
+        args.recipe, overrides=args.overrides, only=args.variants, generation=args.olive_version, outside=args.outside
     )
     try:
         targets = outputs(args.output, compiled)
@@ -86,7 +87,7 @@ def execute(args: argparse.Namespace) -> Exit:
                 say(f"{target}: out of date with {args.recipe}; run: {fix}")
                 stale = True
         else:
-            write_atomic(target, one.text)
+            write_atomic(target, one.text, inputs=one.inputs)
             say(f"wrote {target}")
         stale = _azureml_job(one, target, check=args.check) or stale
     return Exit.RECIPE_ERROR if stale else Exit.OK
@@ -108,7 +109,7 @@ def _azureml_job(compiled: Any, target: Path | None, *, check: bool) -> bool:
             say(f"{job.path}: out of date")
             return True
         return False
-    write_atomic(job.path, job.text)
+    write_atomic(job.path, job.text, inputs=compiled.inputs)
     say(f"wrote {job.path}\nsubmit it with: {job.submit}")
     return False
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
-from olivegen.commands.options import add_set
+from olivegen.commands.options import add_outside, add_set
 
 if TYPE_CHECKING:
     from olivegen.runner.execute import Heartbeat
@@ -52,6 +52,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--cache-dir", type=Path, help="root of the caches (default: OUTDIR/cache)")
     parser.add_argument("--no-preflight", action="store_true", help="run even what preflight refuses (for debugging)")
     parser.add_argument("--dry-run", action="store_true", help="write OUTDIR/olive-config.json and stop before Olive")
+    add_outside(parser)
     add_set(parser)
     parser.add_argument("--variant", metavar="NAME", help="the variant of a matrix recipe to run")
 
@@ -98,6 +99,7 @@ def run_recipe(args: argparse.Namespace) -> tuple[Plan, RunSummary | None]:
         overrides=args.overrides,
         check_machine=not args.no_preflight,
         variant=args.variant,
+        outside=args.outside,
     )
     for note in plan.notes:
         say(f"olivegen run: {note}")

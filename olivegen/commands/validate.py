@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, say
-from olivegen.commands.options import add_set
-from olivegen.errors import Diagnostic, Position, RecipeError
+from olivegen.commands.options import add_outside, add_set
+from olivegen.errors import Diagnostic, OlivegenError, Position, RecipeError
 from olivegen.knowledge.catalog import GENERATIONS
 
 
@@ -60,17 +60,50 @@ def add_parser(sub: Any) -> None:
         choices=list(GENERATIONS),
         help="Olive release to check for (default: each recipe's `olive:`)",
     )
+    add_outside(parser)
     add_set(parser)
 
 
 def diagnose_file(
-    recipe: Path, *, olive: bool, overrides: list[str] | None = None, generation: str | None = None
+    recipe: Path,
+    *,
+    olive: bool,
+    overrides: list[str] | None = None,
+    generation: str | None = None,
+    outside: bool = False,
 ) -> list[Diagnostic]:
-    """Return every diagnostic for one recipe, every variant of a matrix (an empty list: it compiles cleanly)."""
+    """Return every diagnostic for one recipe, every variant of a matrix (an empty list: it compiles cleanly).
+
+    Nothing one file does stops the batch: any failure is that file's diagnostic.
+    """
+    try:
+        return _diagnose(recipe, olive=olive, overrides=overrides, generation=generation, outside=outside)
+    except RecipeError as exc:
+        return list(exc.diagnostics)
+    except OlivegenError as exc:
+        return [Diagnostic(str(exc), Position(str(recipe), 1, 1), rule="recipe")]
+    except RecursionError:
+        return [Diagnostic("the input is nested too deeply to read", Position(str(recipe), 1, 1), rule="yaml")]
+    except Exception as exc:  # a bug in olivegen: shown on stderr, and this file still gets its report
+        import traceback
+
+        traceback.print_exc()
+        return [
+            Diagnostic(
+                f"olivegen failed on this file ({type(exc).__name__}); this is a bug in olivegen, please report it",
+                Position(str(recipe), 1, 1),
+                rule="internal",
+            )
+        ]
+
+
+def _diagnose(
+    recipe: Path, *, olive: bool, overrides: list[str] | None, generation: str | None, outside: bool
+) -> list[Diagnostic]:
     from olivegen.api import compile_variants
 
     try:
-        variants = compile_variants(recipe, overrides=overrides or [], generation=generation)
+        variants = compile_variants(recipe, overrides=overrides or [], generation=generation, outside=outside)
     except RecipeError as exc:
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]
@@ -93,7 +126,7 @@ PARALLEL_FROM = 64  # files; below this a second process costs more than it save
 
 
 def diagnose_files(
-    recipes: list[Path], *, olive: bool, overrides: list[str], generation: str | None = None
+    recipes: list[Path], *, olive: bool, overrides: list[str], generation: str | None = None, outside: bool = False
 ) -> list[list[Diagnostic]]:
     """Return the diagnostics of every recipe, in order; many recipes are checked on every core.
 
@@ -102,23 +135,29 @@ def diagnose_files(
     """
     import os
 
+    def serial() -> list[list[Diagnostic]]:
+        return [
+            diagnose_file(recipe, olive=olive, overrides=overrides, generation=generation, outside=outside)
+            for recipe in recipes
+        ]
+
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if olive or cores < 2 or len(recipes) < PARALLEL_FROM:
-        return [diagnose_file(recipe, olive=olive, overrides=overrides, generation=generation) for recipe in recipes]
+        return serial()
     import multiprocessing  # only now: importing it costs a one-recipe run 7 ms
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [diagnose_file(recipe, olive=olive, overrides=overrides, generation=generation) for recipe in recipes]
-    first = diagnose_file(recipes[0], olive=olive, overrides=overrides, generation=generation)
-    jobs = [(recipe, overrides, generation) for recipe in recipes[1:]]
+        return serial()
+    first = diagnose_file(recipes[0], olive=olive, overrides=overrides, generation=generation, outside=outside)
+    jobs = [(recipe, overrides, generation, outside) for recipe in recipes[1:]]
     with multiprocessing.get_context("fork").Pool(min(cores, 8)) as pool:
         rest = pool.map(_diagnose_job, jobs, chunksize=max(1, len(jobs) // (min(cores, 8) * 4)))
     return [first, *rest]
 
 
-def _diagnose_job(job: tuple[Path, list[str], str | None]) -> list[Diagnostic]:
-    recipe, overrides, generation = job
-    return diagnose_file(recipe, olive=False, overrides=overrides, generation=generation)
+def _diagnose_job(job: tuple[Path, list[str], str | None, bool]) -> list[Diagnostic]:
+    recipe, overrides, generation, outside = job
+    return diagnose_file(recipe, olive=False, overrides=overrides, generation=generation, outside=outside)
 
 
 def execute(args: argparse.Namespace) -> Exit:
@@ -133,7 +172,13 @@ def execute(args: argparse.Namespace) -> Exit:
             "  python -m olivegen.render.olive_check CONFIG.json  with an olive-ai 0.9.2 Python (see docs/migration.md)"
         )
         return Exit.INTERNAL
-    found = diagnose_files(list(args.recipes), olive=args.olive, overrides=overrides, generation=args.olive_version)
+    found = diagnose_files(
+        list(args.recipes),
+        olive=args.olive,
+        overrides=overrides,
+        generation=args.olive_version,
+        outside=getattr(args, "outside", False),
+    )
     reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found, strict=True)]
     totals = Totals.of(reports)
     if fmt == "text":

@@ -22,10 +22,11 @@ from typing import Any
 from olivegen.compose.extends import load
 from olivegen.compose.matrix import Matrix, Variant, label
 from olivegen.compose.overrides import Assignment, apply_all, parse_override
-from olivegen.compose.secrets import find_secrets
+from olivegen.compose.secrets import check_stem, find_secrets
 from olivegen.compose.tree import DELETE, copied, drop, raise_if, stray_deletes, subtree
-from olivegen.errors import Diagnostic, RecipeError
+from olivegen.errors import Diagnostic, Position, RecipeError
 from olivegen.source.document import Source, SourceMap
+from olivegen.source.paths import repository_root, within
 
 __all__ = ["DELETE", "Composed", "Matrix", "Variant", "compose", "label", "parse_overrides"]
 
@@ -38,6 +39,7 @@ class Composed:
     where: SourceMap
     matrix: Matrix | None
     stem: str
+    files: tuple[Path, ...] = ()  # the recipe and every base it extends, as read
 
     def source(self, overrides: Sequence[Assignment] = (), variant: Variant | None = None) -> Source:
         """Return the recipe for one variant (None: a recipe without a matrix) with overrides applied."""
@@ -48,17 +50,34 @@ class Composed:
             data, where = copy.deepcopy(self.data), copied(self.where)
         raise_if(apply_all(data, where, overrides))
         raise_if(find_secrets(data, where) + stray_deletes(data, where))
+        if data.get("name") is None:
+            raise_if(check_stem(self.stem, where))
         return Source(data, where, "")
 
 
-def compose(path: Path, display: str, env: Mapping[str, str] | None = None) -> Composed:
-    """Read a recipe file with everything it extends, `${VAR}` filled in from `env` (default: os.environ)."""
-    data, where = load(path, display, os.environ if env is None else env, root=path.resolve().parent)
+def compose(path: Path, display: str, env: Mapping[str, str] | None = None, *, outside: bool = False) -> Composed:
+    """Read a recipe file with everything it extends, `${VAR}` filled in from `env` (default: os.environ).
+
+    `outside`: trust bases (and a recipe that is a link) outside the recipe's repository.
+    """
+    trusted = repository_root(path)
+    if not outside and not within(path, trusted):  # the recipe, or a folder on its way, links out
+        raise RecipeError.single(
+            f"the recipe is a link to a file outside its repository ({trusted})",
+            Position(display, 1, 1),
+            "pass the file itself, or --allow-extends-outside to trust it",
+            rule="extends",
+        )
+    root = Path(os.path.realpath(path)).parent
+    (data, where), files = load(
+        path, display, os.environ if env is None else env, root=root, trusted=trusted, outside=outside
+    )
+    raise_if(find_secrets(data, where))  # the matrix too: its value names become variant names
     matrix = None
     if "matrix" in data:
         matrix = Matrix(data.pop("matrix"), subtree(where, ("matrix",)), where.lookup(("matrix",)))
         drop(where, ("matrix",))
-    return Composed(data, where, matrix, path.name.split(".")[0])
+    return Composed(data, where, matrix, path.name.split(".")[0], tuple(files))
 
 
 def parse_overrides(texts: Sequence[str]) -> list[Assignment]:

@@ -20,6 +20,7 @@ from olivegen.compose.secrets import is_secret_key, secret_hint
 from olivegen.errors import Diagnostic
 from olivegen.source.document import Loc, SourceMap
 
+MAX_VALUE = 64 * 1024  # characters one `${VAR}` may bring in
 _TOKEN = re.compile(r"\$\$\{|\$\{")
 _REF = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>.*))?", re.DOTALL)
 _WHOLE = re.compile(r"\$\{[^}]*\}")
@@ -96,6 +97,8 @@ def expand(text: str, env: Mapping[str, str]) -> str:
             if default is None:
                 raise KeyError(name)
             found = default
+        if len(found) > MAX_VALUE:
+            raise ValueError(f"environment variable {name!r} holds more than {MAX_VALUE} characters")
         out.append(found)
         pos = close + 1
     out.append(text[pos:])

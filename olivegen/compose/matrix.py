@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,17 +68,18 @@ class Matrix:
     def variants(self, only: Sequence[str] | None = None) -> list[Variant]:
         """Return every combination not excluded (all, or the ones named in `only`), in axis order."""
         axes = self.axes()
-        combos = [
-            tuple(zip(axes, values, strict=True))
-            for values in itertools.product(*(list(v) for v in axes.values()))
-        ]
-        if len(combos) > MAX_VARIANTS:
+        count = math.prod(len(v) for v in axes.values())  # counted before any is built
+        if count > MAX_VARIANTS:
             raise RecipeError.single(
-                f"the matrix has {len(combos)} combinations, more than {MAX_VARIANTS}",
+                f"the matrix has {count} combinations, more than {MAX_VARIANTS}",
                 self.at,
                 "split the recipe or exclude combinations",
                 rule="matrix",
             )
+        combos = [
+            tuple(zip(axes, values, strict=True))
+            for values in itertools.product(*(list(v) for v in axes.values()))
+        ]
         rules = _excludes(self.data.get("exclude", []), self.where, axes)
         kept = [
             Variant(c) for c in combos if not any(all(dict(c)[a] == v for a, v in r.items()) for r in rules)

@@ -22,6 +22,7 @@ from olivegen.knowledge.catalog import canonical_pass, suggest
 from olivegen.source.document import Loc, SourceMap
 
 PREFIX = "--set "
+MAX_SHOWN = 120  # characters of a --set text shown as the diagnostics' file name
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,16 @@ class Assignment:
 
 
 def parse_override(text: str) -> Assignment:
-    """Read one `--set PATH=VALUE`; its positions are columns of the text `--set PATH=VALUE` itself."""
-    display = PREFIX + text
+    """Read one `--set PATH=VALUE`; its positions are columns of the text `--set PATH=VALUE` itself.
+
+    The text names the diagnostics' "file"; a long one is shortened there (the columns still count
+    in the full text), and outputs mask any credential in it.
+    """
+    display = PREFIX + (text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "...")
     path_text, eq, value_text = text.partition("=")
     if not eq or not path_text.strip():
         raise RecipeError.single(
-            f"an override is PATH=VALUE, not {text!r}",
+            f"an override is PATH=VALUE, not {text[:MAX_SHOWN]!r}",
             Position(display, 1, len(PREFIX) + 1),
             "e.g. --set passes.lora.r=16",
             rule="override",

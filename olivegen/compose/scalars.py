@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from typing import Any
 
@@ -15,19 +14,20 @@ def yaml_value(text: str) -> Any:
     """Read `text` as one YAML value, as if written after `key: ` in a recipe.
 
     `16` is an int, `true` a bool, `[a, b]` a list, `~` or nothing null, and
-    anything else the text itself. Raise ValueError when the text is not
-    valid YAML (e.g. an unclosed `[`).
+    anything else the text itself. The recipe's limits apply (size, nesting,
+    aliases, merge keys; no tags outside YAML's core schema). Raise ValueError
+    when the text is not a valid value (e.g. an unclosed `[`), saying why.
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from olivegen.errors import RecipeError
+    from olivegen.source.yaml_rt import parse_value
 
     if not text.strip():
         return None
     try:
-        value = YAML(typ="safe", pure=True).load(text)
-    except YAMLError as exc:
-        raise ValueError(" ".join(str(getattr(exc, "problem", None) or exc).split())) from None
-    return _plain(value)
+        return parse_value(text, "--set")
+    except RecipeError as exc:
+        message = exc.diagnostics[0].message
+        raise ValueError(message.removeprefix("invalid YAML: ")) from None
 
 
 def env_value(text: str) -> Any:
@@ -38,13 +38,3 @@ def env_value(text: str) -> Any:
     if _FLOAT.fullmatch(word):
         return float(word)
     return _BOOL.get(word.lower(), text)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, (_dt.datetime, _dt.date)):
-        return value.isoformat()
-    return value

@@ -14,7 +14,10 @@ hold only a reference Olive or transformers resolves on the machine that runs
   never with a key or SAS token written in the recipe.
 
 Any string that *looks* like a credential (a Hugging Face token, an Azure SAS
-signature or account key, a private key) is refused wherever it is written.
+signature or account key, a private key ...: the one table in
+olivegen/source/secrets.py) is refused wherever it is written: as a value, as
+a mapping key, as a matrix value name, or as the recipe's file name (which
+would become the workflow id).
 """
 
 from __future__ import annotations
@@ -23,58 +26,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from olivegen.errors import Diagnostic
+from olivegen.errors import Diagnostic, Position
 from olivegen.source.document import Loc, SourceMap
+from olivegen.source.secrets import credential, is_secret_key
 
-SECRET_KEYS = frozenset(
-    {
-        "token",
-        "hftoken",
-        "authtoken",
-        "useauthtoken",
-        "accesstoken",
-        "apitoken",
-        "sastoken",
-        "password",
-        "passwd",
-        "secret",
-        "clientsecret",
-        "apikey",
-        "accesskey",
-        "accountkey",
-        "secretkey",
-        "privatekey",
-        "connectionstring",
-        "credential",
-        "credentials",
-    }
-)
-_ENV_SECRET = re.compile(
-    r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|ACCOUNT_?KEY|PRIVATE_?KEY|SAS|"
-    r"CONNECTION_?STRING|CREDENTIALS?)$",
-    re.IGNORECASE,
-)
-LOOKS_SECRET = (
-    (re.compile(r"\bhf_[A-Za-z0-9]{30,}"), "a Hugging Face token"),
-    (re.compile(r"[?&]sig=[^&\s]{10,}", re.IGNORECASE), "an Azure SAS signature"),
-    (re.compile(r"AccountKey=[^;\s]+", re.IGNORECASE), "an Azure storage account key"),
-    (re.compile(r"SharedAccess(Signature|Key)=[^;\s]+", re.IGNORECASE), "an Azure shared access key"),
-    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key"),
-)
+__all__ = ["check_stem", "find_secrets", "is_secret_key", "secret_hint"]
 
-
-def _fold(key: str) -> str:
-    return key.replace("_", "").replace("-", "").lower()
-
-
-def is_secret_key(loc: Loc) -> bool:
-    """Tell whether the value at `loc` is written under a key that holds a secret."""
-    strings = [k for k in loc if isinstance(k, str)]
-    if not strings:
-        return False
-    if len(loc) >= 2 and loc[-2] == "environment":
-        return bool(_ENV_SECRET.search(str(loc[-1])))
-    return _fold(strings[-1]) in SECRET_KEYS
+NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")  # a workflow id (recipe/base.py Identifier)
 
 
 def secret_hint(loc: Loc) -> str:
@@ -97,9 +55,43 @@ def find_secrets(data: Any, where: SourceMap) -> list[Diagnostic]:
     return list(_walk(data, (), where))
 
 
+def check_stem(stem: str, where: SourceMap) -> list[Diagnostic]:
+    """Refuse a recipe file name that cannot become the workflow id (used when the recipe has no `name:`)."""
+    at = Position(where.path, 1, 1)
+    kind = credential(stem)
+    if kind is not None:
+        return [
+            Diagnostic(
+                f"the recipe's file name looks like {kind}; it would become the workflow id",
+                at,
+                "rename the file, and revoke the credential",
+                rule="secret",
+            )
+        ]
+    if not NAME.match(stem):
+        return [
+            Diagnostic(
+                "the recipe's file name cannot be a workflow id (letters, digits, _ . -, not starting with . or -)",
+                at,
+                "add `name: my-workflow` to the recipe, or rename the file",
+                rule="name",
+            )
+        ]
+    return []
+
+
 def _walk(value: Any, loc: Loc, where: SourceMap) -> Iterator[Diagnostic]:
     if isinstance(value, dict):
         for key, item in value.items():
+            kind = credential(str(key))
+            if kind is not None:
+                yield Diagnostic(
+                    f"this key looks like {kind}; olivegen never writes secrets into a config",
+                    where.lookup((*loc, key)),
+                    secret_hint((*loc, key)),
+                    rule="secret",
+                )
+                continue
             yield from _walk(item, (*loc, key), where)
         return
     if isinstance(value, list):
@@ -119,12 +111,11 @@ def _walk(value: Any, loc: Loc, where: SourceMap) -> Iterator[Diagnostic]:
         )
         return
     if isinstance(value, str):
-        for pattern, kind in LOOKS_SECRET:
-            if pattern.search(value):
-                yield Diagnostic(
-                    f"this value looks like {kind}; olivegen never writes secrets into a config",
-                    at,
-                    secret_hint(loc),
-                    rule="secret",
-                )
-                return
+        kind = credential(value)
+        if kind is not None:
+            yield Diagnostic(
+                f"this value looks like {kind}; olivegen never writes secrets into a config",
+                at,
+                secret_hint(loc),
+                rule="secret",
+            )

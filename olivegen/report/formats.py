@@ -3,6 +3,9 @@
 Every formatter takes the files checked and their diagnostics, in order, and
 returns the whole output as one string; the caller decides the stream
 (text goes to stderr, machine formats to stdout). Nothing here prints.
+Every piece of text that came from an input (messages, hints, file names,
+code frames) has its credentials masked (`hf_****`) and, in the text and
+GitHub formats, its control characters escaped (no log injection).
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from typing import Any
 from urllib.parse import quote
 
 from olivegen.errors import Diagnostic, Severity
+from olivegen.report.safe_text import escape_controls, shown
+from olivegen.source.document import MAX_BYTES
+from olivegen.source.secrets import mask
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -90,9 +96,15 @@ class _Lines:
 
     def line(self, path: str, number: int) -> str | None:
         if path not in self.cache:
-            try:
-                raw = Path(path).read_bytes()
-            except OSError:
+            from olivegen.source.files import read_limited
+            from olivegen.source.paths import repository_root, within
+
+            try:  # a regular file of at most a recipe's size: never a device, a FIFO or a huge file,
+                # and never one outside the repository it is written in (a link to a private file)
+                if not within(Path(path), repository_root(Path(path))):
+                    raise PermissionError(path)
+                raw = read_limited(path, MAX_BYTES)
+            except (OSError, ValueError):
                 self.cache[path] = None
             else:
                 self.cache[path] = raw.decode("utf-8-sig", errors="replace").split("\n")
@@ -105,21 +117,25 @@ class _Lines:
 def code_frame(source_line: str, line: int, col: int) -> list[str]:
     """Return the recipe line and a caret under column `col`, e.g. `  12 | r: 4` / `     |    ^`."""
     gutter = f"{line:>4} | "
-    shown = source_line
+    visible = source_line
     start = 0
-    if len(shown) > FRAME_WIDTH:  # keep the caret in view on very long lines
-        start = max(0, min(col - 1 - FRAME_WIDTH // 2, len(shown) - FRAME_WIDTH))
-        shown = shown[start : start + FRAME_WIDTH]
-    offset = max(0, min(col - 1 - start, len(shown)))
-    pad = "".join(ch if ch == "\t" else " " for ch in shown[:offset])
-    return [gutter + shown, " " * (len(gutter) - 2) + "| " + pad + "^"]
+    if len(visible) > FRAME_WIDTH:  # keep the caret in view on very long lines
+        start = max(0, min(col - 1 - FRAME_WIDTH // 2, len(visible) - FRAME_WIDTH))
+        visible = visible[start : start + FRAME_WIDTH]
+    offset = max(0, min(col - 1 - start, len(visible)))
+    masked = mask(visible)  # the whole line: a caret inside a credential must not split it unmasked
+    if masked != visible:
+        visible, offset = masked, min(offset, len(masked))
+    before, after = escape_controls(visible[:offset]), escape_controls(visible[offset:])
+    pad = "".join(ch if ch == "\t" else " " for ch in before)
+    return [gutter + before + after, " " * (len(gutter) - 2) + "| " + pad + "^"]
 
 
 def text_one(diag: Diagnostic, lines: _Lines | None = None) -> str:
     """Return one diagnostic: the headline first, then the hint, then a code frame when the line is readable."""
-    out = [diag.headline()]
+    out = [shown(diag.headline())]
     if diag.hint:
-        out.append(f"  hint: {diag.hint}")
+        out.append(f"  hint: {shown(diag.hint)}")
     if diag.at is not None and lines is not None and diag.rule not in NO_FRAME:
         source = lines.line(diag.at.path, diag.at.line)
         if source is not None:
@@ -151,13 +167,13 @@ def text(reports: Sequence[FileReport]) -> str:
 def as_dict(diag: Diagnostic, file: str) -> dict[str, Any]:
     """Return one diagnostic as a flat JSON object."""
     return {
-        "file": diag.at.path if diag.at else file,
+        "file": mask(diag.at.path if diag.at else file),
         "line": diag.at.line if diag.at else None,
         "col": diag.at.col if diag.at else None,
         "severity": diag.severity.value,
         "rule": diag.rule,
-        "message": diag.message,
-        "hint": diag.hint,
+        "message": mask(diag.message),
+        "hint": mask(diag.hint) if diag.hint else diag.hint,
     }
 
 
@@ -182,23 +198,31 @@ def escape_property(value: str) -> str:
 
 def relative(path: str, root: Path | None = None) -> str:
     """Return `path` relative to `root` (default: the working directory) when inside it, with `/` separators."""
-    base = (root or Path.cwd()).resolve()
+    base = root or Path.cwd()
+    try:  # the path as written first: a link (or a link loop) is shown as itself
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(base)).as_posix()
+    except ValueError:
+        pass
     try:
-        resolved = Path(path).resolve()
-        return resolved.relative_to(base).as_posix()
-    except (ValueError, OSError):
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a link loop (Python < 3.13)
         return Path(path).as_posix()
 
 
 def github_one(diag: Diagnostic, file: str) -> str:
     """Return one `::error file=...,line=...,col=...,title=...::message` workflow command."""
     command = "error" if diag.severity is Severity.ERROR else "warning"
-    props = [f"file={escape_property(relative(diag.at.path if diag.at else file))}"]
+    props = [f"file={escape_property(shown(relative(diag.at.path if diag.at else file)))}"]
     if diag.at is not None:
         props += [f"line={diag.at.line}", f"col={diag.at.col}"]
     props.append(f"title={escape_property(f'olivegen {diag.rule}')}")
-    message = diag.message + (f"\nhint: {diag.hint}" if diag.hint else "")
+    message = _github_text(diag.message) + (f"\nhint: {_github_text(diag.hint)}" if diag.hint else "")
     return f"::{command} {','.join(props)}::{escape_data(message)}"
+
+
+def _github_text(value: str) -> str:
+    """Mask credentials and escape control characters; CR and LF stay for escape_data (%0D, %0A)."""
+    return escape_controls(mask(value), keep="\t\r\n")
 
 
 def github(reports: Sequence[FileReport]) -> str:
@@ -215,10 +239,10 @@ def _sarif_level(severity: Severity) -> str:
 
 def _artifact(path: str, base: Path) -> dict[str, str]:
     """Return a SARIF artifactLocation: relative to SRCROOT when inside it, else an absolute file URI."""
-    shown = relative(path, base)
-    if Path(shown).is_absolute():
-        return {"uri": Path(shown).as_uri()}
-    return {"uri": quote(shown), "uriBaseId": "SRCROOT"}
+    rel = relative(path, base)
+    if Path(rel).is_absolute():
+        return {"uri": Path(rel).as_uri()}
+    return {"uri": quote(rel), "uriBaseId": "SRCROOT"}
 
 
 def sarif_log(reports: Sequence[FileReport], root: Path | None = None) -> dict[str, Any]:
@@ -248,10 +272,12 @@ def sarif_log(reports: Sequence[FileReport], root: Path | None = None) -> dict[s
     results = []
     for report in reports:
         for diag in report.diagnostics:
-            location: dict[str, Any] = {"artifactLocation": _artifact(diag.at.path if diag.at else report.path, base)}
+            location: dict[str, Any] = {
+                "artifactLocation": _artifact(mask(diag.at.path if diag.at else report.path), base)
+            }
             if diag.at is not None:
                 location["region"] = {"startLine": diag.at.line, "startColumn": diag.at.col}
-            text_ = diag.message + (f"\nhint: {diag.hint}" if diag.hint else "")
+            text_ = mask(diag.message) + (f"\nhint: {mask(diag.hint)}" if diag.hint else "")
             results.append(
                 {
                     "ruleId": diag.rule,

@@ -73,6 +73,7 @@ def plan_run(
     machine: Machine | None = None,
     check_machine: bool = True,
     variant: str | None = None,
+    outside: bool = False,
 ) -> Plan:
     """Compile the recipe, apply `--host`/`--target`, place the folders, and refuse what cannot run here.
 
@@ -85,7 +86,7 @@ def plan_run(
     from olivegen.runner.retarget import apply_overrides
 
     machine = machine or Machine()
-    source = load_source(recipe_path, overrides=overrides, variant=variant)
+    source = load_source(recipe_path, overrides=overrides, variant=variant, outside=outside)
     # compile_recipe's steps, with --host/--target applied before the checks see the recipe
     changed = apply_overrides(validate_recipe(source), host, target, machine)
     recipe = changed.recipe

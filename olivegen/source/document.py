@@ -10,7 +10,9 @@ from olivegen.errors import Position
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_VALUES = 100_000
+MAX_VALUES = 100_000  # values after aliases and merge keys are expanded
+MAX_SLOW_BYTES = 256 * 1024  # text the pure-Python parser takes (when the libyaml fast path steps aside)
+MAX_WRITTEN = 20_000  # keys, values and items written in the text (bounds the pure-Python parser's time)
 
 Loc = tuple[str | int, ...]
 
@@ -52,6 +54,8 @@ def plain_scalar(value: Any) -> Any:
     """Return a parsed scalar as a plain JSON value (dates as ISO text, YAML subclasses as builtins)."""
     if isinstance(value, bool) or value is None:
         return value
+    if type(value).__name__ == "ScalarBoolean":  # ruamel's anchored `&x true`: an int subclass
+        return bool(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):

@@ -9,12 +9,17 @@ from typing import Any
 from olivegen.errors import Position, RecipeError
 from olivegen.source.document import SourceMap
 from olivegen.source.files import read_text
+from olivegen.source.nesting import check_nesting
+from olivegen.source.paths import repository_root, within
 from olivegen.source.yaml_rt import parse
 
 
 def _from_json(text: str, path: Path) -> dict[str, Any]:
+    check_nesting(text, str(path), "config")  # before the recursive JSON parser: a 100,000-deep array is an error
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise RecipeError.single("the JSON is nested too deeply to read", Position(str(path), 1, 1)) from None
     except json.JSONDecodeError as exc:
         raise RecipeError.single(f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)) from None
     if not isinstance(data, dict):
@@ -22,14 +27,23 @@ def _from_json(text: str, path: Path) -> dict[str, Any]:
     return data
 
 
+def _read(path: Path) -> str:
+    """Read a config named on the command line: never through a link that leaves its repository."""
+    if not within(path, repository_root(path)):  # the file, or a folder on its way, links out
+        raise RecipeError.single(
+            "the config is a link to a file outside its repository", Position(str(path), 1, 1), "pass the file itself"
+        )
+    return read_text(path, str(path), what="config")
+
+
 def load_config_json(path: Path) -> dict[str, Any]:
     """Read a rendered config; a problem is a RecipeError at the file's line and column."""
-    return _from_json(read_text(path, str(path)), path)
+    return _from_json(_read(path), path)
 
 
 def load_config_with_positions(path: Path) -> tuple[dict[str, Any], SourceMap | None]:
     """Read a config with the position of every key (JSON is YAML), or without them when YAML balks."""
-    text = read_text(path, str(path))
+    text = _read(path)
     try:
         source = parse(text, str(path))
     except RecipeError:

@@ -1,7 +1,8 @@
-"""Recipe-relative paths: what counts as local, and its absolute form (so `olive run` finds it from any folder)."""
+"""Recipe-relative paths: what counts as local, its absolute form, and the folder a recipe may read from."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -15,4 +16,35 @@ def is_local_path(base: Path, value: str) -> bool:
     """Tell a local folder from a Hugging Face id: explicit path syntax, or it exists beside the recipe."""
     if value.startswith(("./", "../", "/", "~", ".\\")) or value in (".", ".."):
         return True
-    return (base / value).exists()
+    try:
+        return (base / value).exists()
+    except (OSError, ValueError):  # a NUL byte, a name too long, a link loop: not a folder olivegen can use
+        return False
+
+
+def repository_root(recipe: Path) -> Path:
+    """Return the folder a recipe's bases and shown files must lie in: its git work tree, else its own folder.
+
+    Found from where the recipe is written (a link to a recipe does not move it into another repository).
+    """
+    folder = Path(os.path.abspath(recipe)).parent
+    for candidate in (folder, *folder.parents):
+        try:
+            if (candidate / ".git").exists():
+                return _real(candidate) or candidate
+        except OSError:
+            continue
+    return _real(folder) or folder
+
+
+def within(path: Path, root: Path) -> bool:
+    """Tell whether `path`, with every link followed, lies inside `root` (False when it cannot be resolved)."""
+    real = _real(path)
+    return real is not None and (real == root or root in real.parents)
+
+
+def _real(path: Path) -> Path | None:
+    try:
+        return Path(os.path.realpath(path, strict=False))
+    except (OSError, ValueError, RuntimeError):  # a link loop, a NUL byte
+        return None

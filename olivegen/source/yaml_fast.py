@@ -12,7 +12,8 @@ caller takes the ruamel path, which owns every error message: libyaml
 missing or failing, tags, anchors and aliases, merge keys, duplicate or
 non-scalar keys, several documents, an empty document or a top level that is
 not a mapping, nesting or size beyond yamlsource's caps, tabs, empty values,
-block scalars (`|`, `>`), NEL/LS/PS line breaks and lone CRs.
+`%` directives (`%YAML 1.1` changes how ruamel reads scalars), block scalars
+(`|`, `>`), NEL/LS/PS line breaks and lone CRs.
 tests/test_fuzz_fastyaml.py holds both paths to identical output.
 """
 
@@ -22,14 +23,20 @@ import re
 from functools import cache
 from typing import Any
 
-from olivegen.source.document import MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, plain_scalar
+from olivegen.errors import Position, RecipeError
+from olivegen.source.document import MAX_DEPTH, MAX_VALUES, MAX_WRITTEN, Loc, Source, SourceMap, plain_scalar
 
 _STR = "tag:yaml.org,2002:str"
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029\ufeff]|\r(?!\n)")  # line breaks the two parsers count differently
 
 
 class _Unsure(Exception):
     """The fast path cannot promise ruamel's result: fall back."""
+
+
+class _TooMany(Exception):
+    """More than MAX_WRITTEN nodes in the text: an error on either path (args: 0-based line, column)."""
 
 
 @cache
@@ -68,17 +75,52 @@ def _plain(value: str) -> Any:
     return plain_scalar(built)
 
 
+def too_many_written(display: str, line0: int, col0: int) -> RecipeError:
+    """Return the error for a text with more than MAX_WRITTEN keys and values (both paths raise exactly this)."""
+    return RecipeError.single(
+        f"the recipe has more than {MAX_WRITTEN} keys and values written in it",
+        Position(display, line0 + 1, col0 + 1),
+        "a recipe is a short file; move data into data files",
+        rule="yaml",
+    )
+
+
+def check_written(text: str, display: str) -> None:
+    """Raise too_many_written when libyaml counts more than MAX_WRITTEN nodes (keys, values, items, aliases).
+
+    Cheap (libyaml, C); it bounds what the pure-Python ruamel parser is given. Without libyaml,
+    or when libyaml cannot read the text, nothing is counted here.
+    """
+    tools = _tools()
+    if tools is None or len(text) < MAX_WRITTEN:  # every node takes at least one character
+        return
+    yaml, loader, _, _ = tools
+    nodes = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, nodes):
+                count += 1
+                if count > MAX_WRITTEN:
+                    raise too_many_written(display, event.start_mark.line, event.start_mark.column)
+    except (yaml.YAMLError, RecursionError, UnicodeError, ValueError):
+        return
+
+
 def fast_parse(text: str, display: str) -> Source | None:
     """Return what `yamlsource.parse` returns for ordinary recipe text, or None to take the ruamel path."""
     tools = _tools()
-    if tools is None or "\t" in text or "<<" in text or _ODD_BREAKS.search(text):
-        return None
+    if tools is None or "\t" in text or "<<" in text or _ODD_BREAKS.search(text) or _DIRECTIVE.search(text):
+        return None  # `%YAML 1.1` switches ruamel to YAML 1.1 scalars (yes, 017, 1:20): ruamel reads those
     yaml, loader, _, _ = tools
     where = SourceMap(display)
+    builder = _Builder(where)
     try:
-        data = _Builder(where).build(yaml.parse(text, Loader=loader), yaml)
+        data = builder.build(yaml.parse(text, Loader=loader), yaml)
     except (_Unsure, yaml.YAMLError, RecursionError, UnicodeError, ValueError):
         return None
+    except _TooMany as exc:
+        raise too_many_written(display, *exc.args) from None
     where.values.setdefault((), where.at(0, 0))
     return Source(data, where, text)
 
@@ -89,6 +131,12 @@ class _Builder:
     def __init__(self, where: SourceMap) -> None:
         self.where = where
         self.count = 0
+        self.written = 1  # nodes in the text, keys included (the root mapping is the first)
+
+    def _written(self, event: Any) -> None:
+        self.written += 1
+        if self.written > MAX_WRITTEN:
+            raise _TooMany(event.start_mark.line, event.start_mark.column)
 
     def build(self, events: Any, yaml: Any) -> dict[str, Any]:
         self.yaml = yaml
@@ -112,6 +160,7 @@ class _Builder:
 
     def _node(self, stream: Any, event: Any, loc: Loc, depth: int) -> Any:
         yaml = self.yaml
+        self._written(event)
         self._count(depth)
         if getattr(event, "anchor", None) is not None or getattr(event, "tag", None) is not None:
             raise _Unsure  # anchors, aliases and tags take the ruamel path
@@ -143,6 +192,7 @@ class _Builder:
                 return out
             if not isinstance(key_event, yaml.ScalarEvent) or key_event.anchor or key_event.tag:
                 raise _Unsure  # a complex, tagged or aliased key
+            self._written(key_event)
             key = self._scalar(key_event)
             name = key if isinstance(key, str) else str(key)
             if name in out or key in seen:

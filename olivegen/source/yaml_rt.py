@@ -10,12 +10,39 @@ error in milliseconds rather than a hung process.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from olivegen.errors import Position, RecipeError
-from olivegen.source.document import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Loc, Source, SourceMap, plain_scalar
+from olivegen.source.document import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_SLOW_BYTES,
+    MAX_VALUES,
+    Loc,
+    Source,
+    SourceMap,
+    plain_scalar,
+)
 from olivegen.source.indentation import explain
-from olivegen.source.yaml_fast import fast_parse
+from olivegen.source.nesting import check_nesting
+from olivegen.source.yaml_fast import check_written, fast_parse
+
+CORE_TAGS: dict[str, Callable[[str], Any]] = {
+    "tag:yaml.org,2002:str": str,
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:bool": {"true": True, "false": False}.__getitem__,
+    "tag:yaml.org,2002:null": lambda text: _null(text),
+}
+
+
+def _null(text: str) -> None:
+    if text not in ("", "~", "null", "Null", "NULL"):
+        raise ValueError(text)
+
+
+COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 def parse(text: str, display: str) -> Source:
@@ -23,25 +50,86 @@ def parse(text: str, display: str) -> Source:
     where = SourceMap(display)
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise RecipeError.single(f"recipe is larger than {MAX_BYTES} bytes", where.at(0, 0))
-    _check_nesting(text, where)
+    check_nesting(text, display)
     fast = fast_parse(text, display)  # libyaml, same result; None for anything it cannot vouch for
     if fast is not None:
         return fast
+    if len(text) > MAX_SLOW_BYTES:  # ruamel reads some 200 KB a second: bound its time, not only the size
+        raise RecipeError.single(
+            f"a recipe larger than {MAX_SLOW_BYTES // 1024} KiB must be plain YAML: no anchors, aliases, tags,"
+            " block scalars (| >), tabs, empty values or YAML errors",
+            where.at(0, 0),
+            "move data into data files, or write the recipe without those YAML features",
+            rule="yaml",
+        )
     return parse_ruamel(text, display)
 
 
 def parse_ruamel(text: str, display: str) -> Source:
     """Parse recipe text with ruamel.yaml alone (the reference; it words every YAML error)."""
+    where = SourceMap(display)
+    check_nesting(text, display)
+    check_written(text, display)  # libyaml counts first: ruamel's time grows with the nodes it parses
+    doc = _load(text, where)
+    if doc is None:
+        raise RecipeError.single("the recipe is empty", where.at(0, 0), "start from `olivegen init` or examples/")
+    converter = _Converter(where)
+    converter.precount(doc)
+    data = converter.convert(doc, (), 0)
+    if not isinstance(data, dict):
+        raise RecipeError.single(
+            f"a recipe is a mapping of keys to values, not a {_kind(data)}",
+            where.at(0, 0),
+            "start with `model:` and `passes:` at the left margin",
+        )
+    where.values.setdefault((), where.at(0, 0))
+    return Source(data, where, text)
+
+
+def parse_value(text: str, display: str) -> Any:
+    """Parse one YAML value written outside a file (a `--set` value) under the recipe's rules and limits.
+
+    Size, nesting, alias and merge expansion are capped and tags outside YAML's core schema are
+    refused, as in a recipe; a RecipeError says what is wrong (its position is within `text`).
+    """
+    where = SourceMap(display)
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise RecipeError.single(f"the value is larger than {MAX_BYTES} bytes", where.at(0, 0), rule="yaml")
+    check_nesting(text, display, "value")
+    check_written(text, display)
+    doc = _load(text, where)
+    if doc is None:
+        return None
+    converter = _Converter(where)
+    converter.precount(doc)
+    return converter.convert(doc, (), 0)
+
+
+def _load(text: str, where: SourceMap) -> Any:
+    """Load YAML text with ruamel's round-trip loader; every failure is a positioned RecipeError."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
-    where = SourceMap(display)
     yaml = YAML(typ="rt", pure=True)
     try:
         with warnings.catch_warnings():
             # YAML lets a later `&name` redefine an anchor; ruamel warns about it on stderr
             warnings.simplefilter("ignore", ReusedAnchorWarning)
+            if "!" in text:  # a tag needs a `!`: check every one before a constructor sees it
+                _check_tags(yaml.parse(text), where)
             doc = yaml.load(text)
+    except ReaderError as exc:
+        index = max(0, min(int(exc.position), len(text)))
+        line0 = text.count("\n", 0, index)
+        col0 = index - (text.rfind("\n", 0, index) + 1)
+        what = "a NUL byte" if exc.character == 0 else f"control character U+{int(exc.character):04X}"
+        raise RecipeError.single(
+            f"invalid YAML: {what} is not allowed in a recipe",
+            where.at(line0, col0),
+            "remove it; write it as an escape such as \\x07 inside double quotes if it is meant",
+            rule="yaml",
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = where.at(mark.line, mark.column) if mark else where.at(0, 0)
@@ -64,52 +152,63 @@ def parse_ruamel(text: str, display: str) -> Source:
             f"keep nesting under {MAX_DEPTH} levels",
             rule="yaml",
         ) from None
-    if doc is None:
-        raise RecipeError.single("the recipe is empty", where.at(0, 0), "start from `olivegen init` or examples/")
-    converter = _Converter(where)
-    data = converter.convert(doc, (), 0)
-    if not isinstance(data, dict):
+    except (ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError) as exc:
+        # a constructor refusing a value (`!!int x`, a bad date, `!!set` on a scalar): not a recipe's YAML
+        problem = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise RecipeError.single(f"invalid YAML: {problem}", where.at(0, 0), rule="yaml") from None
+    return doc
+
+
+def _check_tags(events: Any, where: SourceMap) -> None:
+    """Refuse any explicit tag outside YAML's core schema, and core-tagged scalars that are not their type."""
+    for event in events:
+        tag = getattr(event, "tag", None)
+        if tag is None:
+            continue
+        tag = str(getattr(tag, "value", tag))
+        at = where.at(event.start_mark.line, event.start_mark.column)
+        kind = type(event).__name__
+        if kind == "ScalarEvent":
+            build = CORE_TAGS.get(tag)
+            try:
+                if build is None:
+                    raise ValueError(tag)
+                build(str(event.value))
+                continue
+            except (ValueError, KeyError):
+                pass
+        elif tag in COLLECTION_TAGS and (kind == "MappingStartEvent") == tag.endswith(":map"):
+            continue
         raise RecipeError.single(
-            f"a recipe is a mapping of keys to values, not a {_kind(data)}",
-            where.at(0, 0),
-            "start with `model:` and `passes:` at the left margin",
+            f"unsupported YAML tag {_short(tag)!r}" if tag not in CORE_TAGS or kind != "ScalarEvent"
+            else f"{str(event.value)[:40]!r} is not a valid {_short(tag)}",
+            at,
+            "a recipe uses plain YAML values only (no tags such as !include or !!binary)",
+            rule="yaml",
         )
-    where.values.setdefault((), where.at(0, 0))
-    return Source(data, where, text)
 
 
-def _check_nesting(text: str, where: SourceMap) -> None:
-    """Refuse absurd nesting before the (recursive) YAML parser sees it.
-
-    Flow collections are counted bracket by bracket (outside quotes); block
-    nesting shows up as indentation, which is capped at four columns a level.
-    """
-    depth = 0
-    for lineno, line in enumerate(text.split("\n")):
-        indent = len(line) - len(line.lstrip(" -"))
-        if indent > 4 * MAX_DEPTH:
-            _too_deep(where.at(lineno, indent))
-        if "[" not in line and "{" not in line and "]" not in line and "}" not in line:
-            continue  # only brackets change the depth; quotes and comments end with the line
-        quote = ""
-        for col, ch in enumerate(line):
-            if quote:
-                quote = "" if ch == quote else quote
-            elif ch in "\"'":
-                quote = ch
-            elif ch == "#" and (col == 0 or line[col - 1] == " "):
-                break
-            elif ch in "[{":
-                depth += 1
-                if depth > MAX_DEPTH:
-                    _too_deep(where.at(lineno, col))
-            elif ch in "]}":
-                depth = max(depth - 1, 0)
+def _short(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _too_deep(at: Position) -> None:
-    raise RecipeError.single(
-        f"the recipe is nested more than {MAX_DEPTH} levels deep", at, "flatten the structure", rule="yaml"
+def _line(node: Any) -> int:
+    try:
+        return int(node.lc.line)
+    except (AttributeError, TypeError, ValueError):
+        return -1
+
+
+def _is_date(value: Any) -> bool:
+    import datetime as dt
+
+    return isinstance(value, (dt.date, dt.datetime))
+
+
+def _tag_of(value: Any) -> str:
+    kind = type(value).__name__
+    return {"bytes": "!!binary", "CommentedSet": "!!set", "CommentedOrderedMap": "!!omap", "set": "!!set"}.get(
+        kind, f"!!{kind}"
     )
 
 
@@ -123,6 +222,62 @@ class _Converter:
     def __init__(self, where: SourceMap) -> None:
         self.where = where
         self.count = 0
+
+    def precount(self, doc: Any) -> None:
+        """Count the values `doc` expands to (aliases and merges repeat shared nodes) before building any.
+
+        Shared nodes are counted once each and multiplied, so an alias bomb costs its size in the
+        file, not its expansion; a bomb is refused at the first value that crosses the budget.
+        """
+        sizes: dict[int, int] = {}
+        if self._size(doc, sizes) <= MAX_VALUES:
+            return
+        loc: Loc = ()
+        node, left = doc, MAX_VALUES
+        while isinstance(node, (dict, list)):  # descend to the first child that crosses the budget
+            left -= 1
+            items = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+            for key, child in items:
+                size = self._size(child, sizes)
+                if size > left:
+                    loc = self._step(node, loc, key)
+                    node = child if _line(child) >= _line(node) else None  # never into an earlier anchor
+                    break
+                left -= size
+            else:
+                break
+        raise RecipeError.single(
+            f"the recipe expands to more than {MAX_VALUES} values",
+            self.where.lookup(loc),
+            "YAML aliases (*name) that repeat large anchors multiply; write the values out",
+            rule="yaml",
+        )
+
+    def _step(self, node: Any, loc: Loc, key: Any) -> Loc:
+        """Record the position of `node[key]` (as convert would) and return its path."""
+        child: Loc = (*loc, key if isinstance(key, int) and isinstance(node, list) else str(key))
+        try:
+            data = node.lc.data[key]
+        except (AttributeError, KeyError, TypeError, IndexError):
+            return child
+        self.where.keys.setdefault(child, self.where.at(data[0], data[1]))
+        return child
+
+    def _size(self, node: Any, sizes: dict[int, int]) -> int:
+        """Return how many values `node` expands to (capped just above MAX_VALUES; a cycle is infinite)."""
+        if not isinstance(node, (dict, list)):
+            return 1
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = MAX_VALUES + 1  # while counting: an alias back into itself never ends
+        total = 1
+        for child in node.values() if isinstance(node, dict) else node:
+            total += self._size(child, sizes)
+            if total > MAX_VALUES:
+                break
+        sizes[id(node)] = min(total, MAX_VALUES + 1)
+        return sizes[id(node)]
 
     def _budget(self, loc: Loc) -> None:
         self.count += 1
@@ -145,18 +300,21 @@ class _Converter:
                 "flatten the structure",
                 rule="yaml",
             )
+        self._refuse_tag(node, loc)
         if isinstance(node, CommentedMap):
             out: dict[str, Any] = {}
             for key, value in node.items():
-                name = self._key(key, loc)
-                child = (*loc, name)
                 try:
                     kl, kc, vl, vc = node.lc.data[key]
                 except (KeyError, TypeError, ValueError):
-                    pass  # merged (<<) keys carry the anchor's positions, not their own
+                    written = None  # merged (<<) keys carry the anchor's positions, not their own
                 else:
-                    self.where.keys.setdefault(child, self.where.at(kl, kc))
-                    self.where.values.setdefault(child, self.where.at(vl, vc))
+                    written = (self.where.at(kl, kc), self.where.at(vl, vc))
+                name = self._key(key, loc, written[0] if written else None)
+                child = (*loc, name)
+                if written is not None:
+                    self.where.keys.setdefault(child, written[0])
+                    self.where.values.setdefault(child, written[1])
                 out[name] = self.convert(value, child, depth + 1)
             return out
         if isinstance(node, CommentedSeq):
@@ -173,16 +331,38 @@ class _Converter:
                 items.append(self.convert(value, child, depth + 1))
             return items
         if isinstance(node, TaggedScalar):
-            raise RecipeError.single(
-                f"unsupported YAML tag {node.tag.value!r}",
-                self.where.lookup(loc, prefer_value=True),
-                rule="yaml",
-            )
+            build: Callable[[str], Any] | None = CORE_TAGS.get(str(node.tag.value))
+            if str(node.tag.value) == "tag:yaml.org,2002:value" and str(node.value) == "=":
+                build = str  # a plain `=`: YAML 1.1's "value" tag; YAML 1.2 (and the fast path) read text
+            try:
+                if build is None:
+                    raise KeyError(node.tag.value)
+                return plain_scalar(build(str(node.value)))
+            except (KeyError, ValueError):
+                self._unsupported(str(node.tag.value), loc)
+        if not isinstance(node, (str, int, float, bool)) and node is not None and not _is_date(node):
+            self._unsupported(_tag_of(node), loc)  # !!binary, !!set, !!omap, !!pairs ...
         return plain_scalar(node)
 
-    def _key(self, key: Any, loc: Loc) -> str:
+    def _refuse_tag(self, node: Any, loc: Loc) -> None:
+        tag = getattr(getattr(node, "tag", None), "value", None)
+        if tag is not None and not isinstance(node, (str, int, float)) and tag not in COLLECTION_TAGS:
+            if type(node).__name__ in ("CommentedMap", "CommentedSeq"):
+                self._unsupported(str(tag), loc)
+
+    def _unsupported(self, tag: str, loc: Loc) -> None:
+        raise RecipeError.single(
+            f"unsupported YAML tag {tag!r}",
+            self.where.lookup(loc, prefer_value=True),
+            "a recipe uses plain YAML values only (no tags such as !include or !!binary)",
+            rule="yaml",
+        )
+
+    def _key(self, key: Any, loc: Loc, at: Position | None = None) -> str:
         if isinstance(key, (str, int, float, bool)) or key is None:
             return str(plain_scalar(key)) if not isinstance(key, str) else str(key)
+        if _is_date(key):
+            return str(plain_scalar(key))
         raise RecipeError.single(
-            "a mapping key must be a plain value", self.where.lookup(loc, prefer_value=True), rule="yaml"
+            "a mapping key must be a plain value", at or self.where.lookup(loc, prefer_value=True), rule="yaml"
         )

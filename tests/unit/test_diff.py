@@ -87,7 +87,9 @@ def test_matrix_recipes_diff_variant_by_variant(run_cli: Run, tmp_path: Path) ->
             "    - {target: dml-int4, model: phi3}", "    - {target: cuda-fp16, model: phi3}"
         )
     )
-    result = run_cli("diff", TEAM / "travel-targets.yaml", other)
+    refused = run_cli("diff", TEAM / "travel-targets.yaml", other)
+    assert refused.code == 1 and "outside the recipe's repository" in refused.err  # tmp_path is not the repository
+    result = run_cli("diff", TEAM / "travel-targets.yaml", other, "--allow-extends-outside")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert "variant cuda-fp16-phi3: removed" in lines and "variant dml-int4-phi3: added" in lines

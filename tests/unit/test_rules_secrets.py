@@ -9,7 +9,7 @@ import pytest
 
 from olivegen.api import validate_recipe
 from olivegen.checks import Scope, run_checks
-from olivegen.checks.secrets import SECRETS
+from olivegen.source.secrets import CREDENTIALS as SECRETS
 from olivegen.source.yaml_rt import parse
 from tests.unit.test_rules_registry import diagnose, one
 
@@ -41,6 +41,12 @@ CASES = {
         "az login",
     ),
     "client-secret": ("description: abc8Q~AbCdEfGhIjKlMnOpQrStUvWxYz0123456\n", "an Azure client secret", "az login"),
+    "github-token": ("description: ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789\n", "a GitHub token", "revoke"),
+    "github-pat": ("description: github_pat_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789\n", "a GitHub token", "revoke"),
+    "aws-key": ("description: AKIAABCDEFGHIJKLMNOP\n", "an AWS access key", "revoke"),
+    "url-password": ("description: https://user:pa55word-secret@example.com/x\n", "a password in a URL", "revoke"),
+    "private-key": ('description: "-----BEGIN RSA PRIVATE KEY-----\\nMIIE"\n', "a private key", "revoke"),
+    "account-key-in-path": (f"description: /mnt/keys/{ACCOUNT_KEY}\n", "an Azure storage account key", "az login"),
 }
 MODEL = "model:\n  path: microsoft/Phi-3-mini-4k-instruct\n"
 PASSES = "passes:\n  - {type: builder, precision: int4}\n"
