@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,3 +66,34 @@ def plain_scalar(value: Any) -> Any:
     if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     return str(value)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+
+
+def find_surrogates(text: str, data: Any) -> list[Loc]:
+    """Return every place `data` holds a lone surrogate (made by a `u` escape such as `ud800` in YAML or JSON).
+
+    Such a string is not text: no file name, model id or JSON output can hold it. Only an escape
+    in the text can make one, so texts without such an escape are not walked.
+    """
+    if not _SURROGATE_ESCAPE.search(text):
+        return []
+    found: list[Loc] = []
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, str) and _has_surrogate(node):
+            found.append(loc)
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and _has_surrogate(key):
+                    found.append((*loc, key))
+                stack.append(((*loc, key), value))
+        elif isinstance(node, list):
+            stack.extend(((*loc, i), item) for i, item in enumerate(node))
+    return found
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)

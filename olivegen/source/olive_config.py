@@ -11,7 +11,7 @@ from olivegen.source.document import SourceMap
 from olivegen.source.files import read_text
 from olivegen.source.nesting import check_nesting
 from olivegen.source.paths import repository_root, within
-from olivegen.source.yaml_rt import parse
+from olivegen.source.yaml_rt import parse, refuse_surrogates
 
 
 def _from_json(text: str, path: Path) -> dict[str, Any]:
@@ -24,6 +24,7 @@ def _from_json(text: str, path: Path) -> dict[str, Any]:
         raise RecipeError.single(f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)) from None
     if not isinstance(data, dict):
         raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1))
+    refuse_surrogates(data, text, SourceMap(str(path)))
     return data
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from olivegen.errors import Position, RecipeError
+from olivegen.errors import Diagnostic, Position, RecipeError
 from olivegen.source.document import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -22,6 +23,7 @@ from olivegen.source.document import (
     Loc,
     Source,
     SourceMap,
+    find_surrogates,
     plain_scalar,
 )
 from olivegen.source.indentation import explain
@@ -47,6 +49,25 @@ COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 def parse(text: str, display: str) -> Source:
     """Parse recipe text into plain data with positions; raise RecipeError on any YAML problem."""
+    source = _parse(text, display)
+    refuse_surrogates(source.data, source.text, source.where)
+    return source
+
+
+def refuse_surrogates(data: Any, text: str, where: SourceMap) -> None:
+    """Refuse a string that holds an escaped lone surrogate: it is no text, and no file can hold it."""
+    found = find_surrogates(text, data)
+    if found:
+        diagnostic = partial(
+            Diagnostic,
+            "this text holds an unpaired surrogate escape, which is not Unicode text",
+            hint="remove the \\ud800-\\udfff escape, or write the character itself",
+            rule="non-json-value",  # the same rule as a value composed in by --set or ${VAR}
+        )
+        raise RecipeError([diagnostic(at=at) for at in sorted(where.lookup(loc, prefer_value=True) for loc in found)])
+
+
+def _parse(text: str, display: str) -> Source:
     where = SourceMap(display)
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise RecipeError.single(f"recipe is larger than {MAX_BYTES} bytes", where.at(0, 0))

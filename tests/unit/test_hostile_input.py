@@ -443,6 +443,26 @@ def test_unusable_extends_names_are_errors(run_cli: Run, repo: Path, ref: str, m
     assert result.code == 1 and message in said(result) and "r.yaml:1:10" in said(result)
 
 
+@pytest.mark.parametrize("where", ["extends", "model-path", "key", "set", "json"])
+def test_escaped_lone_surrogates_are_errors(run_cli: Run, repo: Path, where: str) -> None:
+    """`"\\ud800"` escapes make strings no file name or JSON output can hold (found by the fuzzer)."""
+    text = {
+        "extends": 'extends: "\\ud800\\udc00"\n' + OK,
+        "model-path": OK.replace("microsoft/Phi-3-mini-4k-instruct", '"x\\udfffy"'),
+        "key": OK + '"\\ud800": 1\n',
+    }.get(where, OK)
+    (repo / "r.yaml").write_text(text, encoding="utf-8")
+    if where == "set":
+        result = quick(run_cli, "validate", repo / "r.yaml", "--set", 'description="\\ud800"')
+    elif where == "json":
+        (repo / "c.json").write_text('{"input_model": {"type": "HfModel", "model_path": "\\ud800"}}', encoding="utf-8")
+        result = quick(run_cli, "import", repo / "c.json", "-o", repo / "out.yaml")
+    else:
+        result = quick(run_cli, "validate", repo / "r.yaml")
+    assert result.code == 1 and "unpaired surrogate escape" in said(result), said(result)
+    assert "internal" not in said(result)
+
+
 @pytest.mark.parametrize("value", ["!!binary aGVsbG8=", "!!set {a, b}", "!include x.yaml", "!!python/name:os.system"])
 def test_set_values_with_tags_are_errors(run_cli: Run, repo: Path, value: str) -> None:
     result = quick(run_cli, "validate", repo / "ok.yaml", "--set", f"description={value}")
