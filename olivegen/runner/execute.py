@@ -167,12 +167,16 @@ def execute_plan(
     the child's environment last (the demo sets the Hugging Face offline switches with it).
     """
     from olivegen.api import write_atomic
+    from olivegen.runner import fingerprint, reuse
     from olivegen.runner.layout import child_env, clear_model_dir, prepare_dirs
-    from olivegen.runner.summary import RunSummary, failure_line, inspect_output
+    from olivegen.runner.summary import RunSummary, failure_line, inspect_output, read_metrics
 
     layout = plan.layout
     child = {**child_env(layout, env), **(extra_env or {})}
     prepare_dirs(layout, child)
+    known = fingerprint.load(layout.inputs_path)
+    inputs = fingerprint.take(plan.config, known[1] if known else None)  # as they are when the run starts
+    reuse.forget(layout)
     clear_model_dir(layout)
     write_atomic(layout.config_path, plan.text)
     log = OliveLog.for_config(plan.config)
@@ -200,6 +204,9 @@ def execute_plan(
         failure=failure_line(log, finished.returncode, model, layout.log_path),
         notes=list(plan.notes),
         caches=layout.caches(child),
+        metrics=read_metrics(layout.model_dir) if model is not None else {},
     )
     write_atomic(layout.summary_path, summary.to_json())
+    if summary.ok:
+        reuse.remember(layout, plan.text, inputs)
     return summary

@@ -73,10 +73,13 @@ def plan_run(
     machine: Machine | None = None,
     check_machine: bool = True,
     variant: str | None = None,
+    default_cache_dir: Path | None = None,
 ) -> Plan:
     """Compile the recipe, apply `--host`/`--target`, place the folders, and refuse what cannot run here.
 
     Raises RecipeError with every error at once: the recipe's own, then preflight's.
+    `default_cache_dir` (a matrix run's shared cache root) stands in for `cache_dir` when neither
+    it nor the recipe's `engine.cache_dir` is given.
     """
     from olivegen.api import check_recipe, load_source, render_recipe, validate_recipe
     from olivegen.checks.base import Scope
@@ -98,7 +101,7 @@ def plan_run(
     olive_cache = None
     if cache_dir is None and "cache_dir" in recipe.engine.model_fields_set:
         olive_cache = Path(engine["cache_dir"])
-    layout = RunLayout.under(out, cache_dir, olive_cache)
+    layout = RunLayout.under(out, cache_dir or (None if olive_cache else default_cache_dir), olive_cache)
     notes = [*changed.notes, *place(config, layout)]
     if olive_cache is not None:
         notes.append(f"Olive cache: {olive_cache} (the recipe's engine.cache_dir)")
