@@ -71,7 +71,28 @@ def execute(args: argparse.Namespace) -> Exit:
             write_atomic(target, one.text)
             say(f"wrote {target}")
         stale = _azureml_job(one, target, check=args.check) or stale
+    stale = _azureml_pipeline(args.recipe, compiled, targets, check=args.check) or stale
     return Exit.RECIPE_ERROR if stale else Exit.OK
+
+
+def _azureml_pipeline(recipe: Path, compiled: list[Any], targets: list[Path | None], *, check: bool) -> bool:
+    """A matrix on an Azure ML host: write (or check) one pipeline job running every variant; True when stale."""
+    from olivegen.api import drifted, write_atomic
+    from olivegen.render.azureml_job import PipelineNode, build_pipeline, needs_job
+
+    chosen = [(c, t) for c, t in zip(compiled, targets, strict=True) if c.variant is not None and needs_job(c.recipe)]
+    if not chosen or any(t is None for _, t in chosen):
+        return False
+    nodes = [PipelineNode(c.recipe, t, c.config["workflow_id"], c.variant) for c, t in chosen]
+    job = build_pipeline(recipe, nodes)
+    if check:
+        if drifted(job.path, job.text):
+            say(f"{job.path}: out of date")
+            return True
+        return False
+    write_atomic(job.path, job.text)
+    say(f"wrote {job.path} (one pipeline job, {len(nodes)} variants in parallel)\nsubmit it with: {job.submit}")
+    return False
 
 
 def _azureml_job(compiled: Any, target: Path | None, *, check: bool) -> bool:

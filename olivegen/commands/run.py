@@ -93,7 +93,9 @@ def progress(total: int) -> Any:
     return show
 
 
-def run_recipe(args: argparse.Namespace, default_cache_dir: Path | None = None) -> tuple[Plan, RunSummary | None]:
+def run_recipe(
+    args: argparse.Namespace, default_cache_dir: Path | None = None, *, share_cache: bool = False
+) -> tuple[Plan, RunSummary | None]:
     """Plan and (unless --dry-run) run, or reuse the last run; print notes, warnings and progress on the way."""
     from olivegen.api import write_atomic
     from olivegen.runner import reuse
@@ -110,6 +112,7 @@ def run_recipe(args: argparse.Namespace, default_cache_dir: Path | None = None) 
         check_machine=not args.no_preflight,
         variant=args.variant,
         default_cache_dir=default_cache_dir,
+        share_cache=share_cache,
     )
     for note in plan.notes:
         say(f"olivegen run: {note}")
@@ -200,7 +203,7 @@ def _run_matrix(args: argparse.Namespace, variants: list[str]) -> Exit:
         say(f"olivegen run: variant {index}/{len(variants)}: {name}")
         one = argparse.Namespace(**{**vars(args), "variant": name, "output": root / name})
         try:
-            _, summary = run_recipe(one, default_cache_dir=root / "cache")
+            _, summary = run_recipe(one, default_cache_dir=root / "cache", share_cache=True)
         except RecipeError as exc:
             report(exc.diagnostics)
             first = exc.diagnostics[0].message if exc.diagnostics else "the recipe is wrong"

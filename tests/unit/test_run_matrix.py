@@ -20,7 +20,7 @@ FAKE_OLIVE = """\
 import json, os, sys
 config = json.load(open(sys.argv[sys.argv.index("--config") + 1], encoding="utf-8"))
 with open(os.environ["FAKE_OLIVE_STARTS"], "a", encoding="utf-8") as f:
-    f.write(config["workflow_id"] + "\\n")
+    f.write(config["workflow_id"] + ":" + os.path.basename(os.path.dirname(config["engine"]["output_dir"])) + "\\n")
 L = "[2026-12-01 00:00:00,000] [INFO] [engine.py:665:_run_pass] "
 out = config["engine"]["output_dir"]
 for key, spec in config["passes"].items():
@@ -95,7 +95,7 @@ def test_every_variant_runs_a_failure_does_not_stop_the_others_and_the_table_com
     out = tmp_path / "out"
     result = run_cli("run", recipe, "-o", out, "--no-preflight")
     assert result.code == 3, result.err
-    assert _starts(fake_olive) == ["tiny-b32", "tiny-b64", "tiny-b128"]
+    assert _starts(fake_olive) == ["tiny:b32", "tiny:b64", "tiny:b128"]  # one workflow id: one Olive cache
     data = json.loads((out / "matrix-summary.json").read_text(encoding="utf-8"))
     assert data["ok"] is False
     rows = {r["variant"]: r for r in data["variants"]}
@@ -129,7 +129,7 @@ def test_an_unchanged_rerun_starts_no_olive_and_a_changed_input_does(
     again = run_cli("run", recipe, "-o", out, "--no-preflight", "--variant", "b*")
     assert again.code == 3, again.err
     # the two good variants are reused; the failed one runs again
-    assert _starts(fake_olive)[3:] == ["tiny-b128"]
+    assert _starts(fake_olive)[3:] == ["tiny:b128"]
     rows = {r["variant"]: r["status"] for r in json.loads((out / "matrix-summary.json").read_text())["variants"]}
     assert rows == {"b32": "reused", "b64": "reused", "b128": "failed"}
     assert "nothing changed since the last successful run" in again.err
@@ -146,13 +146,13 @@ def test_an_unchanged_rerun_starts_no_olive_and_a_changed_input_does(
     weights.write_bytes(b"v" * 100)
     changed = run_cli("run", recipe, "-o", out, "--no-preflight", "--variant", "b3?")
     assert changed.code == 0, changed.err
-    assert _starts(fake_olive)[4:] == ["tiny-b32"]
+    assert _starts(fake_olive)[4:] == ["tiny:b32"]
     assert "running again:" in changed.err and "weights.bin changed" in changed.err
 
     # --force runs even when nothing changed
     forced = run_cli("run", recipe, "-o", out, "--no-preflight", "--variant", "b3?", "--force")
     assert forced.code == 0
-    assert _starts(fake_olive)[5:] == ["tiny-b32"]
+    assert _starts(fake_olive)[5:] == ["tiny:b32"]
 
 
 def test_a_changed_config_runs_again(
@@ -197,7 +197,7 @@ def test_an_invalid_variant_is_reported_and_the_others_still_run(
     out = tmp_path / "out"
     result = run_cli("run", recipe, "-o", out, "--no-preflight")
     assert result.code == 1, result.err
-    assert _starts(fake_olive) == ["tiny-b32", "tiny-b64"]
+    assert _starts(fake_olive) == ["tiny:b32", "tiny:b64"]
     rows = {r["variant"]: r["status"] for r in json.loads((out / "matrix-summary.json").read_text())["variants"]}
     assert rows == {"b32": "ok", "b64": "ok", "bad": "invalid"}
     assert "int3" in result.err
