@@ -76,7 +76,7 @@ def execute(args: argparse.Namespace) -> Exit:
 
 
 def _azureml_pipeline(recipe: Path, compiled: list[Any], targets: list[Path | None], *, check: bool) -> bool:
-    """A matrix on an Azure ML host: write (or check) one pipeline job running every variant; True when stale."""
+    """Write (or check) one pipeline job running every variant of a matrix on an Azure ML host; True when stale."""
     from olivegen.api import drifted, write_atomic
     from olivegen.render.azureml_job import PipelineNode, build_pipeline, needs_job
 
