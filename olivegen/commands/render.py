@@ -80,10 +80,10 @@ def _azureml_pipeline(recipe: Path, compiled: list[Any], targets: list[Path | No
     from olivegen.api import drifted, write_atomic
     from olivegen.render.azureml_job import PipelineNode, build_pipeline, needs_job
 
-    chosen = [(c, t) for c, t in zip(compiled, targets, strict=True) if c.variant is not None and needs_job(c.recipe)]
-    if not chosen or any(t is None for _, t in chosen):
+    pairs = [(c, t) for c, t in zip(compiled, targets, strict=True) if c.variant is not None and needs_job(c.recipe)]
+    nodes = [PipelineNode(c.recipe, t, c.config["workflow_id"], c.variant) for c, t in pairs if t is not None]
+    if not nodes or len(nodes) < len(pairs):
         return False
-    nodes = [PipelineNode(c.recipe, t, c.config["workflow_id"], c.variant) for c, t in chosen]
     job = build_pipeline(recipe, nodes)
     if check:
         if drifted(job.path, job.text):
