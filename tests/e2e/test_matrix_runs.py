@@ -16,6 +16,7 @@ from tests.conftest import CliResult
 from tests.e2e.conftest import Ran, recipe_text, write_recipe
 
 pytestmark = [pytest.mark.slow, pytest.mark.olive]
+POPEN = subprocess.Popen
 
 LORA = (
     "- type: lora\n"
@@ -98,7 +99,7 @@ def test_an_unchanged_rerun_does_not_start_olive(
     assert again.model_dir == first.model_dir and (again.model_dir / "model.onnx").is_file()
 
     # a changed data file is an input: Olive runs again
-    monkeypatch.setattr(execute.subprocess, "Popen", subprocess.Popen)
+    monkeypatch.setattr(execute.subprocess, "Popen", POPEN)
     with open(data, "a", encoding="utf-8") as sink:
         sink.write(json.dumps({"prompt": "Where to eat in Osaka?", "response": "Dotonbori."}) + "\n")
     third = olivegen_run(recipe, out)
