@@ -93,13 +93,9 @@ def progress(total: int) -> Any:
     return show
 
 
-def run_recipe(
-    args: argparse.Namespace, default_cache_dir: Path | None = None, *, share_cache: bool = False
-) -> tuple[Plan, RunSummary | None]:
-    """Plan and (unless --dry-run) run, or reuse the last run; print notes, warnings and progress on the way."""
+def plan_recipe(args: argparse.Namespace, default_cache_dir: Path | None = None, *, share_cache: bool = False) -> Plan:
+    """Plan one run (a recipe, or one variant); print its notes and warnings; write the config on --dry-run."""
     from olivegen.api import write_atomic
-    from olivegen.runner import reuse
-    from olivegen.runner.execute import execute_plan
     from olivegen.runner.plan import plan_run
 
     plan = plan_run(
@@ -123,17 +119,37 @@ def run_recipe(
         make_dir(plan.layout.outdir)
         write_atomic(plan.layout.config_path, plan.text)
         say(f"wrote {plan.layout.config_path} (dry run: Olive not started)")
+    return plan
+
+
+def reused(plan: Plan, force: bool) -> RunSummary | None:
+    """Return the last successful run's summary when nothing changed since (unless --force); say so either way."""
+    from olivegen.runner import reuse
+
+    if force:
+        return None
+    verdict = reuse.check(plan.layout, plan.config, plan.text)
+    if verdict.summary is not None:
+        say(
+            f"olivegen run: {plan.workflow_id}: nothing changed since the last successful run in"
+            f" {plan.layout.outdir}; reusing its output, Olive not started (--force runs again)"
+        )
+        return verdict.summary
+    if verdict.why_not not in (None, reuse.NO_RUN):
+        say(f"olivegen run: {plan.workflow_id}: running again: {verdict.why_not}")
+    return None
+
+
+def run_recipe(args: argparse.Namespace) -> tuple[Plan, RunSummary | None]:
+    """Plan and (unless --dry-run) run, or reuse the last run; print notes, warnings and progress on the way."""
+    from olivegen.runner.execute import execute_plan
+
+    plan = plan_recipe(args)
+    if args.dry_run:
         return plan, None
-    if not args.force:
-        verdict = reuse.check(plan.layout, plan.config, plan.text)
-        if verdict.summary is not None:
-            say(
-                f"olivegen run: {plan.workflow_id}: nothing changed since the last successful run in"
-                f" {plan.layout.outdir}; reusing its output, Olive not started (--force runs again)"
-            )
-            return plan, verdict.summary
-        if verdict.why_not not in (None, reuse.NO_RUN):
-            say(f"olivegen run: {plan.workflow_id}: running again: {verdict.why_not}")
+    summary = reused(plan, args.force)
+    if summary is not None:
+        return plan, summary
     total = len(plan.config.get("passes", {}))
     say(f"olivegen run: {plan.workflow_id}: {total} passes with Olive; output {plan.layout.outdir}")
     return plan, execute_plan(plan, on_event=progress(total))
@@ -186,10 +202,15 @@ def _matrix_variants(args: argparse.Namespace) -> list[str] | None:
 
 
 def _run_matrix(args: argparse.Namespace, variants: list[str]) -> Exit:
-    """Run each variant in OUTDIR/<variant>/ with one shared cache; print and write the comparison table."""
+    """Run each variant in OUTDIR/<variant>/ with one shared cache; print and write the comparison table.
+
+    Every variant is planned first (a wrong one is reported and skipped), unchanged ones are
+    reused, and the rest run one after another in one Olive process (olivegen/runner/batch.py).
+    """
     from olivegen.api import write_atomic
     from olivegen.errors import OlivegenError
     from olivegen.runner import matrix
+    from olivegen.runner.batch import execute_plans
 
     if args.output is None:
         say(
@@ -198,39 +219,71 @@ def _run_matrix(args: argparse.Namespace, variants: list[str]) -> Exit:
         )
         return Exit.RECIPE_ERROR
     root = args.output.expanduser().resolve()
-    rows: list[matrix.Row] = []
-    for index, name in enumerate(variants, 1):
-        say(f"olivegen run: variant {index}/{len(variants)}: {name}")
+    rows: dict[str, matrix.Row] = {}
+    to_run: list[tuple[str, Plan]] = []
+    for name in variants:
         one = argparse.Namespace(**{**vars(args), "variant": name, "output": root / name})
         try:
-            _, summary = run_recipe(one, default_cache_dir=root / "cache", share_cache=True)
+            plan = plan_recipe(one, default_cache_dir=root / "cache", share_cache=True)
         except RecipeError as exc:
             report(exc.diagnostics)
             first = exc.diagnostics[0].message if exc.diagnostics else "the recipe is wrong"
-            rows.append(matrix.Row(name, matrix.INVALID, outdir=str(root / name), failure=first))
+            rows[name] = matrix.Row(name, matrix.INVALID, outdir=str(root / name), failure=first)
             continue
-        except OlivegenError as exc:  # an output folder olivegen will not empty, ...
-            say(f"olivegen run: {name}: error: {exc}")
-            rows.append(matrix.Row(name, matrix.FAILED, outdir=str(root / name), failure=str(exc)))
+        if args.dry_run:
             continue
-        if summary is None:  # --dry-run
-            continue
-        _print_summary(summary)
-        rows.append(matrix.row_of(name, summary))
+        summary = reused(plan, args.force)
+        if summary is not None:
+            _print_summary(summary)
+            rows[name] = matrix.row_of(name, summary)
+        else:
+            to_run.append((name, plan))
     if args.dry_run:
-        return Exit.RECIPE_ERROR if any(r.status == matrix.INVALID for r in rows) else Exit.OK
-    sys.stdout.write("\n".join(["", "variants:", *matrix.format_table(rows)]) + "\n")
+        return Exit.RECIPE_ERROR if rows else Exit.OK
+    if to_run:
+        names = ", ".join(name for name, _ in to_run)
+        say(f"olivegen run: {len(to_run)} of {len(variants)} variants to run in one Olive process: {names}")
+
+        def done(index: int, result: RunSummary | OlivegenError) -> None:
+            name = to_run[index][0]
+            if isinstance(result, OlivegenError):
+                say(f"olivegen run: {name}: error: {result}")
+                rows[name] = matrix.Row(name, matrix.FAILED, outdir=str(root / name), failure=str(result))
+                return
+            _print_summary(result)
+            rows[name] = matrix.row_of(name, result)
+
+        plans = [plan for _, plan in to_run]
+        execute_plans(plans, on_event=[_announce(p) for p in plans], on_done=done)
+    table = [rows[name] for name in variants if name in rows]
+    sys.stdout.write("\n".join(["", "variants:", *matrix.format_table(table)]) + "\n")
     sys.stdout.flush()
-    markdown = matrix.format_markdown(str(args.recipe), rows)
-    write_atomic(root / "matrix-summary.json", matrix.to_json(str(args.recipe), rows))
+    markdown = matrix.format_markdown(str(args.recipe), table)
+    write_atomic(root / "matrix-summary.json", matrix.to_json(str(args.recipe), table))
     write_atomic(root / "matrix-summary.md", markdown)
     _append_step_summary(markdown)
     say(f"olivegen run: comparison: {root / 'matrix-summary.json'}, {root / 'matrix-summary.md'}")
-    if any(r.status == matrix.INVALID for r in rows):
+    if any(r.status == matrix.INVALID for r in table):
         return Exit.RECIPE_ERROR
-    if any(r.status == matrix.FAILED for r in rows):
+    if any(r.status == matrix.FAILED for r in table):
         return Exit.RUN_FAILED
     return Exit.OK
+
+
+def _announce(plan: Plan) -> Any:
+    """Return a progress callback that first names the variant when its Olive run starts."""
+    total = len(plan.config.get("passes", {}))
+    show = progress(total)
+    started = False
+
+    def on_event(event: Any) -> None:
+        nonlocal started
+        if not started:
+            started = True
+            say(f"olivegen run: {plan.workflow_id}: {total} passes; output {plan.layout.outdir}")
+        show(event)
+
+    return on_event
 
 
 def _append_step_summary(markdown: str) -> None:

@@ -13,30 +13,48 @@ from pathlib import Path
 
 import pytest
 
-from olivegen.runner import execute
+from olivegen.runner import batch, execute
 from tests.conftest import CliResult
 
 FAKE_OLIVE = """\
-import json, os, sys
-config = json.load(open(sys.argv[sys.argv.index("--config") + 1], encoding="utf-8"))
-with open(os.environ["FAKE_OLIVE_STARTS"], "a", encoding="utf-8") as f:
-    f.write(config["workflow_id"] + ":" + os.path.basename(os.path.dirname(config["engine"]["output_dir"])) + "\\n")
+import json, os, signal, sys
+MARK = "@@olivegen-batch"
 L = "[2026-12-01 00:00:00,000] [INFO] [engine.py:665:_run_pass] "
-out = config["engine"]["output_dir"]
-for key, spec in config["passes"].items():
-    print(L + f"Running pass {key}:{spec['type'].lower()}", flush=True)
-    if spec.get("int4_block_size") == 128:
-        print("[2026-12-01 00:00:00,000] [ERROR] [engine.py:728:_run_pass] Pass run failed.")
-        print("Traceback (most recent call last):")
-        print("RuntimeError: block size 128 is not supported here")
-        print("[2026-12-01 00:00:00,000] [WARNING] [engine.py:237:run] No output model produced.")
-        sys.exit(0)
-    print(L + f"Pass {key}:{spec['type'].lower()} finished in 0.1 seconds")
-os.makedirs(out, exist_ok=True)
-open(os.path.join(out, "model.onnx"), "wb").write(b"x" * (1000 + config["passes"]["model_builder"]["int4_block_size"]))
-json.dump({"config": {"model_path": out}}, open(os.path.join(out, "model_config.json"), "w"))
-json.dump({"latency-avg": {"value": 1.5, "priority": 1}}, open(os.path.join(out, "metrics.json"), "w"))
-print(L + f"Saved output model to {out}")
+
+def one(path):
+    config = json.load(open(path, encoding="utf-8"))
+    out = config["engine"]["output_dir"]
+    with open(os.environ["FAKE_OLIVE_STARTS"], "a", encoding="utf-8") as f:
+        f.write(config["workflow_id"] + ":" + os.path.basename(os.path.dirname(out)) + "\\n")
+    for key, spec in config["passes"].items():
+        print(L + f"Running pass {key}:{spec['type'].lower()}", flush=True)
+        if os.path.basename(os.path.dirname(out)) == os.environ.get("FAKE_OLIVE_DIES_IN"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        if spec.get("int4_block_size") == 128:
+            print("[2026-12-01 00:00:00,000] [ERROR] [engine.py:728:_run_pass] Pass run failed.")
+            print("Traceback (most recent call last):")
+            print("RuntimeError: block size 128 is not supported here")
+            print("[2026-12-01 00:00:00,000] [WARNING] [engine.py:237:run] No output model produced.")
+            return 0
+        print(L + f"Pass {key}:{spec['type'].lower()} finished in 0.1 seconds")
+    os.makedirs(out, exist_ok=True)
+    size = 1000 + config["passes"]["model_builder"]["int4_block_size"]
+    open(os.path.join(out, "model.onnx"), "wb").write(b"x" * size)
+    json.dump({"config": {"model_path": out}}, open(os.path.join(out, "model_config.json"), "w"))
+    json.dump({"latency-avg": {"value": 1.5, "priority": 1}}, open(os.path.join(out, "metrics.json"), "w"))
+    print(L + f"Saved output model to {out}")
+    return 0
+
+if sys.argv[1] == "--config":  # one config, like `olive run --config`
+    sys.exit(one(sys.argv[2]))
+print("importing Olive ...", flush=True)  # the batch driver protocol (olivegen/runner/batch.py)
+with open(os.environ["FAKE_OLIVE_PROCESSES"], "a", encoding="utf-8") as f:
+    f.write(str(len(sys.argv[1:]) // 2) + "\\n")
+pairs = sys.argv[1:]
+for index in range(len(pairs) // 2):
+    print(MARK, "start", index, flush=True)
+    code = one(pairs[2 * index + 1])
+    print(MARK, "end", index, code, 1000, flush=True)
 """
 
 RECIPE = """\
@@ -69,6 +87,16 @@ def fake_olive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(
         execute, "olive_command", lambda path, python=None: [sys.executable, str(script), "--config", str(path)]
     )
+    monkeypatch.setattr(
+        batch,
+        "batch_command",
+        lambda prepared, python=None: [
+            sys.executable,
+            str(script),
+            *[str(a) for p in prepared for a in (p.plan.layout.outdir, p.plan.layout.config_path)],
+        ],
+    )
+    monkeypatch.setenv("FAKE_OLIVE_PROCESSES", str(tmp_path / "processes.txt"))
     return starts
 
 
@@ -117,6 +145,33 @@ def test_every_variant_runs_a_failure_does_not_stop_the_others_and_the_table_com
     assert "2 of 3 variants succeeded" in markdown
     assert "| b128 | failed |" in markdown
     assert step_summary.read_text(encoding="utf-8") == markdown + "\n"
+
+
+def test_the_variants_run_in_one_process_with_a_log_each(
+    tmp_path: Path, fake_olive: Path, recipe: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    out = tmp_path / "out"
+    assert run_cli("run", recipe, "-o", out, "--no-preflight").code == 3
+    assert (tmp_path / "processes.txt").read_text(encoding="utf-8").split() == ["3"]  # one process, 3 variants
+    for name, other in (("b32", "b64"), ("b64", "b128"), ("b128", "b32")):
+        log = (out / name / "olive-run.log").read_text(encoding="utf-8")
+        assert "importing Olive ..." in log  # what the process printed before the first variant
+        assert f"{out / name / 'model'}" in log or name == "b128"
+        assert f"{out / other / 'model'}" not in log and "@@olivegen-batch" not in log
+
+
+def test_a_variant_that_kills_the_process_fails_and_the_rest_run_in_a_new_one(
+    tmp_path: Path, fake_olive: Path, recipe: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_OLIVE_DIES_IN", "b64")
+    out = tmp_path / "out"
+    result = run_cli("run", recipe, "-o", out, "--no-preflight")
+    assert result.code == 3, result.err
+    assert (tmp_path / "processes.txt").read_text(encoding="utf-8").split() == ["3", "1"]
+    rows = {r["variant"]: r for r in json.loads((out / "matrix-summary.json").read_text())["variants"]}
+    assert [rows[n]["status"] for n in ("b32", "b64", "b128")] == ["ok", "failed", "failed"]
+    assert "SIGKILL" in rows["b64"]["failure"]
+    assert "block size 128" in rows["b128"]["failure"]  # it ran, in the second process
 
 
 def test_an_unchanged_rerun_starts_no_olive_and_a_changed_input_does(
