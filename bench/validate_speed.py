@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -186,15 +185,64 @@ SERIAL = (
 )
 
 
+MODELS = [
+    "microsoft/Phi-3-mini-4k-instruct",
+    "microsoft/Phi-3-mini-128k-instruct",
+    "microsoft/Phi-3.5-mini-instruct",
+    "meta-llama/Llama-3.2-1B-Instruct",
+    "Qwen/Qwen2.5-0.5B-Instruct",
+    "mistralai/Mistral-7B-Instruct-v0.3",
+]
+PASS_LISTS = [  # (passes, host, target); {r} {a} {steps} {block} filled per recipe
+    ("- type: lora\n  r: {r}\n  alpha: {a}\n  training: {{max_steps: {steps}}}\n", "cpu", "cpu"),
+    ("- type: lora\n  r: {r}\n  alpha: {a}\n  training: {{max_steps: {steps}}}\n- type: merge\n"
+     "- type: builder\n  precision: int4\n  int4_block_size: {block}\n", "cpu", "cpu"),
+    ("- type: lora\n  r: {r}\n  alpha: {a}\n  training: {{max_steps: {steps}}}\n- type: builder\n"
+     "  precision: int4\n  int4_block_size: {block}\n- type: ExtractAdapters\n", "cpu", "cpu"),
+    ("- type: qlora\n  save_quant_config: false\n  r: {r}\n  alpha: {a}\n  training: {{max_steps: {steps}}}\n"
+     "- type: merge\n- type: builder\n  precision: int4\n", "cuda", "cpu"),
+    ("- type: awq\n- type: lora\n  r: {r}\n  alpha: {a}\n  training: {{max_steps: {steps}}}\n"
+     "- type: builder\n  precision: int4\n- type: ExtractAdapters\n", "cuda", "cpu"),
+    ("- type: lora\n  r: {r}\n  alpha: {a}\n  training: {{max_steps: {steps}}}\n- type: merge\n"
+     "- type: builder\n  precision: fp16\n", "cuda", "cuda"),
+]
+RECIPE_MANY = """\
+name: r{i:04d}
+model:
+  path: {model}
+data:
+  - name: d{i}
+    files: data/d{i:04d}.jsonl
+    text_template: "<|user|>\\n{{{q}}}<|end|>\\n<|assistant|>\\n{{{a_col}}}<|end|>"
+    max_seq_len: {seq}
+host: {host}
+target: {target}
+passes:
+{passes}engine:
+  output_dir: out/{{name}}
+"""
+
+
 def make_recipes(folder: Path, count: int) -> list[Path]:
-    """Write `count` distinct recipes: the examples with different names, ranks and steps."""
-    shutil.copytree(EXAMPLES / "data", folder / "data")
-    bases = [p for p in sorted(EXAMPLES.glob("*.yaml")) if "azureml" not in p.name]
+    """Write `count` distinct recipes: each its own model, pass list, rank, steps and data file.
+
+    Models cycle through six families, pass lists through six flows, ranks 4-67, block sizes
+    16-128, sequence lengths, and every recipe reads its own data file with its own column
+    names, so nothing one recipe's check computes (a data file's columns, a model's facts in
+    a cache) is what the next one needs.
+    """
+    (folder / "data").mkdir()
     out = []
     for i in range(count):
-        base = bases[i % len(bases)].read_text(encoding="utf-8")
-        text = re.sub(r"^name: ", f"name: r{i:04d}-", base, count=1, flags=re.M)
-        text = text.replace("max_steps: 10\n", f"max_steps: {10 + i % 50}\n")
+        q, a_col = f"question_{i}", f"answer_{i % 97}"
+        rows = [json.dumps({q: f"q{i}-{n}", a_col: f"a{i}-{n}"}) for n in range(3 + i % 5)]
+        (folder / "data" / f"d{i:04d}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        passes, host, target = PASS_LISTS[(i // len(MODELS)) % len(PASS_LISTS)]
+        body = passes.format(r=4 + i % 64, a=8 + i % 32, steps=10 + i % 50, block=(16, 32, 64, 128)[i % 4])
+        text = RECIPE_MANY.format(
+            i=i, model=MODELS[i % len(MODELS)], q=q, a_col=a_col, seq=256 + 64 * (i % 8), host=host,
+            target=target, passes="".join("  " + line + "\n" for line in body.splitlines()),
+        )  # fmt: skip
         path = folder / f"recipe-{i:04d}.yaml"
         path.write_text(text, encoding="utf-8")
         out.append(path)

@@ -26,14 +26,21 @@ def _validator(generation: str) -> Any:
     return Draft202012Validator(_schema(generation))
 
 
-def _conforms(config: dict[str, Any], generation: str) -> bool:
-    """Answer the quick yes/no (no jsonschema import); False also when it cannot tell."""
-    from olivegen.render.schema_fast import Unsupported, conforms
+@cache
+def _quick(generation: str) -> Any:
+    """Compile the schema once into a yes/no check; None when it uses a keyword the quick check lacks."""
+    from olivegen.render.schema_fast import Unsupported, compile_schema
 
     try:
-        return conforms(config, _schema(generation))
+        return compile_schema(_schema(generation))
     except Unsupported:
-        return False
+        return None
+
+
+def _conforms(config: dict[str, Any], generation: str) -> bool:
+    """Answer the quick yes/no (no jsonschema import); False also when it cannot tell."""
+    quick = _quick(generation)
+    return bool(quick is not None and quick(config))
 
 
 def schema_problems(config: dict[str, Any], generation: str = OLIVE_GENERATION) -> list[str]:

@@ -2,12 +2,15 @@
 
 The rendered config is checked on every `validate` and `render`; it is almost always valid, and
 importing jsonschema and building its validator cost a cold run about as much as everything from
-reading the YAML to rendering the config. `conforms` answers only "valid or not" for the keywords
+reading the YAML to rendering the config. `compile_schema` turns the schema once into closures
+that answer only "valid or not" (faster than jsonschema's validator also per recipe) for the keywords
 `schemas/olive-*/olive-config.schema.json` use (draft 2020-12 semantics); when the answer is no,
 olivegen/render/output_check.py asks jsonschema for the messages. A keyword it does not know
 raises Unsupported, and the caller falls back to jsonschema: it never says yes by guessing.
 """
 
+# mypy: disable-error-code="misc"
+# (closures with default arguments: mypy cannot infer the type of such a lambda)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -53,38 +56,15 @@ def _equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-class Checker:
-    """Answers whether an instance conforms to one root schema (local `$ref`s only)."""
+Check = Callable[[Any], bool]
+
+
+class Compiler:
+    """Turns a schema into nested closures once; `$ref`s to the root's `$defs` are compiled once each."""
 
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
-        self._keywords: dict[str, Callable[[Any, Any, Mapping[str, Any]], bool]] = {
-            "type": self._type,
-            "properties": self._properties,
-            "additionalProperties": self._additional,
-            "required": lambda v, req, _: not isinstance(v, dict) or all(k in v for k in req),
-            "$ref": lambda v, ref, _: self.conforms(v, self._resolve(ref)),
-            "minLength": lambda v, n, _: not isinstance(v, str) or len(v) >= n,
-            "maxLength": lambda v, n, _: not isinstance(v, str) or len(v) <= n,
-            "enum": lambda v, options, _: any(_equal(v, o) for o in options),
-            "const": lambda v, c, _: _equal(v, c),
-            "items": self._items,
-            "minItems": lambda v, n, _: not isinstance(v, list) or len(v) >= n,
-            "maxItems": lambda v, n, _: not isinstance(v, list) or len(v) <= n,
-            "minProperties": lambda v, n, _: not isinstance(v, dict) or len(v) >= n,
-            "maxProperties": lambda v, n, _: not isinstance(v, dict) or len(v) <= n,
-            "minimum": lambda v, n, _: not _is_type(v, "number") or v >= n,
-            "maximum": lambda v, n, _: not _is_type(v, "number") or v <= n,
-            "exclusiveMinimum": lambda v, n, _: not _is_type(v, "number") or v > n,
-            "exclusiveMaximum": lambda v, n, _: not _is_type(v, "number") or v < n,
-            "oneOf": lambda v, subs, _: sum(self.conforms(v, s) for s in subs) == 1,
-            "anyOf": lambda v, subs, _: any(self.conforms(v, s) for s in subs),
-            "allOf": lambda v, subs, _: all(self.conforms(v, s) for s in subs),
-            "not": lambda v, sub, _: not self.conforms(v, sub),
-            "if": self._if,
-            "then": lambda v, sub, schema: True,  # read by "if"
-            "else": lambda v, sub, schema: True,  # read by "if"
-        }
+        self._refs: dict[str, Check] = {}
 
     def _resolve(self, ref: str) -> Any:
         if not ref.startswith("#/"):
@@ -97,52 +77,103 @@ class Checker:
             node = node[part]
         return node
 
-    def _type(self, value: Any, names: Any, _: Mapping[str, Any]) -> bool:
-        return any(_is_type(value, n) for n in ([names] if isinstance(names, str) else names))
+    def _ref(self, ref: str) -> Check:
+        if ref not in self._refs:
+            self._refs[ref] = lambda v: False  # placeholder while compiling a recursive reference
+            target = self.compile(self._resolve(ref))
+            self._refs[ref] = target
+        table = self._refs
+        return lambda v: table[ref](v)
 
-    def _properties(self, value: Any, props: Mapping[str, Any], _: Mapping[str, Any]) -> bool:
-        if not isinstance(value, dict):
-            return True
-        return all(self.conforms(value[k], sub) for k, sub in props.items() if k in value)
-
-    def _additional(self, value: Any, sub: Any, schema: Mapping[str, Any]) -> bool:
-        if not isinstance(value, dict):
-            return True
-        if "patternProperties" in schema:
-            raise Unsupported("patternProperties")
-        known = schema.get("properties", {})
-        extra = [k for k in value if k not in known]
-        return all(self.conforms(value[k], sub) for k in extra)
-
-    def _items(self, value: Any, sub: Any, _: Mapping[str, Any]) -> bool:
-        if not isinstance(sub, (dict, bool)):
-            raise Unsupported("items as a list")
-        return not isinstance(value, list) or all(self.conforms(item, sub) for item in value)
-
-    def _if(self, value: Any, sub: Any, schema: Mapping[str, Any]) -> bool:
-        if self.conforms(value, sub):
-            return self.conforms(value, schema.get("then", True))
-        return self.conforms(value, schema.get("else", True))
-
-    def conforms(self, value: Any, schema: Any) -> bool:
-        """Tell whether `value` is valid against `schema` (a part of the root schema)."""
+    def compile(self, schema: Any) -> Check:  # noqa: C901 - one branch per keyword
+        """Return a function telling whether a value conforms to `schema`."""
         if schema is True:
-            return True
+            return lambda v: True
         if schema is False:
-            return False
+            return lambda v: False
         if not isinstance(schema, Mapping):
             raise Unsupported(f"schema {schema!r}")
-        for keyword, argument in schema.items():
-            check = self._keywords.get(keyword)
-            if check is None:
-                if keyword in ANNOTATIONS:
-                    continue
+        checks: list[Check] = []
+        for keyword, arg in schema.items():
+            if keyword in ANNOTATIONS or keyword in ("then", "else"):
+                continue
+            if keyword == "type":
+                names = [arg] if isinstance(arg, str) else list(arg)
+                for name in names:
+                    _is_type(None, name)  # Unsupported for an unknown type name
+                checks.append(lambda v, names=names: any(_is_type(v, n) for n in names))
+            elif keyword == "properties":
+                props = [(k, self.compile(sub)) for k, sub in arg.items()]
+                checks.append(lambda v, ps=props: not isinstance(v, dict) or all(c(v[k]) for k, c in ps if k in v))
+            elif keyword == "additionalProperties":
+                if "patternProperties" in schema:
+                    raise Unsupported("patternProperties")
+                known = frozenset(schema.get("properties", {}))
+                sub = self.compile(arg)
+                checks.append(
+                    lambda v, known=known, sub=sub: not isinstance(v, dict)
+                    or all(sub(item) for k, item in v.items() if k not in known)
+                )
+            elif keyword == "required":
+                checks.append(lambda v, req=tuple(arg): not isinstance(v, dict) or all(k in v for k in req))
+            elif keyword == "$ref":
+                checks.append(self._ref(arg))
+            elif keyword in ("minLength", "maxLength"):
+                low = keyword == "minLength"
+                checks.append(lambda v, n=arg, low=low: not isinstance(v, str) or (len(v) >= n if low else len(v) <= n))
+            elif keyword == "enum":
+                checks.append(lambda v, options=tuple(arg): any(_equal(v, o) for o in options))
+            elif keyword == "const":
+                checks.append(lambda v, c=arg: _equal(v, c))
+            elif keyword == "items":
+                if not isinstance(arg, (dict, bool)):
+                    raise Unsupported("items as a list")
+                item = self.compile(arg)
+                checks.append(lambda v, item=item: not isinstance(v, list) or all(item(x) for x in v))
+            elif keyword in ("minItems", "maxItems"):
+                low = keyword == "minItems"
+                checks.append(lambda v, n=arg, lo=low: not isinstance(v, list) or (len(v) >= n if lo else len(v) <= n))
+            elif keyword in ("minProperties", "maxProperties"):
+                low = keyword == "minProperties"
+                checks.append(lambda v, n=arg, lo=low: not isinstance(v, dict) or (len(v) >= n if lo else len(v) <= n))
+            elif keyword in _BOUNDS:
+                checks.append(lambda v, n=arg, test=_BOUNDS[keyword]: not _is_type(v, "number") or test(v, n))
+            elif keyword in ("oneOf", "anyOf", "allOf"):
+                subs = [self.compile(sub) for sub in arg]
+                if keyword == "oneOf":
+                    checks.append(lambda v, subs=subs: sum(1 for c in subs if c(v)) == 1)
+                elif keyword == "anyOf":
+                    checks.append(lambda v, subs=subs: any(c(v) for c in subs))
+                else:
+                    checks.append(lambda v, subs=subs: all(c(v) for c in subs))
+            elif keyword == "not":
+                inner = self.compile(arg)
+                checks.append(lambda v, inner=inner: not inner(v))
+            elif keyword == "if":
+                cond = self.compile(arg)
+                then = self.compile(schema.get("then", True))
+                other = self.compile(schema.get("else", True))
+                checks.append(lambda v, cond=cond, then=then, other=other: then(v) if cond(v) else other(v))
+            else:
                 raise Unsupported(keyword)
-            if not check(value, argument, schema):
-                return False
-        return True
+        if len(checks) == 1:
+            return checks[0]
+        return lambda v: all(c(v) for c in checks)
+
+
+_BOUNDS: dict[str, Callable[[Any, Any], bool]] = {
+    "minimum": lambda v, n: v >= n,
+    "maximum": lambda v, n: v <= n,
+    "exclusiveMinimum": lambda v, n: v > n,
+    "exclusiveMaximum": lambda v, n: v < n,
+}
+
+
+def compile_schema(schema: Mapping[str, Any]) -> Check:
+    """Compile a root schema once; the result answers valid or not. Unsupported for keywords not implemented."""
+    return Compiler(schema).compile(schema)
 
 
 def conforms(instance: Any, schema: Mapping[str, Any]) -> bool:
     """Tell whether `instance` is valid against the root `schema`; Unsupported for keywords not implemented."""
-    return Checker(schema).conforms(instance, schema)
+    return compile_schema(schema)(instance)
