@@ -124,3 +124,25 @@ def test_a_valid_render_does_not_import_jsonschema(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_recipe_with_an_error_imports_no_template_or_schema_machinery(tmp_path: Path) -> None:
+    (tmp_path / "d.jsonl").write_text('{"prompt": "a", "response": "b"}\n', encoding="utf-8")
+    recipe = tmp_path / "bad.yaml"
+    recipe.write_text(
+        "model: {path: microsoft/Phi-3-mini-4k-instruct}\n"
+        "data: [{name: d, files: d.jsonl, text_template: '{question} {response}'}]\n"
+        "passes: [{type: lora}]\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\n"
+        "from olivegen.cli import main\n"
+        "code = main(['validate', sys.argv[1]])\n"
+        "heavy = ('jinja2', 'jsonschema', 'referencing', 'markupsafe')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(recipe)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 1 and "error[unknown-column]" in done.stderr, done.stderr
+    assert done.stdout.strip() == "[]"
