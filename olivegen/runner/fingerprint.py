@@ -3,10 +3,12 @@
 A run depends on its rendered config (which names every input by absolute path) and on the
 contents of the local files and folders the config names: the model folder, data files, an
 adapter. The fingerprint records, per file, its size and modification time, and a sha256 for
-files up to HASH_LIMIT bytes. A later check walks the same paths again: a file whose size and
-mtime are unchanged counts as unchanged without being read; only a file whose mtime moved but
-whose size did not is hashed, to tell a touched file from an edited one. The walk is bounded
-(MAX_FILES files): an input tree larger than that is never judged unchanged.
+files up to HASH_LIMIT bytes (at most HASH_BUDGET bytes hashed per recording). A later check
+walks the same paths again: a file whose size and mtime are unchanged counts as unchanged
+without being read; only a file whose mtime moved but whose size did not is hashed, to tell a
+touched file from an edited one. The walk is bounded (MAX_FILES files): an input tree larger
+than that is never judged unchanged. Links to files are followed (reading only), links to
+folders are not.
 
 Written to OUTDIR/run-inputs.json only after a run that produced an output model.
 """
@@ -25,6 +27,7 @@ from typing import Any
 VERSION = 1
 MAX_FILES = 20_000  # files walked per run; more than that and the inputs are never judged unchanged
 HASH_LIMIT = 64 * 2**20  # files larger than this are compared by size and mtime alone
+HASH_BUDGET = 1024 * 2**20  # bytes hashed per recording; files past it are compared by size and mtime alone
 _SKIPPED_ENGINE_KEYS = ("output_dir", "cache_dir")
 
 
@@ -73,7 +76,11 @@ def input_paths(config: Mapping[str, Any]) -> list[Path]:
 
 
 def _walk(roots: list[Path]) -> Iterator[tuple[str, os.stat_result]]:
-    """Yield (path, stat) of every regular file under the roots; symlinks are followed for the roots only."""
+    """Yield (path, stat) of every regular file under the roots.
+
+    A link to a file is followed (a Hugging Face snapshot folder is links into its blob store);
+    a link to a folder is not (no cycles), nor is a broken one.
+    """
     count = 0
     for root in roots:
         try:
@@ -89,7 +96,7 @@ def _walk(roots: list[Path]) -> Iterator[tuple[str, os.stat_result]]:
             for name in sorted(files):
                 path = os.path.join(folder, name)
                 try:
-                    info = os.lstat(path)
+                    info = os.stat(path)
                 except OSError:
                     continue
                 if not stat.S_ISREG(info.st_mode):
@@ -120,13 +127,16 @@ def take(config: Mapping[str, Any], known: Mapping[str, FileState] | None = None
     """
     known = known or {}
     states: dict[str, FileState] = {}
+    budget = HASH_BUDGET
     try:
         for path, info in _walk(input_paths(config)):
             before = known.get(path)
             if before is not None and before.size == info.st_size and before.mtime_ns == info.st_mtime_ns:
                 states[path] = before
             else:
-                states[path] = FileState(info.st_size, info.st_mtime_ns, _hash(path, info.st_size))
+                digest = _hash(path, info.st_size) if info.st_size <= budget else None
+                budget -= info.st_size if digest is not None else 0
+                states[path] = FileState(info.st_size, info.st_mtime_ns, digest)
     except TooManyFiles:
         return None
     return states

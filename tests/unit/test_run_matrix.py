@@ -301,3 +301,25 @@ def test_fingerprint_hashes_only_files_whose_size_or_mtime_changed(
     monkeypatch.setattr(fingerprint, "_hash", lambda path, size: hashed.append(path) or real(path, size))
     assert fingerprint.changed(config, states) is None and hashed == []
     assert fingerprint.take(config, states) == states and hashed == []
+
+
+def test_fingerprint_follows_links_to_files_and_bounds_the_bytes_hashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from olivegen.runner import fingerprint
+
+    blobs, snapshot = tmp_path / "blobs", tmp_path / "snapshot"
+    blobs.mkdir()
+    snapshot.mkdir()
+    (blobs / "abc").write_bytes(b"weights")
+    (snapshot / "model.safetensors").symlink_to(blobs / "abc")
+    (snapshot / "loop").symlink_to(snapshot)  # a link to a folder is not followed
+    config = {"input_model": {"model_path": str(snapshot)}}
+    states = fingerprint.take(config)
+    assert states is not None and list(states) == [str(snapshot / "model.safetensors")]
+    assert states[str(snapshot / "model.safetensors")].sha256 is not None
+    (blobs / "abc").write_bytes(b"changed")
+    assert fingerprint.changed(config, states) is not None
+    monkeypatch.setattr(fingerprint, "HASH_BUDGET", 3)
+    capped = fingerprint.take(config)
+    assert capped is not None and capped[str(snapshot / "model.safetensors")].sha256 is None
