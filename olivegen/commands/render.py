@@ -90,7 +90,28 @@ def execute(args: argparse.Namespace) -> Exit:
             write_atomic(target, one.text, inputs=one.inputs)
             say(f"wrote {target}")
         stale = _azureml_job(one, target, check=args.check) or stale
+    stale = _azureml_pipeline(args.recipe, compiled, targets, check=args.check) or stale
     return Exit.RECIPE_ERROR if stale else Exit.OK
+
+
+def _azureml_pipeline(recipe: Path, compiled: list[Any], targets: list[Path | None], *, check: bool) -> bool:
+    """Write (or check) one pipeline job running every variant of a matrix on an Azure ML host; True when stale."""
+    from olivegen.api import drifted, write_atomic
+    from olivegen.render.azureml_job import PipelineNode, build_pipeline, needs_job
+
+    pairs = [(c, t) for c, t in zip(compiled, targets, strict=True) if c.variant is not None and needs_job(c.recipe)]
+    nodes = [PipelineNode(c.recipe, t, c.config["workflow_id"], c.variant) for c, t in pairs if t is not None]
+    if not nodes or len(nodes) < len(pairs):
+        return False
+    job = build_pipeline(recipe, nodes)
+    if check:
+        if drifted(job.path, job.text):
+            say(f"{job.path}: out of date")
+            return True
+        return False
+    write_atomic(job.path, job.text)
+    say(f"wrote {job.path} (one pipeline job, {len(nodes)} variants in parallel)\nsubmit it with: {job.submit}")
+    return False
 
 
 def _azureml_job(compiled: Any, target: Path | None, *, check: bool) -> bool:

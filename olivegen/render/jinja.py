@@ -52,14 +52,14 @@ def render_text(context: dict[str, Any], generation: str) -> str:
         raise TemplateBug(f"template olive-{generation}/{where}: {exc}") from exc
 
 
-def render_job(job: dict[str, Any]) -> str:
-    """Render the Azure ML command job (YAML) that runs `olive run` on a named compute."""
+def render_job(job: dict[str, Any], template: str = "job.yml.j2") -> str:
+    """Render an Azure ML job (YAML): the command job that runs `olive run`, or a matrix's pipeline job."""
     from jinja2 import TemplateError
 
     try:
-        return str(_environment("azureml").get_template("job.yml.j2").render(job=job))
+        return str(_environment("azureml").get_template(template).render(job=job))
     except TemplateError as exc:
-        raise TemplateBug(f"template azureml/job.yml.j2:{getattr(exc, 'lineno', '?')}: {exc}") from exc
+        raise TemplateBug(f"template azureml/{template}:{getattr(exc, 'lineno', '?')}: {exc}") from exc
 
 
 def render_config(context: dict[str, Any], generation: str) -> dict[str, Any]:

@@ -15,16 +15,42 @@ from olivegen.knowledge.resources import schema_json
 
 
 @cache
+def _schema(generation: str) -> Any:
+    return schema_json(f"olive-{generation}/olive-config.schema.json")
+
+
+@cache
 def _validator(generation: str) -> Any:
     from jsonschema import Draft202012Validator
 
-    schema = schema_json(f"olive-{generation}/olive-config.schema.json")
-    return Draft202012Validator(schema)
+    return Draft202012Validator(_schema(generation))
+
+
+@cache
+def _quick(generation: str) -> Any:
+    """Compile the schema once into a yes/no check; None when it uses a keyword the quick check lacks."""
+    from olivegen.render.schema_fast import Unsupported, compile_schema
+
+    try:
+        return compile_schema(_schema(generation))
+    except Unsupported:
+        return None
+
+
+def _conforms(config: dict[str, Any], generation: str) -> bool:
+    """Answer the quick yes/no (no jsonschema import); False also when it cannot tell."""
+    quick = _quick(generation)
+    return bool(quick is not None and quick(config))
 
 
 def schema_problems(config: dict[str, Any], generation: str = OLIVE_GENERATION) -> list[str]:
-    """Return every problem of a rendered config as `$.json.path: message`; empty when valid."""
-    problems = [f"{e.json_path}: {e.message}" for e in _validator(generation).iter_errors(config)]
+    """Return every problem of a rendered config as `$.json.path: message`; empty when valid.
+
+    jsonschema is imported only when the quick check (olivegen/render/schema_fast.py) says no.
+    """
+    problems = []
+    if not _conforms(config, generation):
+        problems = [f"{e.json_path}: {e.message}" for e in _validator(generation).iter_errors(config)]
     for key, spec in (config.get("passes") or {}).items():
         if not isinstance(spec, dict) or canonical_pass(str(spec.get("type", ""))) is None:
             continue

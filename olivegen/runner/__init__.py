@@ -11,7 +11,11 @@ One module per concern, none of them prints (the commands do):
 | `plan.py` | recipe -> config ready to run (overrides, folders, preflight) |
 | `logparse.py` | Olive's log -> pass events and the reason a pass failed |
 | `execute.py` | the `olive run` subprocess: log capture, progress events, timing, peak memory |
-| `summary.py` | what a run produced (passes, model files, adapters) and its one-line failure |
+| `summary.py` | what a run produced (passes, model files, adapters, metrics) and its one-line failure |
+| `fingerprint.py` | a config's local input files: sizes, mtimes, hashes (bounded walk), and what changed since |
+| `reuse.py` | an unchanged rerun: the last successful run stands in for it, Olive not started |
+| `matrix.py` | a matrix run: one row per variant, the comparison table as text, JSON and Markdown |
+| `batch.py` | several configs in one Olive process (Olive imported once), split back into one log each |
 | `genai.py` | load an output model with onnxruntime-genai and generate, with or without an adapter |
 
 Importing this package imports neither torch, transformers nor olive.

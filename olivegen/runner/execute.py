@@ -152,39 +152,41 @@ def run_olive(
     return Finished(returncode, end - start, peak)
 
 
-def execute_plan(
-    plan: Plan,
-    *,
-    on_event: Callable[[Event | Heartbeat], None] = lambda _: None,
-    env: Mapping[str, str] | None = None,
-    extra_env: Mapping[str, str] | None = None,
-    heartbeat: float = HEARTBEAT_SECONDS,
-) -> RunSummary:
-    """Write the plan's config, run it with Olive, and return the summary (also written as JSON).
+@dataclass
+class Prepared:
+    """A plan ready to run: its folders made, config written, inputs recorded, log reader ready."""
 
-    The run fails (`summary.ok` is False) when no output model was produced, whatever
-    Olive's exit code: Olive 0.13 exits 0 after some pass failures. `extra_env` is added to
-    the child's environment last (the demo sets the Hugging Face offline switches with it).
-    """
+    plan: Plan
+    env: dict[str, str]
+    inputs: Any  # fingerprint.take() of the inputs as they were when the run started
+    log: OliveLog
+
+
+def prepare(plan: Plan, env: Mapping[str, str] | None = None, extra_env: Mapping[str, str] | None = None) -> Prepared:
+    """Make the run's folders, record its inputs, empty the model folder and write the config."""
     from olivegen.api import write_atomic
+    from olivegen.runner import fingerprint, reuse
     from olivegen.runner.layout import child_env, clear_model_dir, prepare_dirs
-    from olivegen.runner.summary import RunSummary, failure_line, inspect_output
 
     layout = plan.layout
     child = {**child_env(layout, env), **(extra_env or {})}
     prepare_dirs(layout, child)
+    known = fingerprint.load(layout.inputs_path)
+    inputs = fingerprint.take(plan.config, known[1] if known else None)  # as they are when the run starts
+    reuse.forget(layout)
     clear_model_dir(layout)
     write_atomic(layout.config_path, plan.text)
-    log = OliveLog.for_config(plan.config)
-    finished = run_olive(
-        olive_command(layout.config_path),
-        cwd=layout.outdir,
-        env=child,
-        log_path=layout.log_path,
-        log=log,
-        on_event=on_event,
-        heartbeat=heartbeat,
-    )
+    return Prepared(plan, child, inputs, OliveLog.for_config(plan.config))
+
+
+def conclude(prepared: Prepared, finished: Finished) -> RunSummary:
+    """Inspect what the run left, write run-summary.json (and the fingerprint after a success)."""
+    from olivegen.api import write_atomic
+    from olivegen.runner import reuse
+    from olivegen.runner.summary import RunSummary, failure_line, inspect_output, read_metrics
+
+    plan, log = prepared.plan, prepared.log
+    layout = plan.layout
     model = inspect_output(layout.model_dir)
     summary = RunSummary(
         recipe=str(plan.recipe_path),
@@ -199,7 +201,38 @@ def execute_plan(
         peak_rss_bytes=finished.peak_rss_bytes,
         failure=failure_line(log, finished.returncode, model, layout.log_path),
         notes=list(plan.notes),
-        caches=layout.caches(child),
+        caches=layout.caches(prepared.env),
+        metrics=read_metrics(layout.model_dir) if model is not None else {},
     )
     write_atomic(layout.summary_path, summary.to_json())
+    if summary.ok:
+        reuse.remember(layout, plan.text, prepared.inputs)
     return summary
+
+
+def execute_plan(
+    plan: Plan,
+    *,
+    on_event: Callable[[Event | Heartbeat], None] = lambda _: None,
+    env: Mapping[str, str] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    heartbeat: float = HEARTBEAT_SECONDS,
+) -> RunSummary:
+    """Write the plan's config, run it with Olive, and return the summary (also written as JSON).
+
+    The run fails (`summary.ok` is False) when no output model was produced, whatever
+    Olive's exit code: Olive 0.13 exits 0 after some pass failures. `extra_env` is added to
+    the child's environment last (the demo sets the Hugging Face offline switches with it).
+    """
+    prepared = prepare(plan, env, extra_env)
+    layout = plan.layout
+    finished = run_olive(
+        olive_command(layout.config_path),
+        cwd=layout.outdir,
+        env=prepared.env,
+        log_path=layout.log_path,
+        log=prepared.log,
+        on_event=on_event,
+        heartbeat=heartbeat,
+    )
+    return conclude(prepared, finished)

@@ -5,6 +5,7 @@ OUTDIR/
   olive-config.json   the config that ran (same recipe and OUTDIR -> same bytes, so Olive's cache hits)
   olive-run.log       everything Olive printed
   run-summary.json    passes, durations, model files, adapters
+  run-inputs.json     after a successful run: the config's hash and its input files' sizes, mtimes, hashes
   model/              Olive's output_dir: the output model (emptied before each run)
   cache/olive/        Olive's cache of pass results (unless the recipe sets engine.cache_dir)
   cache/huggingface/  HF_HOME: datasets and hub files (unless HF_HOME is set)
@@ -23,7 +24,14 @@ from pathlib import Path
 from olivegen.errors import OlivegenError, OutputError
 
 # What Olive writes beside the model in its output_dir.
-OLIVE_BOOKKEEPING = ("footprint.json", "output_footprint.json", "run_history.txt", "model_config.json")
+OLIVE_BOOKKEEPING = (
+    "footprint.json",
+    "output_footprint.json",
+    "run_history.txt",
+    "model_config.json",
+    "metrics.json",
+    "input_model_metrics.json",
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,11 @@ class RunLayout:
     def summary_path(self) -> Path:
         """The run summary as JSON."""
         return self.outdir / "run-summary.json"
+
+    @property
+    def inputs_path(self) -> Path:
+        """The fingerprint of the last successful run's config and inputs."""
+        return self.outdir / "run-inputs.json"
 
     @property
     def hf_home(self) -> Path:

@@ -22,6 +22,7 @@ class Plan:
     compiled: Compiled
     layout: RunLayout
     notes: list[str] = field(default_factory=list)
+    label: str | None = None  # the variant's own workflow id, when the config runs under the matrix's shared one
 
     @property
     def recipe_path(self) -> Path:
@@ -45,8 +46,8 @@ class Plan:
 
     @property
     def workflow_id(self) -> str:
-        """The workflow's name."""
-        return str(self.config.get("workflow_id", ""))
+        """The workflow's name (a matrix variant's own, also when Olive runs it under the matrix's)."""
+        return self.label or str(self.config.get("workflow_id", ""))
 
 
 def place(config: dict[str, Any], layout: RunLayout) -> list[str]:
@@ -74,10 +75,16 @@ def plan_run(
     check_machine: bool = True,
     variant: str | None = None,
     outside: bool = False,
+    default_cache_dir: Path | None = None,
+    share_cache: bool = False,
 ) -> Plan:
     """Compile the recipe, apply `--host`/`--target`, place the folders, and refuse what cannot run here.
 
     Raises RecipeError with every error at once: the recipe's own, then preflight's.
+    `default_cache_dir` (a matrix run's shared cache root) stands in for `cache_dir` when neither
+    it nor the recipe's `engine.cache_dir` is given. `share_cache`: run a matrix variant under the
+    matrix's workflow id (`<name>` instead of `<name>-<variant>`), because Olive keeps its cache per
+    workflow id (`cache_dir/<workflow_id>/`): only then do the variants find each other's pass results.
     """
     from olivegen.api import check_recipe, load_source, render_recipe, validate_recipe
     from olivegen.checks.base import Scope
@@ -99,7 +106,7 @@ def plan_run(
     olive_cache = None
     if cache_dir is None and "cache_dir" in recipe.engine.model_fields_set:
         olive_cache = Path(engine["cache_dir"])
-    layout = RunLayout.under(out, cache_dir, olive_cache)
+    layout = RunLayout.under(out, cache_dir or (None if olive_cache else default_cache_dir), olive_cache)
     notes = [*changed.notes, *place(config, layout)]
     if olive_cache is not None:
         notes.append(f"Olive cache: {olive_cache} (the recipe's engine.cache_dir)")
@@ -112,4 +119,9 @@ def plan_run(
     if errors:
         notes.append(f"preflight errors ignored (--no-preflight): {len(errors)}")
     warnings += checked
-    return Plan(Compiled(recipe_path, recipe, config, dump(config), warnings, variant), layout, notes)
+    label = None
+    own_id = str(config.get("workflow_id", ""))
+    if share_cache and variant and own_id.endswith(f"-{variant}"):
+        label, config["workflow_id"] = own_id, own_id.removesuffix(f"-{variant}")
+        notes.append(f"Olive workflow id {config['workflow_id']!r}, shared by the variants so they share Olive's cache")
+    return Plan(Compiled(recipe_path, recipe, config, dump(config), warnings, variant), layout, notes, label)

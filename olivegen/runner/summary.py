@@ -49,6 +49,8 @@ class RunSummary:
     failure: str | None
     notes: list[str] = field(default_factory=list)
     caches: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)  # the recipe's `evaluate:` metrics on the output model
+    reused: bool = False  # nothing changed since the last successful run: its output was reported, Olive not started
 
     @property
     def ok(self) -> bool:
@@ -62,6 +64,19 @@ class RunSummary:
         for run in data["passes"]:
             run.pop("started", None)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> RunSummary:
+        """Read a summary written by `to_json` (ValueError, KeyError or TypeError when it is not one)."""
+        data = json.loads(text)
+        data.pop("ok", None)
+        data["passes"] = [PassRun(**run) for run in data["passes"]]
+        model = data.get("model")
+        if model is not None:
+            model["files"] = [FileEntry(**f) for f in model["files"]]
+            model["adapters"] = [FileEntry(**f) for f in model["adapters"]]
+            data["model"] = OutputModel(**model)
+        return cls(**data)
 
 
 def human(size: float) -> str:
@@ -108,6 +123,24 @@ def inspect_output(model_dir: Path) -> OutputModel | None:
     )
 
 
+def read_metrics(model_dir: Path) -> dict[str, float]:
+    """Return the output model's metrics from Olive's `metrics.json` ({"accuracy-accuracy_score": 0.81, ...})."""
+    path = model_dir / "metrics.json"
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 2**20:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, float] = {}
+    if isinstance(data, dict):
+        for name, entry in data.items():
+            value = entry.get("value") if isinstance(entry, dict) else entry
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                found[str(name)] = float(value)
+    return found
+
+
 def failure_line(log: OliveLog, returncode: int, model: OutputModel | None, log_path: Path) -> str | None:
     """Return one readable line naming the failed pass and why, with the log's path; None on success."""
     where = f" (log: {log_path})"
@@ -144,6 +177,8 @@ def _pass_line(index: int, total: int, run: PassRun, key_width: int, type_width:
 def format_summary(summary: RunSummary) -> list[str]:
     """Return the summary as lines of text."""
     lines = [f"{summary.workflow_id}: {'ok' if summary.ok else 'FAILED'} in {summary.seconds:.1f} s"]
+    if summary.reused:
+        lines[0] = f"{summary.workflow_id}: reused: nothing changed since the last successful run, Olive not started"
     if summary.peak_rss_bytes:
         lines[0] += f", peak memory {human(summary.peak_rss_bytes)}"
     lines.append("passes:")
@@ -165,9 +200,19 @@ def format_summary(summary: RunSummary) -> list[str]:
                 lines.append(f"adapters (og.Adapters.load): {names}")
             else:
                 lines.append("adapters: none (the adapter, if any, is merged into the weights)")
+    if summary.metrics:
+        lines.append("metrics: " + ", ".join(f"{k} {v:.4g}" for k, v in sorted(summary.metrics.items())))
     lines.append(f"config: {summary.config}")
     lines.append(f"log: {summary.log}")
     return lines
 
 
-__all__ = ["FileEntry", "OutputModel", "RunSummary", "failure_line", "format_summary", "inspect_output"]
+__all__ = [
+    "FileEntry",
+    "OutputModel",
+    "RunSummary",
+    "failure_line",
+    "format_summary",
+    "inspect_output",
+    "read_metrics",
+]

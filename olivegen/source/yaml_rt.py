@@ -49,9 +49,23 @@ COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 def parse(text: str, display: str) -> Source:
     """Parse recipe text into plain data with positions; raise RecipeError on any YAML problem."""
-    source = _parse(text, display)
-    refuse_surrogates(source.data, source.text, source.where)
-    return source
+    where = SourceMap(display)
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise RecipeError.single(f"recipe is larger than {MAX_BYTES} bytes", where.at(0, 0))
+    check_nesting(text, display)
+    fast = fast_parse(text, display)  # libyaml, same result; None for anything it cannot vouch for
+    if fast is not None:
+        refuse_surrogates(fast.data, text, fast.where)
+        return fast
+    if len(text) > MAX_SLOW_BYTES:  # ruamel reads some 200 KB a second: bound its time, not only the size
+        raise RecipeError.single(
+            f"a recipe larger than {MAX_SLOW_BYTES // 1024} KiB must be plain YAML: no anchors, aliases, tags,"
+            " block scalars (| >), tabs, empty values or YAML errors",
+            where.at(0, 0),
+            "move data into data files, or write the recipe without those YAML features",
+            rule="yaml",
+        )
+    return parse_ruamel(text, display)
 
 
 def refuse_surrogates(data: Any, text: str, where: SourceMap) -> None:
@@ -65,25 +79,6 @@ def refuse_surrogates(data: Any, text: str, where: SourceMap) -> None:
             rule="non-json-value",  # the same rule as a value composed in by --set or ${VAR}
         )
         raise RecipeError([diagnostic(at=at) for at in sorted(where.lookup(loc, prefer_value=True) for loc in found)])
-
-
-def _parse(text: str, display: str) -> Source:
-    where = SourceMap(display)
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        raise RecipeError.single(f"recipe is larger than {MAX_BYTES} bytes", where.at(0, 0))
-    check_nesting(text, display)
-    fast = fast_parse(text, display)  # libyaml, same result; None for anything it cannot vouch for
-    if fast is not None:
-        return fast
-    if len(text) > MAX_SLOW_BYTES:  # ruamel reads some 200 KB a second: bound its time, not only the size
-        raise RecipeError.single(
-            f"a recipe larger than {MAX_SLOW_BYTES // 1024} KiB must be plain YAML: no anchors, aliases, tags,"
-            " block scalars (| >), tabs, empty values or YAML errors",
-            where.at(0, 0),
-            "move data into data files, or write the recipe without those YAML features",
-            rule="yaml",
-        )
-    return parse_ruamel(text, display)
 
 
 def parse_ruamel(text: str, display: str) -> Source:
@@ -104,6 +99,7 @@ def parse_ruamel(text: str, display: str) -> Source:
             "start with `model:` and `passes:` at the left margin",
         )
     where.values.setdefault((), where.at(0, 0))
+    refuse_surrogates(data, text, where)
     return Source(data, where, text)
 
 
