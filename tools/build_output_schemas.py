@@ -96,15 +96,41 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
     """Return the output schema of one generation."""
     top: dict[str, Any] = {
         "workflow_id": STRING,
-        "input_model": {"$ref": "#/$defs/hf_model"},
+        "input_model": {"oneOf": [{"$ref": "#/$defs/hf_model"}, {"$ref": "#/$defs/raw_model"}]},
         "systems": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/$defs/system"}},
-        "data_configs": {"type": "array", "items": {"$ref": "#/$defs/data_config"}},
-        "evaluators": {"type": "object", "additionalProperties": {"$ref": "#/$defs/evaluator"}},
-        "passes": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/$defs/pass"}},
+        "data_configs": {
+            "type": "array",
+            "items": {"anyOf": [{"$ref": "#/$defs/data_config"}, {"$ref": "#/$defs/raw_data_config"}]},
+        },
+        "evaluators": {
+            "type": "object",
+            "additionalProperties": {"anyOf": [{"$ref": "#/$defs/evaluator"}, {"$ref": "#/$defs/raw_evaluator"}]},
+        },
+        "passes": {"type": "object", "additionalProperties": {"$ref": "#/$defs/pass"}},
         "engine": {"$ref": "#/$defs/engine"},
     }
+    run_config = json.loads((ROOT / "schemas" / f"olive-{generation}" / "run-config.schema.json").read_text())
+    olive_defs = run_config.get("$defs") or run_config["definitions"]  # pydantic v2 (0.13) or v1 (0.9)
+
+    def keys_of(definition: str, *also: str) -> dict[str, Any]:
+        names = sorted({*olive_defs[definition]["properties"], *also})
+        return {"type": "object", "propertyNames": {"enum": names}}
+
     defs: dict[str, Any] = {
         "path": STRING,
+        # the `olive:` escape hatch of a recipe: Olive's own keys, checked by name (olivegen/recipe/raw.py)
+        "raw_model": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string", "not": {"const": "HfModel"}}},
+        },
+        "raw_data_config": {**keys_of("DataConfig"), "required": ["name"]},
+        "raw_evaluator": keys_of("OliveEvaluatorConfig"),
+        "raw_search": {
+            **keys_of("SearchStrategyConfig"),
+            "anyOf": [{"required": [k]} for k in ("sampler_config", "output_model_num", "stop_when_goals_met",
+                                                   "include_pass_params")],
+        },
         "hf_model": {
             "type": "object",
             "additionalProperties": False,
@@ -154,7 +180,6 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
                 "execution_providers": {
                     "type": "array",
                     "minItems": 1,
-                    "maxItems": 1,
                     "items": {"enum": providers},
                 },
             },
@@ -240,7 +265,7 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
         "pass": {"type": "object", "required": ["type"], "properties": {"type": {"enum": pass_names}}},
         "engine": {
             "type": "object",
-            "additionalProperties": False,
+            "propertyNames": {"enum": sorted(olive_defs["RunEngineConfig"]["properties"])},
             "required": ["host", "target", "output_dir", "cache_dir"],
             "properties": {
                 "host": {"type": "string"},
@@ -254,10 +279,12 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
                 "search_strategy": {
                     "oneOf": [
                         {"const": False},
+                        {"$ref": "#/$defs/raw_search"},
                         {
                             "type": "object",
                             "additionalProperties": False,
                             "required": ["execution_order", "sampler"],
+                            "not": {"$ref": "#/$defs/raw_search"},
                             "properties": {
                                 "execution_order": {"enum": ["joint", "pass-by-pass"]},
                                 "sampler": {"enum": ["random", "sequential", "tpe"]},

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict
+from olivegen.recipe.raw import check_engine, check_evaluator
 
 LatencySub = Literal["avg", "max", "min", "p50", "p75", "p90", "p95", "p99", "p999"]
 AccuracySub = Literal["accuracy_score", "f1_score", "precision", "recall", "auroc", "perplexity"]
@@ -32,11 +33,24 @@ class Engine(Strict):
     evaluate_input_model: bool = Field(False, description="Also evaluate the input model (needs `evaluate`).")
     search: Search | None = Field(None, description="`false` (or unset) runs each pass once; a mapping searches.")
     clean_cache: bool = Field(False, description="Empty the cache before running.")
+    olive: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "Escape hatch: other engine keys in Olive's own words (`search_strategy` with more settings,"
+            " `packaging_config`, `output_name` ...), rendered as written."
+        ),
+    )
 
     @field_validator("search", mode="before")
     @classmethod
     def _false_is_off(cls, value: Any) -> Any:
         return None if value is False else value
+
+    @field_validator("olive", mode="after")
+    @classmethod
+    def _raw(cls, value: dict[str, Any]) -> dict[str, Any]:
+        typed = {"output_dir", "cache_dir", "log_severity_level", "evaluate_input_model", "clean_cache"}
+        return check_engine(value, typed)
 
 
 class Metric(Strict):
@@ -54,4 +68,22 @@ class Metric(Strict):
 class Evaluation(Strict):
     """Metrics measured on the output model (and the input model with `evaluate_input_model`)."""
 
-    metrics: list[Metric] = Field(min_length=1, description="Metrics to measure.")
+    metrics: list[Metric] = Field(default_factory=list, description="Metrics to measure.")
+    olive: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "Escape hatch: the evaluator in Olive's own words (metrics with `backend`, `goal`, `priority`,"
+            " `user_config`, LMEvaluator ...), rendered as written; instead of `metrics`."
+        ),
+    )
+
+    @field_validator("olive", mode="after")
+    @classmethod
+    def _raw(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if value is None else check_evaluator(value)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Evaluation:
+        if (self.olive is None) == (not self.metrics):
+            raise ValueError("give the evaluation as `metrics` or as `olive`, exactly one of them")
+        return self

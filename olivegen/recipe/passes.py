@@ -15,6 +15,7 @@ from pydantic import Discriminator, Field, Tag, field_validator
 
 from olivegen.knowledge.catalog import PASS_ALIASES, all_pass_names, canonical_pass, pass_params, suggest
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict, ci_pattern
+from olivegen.recipe.raw import check_pass_entry
 from olivegen.recipe.training import TrainingArgs
 
 TorchDtype = Literal["bfloat16", "float16", "float32"]
@@ -40,6 +41,15 @@ class PassBase(Strict):
         default_factory=dict,
         description="Other parameters of this Olive pass, by Olive's names (checked against the pass registry).",
     )
+    olive: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Escape hatch: keys of the pass entry beside its type and parameters (`host`, `evaluator`).",
+    )
+
+    @field_validator("olive", mode="after")
+    @classmethod
+    def _entry(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return check_pass_entry(value)
 
     @field_validator("type", mode="after", check_fields=False)
     @classmethod
@@ -203,7 +213,9 @@ class OrtTransformersOptimization(PassBase):
 
     CANONICAL: ClassVar[str] = "OrtTransformersOptimization"
     type: str = _type_field("OrtTransformersOptimization")
-    model_type: NonEmptyStr | None = Field(None, description="Model family, e.g. `phi`, `gpt2`; detected if unset.")
+    model_type: str | None = Field(
+        None, description="Model family, e.g. `phi`, `gpt2`; detected if unset (or empty)."
+    )
     opt_level: Literal[0, 1, 2, 99] | None = Field(None, description="Graph optimization level.")
     float16: bool = Field(False, description="Convert to float16.")
     use_gpu: bool = Field(False, description="Optimize for GPU.")

@@ -40,6 +40,12 @@ class SystemSpec(Strict):
         description="Azure ML: read the Hugging Face token from the key vault secret `hf-token` (never written here).",
     )
 
+    @field_validator("device", mode="before")
+    @classmethod
+    def _device_case(cls, value: Any) -> Any:
+        """Olive accepts `CPU`/`GPU`/`NPU` as well."""
+        return value.lower() if isinstance(value, str) else value
+
     @field_validator("provider")
     @classmethod
     def _known_provider(cls, value: str) -> str:
