@@ -115,9 +115,7 @@ def _path(value: Any, base: str, always: bool) -> Any:
 def _paths(obj: Any, base: str) -> Any:
     """Resolve every value under a path key, recursively."""
     if isinstance(obj, dict):
-        return {
-            k: (_path(v, base, k != "model_path") if k in PATH_KEYS else _paths(v, base)) for k, v in obj.items()
-        }
+        return {k: (_path(v, base, k != "model_path") if k in PATH_KEYS else _paths(v, base)) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_paths(v, base) for v in obj]
     return obj
@@ -165,7 +163,9 @@ def _system(spec: Any, engine_eps: Any) -> dict[str, Any]:
         eps = engine_eps if isinstance(engine_eps, list) and engine_eps else None
     if eps is None:
         eps = {"cpu": ["CPUExecutionProvider"], "gpu": ["CUDAExecutionProvider"]}.get(str(device).lower())
-    rest = {k: v for k, v in spec.items() if k not in ("type", "accelerators", "olive_managed_env", "requirements_file")}
+    rest = {
+        k: v for k, v in spec.items() if k not in ("type", "accelerators", "olive_managed_env", "requirements_file")
+    }
     return {"type": kind, "device": str(device).lower(), "execution_providers": eps, **rest}
 
 
@@ -202,6 +202,45 @@ def _data(raw: Any) -> dict[str, Any]:
             out[key] = comp
     out.update(cfg)
     return out
+
+
+# olive.data.component.text_generation.TextGenParams defaults (Olive 0.13)
+TEXT_GEN_DEFAULTS = {
+    "max_seq_len": 1024,
+    "pad_to_max_len": True,
+    "padding_side": "right",
+    "drop_short_sequences": False,
+    "use_attention_mask": True,
+    "chat_template": None,
+    "message_col": "messages",
+    "add_special_tokens": True,
+    "strategy": "join",
+    "joiner": "\n\n",
+    "max_samples": None,
+}
+TEXT_GEN_RENAMES = {"source_max_len": "max_seq_len", "corpus_strategy": "strategy"}
+
+
+def _text_generation_defaults(data: dict[str, Any]) -> None:
+    """A Hugging Face data set of a text-generation model: Olive's text-generation pre-processing and its defaults."""
+    pre = data.get("pre_process_data_config")
+    if data.get("type") != "HuggingfaceContainer" or not isinstance(pre, dict):
+        return
+    if pre.get("type") not in (None, "huggingface_pre_process", "text_generation_huggingface_pre_process"):
+        return
+    pre["type"] = "text_generation_huggingface_pre_process"
+    for old, new in TEXT_GEN_RENAMES.items():
+        if old in pre:
+            pre.setdefault(new, pre.pop(old))
+    pre.pop("dataset_type", None)
+    for key, value in TEXT_GEN_DEFAULTS.items():
+        pre.setdefault(key, value)
+    if isinstance(pre.get("text_cols"), str):
+        pre["text_cols"] = [pre["text_cols"]]
+    if pre.get("text_template") or pre.get("chat_template"):
+        pre.pop("text_cols", None)  # the template (or chat template) builds the text
+    else:
+        pre.setdefault("text_cols", ["text"])
 
 
 def _datas(raw: Any) -> dict[str, Any]:
@@ -301,13 +340,21 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
     out_engine.update(engine)
     for key in ("workflow_id", "azureml_client", "auto_optimizer_config", "verbose", "$schema"):
         cfg.pop(key, None)
+    resolved_evaluator = _evaluator(evaluator, evaluators) if evaluator is not None else None
+    if not resolved_evaluator:
+        out_engine.pop("evaluate_input_model")  # nothing to evaluate the input model with
+    model = _model(cfg.pop("input_model", None))
+    datas = _datas(cfg.pop("data_configs", None))
+    if str(model.get("task", "")).startswith("text-generation"):
+        for data in datas.values():
+            _text_generation_defaults(data)
     return {
-        "input_model": _model(cfg.pop("input_model", None)),
-        "data_configs": _datas(cfg.pop("data_configs", None)),
+        "input_model": model,
+        "data_configs": datas,
         "host": system(host),
         "target": system(target),
         "passes": passes,
-        "evaluator": _evaluator(evaluator, evaluators) if evaluator is not None else None,
+        "evaluator": resolved_evaluator,
         "engine": out_engine,
         **{f"other.{k}": v for k, v in cfg.items()},
     }

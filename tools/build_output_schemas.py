@@ -96,7 +96,7 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
     """Return the output schema of one generation."""
     top: dict[str, Any] = {
         "workflow_id": STRING,
-        "input_model": {"oneOf": [{"$ref": "#/$defs/hf_model"}, {"$ref": "#/$defs/raw_model"}]},
+        "input_model": {"anyOf": [{"$ref": "#/$defs/hf_model"}, {"$ref": "#/$defs/raw_model"}]},
         "systems": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/$defs/system"}},
         "data_configs": {
             "type": "array",
@@ -122,14 +122,16 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
         "raw_model": {
             "type": "object",
             "required": ["type"],
-            "properties": {"type": {"type": "string", "not": {"const": "HfModel"}}},
+            "properties": {"type": {"type": "string", "minLength": 1}},
         },
         "raw_data_config": {**keys_of("DataConfig"), "required": ["name"]},
         "raw_evaluator": keys_of("OliveEvaluatorConfig"),
         "raw_search": {
             **keys_of("SearchStrategyConfig"),
-            "anyOf": [{"required": [k]} for k in ("sampler_config", "output_model_num", "stop_when_goals_met",
-                                                   "include_pass_params")],
+            "anyOf": [
+                {"required": [k]}
+                for k in ("sampler_config", "output_model_num", "stop_when_goals_met", "include_pass_params")
+            ],
         },
         "hf_model": {
             "type": "object",

@@ -213,9 +213,7 @@ class OrtTransformersOptimization(PassBase):
 
     CANONICAL: ClassVar[str] = "OrtTransformersOptimization"
     type: str = _type_field("OrtTransformersOptimization")
-    model_type: str | None = Field(
-        None, description="Model family, e.g. `phi`, `gpt2`; detected if unset (or empty)."
-    )
+    model_type: str | None = Field(None, description="Model family, e.g. `phi`, `gpt2`; detected if unset (or empty).")
     opt_level: Literal[0, 1, 2, 99] | None = Field(None, description="Graph optimization level.")
     float16: bool = Field(False, description="Convert to float16.")
     use_gpu: bool = Field(False, description="Optimize for GPU.")

@@ -71,7 +71,8 @@ def check_data(raw: dict[str, Any]) -> dict[str, Any]:
 
 def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
     """An evaluator in Olive's form: its metrics, sub types and settings."""
-    _unknown(raw, _props("OliveEvaluatorConfig"), "an evaluator")
+    if raw.get("type") is None:  # an evaluator type (LMEvaluator ...) takes its own arguments beside `type`
+        _unknown(raw, _props("OliveEvaluatorConfig"), "an evaluator")
     for metric in raw.get("metrics") or []:
         if not isinstance(metric, dict):
             raise ValueError("each metric is a mapping with `name`, `type` and `sub_types`")
@@ -86,6 +87,9 @@ def check_engine(raw: dict[str, Any], typed: set[str]) -> dict[str, Any]:
     """Engine keys the typed engine fields do not cover."""
     allowed = tuple(k for k in _props("RunEngineConfig") if k not in typed | {"host", "target", "evaluator"})
     _unknown(raw, allowed, "the engine (or it has a typed field)")
+    search = raw.get("search_strategy")
+    if isinstance(search, dict):
+        _unknown(search, _props("SearchStrategyConfig"), "a search strategy")
     return raw
 
 

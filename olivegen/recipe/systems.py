@@ -21,6 +21,10 @@ class SystemSpec(Strict):
         description="Execution provider, Olive's name or a short one (`cpu`, `cuda`, `tensorrt`, `dml`, `qnn` ...).",
     )
     device: Device | None = Field(None, description="Device; derived from the provider when unset.")
+    extra_providers: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Further execution providers of the same device; Olive runs the workflow for each.",
+    )
     dockerfile: NonEmptyStr | None = Field(None, description="Docker: Dockerfile, relative to the build context.")
     build_context: NonEmptyStr | None = Field(None, description="Docker: build context folder, relative to the recipe.")
     image_name: NonEmptyStr | None = Field(None, description="Docker: tag of the image to build.")
@@ -46,14 +50,15 @@ class SystemSpec(Strict):
         """Olive accepts `CPU`/`GPU`/`NPU` as well."""
         return value.lower() if isinstance(value, str) else value
 
+    @field_validator("extra_providers")
+    @classmethod
+    def _known_extra(cls, value: list[str]) -> list[str]:
+        return [_provider_name(v) for v in value]
+
     @field_validator("provider")
     @classmethod
     def _known_provider(cls, value: str) -> str:
-        canonical = canonical_provider(value)
-        if canonical is None:
-            hint = suggest(value, [*facts()["execution_providers"], *PROVIDER_ALIASES])
-            raise ValueError(f"unknown execution provider {value!r}" + (f"; {hint}" if hint else ""))
-        return canonical
+        return _provider_name(value)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> SystemSpec:
@@ -98,3 +103,11 @@ def expand_shorthand(value: Any) -> Any:
             word = "cuda"
         return {"provider": word}
     return value
+
+
+def _provider_name(value: str) -> str:
+    canonical = canonical_provider(value)
+    if canonical is None:
+        hint = suggest(value, [*facts()["execution_providers"], *PROVIDER_ALIASES])
+        raise ValueError(f"unknown execution provider {value!r}" + (f"; {hint}" if hint else ""))
+    return canonical

@@ -116,7 +116,9 @@ def _input_model(model: InputModel, base: Path) -> dict[str, Any]:
 def _system(spec: SystemSpec, base: Path) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": OLIVE_SYSTEM_TYPES[spec.type],
-        "accelerators": [{"device": spec.resolved_device(), "execution_providers": [spec.provider]}],
+        "accelerators": [
+            {"device": spec.resolved_device(), "execution_providers": [spec.provider, *spec.extra_providers]}
+        ],
     }
     if spec.type == "docker":
         out["dockerfile"] = spec.dockerfile

@@ -1,0 +1,70 @@
+"""Evaluators of any generation -> the recipe's `evaluate:` (typed metrics where they fit, raw otherwise)."""
+
+from __future__ import annotations
+
+import copy
+import typing
+from typing import Any
+
+from olivegen.importer.pieces import Notes, flat
+from olivegen.recipe.engine import AccuracySub, LatencySub
+
+TYPED_SUBS = set(typing.get_args(LatencySub)) | set(typing.get_args(AccuracySub))
+
+
+def resolve_evaluator(ref: Any, evaluators: dict[str, Any]) -> dict[str, Any] | None:
+    """Return an evaluator given by name (a key of `evaluators`) or inline, in Olive 0.13's form."""
+    raw = evaluators.get(ref) if isinstance(ref, str) else ref
+    if not isinstance(raw, dict):
+        return None
+    out = flat(copy.deepcopy(raw))
+    out.pop("name", None)
+    if isinstance(out.get("metrics"), list):
+        out["metrics"] = [_metric(m) for m in out["metrics"]]
+    return out
+
+
+def _metric(metric: Any) -> Any:
+    """Olive <=0.2 wrote one `sub_type` with `priority_rank`, `goal` and `higher_is_better` beside it."""
+    if not isinstance(metric, dict) or "sub_type" not in metric:
+        return metric
+    metric = dict(metric)
+    sub: dict[str, Any] = {"name": metric.pop("sub_type")}
+    for old, new in (("priority_rank", "priority"), ("goal", "goal"), ("higher_is_better", "higher_is_better")):
+        if old in metric:
+            sub[new] = metric.pop(old)
+    metric["sub_types"] = [sub]
+    return metric
+
+
+def convert_evaluation(evaluator: dict[str, Any], notes: Notes) -> dict[str, Any]:
+    """Typed `metrics` when each metric is a plain latency/throughput/accuracy one on a named data set."""
+    metrics = evaluator.get("metrics")
+    typed = set(evaluator) == {"metrics"} and isinstance(metrics, list) and metrics
+    out: list[dict[str, Any]] = []
+    for metric in metrics if typed else []:
+        subs = metric.get("sub_types") if isinstance(metric, dict) else None
+        plain = (
+            isinstance(metric, dict)
+            and set(metric) <= {"name", "type", "sub_types", "data_config"}
+            and metric.get("type") in ("latency", "throughput", "accuracy")
+            and isinstance(metric.get("data_config"), str)
+            and isinstance(subs, list)
+            and subs
+            and all(isinstance(s, dict) and set(s) == {"name"} and s["name"] in TYPED_SUBS for s in subs)
+        )
+        if not plain:
+            typed = False
+            break
+        out.append(
+            {
+                "name": metric["name"],
+                "type": metric["type"],
+                "sub_types": [s["name"] for s in subs],
+                "data": metric["data_config"],
+            }
+        )
+    if typed:
+        return {"metrics": out}
+    notes.decided(("evaluate", "olive"), "kept in Olive's own words (metric settings a recipe does not type)")
+    return {"olive": evaluator}
