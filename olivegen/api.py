@@ -63,14 +63,20 @@ def load_source(
     return composed.source(parse_overrides(overrides))
 
 
-def validate_recipe(source: Source) -> Recipe:
-    """Plain data -> Recipe model; every schema problem at once, at its position."""
+def validate_recipe(source: Source, generation: str | None = None) -> Recipe:
+    """Plain data -> Recipe model; every schema problem at once, at its position.
+
+    Pass types and parameters are checked against the registry of `generation` (else the recipe's `olive:`).
+    """
     from pydantic import ValidationError
 
     from olivegen.recipe.diagnose import from_validation_error
 
+    if generation is None and isinstance(source.data, dict):
+        written = source.data.get("olive")
+        generation = {0.9: "0.9", 0.13: "0.13"}.get(written, written) if isinstance(written, float) else written
     try:
-        return Recipe.model_validate(source.data)
+        return Recipe.model_validate(source.data, context={"generation": str(generation or OLIVE_GENERATION)})
     except ValidationError as exc:
         raise RecipeError(from_validation_error(exc, Recipe, source.data, source.where)) from None
 
@@ -104,7 +110,7 @@ def compile_source(source: Source, recipe_path: Path, generation: str | None = N
     """
     from olivegen.render.jinja import dump
 
-    recipe = validate_recipe(source)
+    recipe = validate_recipe(source, generation)
     if generation is not None and generation != recipe.olive:
         recipe = recipe.model_copy(update={"olive": generation})
     generation = recipe.olive

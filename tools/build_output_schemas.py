@@ -125,7 +125,9 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
             "properties": {"type": {"type": "string", "minLength": 1}},
         },
         "raw_data_config": {**keys_of("DataConfig"), "required": ["name"]},
-        "raw_evaluator": keys_of("OliveEvaluatorConfig"),
+        "raw_evaluator": {  # an evaluator `type` (LMEvaluator ...) takes its own arguments beside it
+            "anyOf": [keys_of("OliveEvaluatorConfig"), {"type": "object", "required": ["type"]}]
+        },
         "raw_search": {
             **keys_of("SearchStrategyConfig"),
             "anyOf": [

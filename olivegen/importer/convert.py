@@ -103,7 +103,13 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     if chosen:
         recipe["evaluate"] = convert_evaluation(chosen, notes)
     recipe["passes"] = passes
+    if _only_in_09(passes):
+        recipe = {"olive": "0.9", **recipe}
+        notes.decided(("olive",), "a pass or parameter here is in Olive 0.9 but not in 0.13: rendered for 0.9")
     recipe["engine"] = _engine(engine, notes, evaluated=bool(chosen))
+    for key in ("pass_flows", "metrics"):  # no Olive 0.13 meaning: kept so that `validate` names them
+        if key in cfg:
+            recipe[key] = cfg.pop(key)
     scrub_secrets(recipe, notes)
     for key in cfg:
         notes.dropped((key,), "not a section of a recipe")
@@ -184,3 +190,20 @@ def _engine(engine: dict[str, Any], notes: Notes, *, evaluated: bool) -> dict[st
     if "output_dir" in out or "cache_dir" in out:
         notes.decided(("engine",), "paths were relative to where `olive run` ran; in a recipe they are relative to it")
     return out
+
+
+def _only_in_09(passes: list[dict[str, Any]]) -> bool:
+    """Tell whether a pass, or a parameter of one, exists in Olive 0.9 but not in 0.13."""
+    from olivegen.knowledge.catalog import canonical_pass, canonical_pass_in, pass_params_in
+
+    for item in passes:
+        kind = str(item.get("type"))
+        if canonical_pass(kind) is None:
+            if canonical_pass_in(kind, "0.9") is not None:
+                return True
+            continue
+        params = {**(item.get("config") or {}), **(item.get("options") or {})}
+        now, then = pass_params_in(kind, "0.13"), pass_params_in(kind, "0.9")
+        if any(k not in now and k in then for k in params):
+            return True
+    return False
