@@ -297,10 +297,7 @@ def _pass(raw: Any, systems: dict[str, Any], evaluators: dict[str, Any], eps: An
         out["host"] = _system(systems.get(entry["host"], entry["host"]), eps)
     if entry.get("evaluator") is not None:
         out["evaluator"] = _evaluator(entry["evaluator"], evaluators)
-    for key in ("disable_search", "output_name", "clean_run_cache", "search_space"):
-        if entry.get(key) not in (None, False):
-            out[key] = entry[key]
-    return out
+    return out  # disable_search, output_name ...: gone in Olive 0.13 (import warns about each)
 
 
 def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
@@ -324,6 +321,8 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
             passes.append(_pass(spec, systems, evaluators, eps))
     search = engine.pop("search_strategy", None)
     if isinstance(search, dict):
+        renames = {"search_algorithm": "sampler", "search_algorithm_config": "sampler_config"}  # Olive 0.10
+        search = {renames.get(k, k): v for k, v in search.items()}
         search = {k: v for k, v in search.items() if v not in (None, False)} or None
     elif search is False:
         search = None
@@ -337,6 +336,7 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
     evaluator = engine.pop("evaluator", None)
     for key in ENGINE_IGNORED:
         engine.pop(key, None)
+    engine.pop("output_name", None)  # gone in Olive 0.13 (import warns)
     out_engine.update(engine)
     for key in ("workflow_id", "azureml_client", "auto_optimizer_config", "verbose", "$schema"):
         cfg.pop(key, None)

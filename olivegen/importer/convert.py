@@ -86,6 +86,9 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         for key in client:
             notes.dropped(("azureml_client", key), "not needed to reach the workspace")
     recipe["model"] = convert_model(section(cfg, "input_model", dict, display, where), notes)
+    for key in ("pass_flows", "metrics"):  # no Olive 0.13 meaning: kept so that `validate` names them
+        if key in cfg:
+            recipe[key] = cfg.pop(key)
     datas = convert_data(_data_list(cfg, display, where), notes)
     systems = {name: flat(spec) for name, spec in section(cfg, "systems", dict, display, where).items()}
     evaluators = section(cfg, "evaluators", dict, display, where)
@@ -107,9 +110,6 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         recipe = {"olive": "0.9", **recipe}
         notes.decided(("olive",), "a pass or parameter here is in Olive 0.9 but not in 0.13: rendered for 0.9")
     recipe["engine"] = _engine(engine, notes, evaluated=bool(chosen))
-    for key in ("pass_flows", "metrics"):  # no Olive 0.13 meaning: kept so that `validate` names them
-        if key in cfg:
-            recipe[key] = cfg.pop(key)
     scrub_secrets(recipe, notes)
     for key in cfg:
         notes.dropped((key,), "not a section of a recipe")

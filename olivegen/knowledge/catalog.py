@@ -82,7 +82,9 @@ def pass_params_in(canonical: str, generation: str) -> dict[str, Any]:
 @cache
 def _pass_index(generation: str = OLIVE_GENERATION) -> dict[str, str]:
     index = {_fold(name): name for name in facts(generation)["passes"]}
-    index.update({_fold(alias): target for alias, target in PASS_ALIASES.items() if target in facts(generation)["passes"]})
+    index.update(
+        {_fold(alias): target for alias, target in PASS_ALIASES.items() if target in facts(generation)["passes"]}
+    )
     return index
 
 

@@ -79,6 +79,8 @@ def why_unknown_param(pass_name: str, param: str) -> str | None:
         return f"{param!r} is newer than Olive 0.13 (only on Olive's main branch)"
     if param in (_params("0.9.2").get(pass_name) or []):
         return f"{param!r} is an Olive 0.9 parameter of {pass_name} that Olive 0.13 no longer has"
+    if pass_name in _params("main") or pass_name in _params("0.9.2"):
+        return "no Olive release has it (0.9.2, 0.13 and the main branch checked)"
     return None
 
 

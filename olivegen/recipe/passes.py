@@ -289,7 +289,7 @@ class GenericPass(PassBase):
         if renamed and canonical_pass_in(renamed, generation):
             raise ValueError(f"{value!r} is called {renamed} in Olive {generation}; write `type: {renamed}`")
         if generation != "0.9" and canonical_pass_in(value, "0.9"):
-            raise ValueError(f"{why_unknown_pass(value)}; render for it with `olive: \"0.9\"`")
+            raise ValueError(f'{why_unknown_pass(value)}; render for it with `olive: "0.9"`')
         why = why_unknown_pass(value)
         hint = suggest(value, all_pass_names() + list(PASS_ALIASES)) if why.endswith("in no Olive release") else None
         raise ValueError(f"unknown pass type: {why}" + (f"; {hint}" if hint else ""))

@@ -36,14 +36,14 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
     try:
         try:
             run_config = RunConfig.parse_file_or_obj(copy.deepcopy(config))
-        except Exception as exc:  # pydantic v2 (Olive >= 0.10) or v1 (older) ValidationError
+        except Exception as exc:  # pydantic v2 (Olive >= 0.10) or v1 (older) ValidationError, or Olive's own
             errors = getattr(exc, "errors", None)
             if not callable(errors):
-                raise
+                return [f"{type(exc).__name__}: {exc}"]
             return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors()]
         package = OlivePackageConfig.load_default_config()
-        target = config["systems"][config["engine"]["target"]]["accelerators"][0]
-        spec = AcceleratorSpec(target["device"], target["execution_providers"][0])
+        device, provider = _target_accelerator(config)
+        spec = AcceleratorSpec(device, provider)
         for key, pass_configs in run_config.passes.items():
             for pass_config in pass_configs:
                 try:
@@ -55,6 +55,20 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
         root.handlers, root.propagate = own_handlers, propagate
     problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m]
     return problems
+
+
+def _target_accelerator(config: dict[str, Any]) -> tuple[str, str]:
+    """The target's device and first provider, in any config form (nested or flat; Olive's CPU default)."""
+    engine = config.get("engine") if isinstance(config.get("engine"), dict) else config
+    systems = config.get("systems") if isinstance(config.get("systems"), dict) else {}
+    target = engine.get("target")
+    spec = systems.get(target) if isinstance(target, str) else target
+    spec = spec if isinstance(spec, dict) else {}
+    spec = {**spec, **spec["config"]} if isinstance(spec.get("config"), dict) else spec
+    accelerators = spec.get("accelerators") or [{}]
+    first = accelerators[0] if isinstance(accelerators[0], dict) else {"device": accelerators[0]}
+    providers = first.get("execution_providers") or ["CPUExecutionProvider"]
+    return str(first.get("device") or "cpu").lower(), str(providers[0])
 
 
 def main(argv: list[str] | None = None) -> int:
