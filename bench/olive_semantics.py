@@ -316,7 +316,7 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
         return _system(spec or {}, eps)
 
     passes = []
-    for key, raw in (cfg.pop("passes", None) or {}).items():
+    for raw in (cfg.pop("passes", None) or {}).values():
         for spec in raw if isinstance(raw, list) else [raw]:
             passes.append(_pass(spec, systems, evaluators, eps))
     search = engine.pop("search_strategy", None)

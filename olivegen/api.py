@@ -74,7 +74,7 @@ def validate_recipe(source: Source, generation: str | None = None) -> Recipe:
 
     if generation is None and isinstance(source.data, dict):
         written = source.data.get("olive")
-        generation = {0.9: "0.9", 0.13: "0.13"}.get(written, written) if isinstance(written, float) else written
+        generation = {0.9: "0.9", 0.13: "0.13"}.get(written) if isinstance(written, float) else written
     try:
         return Recipe.model_validate(source.data, context={"generation": str(generation or OLIVE_GENERATION)})
     except ValidationError as exc:

@@ -123,7 +123,6 @@ def typed_data(cfg: dict[str, Any]) -> bool:
         and pre.get("type") in (None, "text_generation_huggingface_pre_process")
         and pre.get("dataset_type", "corpus") == "corpus"
         and bool(load.get("data_name"))
-        and not (pre.get("text_cols") and pre.get("text_template"))
     )
 
 

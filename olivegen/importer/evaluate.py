@@ -39,17 +39,18 @@ def _metric(metric: Any) -> Any:
 
 def convert_evaluation(evaluator: dict[str, Any], notes: Notes) -> dict[str, Any]:
     """Typed `metrics` when each metric is a plain latency/throughput/accuracy one on a named data set."""
-    metrics = evaluator.get("metrics")
-    typed = set(evaluator) == {"metrics"} and isinstance(metrics, list) and metrics
+    metrics: list[Any] = evaluator["metrics"] if isinstance(evaluator.get("metrics"), list) else []
+    typed = set(evaluator) == {"metrics"} and bool(metrics)
     out: list[dict[str, Any]] = []
     for metric in metrics if typed else []:
-        subs = metric.get("sub_types") if isinstance(metric, dict) else None
+        subs: list[Any] = (
+            metric["sub_types"] if isinstance(metric, dict) and isinstance(metric.get("sub_types"), list) else []
+        )
         plain = (
             isinstance(metric, dict)
             and set(metric) <= {"name", "type", "sub_types", "data_config"}
             and metric.get("type") in ("latency", "throughput", "accuracy")
             and isinstance(metric.get("data_config"), str)
-            and isinstance(subs, list)
             and subs
             and all(isinstance(s, dict) and set(s) == {"name"} and s["name"] in TYPED_SUBS for s in subs)
         )

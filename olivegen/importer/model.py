@@ -47,7 +47,7 @@ def _plain_load_kwargs(model: dict[str, Any], hf_config: dict[str, Any]) -> bool
 
 
 def _olive_form(raw: dict[str, Any]) -> dict[str, Any]:
-    """A raw model as Olive 0.13 reads it: flat keys beside `type` (`config:` nesting is the same)."""
+    """Return a raw model as Olive 0.13 reads it: flat keys beside `type` (`config:` nesting is the same)."""
     out = flat(raw)
     out.setdefault("type", "HfModel")
     return out

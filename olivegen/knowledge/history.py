@@ -59,11 +59,11 @@ def why_unknown_pass(name: str) -> str:
     """Say why Olive 0.13 has no such pass: newer, removed (and its successor), or in no release."""
     tags = releases_of(name)
     if not tags:
-        return f"{name!r} is a pass in no Olive release"
+        return "in no Olive release"
     if tags == ["HEAD"]:
-        return f"{name!r} is newer than Olive 0.13 (only on Olive's main branch)"
+        return "newer than Olive 0.13 (only on Olive's main branch)"
     later = successor(name)
-    gone = f"{name!r} was removed from Olive after {_label(tags[-1])}"
+    gone = f"removed from Olive after {_label(tags[-1])}"
     return f"{gone}; its successor is {later}" if later else gone
 
 
@@ -76,11 +76,11 @@ def _params(which: str) -> dict[str, Any]:
 def why_unknown_param(pass_name: str, param: str) -> str | None:
     """Say why a parameter is not in Olive 0.13: newer (main only) or an 0.9 one since removed; else None."""
     if param in (_params("main").get(pass_name) or []):
-        return f"{param!r} is newer than Olive 0.13 (only on Olive's main branch)"
+        return "newer than Olive 0.13 (only on Olive's main branch)"
     if param in (_params("0.9.2").get(pass_name) or []):
-        return f"{param!r} is an Olive 0.9 parameter of {pass_name} that Olive 0.13 no longer has"
+        return "an Olive 0.9 parameter that Olive 0.13 no longer has"
     if pass_name in _params("main") or pass_name in _params("0.9.2"):
-        return "no Olive release has it (0.9.2, 0.13 and the main branch checked)"
+        return "in no Olive release (0.9.2, 0.13 and the main branch checked)"
     return None
 
 

@@ -82,14 +82,16 @@ class PassBase(Strict):
 
 
 def _generation(info: Any) -> str:
-    """The Olive release a recipe is validated for (api.validate_recipe passes it as context)."""
+    """Return the Olive release a recipe is validated for (api.validate_recipe passes it as context)."""
     context = getattr(info, "context", None) or {}
     return str(context.get("generation") or OLIVE_GENERATION)
 
 
 def _no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
-    why = why_unknown_param(pass_name, key)
     hint = suggest(key, params)
+    why = why_unknown_param(pass_name, key)
+    if hint and (why is None or why.startswith("in no")):  # most likely a typo: the hint says it all
+        why = None
     return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")
 
 
@@ -288,11 +290,13 @@ class GenericPass(PassBase):
         renamed = successor(value)
         if renamed and canonical_pass_in(renamed, generation):
             raise ValueError(f"{value!r} is called {renamed} in Olive {generation}; write `type: {renamed}`")
-        if generation != "0.9" and canonical_pass_in(value, "0.9"):
-            raise ValueError(f'{why_unknown_pass(value)}; render for it with `olive: "0.9"`')
         why = why_unknown_pass(value)
-        hint = suggest(value, all_pass_names() + list(PASS_ALIASES)) if why.endswith("in no Olive release") else None
-        raise ValueError(f"unknown pass type: {why}" + (f"; {hint}" if hint else ""))
+        if generation != "0.9" and canonical_pass_in(value, "0.9"):
+            raise ValueError(f'unknown pass type {value!r}: {why}; render for Olive 0.9 with `olive: "0.9"`')
+        hint = suggest(value, all_pass_names() + list(PASS_ALIASES)) if why == "in no Olive release" else None
+        if hint:  # most likely a typo: the hint says it all
+            raise ValueError(f"unknown pass type {value!r}; {hint}")
+        raise ValueError(f"unknown pass type {value!r}: {why}")
 
     @field_validator("config", mode="after")
     @classmethod

@@ -48,7 +48,7 @@ def _unknown(keys: Any, allowed: tuple[str, ...], what: str) -> None:
 
 
 def check_model(raw: dict[str, Any]) -> dict[str, Any]:
-    """An input model in Olive's form: a known model type; its own keys are the handler's."""
+    """Check an input model in Olive's form: a known model type; its own keys are the handler's."""
     kind = raw.get("type")
     if not isinstance(kind, str):
         raise ValueError("a raw Olive model needs a `type`, such as ONNXModel or PyTorchModel")
@@ -60,7 +60,7 @@ def check_model(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_data(raw: dict[str, Any]) -> dict[str, Any]:
-    """A data config in Olive's form (without its name, which is the data set's)."""
+    """Check a data config in Olive's form (without its name, which is the data set's)."""
     _unknown(raw, tuple(k for k in _props("DataConfig") if k != "name"), "a data config")
     for key in COMPONENTS:
         component = raw.get(key)
@@ -70,7 +70,7 @@ def check_data(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
-    """An evaluator in Olive's form: its metrics, sub types and settings."""
+    """Check an evaluator in Olive's form: its metrics, sub types and settings."""
     if raw.get("type") is None:  # an evaluator type (LMEvaluator ...) takes its own arguments beside `type`
         _unknown(raw, _props("OliveEvaluatorConfig"), "an evaluator")
     for metric in raw.get("metrics") or []:
@@ -84,7 +84,7 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_engine(raw: dict[str, Any], typed: set[str]) -> dict[str, Any]:
-    """Engine keys the typed engine fields do not cover."""
+    """Check the engine keys the typed engine fields do not cover."""
     allowed = tuple(k for k in _props("RunEngineConfig") if k not in typed | {"host", "target", "evaluator"})
     _unknown(raw, allowed, "the engine (or it has a typed field)")
     search = raw.get("search_strategy")
@@ -94,6 +94,6 @@ def check_engine(raw: dict[str, Any], typed: set[str]) -> dict[str, Any]:
 
 
 def check_pass_entry(raw: dict[str, Any]) -> dict[str, Any]:
-    """Keys of a pass entry beside its type and parameters (Olive 0.13: `host`, `evaluator`)."""
+    """Check the keys of a pass entry beside its type and parameters (Olive 0.13: `host`, `evaluator`)."""
     _unknown(raw, tuple(k for k in _props("RunPassConfig") if k not in ("type", "config")), "a pass entry")
     return raw

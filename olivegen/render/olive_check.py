@@ -58,9 +58,9 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
 
 
 def _target_accelerator(config: dict[str, Any]) -> tuple[str, str]:
-    """The target's device and first provider, in any config form (nested or flat; Olive's CPU default)."""
-    engine = config.get("engine") if isinstance(config.get("engine"), dict) else config
-    systems = config.get("systems") if isinstance(config.get("systems"), dict) else {}
+    """Return the target's device and first provider, in any config form (nested or flat; Olive's CPU default)."""
+    engine: dict[str, Any] = config["engine"] if isinstance(config.get("engine"), dict) else config
+    systems: dict[str, Any] = config["systems"] if isinstance(config.get("systems"), dict) else {}
     target = engine.get("target")
     spec = systems.get(target) if isinstance(target, str) else target
     spec = spec if isinstance(spec, dict) else {}
