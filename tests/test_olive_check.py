@@ -42,7 +42,9 @@ def test_structural_errors_are_reported_with_their_path() -> None:
     assert problems and any("log_severity_level" in p for p in problems), problems
 
 
-def test_imported_seed_guide_renders_what_olive_013_accepts(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+def test_imported_seed_guide_renders_what_olive_013_accepts(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
     from olivegen.render.olive_check import olive_problems
     from tests.unit.test_generations import _imported_seed
 

@@ -23,10 +23,7 @@ def test_render_to_stdout_is_the_config(run_cli: Run) -> None:
     config = json.loads(result.out)
     assert list(config["passes"]) == ["awq", "lora", "model_builder", "extract_adapters"]
     assert [p["type"] for p in config["passes"].values()] == [
-        "AutoAWQQuantizer",
-        "LoRA",
-        "ModelBuilder",
-        "ExtractAdapters",
+        "AutoAWQQuantizer", "LoRA", "ModelBuilder", "ExtractAdapters"
     ]
 
 

@@ -46,7 +46,11 @@ def test_team_recipe_matches_golden(recipe: Path, update_golden: bool) -> None:
         assert golden.exists(), f"no golden for {golden.name}; run: pytest {__file__} --update-golden"
         expected = golden.read_text(encoding="utf-8")
         assert text == expected, (
-            "\n".join(difflib.unified_diff(expected.splitlines(), text.splitlines(), "golden", "rendered", lineterm=""))
+            "\n".join(
+                difflib.unified_diff(
+                    expected.splitlines(), text.splitlines(), "golden", "rendered", lineterm=""
+                )
+            )
             + f"\n\nTo update the golden files, run: pytest {__file__} --update-golden"
         )
 
@@ -61,8 +65,12 @@ def test_inherited_paths_resolve_from_the_base() -> None:
     assert config["data_configs"][0]["load_dataset_config"]["data_files"] == (
         "<CHECKOUT>/examples/data/data_sample_travel.jsonl"
     )
-    assert config["engine"]["cache_dir"] == "<CHECKOUT>/examples/team/.olive-cache"  # the base's ../.olive-cache
-    assert config["engine"]["output_dir"] == "<CHECKOUT>/examples/team/outputs/travel-int4"  # the child's default
+    assert (
+        config["engine"]["cache_dir"] == "<CHECKOUT>/examples/team/.olive-cache"
+    )  # the base's ../.olive-cache
+    assert (
+        config["engine"]["output_dir"] == "<CHECKOUT>/examples/team/outputs/travel-int4"
+    )  # the child's default
 
 
 def test_environment_reaches_the_config() -> None:
