@@ -111,6 +111,8 @@ def execute(args: argparse.Namespace) -> Exit:
     out.write(
         "\nThe weights are random, so the text is noise; what matters is that both run.\n"
         "Try it yourself with examples/app_generate.py from the olivegen repository:\n"
-        f"  python examples/app_generate.py {model_dir}" + (f" --adapter {adapter}" if adapter else "") + "\n"
+        f"  python examples/app_generate.py {model_dir}"
+        + (f" --adapter {adapter}" if adapter else "")
+        + "\n"
     )
     return Exit.OK

@@ -28,7 +28,9 @@ def add_parser(sub: Any) -> None:
     """Register the command."""
     parser = sub.add_parser("explain", help="print the plan a recipe renders to (or a mermaid diagram)")
     parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
-    parser.add_argument("--format", choices=("text", "mermaid"), default="text", help="text (default) or mermaid")
+    parser.add_argument(
+        "--format", choices=("text", "mermaid"), default="text", help="text (default) or mermaid"
+    )
     add_set(parser)
     add_variant(parser)
 
@@ -166,7 +168,9 @@ def mermaid(compiled: Compiled) -> str:
     lines.append("  " + " --> ".join([*chain, "out"]))
     names = [d["name"] for d in config["data_configs"]]
     for n, params in enumerate(config["passes"].values(), 1):
-        for used in sorted({params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}):
+        for used in sorted(
+            {params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}
+        ):
             lines.append(f"  data{names.index(used)} -.-> p{n}")
     marked = [f"p{n}" for n, key in enumerate(config["passes"], 1) if key in gpu or "host" in gpu]
     if marked:

@@ -15,7 +15,9 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser("init", help="start a recipe from a preset (see --list)")
     parser.add_argument("--preset", metavar="NAME", help="the preset to start from")
     parser.add_argument("--list", action="store_true", help="list the presets")
-    parser.add_argument("-o", "--output", type=Path, help="recipe to write (default: NAME.yaml; '-' for stdout)")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="recipe to write (default: NAME.yaml; '-' for stdout)"
+    )
     parser.add_argument("--force", action="store_true", help="overwrite an existing recipe")
 
 

@@ -38,7 +38,9 @@ def load(
     data, problems = interpolate(source.data, source.where, env)
     where = source.where
     raise_if(problems)
-    refs = [(ref, where.lookup(loc, prefer_value=True)) for ref, loc in _refs(data.pop("extends", None), where)]
+    refs = [
+        (ref, where.lookup(loc, prefer_value=True)) for ref, loc in _refs(data.pop("extends", None), where)
+    ]
     drop(where, ("extends",))
     chain = (*chain, (display, path.resolve()))
     if len(chain) > 1 and "matrix" in data:
@@ -59,9 +61,13 @@ def load(
         base_display = os.path.normpath(os.path.join(os.path.dirname(display), ref))
         trail = " -> ".join([d for d, _ in chain] + [base_display])
         if any(_same(base, seen) for _, seen in chain):
-            errors.append(Diagnostic(f"extends cycle: {trail}", at, "a recipe cannot extend itself", "extends"))
+            errors.append(
+                Diagnostic(f"extends cycle: {trail}", at, "a recipe cannot extend itself", "extends")
+            )
         elif len(chain) >= MAX_LEVELS:
-            errors.append(Diagnostic(f"more than {MAX_LEVELS} levels of extends: {trail}", at, rule="extends"))
+            errors.append(
+                Diagnostic(f"more than {MAX_LEVELS} levels of extends: {trail}", at, rule="extends")
+            )
         elif not base.is_file():
             hint = f"chain: {trail} (a base is found relative to the file that extends it)"
             errors.append(Diagnostic(f"base recipe {ref!r} not found", at, hint, "extends"))
