@@ -27,7 +27,9 @@ def add_parser(sub: Any) -> None:
     from olivegen.report.formats import FORMATS
 
     parser = sub.add_parser("validate", help="check recipes without writing anything")
-    parser.add_argument("recipes", type=Path, nargs="+", help="recipe files")
+    parser.add_argument(
+        "recipes", type=Path, nargs="+", help="recipe files, or Olive configs (.json, or YAML with Olive's sections)"
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -48,10 +50,15 @@ def diagnose_file(
     recipe: Path, *, olive: bool, overrides: list[str] | None = None, generation: str | None = None
 ) -> list[Diagnostic]:
     """Return every diagnostic for one recipe, every variant of a matrix (an empty list: it compiles cleanly)."""
-    from olivegen.api import compile_variants
+    from olivegen.api import compile_olive_config, compile_variants, is_olive_config
 
     try:
-        variants = compile_variants(recipe, overrides=overrides or [], generation=generation)
+        if is_olive_config(recipe):  # an Olive config checked as it is, at its own lines
+            if overrides:
+                return [Diagnostic("--set changes recipes, not Olive configs", Position(str(recipe), 1, 1))]
+            variants = [compile_olive_config(recipe, generation)]
+        else:
+            variants = compile_variants(recipe, overrides=overrides or [], generation=generation)
     except RecipeError as exc:
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]

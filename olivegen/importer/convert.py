@@ -60,6 +60,7 @@ class Converted:
     diagnostics: list[Diagnostic]
     comments: dict[tuple[str | int, ...], str]
     generation: str
+    notes: Notes | None = None  # where each part of the config was written, and which recipe part it became
 
 
 def convert_config(config: dict[str, Any], where: SourceMap | None, display: str) -> Converted:
@@ -102,7 +103,11 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     if datas:
         recipe["data"] = datas
     recipe.update(convert_systems(systems, engine, notes))
+    chosen_ref = engine.get("evaluator")
     chosen = resolve_evaluator(engine.pop("evaluator", None), evaluators)
+    notes.origins[("evaluate",)] = (
+        ("evaluators", chosen_ref) if isinstance(chosen_ref, str) else ("engine", "evaluator")
+    )
     if chosen:
         recipe["evaluate"] = convert_evaluation(chosen, notes)
     recipe["passes"] = passes
@@ -116,7 +121,7 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     if engine:
         for key in engine:
             notes.dropped(("engine", key), "engine setting olivegen does not render")
-    return Converted(recipe, notes.diagnostics, notes.comments, generation)
+    return Converted(recipe, notes.diagnostics, notes.comments, generation, notes)
 
 
 def _data_list(cfg: dict[str, Any], display: str, where: SourceMap | None) -> list[Any]:

@@ -44,6 +44,7 @@ def convert_passes(
             if canonical_pass(written) is None and renamed:
                 kind = renamed
                 notes.decided(("passes", len(out), "type"), f"{written} is called {renamed} since Olive 0.7-0.9")
+                notes.renamed((*path, "type"), written, renamed)
             if kind == "LoRA" and ("double_quant" in params or "quant_type" in params):
                 kind = "QLoRA"
                 notes.decided(("passes", len(out), "type"), "LoRA with double_quant/quant_type is QLoRA in Olive 0.13")
@@ -58,6 +59,7 @@ def convert_passes(
                     item["config"] = params
             if entry:
                 item["olive"] = entry
+            notes.origins[("passes", len(out))] = path
             out.append(item)
     return out
 
