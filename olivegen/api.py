@@ -167,7 +167,8 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
     try:
         compiled = compile_source(source, recipe_path, generation)
     except RecipeError as exc:
-        raise RecipeError(found + back_to_config(list(exc.diagnostics), source.data, source.where, converted.notes))
+        moved = back_to_config(list(exc.diagnostics), source.data, source.where, converted.notes)
+        raise RecipeError(found + moved) from None
     warnings = found + back_to_config(compiled.warnings, source.data, source.where, converted.notes)
     return replace(compiled, path=path, warnings=warnings)
 
