@@ -74,6 +74,11 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
     if raw.get("type") is None:  # an evaluator type (LMEvaluator ...) takes its own arguments beside `type`
         _unknown(raw, _props("OliveEvaluatorConfig"), "an evaluator")
     for metric in raw.get("metrics") or []:
+        if isinstance(metric, str):
+            raise ValueError(
+                f"metric {metric!r} is named, not written out: metrics referred to by name are newer than"
+                " Olive 0.13 (only on Olive's main branch); write the metric itself"
+            )
         if not isinstance(metric, dict):
             raise ValueError("each metric is a mapping with `name`, `type` and `sub_types`")
         _unknown(metric, _props("Metric"), "a metric")

@@ -1,0 +1,184 @@
+"""The whole Olive 0.13 config surface: import keeps the meaning, `olive:` carries what a recipe does not type,
+`validate` checks Olive configs directly, the 0.9 registry serves the 0.9 generation (issue 9)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from olivegen.api import compile_olive_config, compile_recipe, is_olive_config
+from olivegen.errors import RecipeError, Severity
+from olivegen.importer import convert_config
+from olivegen.importer.convert import detect_generation
+from olivegen.knowledge.history import successor, why_unknown_param, why_unknown_pass
+from tests.conftest import ROOT, CliResult
+
+CONFIGS = ROOT / "tests" / "data" / "olive-configs"
+Run = Callable[..., CliResult]
+sys.path.insert(0, str(ROOT / "bench"))
+from olive_semantics import differences, meaning  # noqa: E402
+
+
+def _import(run_cli: Run, tmp_path: Path, name: str) -> tuple[CliResult, Path]:
+    config = tmp_path / name
+    shutil.copy(CONFIGS / name, config)
+    out = tmp_path / "recipe.yaml"
+    return run_cli("import", config, "-o", out), out
+
+
+def _same_meaning(config: Path, recipe: Path) -> list[str]:
+    original = json.loads(config.read_text()) if config.suffix == ".json" else None
+    if original is None:
+        from olivegen.source.olive_config import load_config_with_positions
+
+        original, _ = load_config_with_positions(config)
+    base = str(config.parent.resolve())
+    return differences(meaning(original, base), meaning(compile_recipe(recipe).config, base))
+
+
+def test_metrics_listed_by_name_are_refused_without_traceback(run_cli: Run, tmp_path: Path) -> None:
+    result, _ = _import(run_cli, tmp_path, "onnx-eval-by-name.json")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "metric 'wer_metric' is named, not written out: metrics referred to by name are newer than" in result.err
+
+
+def test_non_hf_model_data_evaluator_and_search_keep_their_meaning(run_cli: Run, tmp_path: Path) -> None:
+    result, out = _import(run_cli, tmp_path, "cpu-user-script.json")
+    assert result.code == 0, result.err
+    text = out.read_text()
+    assert "  olive:\n    type: PyTorchModel\n    model_loader: load_model" in text
+    assert "type: OrtSessionParamsTuning" in text and "use_dynamo_exporter: false" in text
+    assert "host: cpu" in text and "evaluate_input_model: true" in text
+    assert "stop_when_goals_met: true" in text and "goal:" in text and "priority: 1" in text
+    assert _same_meaning(tmp_path / "cpu-user-script.json", out) == []
+    config = compile_recipe(out).config
+    assert config["input_model"]["model_script"] == str(tmp_path / "user_script.py")  # resolved like any recipe path
+    assert config["data_configs"][0]["load_dataset_config"]["params"]["data_dir"] == str(tmp_path / "data")
+
+
+def test_a_dropped_key_is_a_warning_at_its_json_path(run_cli: Run, tmp_path: Path) -> None:
+    result, _ = _import(run_cli, tmp_path, "cpu-user-script.json")
+    assert "cpu-user-script.json:33:84: warning[import-dropped]: $.passes.quantization.disable_search" in result.err
+
+
+def test_evaluation_only_yaml_config_with_lm_evaluator_and_two_providers(run_cli: Run, tmp_path: Path) -> None:
+    result, out = _import(run_cli, tmp_path, "lm-eval-only.yaml")
+    assert result.code == 0, result.err
+    text = out.read_text()
+    assert "type: LMEvaluator" in text and "passes: []" in text
+    assert "extra_providers: [OpenVINOExecutionProvider]" in text
+    assert _same_meaning(tmp_path / "lm-eval-only.yaml", out) == []
+    target = compile_recipe(out).config["systems"]
+    assert any(
+        s["accelerators"][0]["execution_providers"][1:] == ["OpenVINOExecutionProvider"] for s in target.values()
+    )
+
+
+def test_defaults_that_differ_from_olive_are_written_from_the_source() -> None:
+    config = {
+        "input_model": {"type": "HfModel", "model_path": "org/m"},
+        "passes": {"c": {"type": "OnnxConversion"}},
+    }
+    recipe = convert_config(config, None, "c.json").recipe
+    assert recipe["model"]["task"] == "text-generation-with-past"  # Olive's default, not the recipe's
+    assert recipe["host"] == "cpu"  # Olive runs on the local CPU when no host is given
+    assert recipe["passes"][0]["use_dynamo_exporter"] is False
+
+
+def test_a_09_pass_renders_for_09_with_its_registry(run_cli: Run, tmp_path: Path) -> None:
+    result, out = _import(run_cli, tmp_path, "legacy-09-passes.json")
+    assert result.code == 0, result.err
+    assert "olive: '0.9'" in out.read_text()
+    config = compile_recipe(out).config
+    assert config["passes"]["qat"]["type"] == "QuantizationAwareTraining"
+    assert config["engine"]["search_strategy"]["sampler"] == "random"  # search_algorithm, Olive 0.9's name
+    result = run_cli("render", out, "--olive-version", "0.13")
+    assert result.code == 1
+    assert "unknown pass type 'QuantizationAwareTraining': removed from Olive after Olive 0.9.2" in result.err
+    assert 'render for Olive 0.9 with `olive: "0.9"`' in result.err
+
+
+def test_why_a_pass_or_parameter_is_unknown() -> None:
+    assert why_unknown_pass("RyzenGenerateModelLLM") == "newer than Olive 0.13 (only on Olive's main branch)"
+    assert why_unknown_pass("AitkPython") == "in no Olive release"
+    assert why_unknown_pass("OrtPerfTuning").endswith("its successor is OrtSessionParamsTuning")
+    assert successor("onnx_matmul4_quantizer") == "OnnxBlockWiseRtnQuantization"
+    assert (
+        why_unknown_param("QuarkQuantization", "quant_config") == "an Olive 0.9 parameter that Olive 0.13 no longer has"
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "label"),
+    [
+        ({"input_model": {"type": "PyTorchModel", "hf_config": {"model_name": "m"}}}, "<=0.6"),
+        ({"passes": {"p": {"type": "OrtPerfTuning"}}}, "<=0.6"),
+        ({"passes": {"p": {"type": "SNPEConversion"}}}, "0.7-0.9"),
+        ({"passes": {"p": {"type": "OnnxConversion"}}, "engine": {}}, "0.10+"),
+    ],
+)
+def test_generation_label(config: dict[str, object], label: str) -> None:
+    assert detect_generation(config) == label
+
+
+def test_validate_takes_olive_configs_at_their_own_lines(run_cli: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{\n  "input_model": {"type": "HfModel", "model_path": "org/m"},\n  "passes": {\n'
+        '    "c": {"type": "OnnxConversion", "bogus_param": 1},\n    "t": {"type": "OrtPerfTuning"}\n  }\n}\n'
+    )
+    good = tmp_path / "good.yaml"
+    good.write_text("input_model:\n  type: HfModel\n  model_path: org/m\npasses:\n  c:\n    type: OnnxConversion\n")
+    assert is_olive_config(bad) and is_olive_config(good)
+    assert not is_olive_config(ROOT / "examples" / "phi35-travel-lab.yaml")
+    result = run_cli("validate", bad, good)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"{bad}:4:37: error[invalid-value]: OnnxConversion has no parameter 'bogus_param'" in result.err
+    assert f"{bad}:5:11: error[olive-renamed]: $.passes.t.type: Olive 0.13 has no 'OrtPerfTuning'" in result.err
+    assert str(good) not in result.err
+    assert compile_olive_config(good).config["passes"]["c"]["type"] == "OnnxConversion"
+
+
+def test_raw_blocks_are_checked_against_olive_keys(tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "model:\n  olive:\n    type: OnnxModle\n    model_path: m.onnx\n"
+        "data:\n  - name: d\n    olive:\n      user_scrpt: u.py\n"
+        "evaluate:\n  olive:\n    metrics:\n      - {name: a, type: accuracy, sub_types: [{name: accuracy, goall: 1}]}\n"
+        "engine:\n  olive:\n    search_strategy: {execution_order: joint, sampler: tpe, max_samples: 3}\n"
+    )
+    with pytest.raises(RecipeError) as caught:
+        compile_recipe(recipe)
+    messages = [d.message for d in caught.value.diagnostics if d.severity is Severity.ERROR]
+    assert any("unknown Olive model type 'OnnxModle'" in m for m in messages)
+    assert any("'user_scrpt' is not a key of a data config in Olive" in m for m in messages)
+    assert any("'goall' is not a key of a metric sub type in Olive" in m for m in messages)
+    assert any("'max_samples' is not a key of a search strategy in Olive" in m for m in messages)
+
+
+def test_values_olive_accepts(tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "model:\n  path: org/m\nhost:\n  provider: cpu\n  device: CPU\n"
+        "passes:\n  - type: OnnxConversion\n  - type: OrtTransformersOptimization\n    model_type: ''\n"
+    )
+    config = compile_recipe(recipe).config
+    assert config["passes"]["ort_transformers_optimization"]["model_type"] == ""
+    assert next(iter(config["systems"].values()))["accelerators"][0]["device"] == "cpu"
+
+
+def test_meaning_sees_a_changed_host_and_ignores_spelling() -> None:
+    a = {"input_model": {"type": "hfmodel", "model_path": "org/m"}, "passes": {"x": {"type": "onnxconversion"}}}
+    b = {
+        "input_model": {"type": "HfModel", "config": {"model_path": "org/m", "task": "text-generation-with-past"}},
+        "passes": {"y": {"type": "OnnxConversion", "config": {"use_dynamo_exporter": False}}},
+        "engine": {"cache_dir": ".olive-cache"},
+    }
+    assert differences(meaning(a, "/w"), meaning(b, "/w")) == []
+    gpu = {**b, "systems": {"s": {"type": "LocalSystem", "accelerators": [{"device": "gpu"}]}}, "engine": {"host": "s"}}
+    assert any(d.startswith("host.device") for d in differences(meaning(a, "/w"), meaning(gpu, "/w")))
