@@ -149,7 +149,8 @@ def test_raw_blocks_are_checked_against_olive_keys(tmp_path: Path) -> None:
     recipe.write_text(
         "model:\n  olive:\n    type: OnnxModle\n    model_path: m.onnx\n"
         "data:\n  - name: d\n    olive:\n      user_scrpt: u.py\n"
-        "evaluate:\n  olive:\n    metrics:\n      - {name: a, type: accuracy, sub_types: [{name: accuracy, goall: 1}]}\n"
+        "evaluate:\n  olive:\n    metrics:\n"
+        "      - {name: a, type: accuracy, sub_types: [{name: accuracy, goall: 1}]}\n"
         "engine:\n  olive:\n    search_strategy: {execution_order: joint, sampler: tpe, max_samples: 3}\n"
     )
     with pytest.raises(RecipeError) as caught:
