@@ -31,11 +31,11 @@ def back_to_config(
     out = []
     for diag in diagnostics:
         at = diag.at
-        loc = index.get((at.line, at.col)) if at is not None and at.path == recipe_where.path else None
-        if loc is None:
+        found = index.get((at.line, at.col)) if at is not None and at.path == recipe_where.path else None
+        if found is None:
             out.append(replace(diag, at=notes.position(())) if at is None or at.path == recipe_where.path else diag)
             continue
-        out.append(replace(diag, at=_position(config_path(loc, recipe, notes), notes)))
+        out.append(replace(diag, at=_position(config_path(found, recipe, notes), notes)))
     return out
 
 
