@@ -77,6 +77,13 @@ def configs(folder: Path) -> list[tuple[Path, str, str]]:
     return [(p, p.relative_to(folder).parts[0] if len(p.relative_to(folder).parts) > 1 else ".", "?") for p in files]
 
 
+# A refusal that names what Olive 0.13 lacks (a pass or parameter newer than it, removed, renamed, in no release).
+MISSING = re.compile(
+    r"newer than Olive|in no Olive release|removed from Olive|no longer has|is called \w+ in Olive"
+    r"|not in Olive 0\.9\.2, 0\.13|outdated key|does not exist in Olive"
+)
+
+
 def reason_class(message: str) -> str:
     """Group refusal messages: quoted names and numbers become placeholders."""
     text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "X", message)
@@ -218,6 +225,18 @@ def main(argv: list[str] | None = None) -> int:
     if rejected:
         lines += ["", "| Olive 0.13 rejects | configs |", "| --- | --- |"]
         lines += [f"| {p} | {n} |" for p, n in rejected.most_common(20)]
+    refused = [r for r in results if r.outcome == "refused"]
+    named = sum(1 for r in refused if MISSING.search(r.reason))
+    lines += [
+        "",
+        f"refused configs whose first error names what Olive 0.13 lacks: {named} of {len(refused)};"
+        " every refusal is positioned (line:column)"
+        if all(re.match(r"\d+:\d+: ", r.reason) for r in refused)
+        else f"refused configs whose first error names what Olive 0.13 lacks: {named} of {len(refused)}",
+    ]
+    if any(r.olive_accepts_original is not None for r in refused):
+        also = sum(1 for r in refused if r.olive_accepts_original is False)
+        lines += [f"refused configs that Olive 0.13 itself rejects (or logs keys it ignores): {also} of {len(refused)}"]
     warned = sum(1 for r in results if r.import_warnings)
     lines += ["", f"configs with import warnings (keys not carried over, each at its JSON path): {warned}"]
     if not args.no_validate:

@@ -18,7 +18,7 @@ import json
 import os
 from typing import Any
 
-from olivegen.knowledge.catalog import canonical_pass, pass_params_in
+from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_pass, pass_params_in
 
 ENGINE_KEYS = {
     "host",
@@ -151,16 +151,18 @@ def _system(spec: Any, engine_eps: Any) -> dict[str, Any]:
     spec = flat(spec)
     kind = str(spec.get("type", "LocalSystem"))
     accelerators = spec.get("accelerators") or []
-    device, eps = "cpu", None
+    device, eps = None, None
     if accelerators:
         first = accelerators[0]
         if isinstance(first, str):
             device = first
         elif isinstance(first, dict):
-            device = first.get("device") or "cpu"
+            device = first.get("device")
             eps = first.get("execution_providers")
     if eps is None:
         eps = engine_eps if isinstance(engine_eps, list) and engine_eps else None
+    if device is None:  # Olive infers the device from the providers (CPU when none is given)
+        device = PROVIDER_DEFAULT_DEVICE.get(str(eps[0]), "gpu") if eps else "cpu"
     if eps is None:
         eps = {"cpu": ["CPUExecutionProvider"], "gpu": ["CUDAExecutionProvider"]}.get(str(device).lower())
     rest = {
@@ -311,9 +313,9 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
     systems = {k: flat(v) for k, v in (cfg.pop("systems", None) or {}).items()}
     evaluators = {k: v for k, v in (cfg.pop("evaluators", None) or {}).items()}
 
-    def system(ref: Any) -> dict[str, Any]:
+    def system(ref: Any, engine_eps: Any = None) -> dict[str, Any]:
         spec = systems.get(ref) if isinstance(ref, str) else ref
-        return _system(spec or {}, eps)
+        return _system(spec or {}, engine_eps)
 
     passes = []
     for raw in (cfg.pop("passes", None) or {}).values():
@@ -323,6 +325,7 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
     if isinstance(search, dict):
         renames = {"search_algorithm": "sampler", "search_algorithm_config": "sampler_config"}  # Olive 0.10
         search = {renames.get(k, k): v for k, v in search.items()}
+        search["sampler"] = {"exhaustive": "sequential"}.get(search.get("sampler"), search.get("sampler"))
         search = {k: v for k, v in search.items() if v not in (None, False)} or None
     elif search is False:
         search = None
@@ -352,7 +355,7 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
         "input_model": model,
         "data_configs": datas,
         "host": system(host),
-        "target": system(target),
+        "target": system(target, eps),  # the engine's execution_providers (Olive <= 0.6) are the target's
         "passes": passes,
         "evaluator": resolved_evaluator,
         "engine": out_engine,

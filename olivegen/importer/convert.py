@@ -87,8 +87,14 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         for key in client:
             notes.dropped(("azureml_client", key), "not needed to reach the workspace")
     recipe["model"] = convert_model(section(cfg, "input_model", dict, display, where), notes)
+    named = any(
+        isinstance(m, str)
+        for e in (cfg.get("evaluators") or {}).values()
+        if isinstance(e, dict)
+        for m in (flat(e).get("metrics") or [])
+    )
     for key in ("pass_flows", "metrics"):  # no Olive 0.13 meaning: kept so that `validate` names them
-        if key in cfg:
+        if key in cfg and not (key == "metrics" and named):
             recipe[key] = cfg.pop(key)
     datas = convert_data(_data_list(cfg, display, where), notes)
     systems = {name: flat(spec) for name, spec in section(cfg, "systems", dict, display, where).items()}
@@ -104,6 +110,10 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         recipe["data"] = datas
     recipe.update(convert_systems(systems, engine, notes))
     chosen_ref = engine.get("evaluator")
+    if chosen_ref is None and "metrics" in cfg and evaluators:  # Olive main: metrics named by evaluators
+        chosen_ref = engine["evaluator"] = next(iter(evaluators))
+        notes.dropped(("metrics",), "metrics named by evaluators are newer than Olive 0.13")
+        cfg.pop("metrics")
     chosen = resolve_evaluator(engine.pop("evaluator", None), evaluators)
     notes.origins[("evaluate",)] = (
         ("evaluators", chosen_ref) if isinstance(chosen_ref, str) else ("engine", "evaluator")
@@ -179,9 +189,12 @@ def _engine(engine: dict[str, Any], notes: Notes, *, evaluated: bool) -> dict[st
         out["cache_dir"] = out["cache_dir"][0]
     raw: dict[str, Any] = {}
     search = engine.pop("search_strategy", None)
-    if isinstance(search, dict):  # Olive 0.9 names, renamed in 0.10
+    if isinstance(search, dict):  # Olive <= 0.6 names: search_algorithm (exhaustive is the sequential sampler)
         renames = {"search_algorithm": "sampler", "search_algorithm_config": "sampler_config"}
         search = {renames.get(k, k): v for k, v in search.items()}
+        if search.get("sampler") == "exhaustive":
+            search["sampler"] = "sequential"
+            notes.decided(("engine", "search"), "search_algorithm exhaustive is Olive 0.13's sequential sampler")
     typed_search = {"execution_order", "sampler", "max_iter", "max_time"}
     if isinstance(search, dict) and {"execution_order", "sampler"} <= set(search) <= typed_search:
         out["search"] = search

@@ -76,7 +76,8 @@ def convert_systems(systems: dict[str, dict[str, Any]], engine: dict[str, Any], 
     for label, name in (("host", host_name), ("target", target_name)):
         spec = systems.get(name) if isinstance(name, str) else flat(name) if isinstance(name, dict) else None
         # Olive's default host and target: the local machine's CPU (the recipe's default host is CUDA)
-        out[label] = _system_spec(spec if spec is not None else {}, eps, label, notes)
+        # the engine's execution_providers (Olive <= 0.6) are the target's
+        out[label] = _system_spec(spec if spec is not None else {}, eps if label == "target" else None, label, notes)
     if "target" in out and out.get("host") == out["target"]:
         del out["target"]
     for label in ("host", "target"):

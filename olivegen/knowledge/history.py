@@ -80,7 +80,7 @@ def why_unknown_param(pass_name: str, param: str) -> str | None:
     if param in (_params("0.9.2").get(pass_name) or []):
         return "an Olive 0.9 parameter that Olive 0.13 no longer has"
     if pass_name in _params("main") or pass_name in _params("0.9.2"):
-        return "in no Olive release (0.9.2, 0.13 and the main branch checked)"
+        return "not in Olive 0.9.2, 0.13 or the main branch (an older or misspelled parameter)"
     return None
 
 

@@ -90,7 +90,7 @@ def _generation(info: Any) -> str:
 def _no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
     hint = suggest(key, params)
     why = why_unknown_param(pass_name, key)
-    if hint and (why is None or why.startswith("in no")):  # most likely a typo: the hint says it all
+    if hint and (why is None or why.startswith("not in")):  # most likely a typo: the hint says it all
         why = None
     return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")
 
