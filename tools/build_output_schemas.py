@@ -129,10 +129,11 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
             "anyOf": [keys_of("OliveEvaluatorConfig"), {"type": "object", "required": ["type"]}]
         },
         "raw_search": {
-            **keys_of("SearchStrategyConfig"),
+            **keys_of("SearchStrategyConfig", "max_samples", "seed", "multivariate", "group"),
             "anyOf": [
                 {"required": [k]}
                 for k in ("sampler_config", "output_model_num", "stop_when_goals_met", "include_pass_params")
+                + ("max_samples", "seed", "multivariate", "group")  # moved into sampler_config by Olive
             ],
         },
         "hf_model": {

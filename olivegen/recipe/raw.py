@@ -30,6 +30,8 @@ MODEL_TYPES = (
     "DiffusersModel",
 )
 # Keys of a data component (`load_dataset_config` ...): Olive's DataComponentConfig, nested or flat.
+# Keys Olive moves from a search strategy into its sampler's config (olive.search.samplers, 0.13).
+SAMPLER_KEYS = ("max_samples", "seed", "multivariate", "group")
 COMPONENTS = ("load_dataset_config", "pre_process_data_config", "post_process_data_config", "dataloader_config")
 
 
@@ -94,7 +96,7 @@ def check_engine(raw: dict[str, Any], typed: set[str]) -> dict[str, Any]:
     _unknown(raw, allowed, "the engine (or it has a typed field)")
     search = raw.get("search_strategy")
     if isinstance(search, dict):
-        _unknown(search, _props("SearchStrategyConfig"), "a search strategy")
+        _unknown(search, (*_props("SearchStrategyConfig"), *SAMPLER_KEYS), "a search strategy")
     return raw
 
 

@@ -151,7 +151,7 @@ def test_raw_blocks_are_checked_against_olive_keys(tmp_path: Path) -> None:
         "data:\n  - name: d\n    olive:\n      user_scrpt: u.py\n"
         "evaluate:\n  olive:\n    metrics:\n"
         "      - {name: a, type: accuracy, sub_types: [{name: accuracy, goall: 1}]}\n"
-        "engine:\n  olive:\n    search_strategy: {execution_order: joint, sampler: tpe, max_samples: 3}\n"
+        "engine:\n  olive:\n    search_strategy: {execution_order: joint, sampler: tpe, max_sample: 3}\n"
     )
     with pytest.raises(RecipeError) as caught:
         compile_recipe(recipe)
@@ -159,7 +159,7 @@ def test_raw_blocks_are_checked_against_olive_keys(tmp_path: Path) -> None:
     assert any("unknown Olive model type 'OnnxModle'" in m for m in messages)
     assert any("'user_scrpt' is not a key of a data config in Olive" in m for m in messages)
     assert any("'goall' is not a key of a metric sub type in Olive" in m for m in messages)
-    assert any("'max_samples' is not a key of a search strategy in Olive" in m for m in messages)
+    assert any("'max_sample' is not a key of a search strategy in Olive" in m for m in messages)
 
 
 def test_values_olive_accepts(tmp_path: Path) -> None:
