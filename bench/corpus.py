@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -59,6 +60,7 @@ class Result:
     import_warnings: int = 0
     olive_accepts_original: bool | None = None  # Olive 0.13's verdict on the original (None: not asked)
     validate_errors: int = 0
+    label: str = ""  # the generation `olivegen import` labels the config with
 
 
 def configs(folder: Path) -> list[tuple[Path, str, str]]:
@@ -90,7 +92,7 @@ def reason_class(message: str) -> str:
     return re.sub(r"\d+", "N", text)[:110]
 
 
-def run_one(path: Path, source: str, generation: str, olive: bool) -> Result:
+def run_one(path: Path, source: str, generation: str, olive: bool, older: list[Any] | None = None) -> Result:
     """Import, compile, check with Olive and compare one config."""
     from olivegen.api import compile_source
     from olivegen.importer import convert_config, recipe_yaml
@@ -105,6 +107,7 @@ def run_one(path: Path, source: str, generation: str, olive: bool) -> Result:
         except RecipeError as exc:
             result.outcome, result.reason = "refused", _first(exc)
             return result
+        result.label = converted.generation
         result.import_warnings = sum(1 for d in converted.diagnostics if d.severity is Severity.WARNING)
         if olive:
             result.olive_accepts_original = not _olive_on_original(original, path)
@@ -127,6 +130,8 @@ def run_one(path: Path, source: str, generation: str, olive: bool) -> Result:
             result.olive = sorted(
                 rendered - (set() if result.olive_accepts_original else _olive_on_original(original, path))
             )
+        elif olive and older is not None:  # rendered for Olive 0.9: checked later by a 0.9.2 Python, in one batch
+            older.append((result, compiled.config, original, path))
         result.outcome = "olive rejects" if result.olive else "kept"
     except Exception:  # noqa: BLE001 - the point is to count them
         result.outcome, result.reason = "crash", traceback.format_exc(limit=-3).strip().splitlines()[-1]
@@ -148,6 +153,38 @@ def _olive_on_original(original: dict[str, Any], path: Path) -> set[str]:
         return set()
     finally:
         os.chdir(here)
+
+
+def check_with_olive09(python: str, older: list[Any]) -> None:
+    """Check the configs rendered for 0.9 with Olive 0.9.2 (another Python), minus its verdict on the originals."""
+    import os
+    import tempfile
+
+    if not older:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        names = []
+        for i, (_, config, _, path) in enumerate(older):
+            rendered = Path(tmp) / f"{i}.json"
+            rendered.write_text(json.dumps(config), encoding="utf-8")
+            names += [str(rendered), str(path)]  # the original is read where it is, from its own folder
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        proc = subprocess.run(
+            [python, "-m", "olivegen.render.olive_check", "--many", *names],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        try:
+            found = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (json.JSONDecodeError, IndexError):
+            found = {}
+        for i, (result, _, _, _) in enumerate(older):
+            mine = set(found.get(str(Path(tmp) / f"{i}.json"), ["olive 0.9.2 check did not run"]))
+            theirs = set(found.get(str(older[i][3]), []))
+            result.olive = sorted(p.replace(str(tmp), "") for p in mine - theirs)
+            result.outcome = "olive rejects" if result.olive else "kept"
 
 
 def _first(exc: RecipeError) -> str:
@@ -205,12 +242,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write one record per config here")
     parser.add_argument("--markdown", type=Path, help="write the tables here")
     parser.add_argument("--only", help="only files whose name contains this text")
+    parser.add_argument(
+        "--olive09",
+        default=os.environ.get("OLIVEGEN_OLIVE09_PYTHON"),
+        help="a Python with olive-ai 0.9.2: checks the configs rendered for 0.9 (default: $OLIVEGEN_OLIVE09_PYTHON)",
+    )
     args = parser.parse_args(argv)
     items = configs(args.folder)
     if args.only:
         items = [i for i in items if args.only in str(i[0])]
     start = time.perf_counter()
-    results = [run_one(path, source, gen, not args.no_olive) for path, source, gen in items]
+    older: list[Any] = []
+    results = [run_one(path, source, gen, not args.no_olive, older) for path, source, gen in items]
+    if args.olive09 and not args.no_olive:
+        check_with_olive09(args.olive09, older)
     seconds = time.perf_counter() - start
     lines = [f"{len(results)} configs of {args.folder} in {seconds:.0f} s", ""]
     lines += table(results, "generation") + [""] + table(results, "source") + [""]
@@ -225,6 +270,13 @@ def main(argv: list[str] | None = None) -> int:
     if rejected:
         lines += ["", "| Olive 0.13 rejects | configs |", "| --- | --- |"]
         lines += [f"| {p} | {n} |" for p, n in rejected.most_common(20)]
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in results:
+        labels[r.generation][r.label or "(not read)"] += 1
+    names = sorted({label for c in labels.values() for label in c})
+    lines += ["", "| generation (manifest) | " + " | ".join(f"import says {n}" for n in names) + " |"]
+    lines += ["| --- " * (len(names) + 1) + "|"]
+    lines += [f"| {g} | " + " | ".join(str(labels[g][n]) for n in names) + " |" for g in sorted(labels)]
     refused = [r for r in results if r.outcome == "refused"]
     named = sum(1 for r in refused if MISSING.search(r.reason))
     lines += [

@@ -145,28 +145,55 @@ def _data_list(cfg: dict[str, Any], display: str, where: SourceMap | None) -> li
 
 
 def detect_generation(cfg: dict[str, Any]) -> str:
-    """Tell which Olive release a config was written for, from its shape and its pass names."""
-    from olivegen.knowledge.history import generation_of_passes
+    """Tell which Olive release a config was written for, from its shape, its passes and their parameters.
+
+    `<=0.6`, `0.7-0.9` or `0.10+` when something in the config says so; `0.7+` when it is written
+    the same way in 0.7-0.9 and in 0.10-0.13 (then nothing in it depends on which).
+    """
+    from olivegen.knowledge.catalog import canonical_pass_in, pass_params_in
+    from olivegen.knowledge.history import generation_of_passes, on_main
 
     model = cfg.get("input_model", {})
-    if isinstance(model, dict) and "hf_config" in flat(model):
-        return "<=0.6"
+    engine = cfg.get("engine") if isinstance(cfg.get("engine"), dict) else cfg
     systems = cfg.get("systems") or {}
-    if any(flat(s).get("type") == "AzureML" for s in systems.values() if isinstance(s, dict)):
+    specs = [flat(s) for s in systems.values() if isinstance(s, dict)] if isinstance(systems, dict) else []
+    if (
+        (isinstance(model, dict) and "hf_config" in flat(model))
+        or "execution_providers" in engine
+        or any(isinstance(a, str) for s in specs for a in (s.get("accelerators") or []))
+    ):
+        return "<=0.6"
+    if "azureml_client" in cfg or any(s.get("type") == "AzureML" for s in specs):
         return "0.7-0.9"
     passes = cfg.get("passes") or {}
-    types = [
-        str(flat(spec).get("type"))
+    entries = [
+        flat(spec)
         for entry in (passes.values() if isinstance(passes, dict) else [])
         for spec in (entry if isinstance(entry, list) else [entry])
         if isinstance(spec, dict)
     ]
-    by_passes = generation_of_passes(types)
+    by_passes = generation_of_passes([str(e.get("type")) for e in entries])
     if by_passes is not None:
         return by_passes
-    if "engine" not in cfg and any(k in cfg for k in ENGINE_KEYS):
-        return "0.10+ (flat)"
-    return "0.10+"
+    newer = older = False
+    for entry in entries:
+        now, then = canonical_pass_in(str(entry.get("type")), "0.13"), canonical_pass_in(str(entry.get("type")), "0.9")
+        if now and not then:
+            newer = True
+        elif now and then:
+            params = set(entry) - {"type", "host", "evaluator"}
+            newer |= any(k in pass_params_in(now, "0.13") and k not in pass_params_in(then, "0.9") for k in params)
+            older |= any(
+                k in pass_params_in(then, "0.9") and k not in pass_params_in(now, "0.13") and not on_main(now, k)
+                for k in params
+            )
+        elif then:
+            older = True
+    if older and not newer:
+        return "0.7-0.9"
+    if newer:
+        return "0.10+"
+    return "0.7+"
 
 
 def _engine(engine: dict[str, Any], notes: Notes, *, evaluated: bool) -> dict[str, Any]:
@@ -213,6 +240,7 @@ def _engine(engine: dict[str, Any], notes: Notes, *, evaluated: bool) -> dict[st
 def _only_in_09(passes: list[dict[str, Any]]) -> bool:
     """Tell whether a pass, or a parameter of one, exists in Olive 0.9 but not in 0.13."""
     from olivegen.knowledge.catalog import canonical_pass, canonical_pass_in, pass_params_in
+    from olivegen.knowledge.history import on_main
 
     for item in passes:
         kind = str(item.get("type"))
@@ -222,6 +250,6 @@ def _only_in_09(passes: list[dict[str, Any]]) -> bool:
             continue
         params = {**(item.get("config") or {}), **(item.get("options") or {})}
         now, then = pass_params_in(kind, "0.13"), pass_params_in(kind, "0.9")
-        if any(k not in now and k in then for k in params):
+        if any(k not in now and k in then and not on_main(kind, k) for k in params):  # on main: newer, not older
             return True
     return False

@@ -73,6 +73,11 @@ def _params(which: str) -> dict[str, Any]:
     return table
 
 
+def on_main(pass_name: str, param: str) -> bool:
+    """Tell whether Olive's main branch (after 0.13) has a parameter of a pass."""
+    return param in (_params("main").get(pass_name) or [])
+
+
 def why_unknown_param(pass_name: str, param: str) -> str | None:
     """Say why a parameter is not in Olive 0.13: newer (main only) or an 0.9 one since removed; else None."""
     if param in (_params("main").get(pass_name) or []):

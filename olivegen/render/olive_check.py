@@ -72,11 +72,31 @@ def _target_accelerator(config: dict[str, Any]) -> tuple[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m olivegen.render.olive_check CONFIG.json`: print the problems as JSON, for another Python's Olive."""
+    """`python -m olivegen.render.olive_check CONFIG.json`: print the problems as JSON, for another Python's Olive.
+
+    `--many A.json B.json ...` checks every file in this one process (Olive is imported once) and
+    prints `{file: [problems]}`; each is checked from its own folder, so its relative paths resolve there.
+    """
     import json
+    import os
     import sys
 
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "--many":
+        found: dict[str, list[str]] = {}
+        here = os.getcwd()
+        for name in args[1:]:
+            try:
+                with open(name, encoding="utf-8") as handle:
+                    config = json.load(handle)
+                os.chdir(os.path.dirname(os.path.abspath(name)))
+                found[name] = olive_problems(config)
+            except Exception as exc:  # one unreadable config does not stop the batch
+                found[name] = [f"{type(exc).__name__}: {exc}"]
+            finally:
+                os.chdir(here)
+        print(json.dumps(found))
+        return 1 if any(found.values()) else 0
     with open(args[0], encoding="utf-8") as handle:
         config = json.load(handle)
     problems = olive_problems(config)

@@ -119,7 +119,11 @@ def test_why_a_pass_or_parameter_is_unknown() -> None:
         ({"input_model": {"type": "PyTorchModel", "hf_config": {"model_name": "m"}}}, "<=0.6"),
         ({"passes": {"p": {"type": "OrtPerfTuning"}}}, "<=0.6"),
         ({"passes": {"p": {"type": "SNPEConversion"}}}, "0.7-0.9"),
-        ({"passes": {"p": {"type": "OnnxConversion"}}, "engine": {}}, "0.10+"),
+        ({"passes": {"p": {"type": "OnnxConversion"}}, "engine": {}}, "0.7+"),
+        ({"passes": {"p": {"type": "OnnxConversion", "use_dynamo_exporter": True}}}, "0.7+"),
+        ({"passes": {"p": {"type": "MobiusBuilder"}}}, "0.10+"),
+        ({"passes": {"p": {"type": "VitisGenerateModelLLM", "packed_const": True}}}, "0.7+"),  # 0.9.2 and main
+        ({"passes": {"p": {"type": "QuarkQuantization", "quant_config": {}}}}, "0.7-0.9"),
     ],
 )
 def test_generation_label(config: dict[str, object], label: str) -> None:
