@@ -154,7 +154,7 @@ def detect_generation(cfg: dict[str, Any]) -> str:
     from olivegen.knowledge.history import generation_of_passes, on_main
 
     model = cfg.get("input_model", {})
-    engine = cfg.get("engine") if isinstance(cfg.get("engine"), dict) else cfg
+    engine: dict[str, Any] = cfg["engine"] if isinstance(cfg.get("engine"), dict) else cfg
     systems = cfg.get("systems") or {}
     specs = [flat(s) for s in systems.values() if isinstance(s, dict)] if isinstance(systems, dict) else []
     if (
