@@ -38,33 +38,29 @@ def _metric(metric: Any) -> Any:
 
 
 def convert_evaluation(evaluator: dict[str, Any], notes: Notes) -> dict[str, Any]:
-    """Typed `metrics` when each metric is a plain latency/throughput/accuracy one on a named data set."""
+    """Typed `metrics` when every metric fits the recipe's Metric (on a named data set), else Olive's own words."""
+    from pydantic import ValidationError
+
+    from olivegen.recipe.engine import Evaluation
+
     metrics: list[Any] = evaluator["metrics"] if isinstance(evaluator.get("metrics"), list) else []
-    typed = set(evaluator) == {"metrics"} and bool(metrics)
     out: list[dict[str, Any]] = []
+    typed = set(evaluator) == {"metrics"} and bool(metrics)
     for metric in metrics if typed else []:
-        subs: list[Any] = (
-            metric["sub_types"] if isinstance(metric, dict) and isinstance(metric.get("sub_types"), list) else []
-        )
-        plain = (
-            isinstance(metric, dict)
-            and set(metric) <= {"name", "type", "sub_types", "data_config"}
-            and metric.get("type") in ("latency", "throughput", "accuracy")
-            and isinstance(metric.get("data_config"), str)
-            and subs
-            and all(isinstance(s, dict) and set(s) == {"name"} and s["name"] in TYPED_SUBS for s in subs)
-        )
-        if not plain:
+        keys = {"name", "type", "sub_types", "data_config", "backend", "user_config"}
+        if not isinstance(metric, dict) or not set(metric) <= keys or not isinstance(metric.get("data_config"), str):
             typed = False
             break
-        out.append(
-            {
-                "name": metric["name"],
-                "type": metric["type"],
-                "sub_types": [s["name"] for s in subs],
-                "data": metric["data_config"],
-            }
-        )
+        item = {k: v for k, v in metric.items() if k not in ("data_config", "sub_types")}
+        subs = metric.get("sub_types") or []
+        item["sub_types"] = [s["name"] if isinstance(s, dict) and set(s) == {"name"} else s for s in subs]
+        item["data"] = metric["data_config"]
+        out.append(item)
+    if typed:
+        try:
+            Evaluation.model_validate({"metrics": out})
+        except ValidationError:
+            typed = False
     if typed:
         return {"metrics": out}
     notes.decided(("evaluate", "olive"), "kept in Olive's own words (metric settings a recipe does not type)")

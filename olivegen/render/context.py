@@ -231,15 +231,18 @@ def _evaluators(recipe: Recipe, base: Path) -> dict[str, Any]:
         return {}
     if recipe.evaluate.olive is not None:
         return {"evaluator": raw_paths(recipe.evaluate.olive, base)}
-    metrics = [
-        {
-            "name": m.name,
-            "type": m.type,
-            "sub_types": [{"name": s} for s in m.sub_types],
-            "data_config": m.data,
-        }
-        for m in recipe.evaluate.metrics
-    ]
+    metrics = []
+    for m in recipe.evaluate.metrics:
+        metric: dict[str, Any] = {"name": m.name, "type": m.type, "sub_types": m.sub_type_list(), "data_config": m.data}
+        if m.backend is not None:
+            metric["backend"] = m.backend
+        if m.user_config is not None:
+            metric["user_config"] = raw_paths(m.user_config, base)
+        metrics.append(metric)
+    subs = [s for metric in metrics for s in metric["sub_types"]]
+    if len(subs) > 1 and not any("priority" in s for s in subs):  # Olive: "Priority must be specified ..."
+        for rank, sub in enumerate(subs, start=1):
+            sub["priority"] = rank
     return {"evaluator": {"metrics": metrics}}
 
 

@@ -187,3 +187,64 @@ def test_meaning_sees_a_changed_host_and_ignores_spelling() -> None:
     assert differences(meaning(a, "/w"), meaning(b, "/w")) == []
     gpu = {**b, "systems": {"s": {"type": "LocalSystem", "accelerators": [{"device": "gpu"}]}}, "engine": {"host": "s"}}
     assert any(d.startswith("host.device") for d in differences(meaning(a, "/w"), meaning(gpu, "/w")))
+
+
+def test_metrics_with_backend_goal_priority_are_typed(tmp_path: Path) -> None:
+    config = {
+        "input_model": {"type": "HfModel", "model_path": "org/m", "task": "text-classification"},
+        "data_configs": [
+            {
+                "name": "glue",
+                "type": "HuggingfaceContainer",
+                "load_dataset_config": {"data_name": "glue", "subset": "mrpc", "split": "validation"},
+                "pre_process_data_config": {"input_cols": ["sentence1", "sentence2"], "label_col": "label"},
+            }
+        ],
+        "evaluators": {
+            "e": {
+                "metrics": [
+                    {
+                        "name": "acc",
+                        "type": "accuracy",
+                        "backend": "huggingface_metrics",
+                        "data_config": "glue",
+                        "sub_types": [
+                            {"name": "f1", "priority": 1, "goal": {"type": "max-degradation", "value": 0.01}}
+                        ],
+                    },
+                    {
+                        "name": "lat",
+                        "type": "latency",
+                        "data_config": "glue",
+                        "sub_types": [{"name": "avg", "priority": 2}],
+                    },
+                ]
+            }
+        },
+        "passes": {"c": {"type": "OnnxConversion"}},
+        "engine": {"evaluator": "e"},
+    }
+    recipe = convert_config(config, None, "c.json").recipe
+    metrics = recipe["evaluate"]["metrics"]  # typed, not `olive:`
+    assert metrics[0]["backend"] == "huggingface_metrics" and metrics[0]["data"] == "glue"
+    assert recipe["data"][0]["olive"]["pre_process_data_config"]["label_col"] == "label"  # classification data: raw
+    out = tmp_path / "c.json"
+    out.write_text(json.dumps(config))
+    from olivegen.importer import recipe_yaml
+
+    conv = convert_config(config, None, str(out))
+    (tmp_path / "r.yaml").write_text(recipe_yaml(conv.recipe, conv.comments, source="c.json", generation="0.10+"))
+    assert _same_meaning(out, tmp_path / "r.yaml") == []
+
+
+def test_several_sub_types_get_ranks_in_order_and_bad_names_are_refused(tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    head = "model:\n  path: org/m\ndata:\n  - name: d\n    hub: {name: org/d}\n    text_cols: [text]\n"
+    head += "passes:\n  - type: onnx\n"
+    recipe.write_text(head + "evaluate:\n  metrics:\n    - {name: l, type: latency, sub_types: [avg, p90], data: d}\n")
+    subs = compile_recipe(recipe).config["evaluators"]["evaluator"]["metrics"][0]["sub_types"]
+    assert subs == [{"name": "avg", "priority": 1}, {"name": "p90", "priority": 2}]  # Olive refuses them unranked
+    recipe.write_text(head + "evaluate:\n  metrics:\n    - {name: a, type: accuracy, sub_types: [wer], data: d}\n")
+    with pytest.raises(RecipeError) as caught:
+        compile_recipe(recipe)
+    assert "'wer' is not one of Olive's accuracy sub types" in caught.value.diagnostics[0].message
