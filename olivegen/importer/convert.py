@@ -89,9 +89,9 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     recipe["model"] = convert_model(section(cfg, "input_model", dict, display, where), notes)
     named = any(
         isinstance(m, str)
-        for e in (cfg.get("evaluators") or {}).values()
+        for e in (cfg["evaluators"].values() if isinstance(cfg.get("evaluators"), dict) else [])
         if isinstance(e, dict)
-        for m in (flat(e).get("metrics") or [])
+        for m in (flat(e)["metrics"] if isinstance(flat(e).get("metrics"), list) else [])
     )
     for key in ("pass_flows", "metrics"):  # no Olive 0.13 meaning: kept so that `validate` names them
         if key in cfg and not (key == "metrics" and named):
@@ -160,7 +160,11 @@ def detect_generation(cfg: dict[str, Any]) -> str:
     if (
         (isinstance(model, dict) and "hf_config" in flat(model))
         or "execution_providers" in engine
-        or any(isinstance(a, str) for s in specs for a in (s.get("accelerators") or []))
+        or any(
+            isinstance(a, str)
+            for s in specs
+            for a in (s["accelerators"] if isinstance(s.get("accelerators"), list) else [])
+        )
     ):
         return "<=0.6"
     if "azureml_client" in cfg or any(s.get("type") == "AzureML" for s in specs):
@@ -212,8 +216,11 @@ def _engine(engine: dict[str, Any], notes: Notes, *, evaluated: bool) -> dict[st
     evaluate_input = engine.pop("evaluate_input_model", True)  # Olive's default is true
     if evaluated:
         out["evaluate_input_model"] = evaluate_input
-    if isinstance(out.get("cache_dir"), list):
-        out["cache_dir"] = out["cache_dir"][0]
+    if isinstance(out.get("cache_dir"), list):  # Olive's list form: the first is where it writes
+        if out["cache_dir"]:
+            out["cache_dir"] = out["cache_dir"][0]
+        else:
+            del out["cache_dir"]
     raw: dict[str, Any] = {}
     search = engine.pop("search_strategy", None)
     if isinstance(search, dict):  # Olive <= 0.6 names: search_algorithm (exhaustive is the sequential sampler)

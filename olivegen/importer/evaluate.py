@@ -53,6 +53,9 @@ def convert_evaluation(evaluator: dict[str, Any], notes: Notes) -> dict[str, Any
             break
         item = {k: v for k, v in metric.items() if k not in ("data_config", "sub_types")}
         subs = metric.get("sub_types") or []
+        if not isinstance(subs, list):
+            typed = False
+            break
         item["sub_types"] = [s["name"] if isinstance(s, dict) and set(s) == {"name"} else s for s in subs]
         item["data"] = metric["data_config"]
         out.append(item)

@@ -42,6 +42,22 @@ def _props(definition: str, generation: str = OLIVE_GENERATION) -> tuple[str, ..
     return tuple(sorted(defs[definition]["properties"]))
 
 
+@cache
+def _output_schema(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
+    schema: dict[str, Any] = schema_json(f"olive-{generation}/olive-config.schema.json")
+    return schema
+
+
+def _fits(value: Any, subschema: dict[str, Any], what: str) -> None:
+    """Check a raw block against the part of the output schema it renders into (what the render check demands)."""
+    from jsonschema import Draft202012Validator
+
+    schema = {**subschema, "$defs": _output_schema()["$defs"]}
+    for error in Draft202012Validator(schema).iter_errors(value):
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        raise ValueError(f"{what}{where}: {error.message}")
+
+
 def _unknown(keys: Any, allowed: tuple[str, ...], what: str) -> None:
     for key in keys:
         if key not in allowed:
@@ -58,6 +74,7 @@ def check_model(raw: dict[str, Any]) -> dict[str, Any]:
     if canonical is None:
         hint = suggest(kind, MODEL_TYPES)
         raise ValueError(f"unknown Olive model type {kind!r}" + (f"; {hint}" if hint else ""))
+    _fits(raw, {"$ref": "#/$defs/raw_model"}, "the model")
     return raw
 
 
@@ -68,6 +85,7 @@ def check_data(raw: dict[str, Any]) -> dict[str, Any]:
         component = raw.get(key)
         if component is not None and not isinstance(component, dict):
             raise ValueError(f"`{key}` is a mapping with `type` and `params`")
+    _fits({"name": "data", **raw}, {"$ref": "#/$defs/raw_data_config"}, "the data config")
     return raw
 
 
@@ -75,7 +93,10 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
     """Check an evaluator in Olive's form: its metrics, sub types and settings."""
     if raw.get("type") is None:  # an evaluator type (LMEvaluator ...) takes its own arguments beside `type`
         _unknown(raw, _props("OliveEvaluatorConfig"), "an evaluator")
-    for metric in raw.get("metrics") or []:
+    metrics = raw.get("metrics") or []
+    if not isinstance(metrics, list):
+        raise ValueError("`metrics` is a list of metrics")
+    for metric in metrics:
         if isinstance(metric, str):
             raise ValueError(
                 f"metric {metric!r} is named, not written out: metrics referred to by name are newer than"
@@ -84,9 +105,13 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(metric, dict):
             raise ValueError("each metric is a mapping with `name`, `type` and `sub_types`")
         _unknown(metric, _props("Metric"), "a metric")
-        for sub in metric.get("sub_types") or []:
+        subs = metric.get("sub_types") or []
+        if not isinstance(subs, list):
+            raise ValueError("`sub_types` is a list")
+        for sub in subs:
             if isinstance(sub, dict):
                 _unknown(sub, _props("SubMetric"), "a metric sub type")
+    _fits(raw, {"$ref": "#/$defs/raw_evaluator"}, "the evaluator")
     return raw
 
 
@@ -97,6 +122,10 @@ def check_engine(raw: dict[str, Any], typed: set[str]) -> dict[str, Any]:
     search = raw.get("search_strategy")
     if isinstance(search, dict):
         _unknown(search, (*_props("SearchStrategyConfig"), *SAMPLER_KEYS), "a search strategy")
+    engine = _output_schema()["$defs"]["engine"]["properties"]
+    for key, value in raw.items():
+        if key in engine:
+            _fits(value, engine[key], f"engine.{key}")
     return raw
 
 

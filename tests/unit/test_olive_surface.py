@@ -248,3 +248,54 @@ def test_several_sub_types_get_ranks_in_order_and_bad_names_are_refused(tmp_path
     with pytest.raises(RecipeError) as caught:
         compile_recipe(recipe)
     assert "'wer' is not one of Olive's accuracy sub types" in caught.value.diagnostics[0].message
+
+
+WEIRD = [None, 1, "x", [], {}, [1], ["a"], {"a": 1}, {"type": 1}, {"type": "X", "config": 3}, [{"name": 1}], True]
+BASE = {"input_model": {"type": "HfModel", "model_path": "org/m"}, "passes": {"c": {"type": "OnnxConversion"}}}
+
+
+def _shapes(value: object) -> list[dict[str, object]]:
+    return [
+        {**BASE, "search_strategy": value, "evaluators": {"e": value}, "evaluator": "e"},
+        {**BASE, "passes": {"c": value}, "systems": {"s": value}, "host": "s"},
+        {**BASE, "passes": {"c": {"type": "OnnxConversion", "evaluator": value, "host": value}}},
+        {**BASE, "data_configs": [value], "engine": {"cache_dir": value, "output_dir": value}},
+        {**BASE, "evaluators": {"e": {"metrics": [value]}}, "evaluator": "e", "metrics": value},
+        {**BASE, "evaluators": {"e": {"metrics": value}}, "evaluator": "e"},
+        {**BASE, "input_model": {"type": "ONNXModel", "model_path": value, "config": value}},
+        {**BASE, "systems": {"s": {"type": "LocalSystem", "accelerators": [value]}}, "target": "s"},
+    ]
+
+
+@pytest.mark.parametrize("value", WEIRD, ids=[json.dumps(v) for v in WEIRD])
+def test_malformed_olive_configs_never_give_a_traceback(value: object, tmp_path: Path) -> None:
+    for i, config in enumerate(_shapes(value)):
+        path = tmp_path / f"c{i}.json"
+        path.write_text(json.dumps(config))
+        try:
+            compile_olive_config(path)
+        except RecipeError:
+            pass
+
+
+@pytest.mark.parametrize("value", [*WEIRD, {"metrics": 1}, {"metrics": [{"sub_types": 3}]}, {"search_strategy": 5}])
+def test_malformed_olive_blocks_in_a_recipe_never_give_a_traceback(value: object, tmp_path: Path) -> None:
+    import yaml
+
+    for where in ("model", "data", "evaluate", "engine", "pass"):
+        recipe: dict[str, object] = {"model": {"path": "org/m"}, "passes": [{"type": "onnx"}]}
+        block = {"olive": value}
+        if where == "model":
+            recipe["model"] = block
+        elif where == "data":
+            recipe["data"] = [{"name": "d", **block}]
+        elif where == "pass":
+            recipe["passes"] = [{"type": "onnx", **block}, {"type": "OnnxStaticQuantization", **block}]
+        else:
+            recipe[where] = block
+        path = tmp_path / f"{where}.yaml"
+        path.write_text(yaml.safe_dump(recipe))
+        try:
+            compile_recipe(path)
+        except RecipeError:
+            pass
