@@ -7,6 +7,14 @@ from typing import Any
 from olivegen.importer.pieces import Notes, flat
 from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_provider
 
+# The keys of each Olive system type that become recipe host/target fields.
+USED_KEYS = {
+    "LocalSystem": {"accelerators"},
+    "AzureML": {"accelerators", "aml_compute", "aml_docker_config", "hf_token"},
+    "Docker": {"accelerators", "dockerfile", "build_context_path", "image_name"},
+    "PythonEnvironment": {"accelerators", "python_environment_path", "environment_variables"},
+}
+
 
 def _provider(accelerators: Any, engine_eps: Any) -> tuple[str | None, list[str]]:
     device, eps = None, []
@@ -73,11 +81,19 @@ def convert_systems(systems: dict[str, dict[str, Any]], engine: dict[str, Any], 
     eps = engine.pop("execution_providers", None)
     host_name, target_name = engine.pop("host", None), engine.pop("target", None)
     out: dict[str, Any] = {}
+    warned: set[tuple[Any, ...]] = set()
     for label, name in (("host", host_name), ("target", target_name)):
         spec = systems.get(name) if isinstance(name, str) else flat(name) if isinstance(name, dict) else None
         # Olive's default host and target: the local machine's CPU (the recipe's default host is CUDA)
         # the engine's execution_providers (Olive <= 0.6) are the target's
         out[label] = _system_spec(spec if spec is not None else {}, eps if label == "target" else None, label, notes)
+        if spec is not None:
+            where = ("systems", name) if isinstance(name, str) else ("engine", label)
+            for key in sorted(set(spec) - USED_KEYS.get(str(spec.get("type", "LocalSystem")), set()) - {"type"}):
+                if (*where, key) in warned:
+                    continue
+                warned.add((*where, key))
+                notes.dropped((*where, key), f"a {spec.get('type', 'LocalSystem')} setting olivegen does not render")
     if "target" in out and out.get("host") == out["target"]:
         del out["target"]
     for label in ("host", "target"):

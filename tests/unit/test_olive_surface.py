@@ -299,3 +299,19 @@ def test_malformed_olive_blocks_in_a_recipe_never_give_a_traceback(value: object
             compile_recipe(path)
         except RecipeError:
             pass
+
+
+def test_a_system_key_olivegen_does_not_render_is_a_warning_once() -> None:
+    config = {
+        **BASE,
+        "systems": {"s": {"type": "LocalSystem", "accelerators": [{"device": "cpu"}], "olive_managed_env": True}},
+        "host": "s",
+        "target": "s",
+    }
+    found = [d.message for d in convert_config(config, None, "c.json").diagnostics]
+    assert (
+        found.count(
+            "$.systems.s.olive_managed_env has no meaning in Olive 0.13: a LocalSystem setting olivegen does not render"
+        )
+        == 1
+    )
