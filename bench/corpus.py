@@ -81,7 +81,7 @@ def configs(folder: Path) -> list[tuple[Path, str, str]]:
 
 # A refusal that names what Olive 0.13 lacks (a pass or parameter newer than it, removed, renamed, in no release).
 MISSING = re.compile(
-    r"newer than Olive|in no Olive release|removed from Olive|no longer has|is called \w+ in Olive"
+    r"newer than Olive|in no Olive release|removed after Olive|no longer has|is called \w+ in Olive"
     r"|not in Olive 0\.9\.2, 0\.13|outdated key|does not exist in Olive"
 )
 

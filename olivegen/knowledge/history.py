@@ -63,7 +63,7 @@ def why_unknown_pass(name: str) -> str:
     if tags == ["HEAD"]:
         return "newer than Olive 0.13 (only on Olive's main branch)"
     later = successor(name)
-    gone = f"removed from Olive after {_label(tags[-1])}"
+    gone = f"removed after {_label(tags[-1])}"
     return f"{gone}; its successor is {later}" if later else gone
 
 

@@ -99,7 +99,7 @@ def test_a_09_pass_renders_for_09_with_its_registry(run_cli: Run, tmp_path: Path
     assert config["engine"]["search_strategy"]["sampler"] == "random"  # search_algorithm, Olive 0.9's name
     result = run_cli("render", out, "--olive-version", "0.13")
     assert result.code == 1
-    assert "unknown pass type 'QuantizationAwareTraining': removed from Olive after Olive 0.9.2" in result.err
+    assert "unknown pass type 'QuantizationAwareTraining': removed after Olive 0.9.2" in result.err
     assert 'render for Olive 0.9 with `olive: "0.9"`' in result.err
 
 
