@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from olivegen.knowledge.catalog import PROVIDER_ALIASES, PROVIDER_DEFAULT_DEVICE, canonical_provider, facts, suggest
 from olivegen.recipe.base import NonEmptyStr, Strict
@@ -23,7 +23,7 @@ class SystemSpec(Strict):
     device: Device | None = Field(None, description="Device; derived from the provider when unset.")
     extra_providers: list[NonEmptyStr] = Field(
         default_factory=list,
-        description="Further execution providers of the same device; Olive runs the workflow for each.",
+        description="Olive 0.9 only: further execution providers of the same device; Olive ran the workflow for each.",
     )
     dockerfile: NonEmptyStr | None = Field(None, description="Docker: Dockerfile, relative to the build context.")
     build_context: NonEmptyStr | None = Field(None, description="Docker: build context folder, relative to the recipe.")
@@ -52,7 +52,13 @@ class SystemSpec(Strict):
 
     @field_validator("extra_providers")
     @classmethod
-    def _known_extra(cls, value: list[str]) -> list[str]:
+    def _known_extra(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        generation = (info.context or {}).get("generation", "0.13")
+        if value and generation != "0.9":
+            raise ValueError(
+                f"Olive {generation} runs one execution provider per accelerator (Olive 0.9 ran several):"
+                " keep `provider`, or one recipe per provider (a `matrix:`)"
+            )
         return [_provider_name(v) for v in value]
 
     @field_validator("provider")

@@ -68,10 +68,12 @@ def test_a_dropped_key_is_a_warning_at_its_json_path(run_cli: Run, tmp_path: Pat
 
 def test_evaluation_only_yaml_config_with_lm_evaluator_and_two_providers(run_cli: Run, tmp_path: Path) -> None:
     result, out = _import(run_cli, tmp_path, "lm-eval-only.yaml")
-    assert result.code == 0, result.err
+    assert result.code == 1  # Olive 0.13: "Only one execution provider is supported per accelerator"
     text = out.read_text()
     assert "type: LMEvaluator" in text and "passes: []" in text
     assert "extra_providers: [OpenVINOExecutionProvider]" in text
+    assert "Olive 0.13 runs one execution provider per accelerator (Olive 0.9 ran several)" in result.err
+    out.write_text('olive: "0.9"\n' + text)
     assert _same_meaning(tmp_path / "lm-eval-only.yaml", out) == []
     target = compile_recipe(out).config["systems"]
     assert any(
