@@ -121,9 +121,12 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     if chosen:
         recipe["evaluate"] = convert_evaluation(chosen, notes)
     recipe["passes"] = passes
-    if _only_in_09(passes):
+    several = any(isinstance(recipe.get(k), dict) and recipe[k].get("extra_providers") for k in ("host", "target"))
+    if _only_in_09(passes) or (several and generation in ("<=0.6", "0.7-0.9")):
         recipe = {"olive": "0.9", **recipe}
-        notes.decided(("olive",), "a pass or parameter here is in Olive 0.9 but not in 0.13: rendered for 0.9")
+        notes.decided(
+            ("olive",), "a pass, parameter or second provider here is in Olive 0.9, not 0.13: rendered for 0.9"
+        )
     recipe["engine"] = _engine(engine, notes, evaluated=bool(chosen))
     scrub_secrets(recipe, notes)
     for key in cfg:

@@ -317,3 +317,16 @@ def test_a_system_key_olivegen_does_not_render_is_a_warning_once() -> None:
         )
         == 1
     )
+
+
+def test_several_providers_of_an_older_config_render_for_09() -> None:
+    config = {
+        "input_model": {"type": "PyTorchModel", "model_path": "m.pt"},
+        "systems": {"s": {"type": "LocalSystem", "config": {"accelerators": ["gpu"]}}},
+        "passes": {"c": {"type": "OnnxConversion"}},
+        "engine": {"target": "s", "execution_providers": ["CUDAExecutionProvider", "TensorrtExecutionProvider"]},
+    }
+    converted = convert_config(config, None, "c.json")
+    assert converted.generation == "<=0.6"
+    assert converted.recipe["olive"] == "0.9"
+    assert converted.recipe["target"]["extra_providers"] == ["TensorrtExecutionProvider"]
