@@ -142,7 +142,7 @@ def _data_list(cfg: dict[str, Any], display: str, where: SourceMap | None) -> li
     raw = cfg.get("data_configs")
     if isinstance(raw, dict):
         cfg.pop("data_configs")
-        return [{"name": name, **(spec if isinstance(spec, dict) else {})} for name, spec in raw.items()]
+        return [{**(spec if isinstance(spec, dict) else {}), "name": name} for name, spec in raw.items()]
     out: list[Any] = section(cfg, "data_configs", list, display, where)
     return out
 

@@ -38,6 +38,9 @@ def convert_data(configs: Any, notes: Notes) -> list[dict[str, Any]]:
             continue
         cfg = dict(raw)
         name = cfg.pop("name", f"data_{i}")
+        if not isinstance(name, str) or not name:
+            notes.dropped(("data_configs", i, "name"), f"a data config's name is text; called it data_{i}")
+            name = f"data_{i}"
         if not typed_data(cfg):
             notes.decided(("data", len(out), "olive"), "kept in Olive's own words (not a text corpus a recipe types)")
             out.append({"name": name, "olive": cfg})

@@ -330,3 +330,13 @@ def test_several_providers_of_an_older_config_render_for_09() -> None:
     assert converted.generation == "<=0.6"
     assert converted.recipe["olive"] == "0.9"
     assert converted.recipe["target"]["extra_providers"] == ["TensorrtExecutionProvider"]
+
+
+@pytest.mark.parametrize("name", [{"a": 1}, [1], 3, ""])
+def test_a_data_config_name_that_is_not_text_is_a_warning(name: object, tmp_path: Path) -> None:
+    config = {**BASE, "data_configs": [{"name": name, "type": "HuggingfaceContainer"}]}
+    found = convert_config(config, None, "c.json")
+    assert found.recipe["data"][0]["name"] == "data_0"
+    assert any("$.data_configs[0].name has no meaning" in d.message for d in found.diagnostics)
+    legacy = {**BASE, "data_configs": {"calib": {"name": name, "user_script": "u.py"}}}
+    assert convert_config(legacy, None, "c.json").recipe["data"][0]["name"] == "calib"
