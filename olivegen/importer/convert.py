@@ -10,7 +10,7 @@ from olivegen.errors import Diagnostic
 from olivegen.importer.data import convert_data, fold_eval_pairs
 from olivegen.importer.evaluate import convert_evaluation, resolve_evaluator
 from olivegen.importer.model import convert_model
-from olivegen.importer.passes import convert_passes, qlora_before_int4
+from olivegen.importer.passes import convert_passes
 from olivegen.importer.pieces import Notes, flat, section
 from olivegen.importer.scrub import scrub_secrets
 from olivegen.importer.systems import convert_systems
@@ -105,7 +105,6 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         if data["name"] in eval_splits:
             data["eval_split"] = eval_splits[data["name"]]
     fold_eval_pairs(datas, passes)
-    qlora_before_int4(passes, notes)
     if datas:
         recipe["data"] = datas
     recipe.update(convert_systems(systems, engine, notes))

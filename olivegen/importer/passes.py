@@ -64,19 +64,6 @@ def convert_passes(
     return out
 
 
-def qlora_before_int4(passes: list[dict[str, Any]], notes: Notes) -> None:
-    """QLoRA's 4-bit base cannot go through ModelBuilder int4; save it unquantized, as `olive finetune` does."""
-    for i, item in enumerate(passes):
-        later = [p for p in passes[i + 1 :] if p["type"] == "ModelBuilder"]
-        if item["type"] == "QLoRA" and later and "save_quant_config" not in item:
-            item["save_quant_config"] = False
-            notes.decided(
-                ("passes", i, "type"),
-                "save_quant_config: false added so ModelBuilder can convert the merged model"
-                " (int4 does not take QLoRA)",
-            )
-
-
 def _typed_params(
     kind: str, params: dict[str, Any], path: JsonPath, notes: Notes, eval_splits: dict[str, float], index: int
 ) -> dict[str, Any]:
