@@ -23,7 +23,7 @@ def _provider(accelerators: Any, engine_eps: Any) -> tuple[str | None, list[str]
         if isinstance(first, str):
             device = first.lower()
         elif isinstance(first, dict):
-            device = str(first.get("device") or "cpu").lower()
+            device = str(first["device"]).lower() if first.get("device") else None  # Olive infers it from the EPs
             eps = [str(e) for e in first.get("execution_providers") or []]
     if not eps and isinstance(engine_eps, list) and engine_eps:
         eps = [str(e) for e in engine_eps]

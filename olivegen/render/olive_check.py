@@ -41,6 +41,16 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
             if not callable(errors):
                 return [f"{type(exc).__name__}: {exc}"]
             return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors()]
+        target_system = getattr(run_config.engine, "target", None)
+        try:  # Olive (0.10+) drops a provider its device does not run, with a warning
+            from olive.systems.accelerator_creator import create_accelerator
+        except ImportError:  # older Olive: no such check here
+            create_accelerator = None
+        if target_system is not None and create_accelerator is not None:
+            try:
+                create_accelerator(copy.deepcopy(target_system), skip_supported_eps_check=True)
+            except Exception as exc:  # an Olive-side rejection, reported as text
+                problems.append(f"engine.target: {type(exc).__name__}: {exc}")
         package = OlivePackageConfig.load_default_config()
         device, provider = _target_accelerator(config)
         spec = AcceleratorSpec(device, provider)
@@ -53,7 +63,7 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
                     problems.append(f"passes.{key}: {type(exc).__name__}: {exc}")
     finally:
         root.handlers, root.propagate = own_handlers, propagate
-    problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m]
+    problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m or "will be ignored" in m]
     return problems
 
 

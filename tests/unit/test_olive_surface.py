@@ -340,3 +340,13 @@ def test_a_data_config_name_that_is_not_text_is_a_warning(name: object, tmp_path
     assert any("$.data_configs[0].name has no meaning" in d.message for d in found.diagnostics)
     legacy = {**BASE, "data_configs": {"calib": {"name": name, "user_script": "u.py"}}}
     assert convert_config(legacy, None, "c.json").recipe["data"][0]["name"] == "calib"
+
+
+def test_an_accelerator_without_device_takes_its_providers_device() -> None:
+    config = {
+        **BASE,
+        "systems": {"s": {"type": "LocalSystem", "accelerators": [{"execution_providers": ["CUDAExecutionProvider"]}]}},
+        "host": "s",
+        "target": "s",
+    }
+    assert convert_config(config, None, "c.json").recipe["host"] == "cuda"  # Olive infers gpu, not cpu
