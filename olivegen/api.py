@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -66,14 +67,20 @@ def load_source(
     return composed.source(parse_overrides(overrides))
 
 
-def validate_recipe(source: Source) -> Recipe:
-    """Plain data -> Recipe model; every schema problem at once, at its position."""
+def validate_recipe(source: Source, generation: str | None = None) -> Recipe:
+    """Plain data -> Recipe model; every schema problem at once, at its position.
+
+    Pass types and parameters are checked against the registry of `generation` (else the recipe's `olive:`).
+    """
     from pydantic import ValidationError
 
     from olivegen.recipe.diagnose import from_validation_error
 
+    if generation is None and isinstance(source.data, dict):
+        written = source.data.get("olive")
+        generation = {0.9: "0.9", 0.13: "0.13"}.get(written) if isinstance(written, float) else written
     try:
-        return Recipe.model_validate(source.data)
+        return Recipe.model_validate(source.data, context={"generation": str(generation or OLIVE_GENERATION)})
     except ValidationError as exc:
         raise RecipeError(from_validation_error(exc, Recipe, source.data, source.where)) from None
 
@@ -107,7 +114,7 @@ def compile_source(source: Source, recipe_path: Path, generation: str | None = N
     """
     from olivegen.render.jinja import dump
 
-    recipe = validate_recipe(source)
+    recipe = validate_recipe(source, generation)
     if generation is not None and generation != recipe.olive:
         recipe = recipe.model_copy(update={"olive": generation})
     generation = recipe.olive
@@ -117,6 +124,61 @@ def compile_source(source: Source, recipe_path: Path, generation: str | None = N
         raise RecipeError(found)
     config = render_recipe(recipe, recipe_path, generation)
     return Compiled(recipe_path, recipe, config, dump(config), [d for d in found if d.severity is Severity.WARNING])
+
+
+OLIVE_TOP_KEYS = re.compile(r"^(input_model|data_configs|evaluators|systems|workflow_id)\s*:", re.M)
+OLIVE_PASSES = re.compile(r"^passes\s*:\s*(#.*)?\n(\s*#.*\n)*[ \t]+[^-\s#]", re.M)
+
+
+def is_olive_config(path: Path, text: str | None = None) -> bool:
+    """Tell an Olive config from a recipe: a .json file, or YAML with Olive's top-level sections."""
+    if path.suffix.lower() == ".json":
+        return True
+    if text is None:
+        from olivegen.source.files import read_text
+
+        try:
+            text = read_text(path, str(path))
+        except RecipeError:
+            return False
+    return bool(OLIVE_TOP_KEYS.search(text) or OLIVE_PASSES.search(text))
+
+
+def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
+    """Check an Olive config (JSON, or Olive's YAML form) as the recipe it imports to.
+
+    Every finding is at the config's own line and column: keys import does not carry over
+    (warnings at their JSON path), then the recipe's schema, registry and semantic checks.
+    Raises RecipeError with every error found.
+    """
+    from olivegen.importer import convert_config, recipe_yaml
+    from olivegen.importer.positions import back_to_config
+    from olivegen.source.olive_config import load_config_with_positions
+    from olivegen.source.yaml_rt import parse
+
+    config, where = load_config_with_positions(path)
+    converted = convert_config(config, where, str(path))
+    text = recipe_yaml(converted.recipe, converted.comments, source=path.name, generation=converted.generation)
+    recipe_path = path.with_name(f"{path.stem}.olivegen.yaml")  # never written: relative paths resolve beside it
+    source = parse(text, str(recipe_path))
+    assert converted.notes is not None
+    # the config itself is checked: a name Olive 0.13 does not know is an error, though import maps it
+    found = [
+        replace(d, severity=Severity.ERROR) if d.rule == "olive-renamed" and recipe_olive(converted.recipe) else d
+        for d in converted.diagnostics
+    ]
+    try:
+        compiled = compile_source(source, recipe_path, generation)
+    except RecipeError as exc:
+        moved = back_to_config(list(exc.diagnostics), source.data, source.where, converted.notes)
+        raise RecipeError(found + moved) from None
+    warnings = found + back_to_config(compiled.warnings, source.data, source.where, converted.notes)
+    return replace(compiled, path=path, warnings=warnings)
+
+
+def recipe_olive(recipe: dict[str, Any]) -> bool:
+    """Tell whether imported recipe data is for Olive 0.13 (the default)."""
+    return str(recipe.get("olive", "0.13")) == "0.13"
 
 
 def compile_recipe(

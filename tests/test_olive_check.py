@@ -62,11 +62,28 @@ def test_structural_errors_are_reported_with_their_path() -> None:
     assert problems and any("log_severity_level" in p for p in problems), problems
 
 
-def test_imported_seed_guide_renders_what_olive_013_accepts(
-    run_cli: Callable[..., CliResult], tmp_path: Path
-) -> None:
+def test_imported_seed_guide_renders_what_olive_013_accepts(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     from olivegen.render.olive_check import olive_problems
     from tests.unit.test_generations import _imported_seed
 
     recipe = _imported_seed(run_cli, tmp_path)
     assert olive_problems(compile_recipe(recipe).config) == []
+
+
+def test_olive_configs_rendered_from_the_olive_surface_pass_olives_check(tmp_path: Path) -> None:
+    """Raw model, raw data, typed metrics with priorities, engine keys: the installed Olive accepts them all."""
+    import json
+
+    from olivegen.api import compile_olive_config
+    from olivegen.render.olive_check import main, olive_problems
+
+    source = Path(__file__).resolve().parent / "data" / "olive-configs" / "lm-eval-only.yaml"
+    text = source.read_text().replace(", OpenVINOExecutionProvider]", "]")  # Olive 0.13: one provider
+    (tmp_path / "lm.yaml").write_text(text)
+    config = compile_olive_config(tmp_path / "lm.yaml").config
+    assert olive_problems(config) == []
+    team = compile_recipe(EXAMPLES / "team" / "base" / "phi35-travel.yaml").config
+    assert olive_problems(team) == []  # two latency sub types: ranked, as Olive demands
+    (tmp_path / "a.json").write_text(json.dumps(config))
+    (tmp_path / "b.json").write_text("{not json")
+    assert main(["--many", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 1  # b is unreadable

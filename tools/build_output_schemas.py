@@ -96,15 +96,46 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
     """Return the output schema of one generation."""
     top: dict[str, Any] = {
         "workflow_id": STRING,
-        "input_model": {"$ref": "#/$defs/hf_model"},
+        "input_model": {"anyOf": [{"$ref": "#/$defs/hf_model"}, {"$ref": "#/$defs/raw_model"}]},
         "systems": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/$defs/system"}},
-        "data_configs": {"type": "array", "items": {"$ref": "#/$defs/data_config"}},
-        "evaluators": {"type": "object", "additionalProperties": {"$ref": "#/$defs/evaluator"}},
-        "passes": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/$defs/pass"}},
+        "data_configs": {
+            "type": "array",
+            "items": {"anyOf": [{"$ref": "#/$defs/data_config"}, {"$ref": "#/$defs/raw_data_config"}]},
+        },
+        "evaluators": {
+            "type": "object",
+            "additionalProperties": {"anyOf": [{"$ref": "#/$defs/evaluator"}, {"$ref": "#/$defs/raw_evaluator"}]},
+        },
+        "passes": {"type": "object", "additionalProperties": {"$ref": "#/$defs/pass"}},
         "engine": {"$ref": "#/$defs/engine"},
     }
+    run_config = json.loads((ROOT / "schemas" / f"olive-{generation}" / "run-config.schema.json").read_text())
+    olive_defs = run_config.get("$defs") or run_config["definitions"]  # pydantic v2 (0.13) or v1 (0.9)
+
+    def keys_of(definition: str, *also: str) -> dict[str, Any]:
+        names = sorted({*olive_defs[definition]["properties"], *also})
+        return {"type": "object", "propertyNames": {"enum": names}}
+
     defs: dict[str, Any] = {
         "path": STRING,
+        # the `olive:` escape hatch of a recipe: Olive's own keys, checked by name (olivegen/recipe/raw.py)
+        "raw_model": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string", "minLength": 1}},
+        },
+        "raw_data_config": {**keys_of("DataConfig"), "required": ["name"]},
+        "raw_evaluator": {  # an evaluator `type` (LMEvaluator ...) takes its own arguments beside it
+            "anyOf": [keys_of("OliveEvaluatorConfig"), {"type": "object", "required": ["type"]}]
+        },
+        "raw_search": {
+            **keys_of("SearchStrategyConfig", "max_samples", "seed", "multivariate", "group"),
+            "anyOf": [
+                {"required": [k]}
+                for k in ("sampler_config", "output_model_num", "stop_when_goals_met", "include_pass_params")
+                + ("max_samples", "seed", "multivariate", "group")  # moved into sampler_config by Olive
+            ],
+        },
         "hf_model": {
             "type": "object",
             "additionalProperties": False,
@@ -154,7 +185,6 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
                 "execution_providers": {
                     "type": "array",
                     "minItems": 1,
-                    "maxItems": 1,
                     "items": {"enum": providers},
                 },
             },
@@ -228,10 +258,23 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
                                     "type": "object",
                                     "additionalProperties": False,
                                     "required": ["name"],
-                                    "properties": {"name": {"type": "string"}},
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                        "priority": {"type": "integer", "minimum": 1},
+                                        "goal": {
+                                            "type": "object",
+                                            "additionalProperties": False,
+                                            "required": ["type", "value"],
+                                            "properties": {"type": {"type": "string"}, "value": {"type": "number"}},
+                                        },
+                                        "higher_is_better": {"type": "boolean"},
+                                        "metric_config": {"type": "object"},
+                                    },
                                 },
                             },
                             "data_config": {"type": "string"},
+                            "backend": {"enum": ["torch_metrics", "huggingface_metrics"]},
+                            "user_config": {"type": "object"},
                         },
                     },
                 }
@@ -240,7 +283,7 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
         "pass": {"type": "object", "required": ["type"], "properties": {"type": {"enum": pass_names}}},
         "engine": {
             "type": "object",
-            "additionalProperties": False,
+            "propertyNames": {"enum": sorted(olive_defs["RunEngineConfig"]["properties"])},
             "required": ["host", "target", "output_dir", "cache_dir"],
             "properties": {
                 "host": {"type": "string"},
@@ -254,10 +297,12 @@ def schema(generation: str, pass_names: list[str], providers: list[str]) -> dict
                 "search_strategy": {
                     "oneOf": [
                         {"const": False},
+                        {"$ref": "#/$defs/raw_search"},
                         {
                             "type": "object",
                             "additionalProperties": False,
                             "required": ["execution_order", "sampler"],
+                            "not": {"$ref": "#/$defs/raw_search"},
                             "properties": {
                                 "execution_order": {"enum": ["joint", "pass-by-pass"]},
                                 "sampler": {"enum": ["random", "sequential", "tpe"]},

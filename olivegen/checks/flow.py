@@ -24,6 +24,19 @@ TAKES_HF = (
 )
 TAKES_ONNX = ("OrtTransformersOptimization", "OnnxBlockWiseRtnQuantization", "ExtractAdapters")
 MAKES_ONNX = ("ModelBuilder", "OnnxConversion")
+# Olive input models (the `olive:` form of `model:`) that already are ONNX.
+ONNX_INPUTS = ("onnxmodel", "compositemodel", "distributedonnxmodel")
+
+
+def _input_is_onnx(scope: Scope) -> bool:
+    raw = scope.recipe.model.olive
+    return raw is not None and str(raw.get("type", "")).lower() in ONNX_INPUTS
+
+
+def _metadata_only(spec: object) -> bool:
+    """ModelBuilder with `metadata_only` writes genai metadata for an ONNX model (it needs one)."""
+    options = getattr(spec, "options", None) or {}
+    return bool(options.get("metadata_only"))
 
 
 def _type(spec: object) -> str:
@@ -71,10 +84,19 @@ def extract_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
 @rule("model-kind")
 def model_kind(scope: Scope) -> Iterator[Diagnostic]:
     """Each pass gets the kind of model it works on: PyTorch passes before the ONNX export, ONNX passes after it."""
-    onnx_at: int | None = None
+    onnx_at: int | None = -1 if _input_is_onnx(scope) else None
     for i, spec in enumerate(scope.recipe.passes):
         kind = _type(spec)
-        if kind in TAKES_HF and onnx_at is not None:
+        if kind == "ModelBuilder" and _metadata_only(spec):
+            continue
+        if kind in TAKES_HF and onnx_at == -1:
+            yield scope.error(
+                "model-kind",
+                f"{kind} needs a Hugging Face model, but the input model is ONNX",
+                ("passes", i, "type"),
+                "start from the Hugging Face model, or leave this pass out",
+            )
+        elif kind in TAKES_HF and onnx_at is not None:
             maker = _type(scope.recipe.passes[onnx_at])
             yield scope.error(
                 "model-kind",

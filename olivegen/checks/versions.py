@@ -33,7 +33,8 @@ def olive_version(scope: Scope) -> Iterator[Diagnostic]:
         if isinstance(spec, GenericPass):
             written = {k: ("passes", i, "config", k) for k in spec.config}
         else:
-            written = {k: ("passes", i, k) for k in spec.model_fields_set if k not in ("type", "name", "options")}
+            typed_only = ("type", "name", "options", "olive")
+            written = {k: ("passes", i, k) for k in spec.model_fields_set if k not in typed_only}
             written.update({k: ("passes", i, "options", k) for k in spec.options})
         for key, loc in written.items():
             olive_key = getattr(spec, "RENAMES", {}).get(key, key)

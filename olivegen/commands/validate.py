@@ -29,9 +29,10 @@ def add_parser(sub: Any) -> None:
 
     parser = sub.add_parser(
         "validate",
-        help="check recipes without writing anything",
-        description="Check recipes without writing anything: every error and warning of every file, each at its"
-        " file:line:col with a hint. The report goes to stdout (with a machine format, its summary to stderr).",
+        help="check recipes (or Olive configs) without writing anything",
+        description="Check recipes, or Olive configs as they are (.json, or YAML with Olive's sections), without"
+        " writing anything: every error and warning of every file, each at its file:line:col with a hint. The report"
+        " goes to stdout (with a machine format, its summary to stderr).",
         epilog=epilog(
             {
                 0: "no errors (warnings allowed, unless --strict)",
@@ -42,11 +43,14 @@ def add_parser(sub: Any) -> None:
                 "olivegen validate examples/*.yaml",
                 "olivegen validate --format sarif examples/*.yaml > olivegen.sarif",
                 "olivegen validate --olive examples/phi3-tone-classification.yaml   # needs olivegen[olive]",
+                "olivegen validate tests/data/olive-configs/seed-guide-legacy.json   # an Olive config, at its lines",
             ],
         ),
         formatter_class=HelpFormat,
     )
-    parser.add_argument("recipes", type=Path, nargs="+", help="recipe files")
+    parser.add_argument(
+        "recipes", type=Path, nargs="+", help="recipe files, or Olive configs (.json, or YAML with Olive's sections)"
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -100,10 +104,15 @@ def diagnose_file(
 def _diagnose(
     recipe: Path, *, olive: bool, overrides: list[str] | None, generation: str | None, outside: bool
 ) -> list[Diagnostic]:
-    from olivegen.api import compile_variants
+    from olivegen.api import compile_olive_config, compile_variants, is_olive_config
 
     try:
-        variants = compile_variants(recipe, overrides=overrides or [], generation=generation, outside=outside)
+        if is_olive_config(recipe):  # an Olive config checked as it is, at its own lines
+            if overrides:
+                return [Diagnostic("--set changes recipes, not Olive configs", Position(str(recipe), 1, 1))]
+            variants = [compile_olive_config(recipe, generation)]
+        else:
+            variants = compile_variants(recipe, overrides=overrides or [], generation=generation, outside=outside)
     except RecipeError as exc:
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]

@@ -8,7 +8,9 @@ from typing import Any
 
 from olivegen.errors import Diagnostic
 from olivegen.importer.data import convert_data, fold_eval_pairs
-from olivegen.importer.passes import convert_passes, qlora_before_int4
+from olivegen.importer.evaluate import convert_evaluation, resolve_evaluator
+from olivegen.importer.model import convert_model
+from olivegen.importer.passes import convert_passes
 from olivegen.importer.pieces import Notes, flat, section
 from olivegen.importer.scrub import scrub_secrets
 from olivegen.importer.systems import convert_systems
@@ -36,6 +38,18 @@ ENGINE_KEYS = {
     "enable_shared_cache",
     "output_name",
 }
+# Engine keys Olive 0.13 has beside those the recipe types (RunEngineConfig): carried under `engine.olive`.
+RAW_ENGINE_KEYS = {
+    "packaging_config",
+    "cache_config",
+    "plot_pareto_frontier",
+    "clean_evaluation_cache",
+    "enable_shared_cache",
+    "no_artifacts",
+    "log_to_file",
+    "ort_log_severity_level",
+    "ort_py_log_severity_level",
+}
 
 
 @dataclass
@@ -46,13 +60,14 @@ class Converted:
     diagnostics: list[Diagnostic]
     comments: dict[tuple[str | int, ...], str]
     generation: str
+    notes: Notes | None = None  # where each part of the config was written, and which recipe part it became
 
 
 def convert_config(config: dict[str, Any], where: SourceMap | None, display: str) -> Converted:
     """Map every block of an Olive config to recipe data; report what has no modern meaning."""
     cfg = copy.deepcopy(config)
     notes = Notes(where, display)
-    generation = _generation(cfg)
+    generation = detect_generation(cfg)
     engine = flat(section(cfg, "engine", dict, display, where))
     for key in list(cfg):
         if key in ENGINE_KEYS:
@@ -71,90 +86,63 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         }
         for key in client:
             notes.dropped(("azureml_client", key), "not needed to reach the workspace")
-    recipe["model"] = _model(flat(section(cfg, "input_model", dict, display, where)), notes)
-    datas = convert_data(section(cfg, "data_configs", list, display, where), notes)
+    recipe["model"] = convert_model(section(cfg, "input_model", dict, display, where), notes)
+    named = any(
+        isinstance(m, str)
+        for e in (cfg["evaluators"].values() if isinstance(cfg.get("evaluators"), dict) else [])
+        if isinstance(e, dict)
+        for m in (flat(e)["metrics"] if isinstance(flat(e).get("metrics"), list) else [])
+    )
+    for key in ("pass_flows", "metrics"):  # no Olive 0.13 meaning: kept so that `validate` names them
+        if key in cfg and not (key == "metrics" and named):
+            recipe[key] = cfg.pop(key)
+    datas = convert_data(_data_list(cfg, display, where), notes)
     systems = {name: flat(spec) for name, spec in section(cfg, "systems", dict, display, where).items()}
+    evaluators = section(cfg, "evaluators", dict, display, where)
     eval_splits: dict[str, float] = {}
-    passes = convert_passes(section(cfg, "passes", dict, display, where), notes, eval_splits)
+    passes = convert_passes(section(cfg, "passes", dict, display, where), notes, eval_splits, systems, evaluators)
     for data in datas:
         if data["name"] in eval_splits:
             data["eval_split"] = eval_splits[data["name"]]
     fold_eval_pairs(datas, passes)
-    qlora_before_int4(passes, notes)
     if datas:
         recipe["data"] = datas
     recipe.update(convert_systems(systems, engine, notes))
+    chosen_ref = engine.get("evaluator")
+    if chosen_ref is None and "metrics" in cfg and evaluators:  # Olive main: metrics named by evaluators
+        chosen_ref = engine["evaluator"] = next(iter(evaluators))
+        notes.dropped(("metrics",), "metrics named by evaluators are newer than Olive 0.13")
+        cfg.pop("metrics")
+    chosen = resolve_evaluator(engine.pop("evaluator", None), evaluators)
+    notes.origins[("evaluate",)] = (
+        ("evaluators", chosen_ref) if isinstance(chosen_ref, str) else ("engine", "evaluator")
+    )
+    if chosen:
+        recipe["evaluate"] = convert_evaluation(chosen, notes)
     recipe["passes"] = passes
-    recipe["engine"] = _engine(engine, notes, recipe.get("name"))
-    evaluators = section(cfg, "evaluators", dict, display, where)
-    if evaluators:
-        evaluate = _evaluate(evaluators, engine.pop("evaluator", None), notes)
-        if evaluate:
-            recipe["evaluate"] = evaluate
+    several = any(isinstance(recipe.get(k), dict) and recipe[k].get("extra_providers") for k in ("host", "target"))
+    if _only_in_09(passes) or (several and generation in ("<=0.6", "0.7-0.9")):
+        recipe = {"olive": "0.9", **recipe}
+        notes.decided(
+            ("olive",), "a pass, parameter or second provider here is in Olive 0.9, not 0.13: rendered for 0.9"
+        )
+    recipe["engine"] = _engine(engine, notes, recipe.get("name"), evaluated=bool(chosen))
     scrub_secrets(recipe, notes)
     for key in cfg:
         notes.dropped((key,), "not a section of a recipe")
     if engine:
         for key in engine:
             notes.dropped(("engine", key), "engine setting olivegen does not render")
-    return Converted(recipe, notes.diagnostics, notes.comments, generation)
+    return Converted(recipe, notes.diagnostics, notes.comments, generation, notes)
 
 
-def _generation(cfg: dict[str, Any]) -> str:
-    model = cfg.get("input_model", {})
-    if isinstance(model, dict) and "hf_config" in flat(model):
-        return "<=0.6"
-    systems = cfg.get("systems") or {}
-    if any(flat(s).get("type") == "AzureML" for s in systems.values() if isinstance(s, dict)):
-        return "0.7-0.9"
-    if "engine" not in cfg and any(k in cfg for k in ENGINE_KEYS):
-        return "0.10+ (flat)"
-    return "0.10+"
-
-
-def _model(model: dict[str, Any], notes: Notes) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    hf_config = flat(model.pop("hf_config", {}))
-    load = {
-        **flat(hf_config.pop("model_loading_args", {})),
-        **flat(hf_config.pop("from_pretrained_args", {})),
-    }
-    load.update(model.pop("load_kwargs", None) or {})
-    path = model.pop("model_path", None)
-    name = hf_config.pop("model_name", None)
-    if isinstance(path, dict) and flat(path).get("type") == "azureml_registry_model":
-        reg = flat(path)
-        out["registry"] = {
-            "registry": reg.get("registry_name"),
-            "name": reg.get("name"),
-            "version": str(reg.get("version")),
-        }
-    elif isinstance(path, str):
-        out["path"] = path
-    elif name:
-        out["path"] = name
-    if path is not None and not isinstance(path, str | dict):
-        notes.dropped(("input_model", "model_path"), f"{path!r} is neither a path, a Hub id nor a registry model")
-    if name and "path" in out and out["path"] != name:
-        notes.decided(("model", "path"), f"the config also names the Hub model {name!r}; model_path wins")
-    task = hf_config.pop("task", None) or model.pop("task", None)
-    if task and task != "text-generation":
-        out["task"] = task
-    for key in ("trust_remote_code", "torch_dtype"):
-        if key in load:
-            out[key] = load.pop(key)
-    if load:
-        out["load_kwargs"] = load
-    adapter = model.pop("adapter_path", None)
-    if isinstance(adapter, str):
-        out["adapter_path"] = adapter
-    kind = model.pop("type", "HfModel")
-    if str(kind).lower() not in ("hfmodel", "pytorchmodel"):
-        notes.dropped(("input_model", "type"), f"{kind!r} models are not recipe inputs (Hugging Face models only)")
-    if model.pop("model_file_format", None):
-        notes.decided(("model",), "model_file_format dropped: Olive 0.13 detects MLflow models by itself")
-    for key in list(model) + list(hf_config):
-        notes.dropped(("input_model", key), "not an HfModel setting")
+def _data_list(cfg: dict[str, Any], display: str, where: SourceMap | None) -> list[Any]:
+    """`data_configs` as a list; the legacy form is a mapping of name -> data config."""
+    raw = cfg.get("data_configs")
+    if isinstance(raw, dict):
+        cfg.pop("data_configs")
+        return [{**(spec if isinstance(spec, dict) else {}), "name": name} for name, spec in raw.items()]
+    out: list[Any] = section(cfg, "data_configs", list, display, where)
     return out
 
 
@@ -162,48 +150,122 @@ def _model(model: dict[str, Any], notes: Notes) -> dict[str, Any]:
 DEFAULT_FOLDERS = {"output_dir": "outputs/{name}", "cache_dir": ".olive-cache"}
 
 
-def _engine(engine: dict[str, Any], notes: Notes, name: Any = None) -> dict[str, Any]:
+def detect_generation(cfg: dict[str, Any]) -> str:
+    """Tell which Olive release a config was written for, from its shape, its passes and their parameters.
+
+    `<=0.6`, `0.7-0.9` or `0.10+` when something in the config says so; `0.7+` when it is written
+    the same way in 0.7-0.9 and in 0.10-0.13 (then nothing in it depends on which).
+    """
+    from olivegen.knowledge.catalog import canonical_pass_in, pass_params_in
+    from olivegen.knowledge.history import generation_of_passes, on_main
+
+    model = cfg.get("input_model", {})
+    engine: dict[str, Any] = cfg["engine"] if isinstance(cfg.get("engine"), dict) else cfg
+    systems = cfg.get("systems") or {}
+    specs = [flat(s) for s in systems.values() if isinstance(s, dict)] if isinstance(systems, dict) else []
+    if (
+        (isinstance(model, dict) and "hf_config" in flat(model))
+        or "execution_providers" in engine
+        or any(
+            isinstance(a, str)
+            for s in specs
+            for a in (s["accelerators"] if isinstance(s.get("accelerators"), list) else [])
+        )
+    ):
+        return "<=0.6"
+    if "azureml_client" in cfg or any(s.get("type") == "AzureML" for s in specs):
+        return "0.7-0.9"
+    passes = cfg.get("passes") or {}
+    entries = [
+        flat(spec)
+        for entry in (passes.values() if isinstance(passes, dict) else [])
+        for spec in (entry if isinstance(entry, list) else [entry])
+        if isinstance(spec, dict)
+    ]
+    by_passes = generation_of_passes([str(e.get("type")) for e in entries])
+    if by_passes is not None:
+        return by_passes
+    newer = older = False
+    for entry in entries:
+        now, then = canonical_pass_in(str(entry.get("type")), "0.13"), canonical_pass_in(str(entry.get("type")), "0.9")
+        if now and not then:
+            newer = True
+        elif now and then:
+            params = set(entry) - {"type", "host", "evaluator"}
+            newer |= any(k in pass_params_in(now, "0.13") and k not in pass_params_in(then, "0.9") for k in params)
+            older |= any(
+                k in pass_params_in(then, "0.9") and k not in pass_params_in(now, "0.13") and not on_main(now, k)
+                for k in params
+            )
+        elif then:
+            older = True
+    if older and not newer:
+        return "0.7-0.9"
+    if newer:
+        return "0.10+"
+    return "0.7+"
+
+
+def _engine(engine: dict[str, Any], notes: Notes, name: Any = None, *, evaluated: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for ours, theirs in (
         ("output_dir", "output_dir"),
         ("cache_dir", "cache_dir"),
         ("log_level", "log_severity_level"),
-        ("evaluate_input_model", "evaluate_input_model"),
         ("clean_cache", "clean_cache"),
     ):
-        if theirs in engine:
+        if engine.get(theirs) is not None:
             out[ours] = engine.pop(theirs)
-    if isinstance(out.get("cache_dir"), list):
-        out["cache_dir"] = out["cache_dir"][0]
+        engine.pop(theirs, None)
+    if "output_dir" not in out:
+        out["output_dir"] = "."  # Olive's default: the folder `olive run` starts in
+    evaluate_input = engine.pop("evaluate_input_model", True)  # Olive's default is true
+    if evaluated:
+        out["evaluate_input_model"] = evaluate_input
+    if isinstance(out.get("cache_dir"), list):  # Olive's list form: the first is where it writes
+        if out["cache_dir"]:
+            out["cache_dir"] = out["cache_dir"][0]
+        else:
+            del out["cache_dir"]
     for key, default in DEFAULT_FOLDERS.items():  # a recipe's default renders the same relative folder
         if out.get(key) == default.replace("{name}", str(name)):
             del out[key]
+    raw: dict[str, Any] = {}
     search = engine.pop("search_strategy", None)
-    if isinstance(search, dict):
-        out["search"] = {k: search[k] for k in ("execution_order", "sampler", "max_iter", "max_time") if k in search}
+    if isinstance(search, dict):  # Olive <= 0.6 names: search_algorithm (exhaustive is the sequential sampler)
+        renames = {"search_algorithm": "sampler", "search_algorithm_config": "sampler_config"}
+        search = {renames.get(k, k): v for k, v in search.items()}
+        if search.get("sampler") == "exhaustive":
+            search["sampler"] = "sequential"
+            notes.decided(("engine", "search"), "search_algorithm exhaustive is Olive 0.13's sequential sampler")
+    typed_search = {"execution_order", "sampler", "max_iter", "max_time"}
+    if isinstance(search, dict) and {"execution_order", "sampler"} <= set(search) <= typed_search:
+        out["search"] = search
     elif search:
-        out["search"] = {}
+        raw["search_strategy"] = search
+    for key in RAW_ENGINE_KEYS:
+        if key in engine:
+            raw[key] = engine.pop(key)
+    if raw:
+        out["olive"] = raw
     if "output_dir" in out or "cache_dir" in out:
         notes.decided(("engine",), "paths were relative to where `olive run` ran; in a recipe they are relative to it")
-    for key in ("no_artifacts", "log_to_file", "ort_log_severity_level", "ort_py_log_severity_level"):
-        if key in engine:
-            notes.dropped(("engine", key), "a run-time logging/artifact switch olivegen leaves at Olive's default")
-            engine.pop(key)
     return out
 
 
-def _evaluate(evaluators: dict[str, Any], chosen: Any, notes: Notes) -> dict[str, Any] | None:
-    name = chosen if isinstance(chosen, str) else next(iter(evaluators), None)
-    evaluator = flat(evaluators.get(name, {})) if name else {}
-    metrics = []
-    for i, metric in enumerate(evaluator.get("metrics", [])):
-        data = metric.get("data_config")
-        if not isinstance(data, str) or metric.get("type") not in ("latency", "throughput", "accuracy"):
-            notes.dropped(
-                ("evaluators", str(name), "metrics", i),
-                "only latency/throughput/accuracy metrics on a named data set",
-            )
+def _only_in_09(passes: list[dict[str, Any]]) -> bool:
+    """Tell whether a pass, or a parameter of one, exists in Olive 0.9 but not in 0.13."""
+    from olivegen.knowledge.catalog import canonical_pass, canonical_pass_in, pass_params_in
+    from olivegen.knowledge.history import on_main
+
+    for item in passes:
+        kind = str(item.get("type"))
+        if canonical_pass(kind) is None:
+            if canonical_pass_in(kind, "0.9") is not None:
+                return True
             continue
-        subs = [s["name"] if isinstance(s, dict) else s for s in metric.get("sub_types", [])]
-        metrics.append({"name": metric["name"], "type": metric["type"], "sub_types": subs, "data": data})
-    return {"metrics": metrics} if metrics else None
+        params = {**(item.get("config") or {}), **(item.get("options") or {})}
+        now, then = pass_params_in(kind, "0.13"), pass_params_in(kind, "0.9")
+        if any(k not in now and k in then and not on_main(kind, k) for k in params):  # on main: newer, not older
+            return True
+    return False

@@ -38,6 +38,13 @@ def convert_data(configs: Any, notes: Notes) -> list[dict[str, Any]]:
             continue
         cfg = dict(raw)
         name = cfg.pop("name", f"data_{i}")
+        if not isinstance(name, str) or not name:
+            notes.dropped(("data_configs", i, "name"), f"a data config's name is text; called it data_{i}")
+            name = f"data_{i}"
+        if not typed_data(cfg):
+            notes.decided(("data", len(out), "olive"), "kept in Olive's own words (not a text corpus a recipe types)")
+            out.append({"name": name, "olive": cfg})
+            continue
         cfg.pop("type", None)
         load = notes.flat(cfg.pop("load_dataset_config", {}), ("data_configs", i, "load_dataset_config"), "params")
         pre = notes.flat(
@@ -80,6 +87,9 @@ def convert_data(configs: Any, notes: Notes) -> list[dict[str, Any]]:
         for key, target in PRE_PROCESS_KEYS.items():
             if key in pre:
                 data[target] = pre.pop(key)
+        if not ({"text_template", "text_cols", "chat_template"} & set(data)):
+            data["text_cols"] = ["text"]  # Olive's default
+        data.setdefault("pad_to_max_len", True)  # Olive's default (the recipe's is false)
         if isinstance(data.get("text_cols"), str):
             data["text_cols"] = [data["text_cols"]]
         if "text_template" in data and "text_cols" in data:
@@ -94,6 +104,29 @@ def convert_data(configs: Any, notes: Notes) -> list[dict[str, Any]]:
             notes.dropped(("data_configs", i, key), "not a data setting")
         out.append(data)
     return out
+
+
+LOAD_KEYS = {"type", "data_name", "data_files", "split", "subset"}
+PRE_KEYS = {*PRE_PROCESS_KEYS, "type", "model_name", "trust_remote_code", "task", "dataset_type"}
+
+
+def typed_data(cfg: dict[str, Any]) -> bool:
+    """Tell whether a data config is a Hugging Face text corpus every key of which a recipe data set types."""
+    if cfg.get("type") != "HuggingfaceContainer" or not set(cfg) <= {
+        "type",
+        "load_dataset_config",
+        "pre_process_data_config",
+    }:
+        return False
+    load, pre = flat(cfg.get("load_dataset_config"), "params"), flat(cfg.get("pre_process_data_config"), "params")
+    return (
+        set(load) <= LOAD_KEYS
+        and set(pre) <= PRE_KEYS
+        and load.get("type") in (None, "huggingface_dataset")
+        and pre.get("type") in (None, "text_generation_huggingface_pre_process")
+        and pre.get("dataset_type", "corpus") == "corpus"
+        and bool(load.get("data_name"))
+    )
 
 
 def fold_eval_pairs(datas: list[dict[str, Any]], passes: list[dict[str, Any]]) -> None:

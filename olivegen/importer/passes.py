@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from olivegen.importer.evaluate import resolve_evaluator
 from olivegen.importer.pieces import JsonPath, Notes, flat
-from olivegen.knowledge.catalog import canonical_pass, pass_key, training_argument_names
+from olivegen.knowledge.catalog import canonical_pass, pass_key, pass_params_in, training_argument_names
+from olivegen.knowledge.history import successor
 from olivegen.recipe.passes import TYPED_PASSES
 from olivegen.recipe.training import TrainingArgs
 
+# Keys of an older pass entry (beside type and config) that Olive 0.13 no longer has.
+GONE_ENTRY_KEYS = {
+    "disable_search": "Olive 0.13 searches only with an engine search_strategy",
+    "output_name": "Olive 0.13 names outputs by pass",
+    "clean_run_cache": "Olive 0.13 has no per-pass cache cleaning",
+    "search_space": "Olive 0.13 reads search values from the parameters",
+}
 
-def convert_passes(passes: dict[str, Any], notes: Notes, eval_splits: dict[str, float]) -> list[dict[str, Any]]:
+
+def convert_passes(
+    passes: dict[str, Any],
+    notes: Notes,
+    eval_splits: dict[str, float],
+    systems: dict[str, Any] | None = None,
+    evaluators: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
     """Map each pass to a recipe pass: typed fields, `options` for the rest, legacy names renamed."""
     out: list[dict[str, Any]] = []
     taken: set[str] = set()
@@ -20,8 +36,15 @@ def convert_passes(passes: dict[str, Any], notes: Notes, eval_splits: dict[str, 
             if not isinstance(spec, dict) or not isinstance(flat(spec).get("type"), str):
                 notes.dropped(path, "a pass is an object with a `type`")
                 continue
+            entry = _entry_keys(spec, path, notes, systems or {}, evaluators or {})
             params = notes.flat(spec, path)
-            kind = canonical_pass(str(params.pop("type", ""))) or str(spec.get("type"))
+            written = str(params.pop("type", ""))
+            kind = canonical_pass(written) or str(spec.get("type"))
+            renamed = successor(written)
+            if canonical_pass(written) is None and renamed:
+                kind = renamed
+                notes.decided(("passes", len(out), "type"), f"{written} is called {renamed} since Olive 0.7-0.9")
+                notes.renamed((*path, "type"), written, renamed)
             if kind == "LoRA" and ("double_quant" in params or "quant_type" in params):
                 kind = "QLoRA"
                 notes.decided(("passes", len(out), "type"), "LoRA with double_quant/quant_type is QLoRA in Olive 0.13")
@@ -34,21 +57,11 @@ def convert_passes(passes: dict[str, Any], notes: Notes, eval_splits: dict[str, 
             else:
                 if params:
                     item["config"] = params
+            if entry:
+                item["olive"] = entry
+            notes.origins[("passes", len(out))] = path
             out.append(item)
     return out
-
-
-def qlora_before_int4(passes: list[dict[str, Any]], notes: Notes) -> None:
-    """QLoRA's 4-bit base cannot go through ModelBuilder int4; save it unquantized, as `olive finetune` does."""
-    for i, item in enumerate(passes):
-        later = [p for p in passes[i + 1 :] if p["type"] == "ModelBuilder"]
-        if item["type"] == "QLoRA" and later and "save_quant_config" not in item:
-            item["save_quant_config"] = False
-            notes.decided(
-                ("passes", i, "type"),
-                "save_quant_config: false added so ModelBuilder can convert the merged model"
-                " (int4 does not take QLoRA)",
-            )
 
 
 def _typed_params(
@@ -83,7 +96,22 @@ def _typed_params(
             options[olive_key] = value
     if options:
         item["options"] = options
+    _olive_defaults(kind, model, params, item)
     return item
+
+
+def _olive_defaults(kind: str, model: Any, params: dict[str, Any], item: dict[str, Any]) -> None:
+    """Where a typed field's default is not Olive's, write Olive's default: the recipe must mean the source."""
+    olive_params = pass_params_in(kind, "0.13")
+    for name, field in model.model_fields.items():
+        olive_name = model.RENAMES.get(name, name)
+        info = olive_params.get(olive_name)
+        if name in item or olive_name in params or not isinstance(info, dict) or info.get("required"):
+            continue
+        ours = field.get_default(call_default_factory=True)
+        theirs = info.get("default")
+        if ours is not None and theirs is not None and ours != theirs and not isinstance(ours, dict | list):
+            item[name] = theirs
 
 
 def _training(args: dict[str, Any], path: JsonPath, notes: Notes) -> dict[str, Any]:
@@ -101,4 +129,30 @@ def _training(args: dict[str, Any], path: JsonPath, notes: Notes) -> dict[str, A
             notes.dropped((*path, key), "not a transformers.TrainingArguments field (removed or misspelled)")
     if extra:
         out["extra"] = extra
+    return out
+
+
+def _entry_keys(
+    spec: dict[str, Any], path: JsonPath, notes: Notes, systems: dict[str, Any], evaluators: dict[str, Any]
+) -> dict[str, Any]:
+    """Pop the keys of a pass entry that are not parameters; return those Olive 0.13 has (host, evaluator)."""
+    out: dict[str, Any] = {}
+    for key in [k for k in spec if k in GONE_ENTRY_KEYS]:
+        value = spec.pop(key)
+        if value not in (None, False):
+            notes.dropped((*path, key), GONE_ENTRY_KEYS[key])
+    host = spec.pop("host", None)
+    if host is not None:
+        system = systems.get(host) if isinstance(host, str) else host
+        if isinstance(system, dict):
+            out["host"] = system
+        else:
+            notes.dropped((*path, "host"), f"no system named {host!r}")
+    evaluator = spec.pop("evaluator", None)
+    if evaluator is not None:
+        resolved = resolve_evaluator(evaluator, evaluators)
+        if resolved is None:
+            notes.dropped((*path, "evaluator"), f"no evaluator named {evaluator!r}")
+        else:
+            out["evaluator"] = resolved
     return out

@@ -39,6 +39,7 @@ class Notes:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     comments: dict[Loc, str] = field(default_factory=dict)
     moved: dict[JsonPath, JsonPath] = field(default_factory=dict)
+    origins: dict[JsonPath, JsonPath] = field(default_factory=dict)  # recipe path -> the config path it came from
 
     def written(self, path: JsonPath) -> JsonPath:
         """Map a path in the flattened config back to where it was written (longest moved prefix)."""
@@ -72,6 +73,18 @@ class Notes:
                 self.position(path),
                 "check the imported recipe; nothing of this key was carried over",
                 "import-dropped",
+                Severity.WARNING,
+            )
+        )
+
+    def renamed(self, path: JsonPath, old: str, new: str) -> None:
+        """Report a name Olive 0.13 no longer knows, which import replaced by today's."""
+        self.diagnostics.append(
+            Diagnostic(
+                f"{json_path(self.written(path))}: Olive 0.13 has no {old!r}; it is called {new!r} now",
+                self.position(path),
+                f"write {new!r}",
+                "olive-renamed",
                 Severity.WARNING,
             )
         )

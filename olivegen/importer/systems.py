@@ -5,26 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 from olivegen.importer.pieces import Notes, flat
-from olivegen.knowledge.catalog import canonical_provider
+from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_provider
+
+# The keys of each Olive system type that become recipe host/target fields.
+USED_KEYS = {
+    "LocalSystem": {"accelerators"},
+    "AzureML": {"accelerators", "aml_compute", "aml_docker_config", "hf_token"},
+    "Docker": {"accelerators", "dockerfile", "build_context_path", "image_name"},
+    "PythonEnvironment": {"accelerators", "python_environment_path", "environment_variables"},
+}
 
 
-def _provider(accelerators: Any, engine_eps: Any) -> tuple[str | None, str | None]:
-    device, provider = None, None
+def _provider(accelerators: Any, engine_eps: Any) -> tuple[str | None, list[str]]:
+    device, eps = None, []
     if isinstance(accelerators, list) and accelerators:
         first = accelerators[0]
         if isinstance(first, str):
             device = first.lower()
         elif isinstance(first, dict):
-            device = first.get("device")
-            eps = first.get("execution_providers") or []
-            provider = eps[0] if eps else None
-    if provider is None and isinstance(engine_eps, list) and engine_eps:
-        provider = engine_eps[0]
-    return device, provider
+            device = str(first["device"]).lower() if first.get("device") else None  # Olive infers it from the EPs
+            eps = [str(e) for e in first.get("execution_providers") or []]
+    if not eps and isinstance(engine_eps, list) and engine_eps:
+        eps = [str(e) for e in engine_eps]
+    return device, eps
 
 
 def _system_spec(spec: dict[str, Any], engine_eps: Any, label: str, notes: Notes) -> dict[str, Any]:
-    device, provider = _provider(spec.get("accelerators"), engine_eps)
+    device, eps = _provider(spec.get("accelerators"), engine_eps)
+    provider = eps[0] if eps else None
     kind = spec.get("type", "LocalSystem")
     out: dict[str, Any] = {}
     if kind == "AzureML":
@@ -60,8 +68,10 @@ def _system_spec(spec: dict[str, Any], engine_eps: Any, label: str, notes: Notes
         if spec.get("environment_variables"):
             out["environment"] = spec["environment_variables"]
     canonical = canonical_provider(provider) if provider else None
-    out["provider"] = canonical or ("CUDAExecutionProvider" if device in (None, "gpu") else "CPUExecutionProvider")
-    if device and device != {"CPUExecutionProvider": "cpu"}.get(out["provider"], "gpu"):
+    out["provider"] = canonical or provider or ("CUDAExecutionProvider" if device == "gpu" else "CPUExecutionProvider")
+    if len(eps) > 1:
+        out["extra_providers"] = [canonical_provider(e) or e for e in eps[1:]]
+    if device and device != PROVIDER_DEFAULT_DEVICE.get(out["provider"], "gpu"):
         out["device"] = device
     return out
 
@@ -71,11 +81,19 @@ def convert_systems(systems: dict[str, dict[str, Any]], engine: dict[str, Any], 
     eps = engine.pop("execution_providers", None)
     host_name, target_name = engine.pop("host", None), engine.pop("target", None)
     out: dict[str, Any] = {}
+    warned: set[tuple[Any, ...]] = set()
     for label, name in (("host", host_name), ("target", target_name)):
         spec = systems.get(name) if isinstance(name, str) else flat(name) if isinstance(name, dict) else None
-        if spec is None:
-            continue
-        out[label] = _system_spec(spec, eps, label, notes)
+        # Olive's default host and target: the local machine's CPU (the recipe's default host is CUDA)
+        # the engine's execution_providers (Olive <= 0.6) are the target's
+        out[label] = _system_spec(spec if spec is not None else {}, eps if label == "target" else None, label, notes)
+        if spec is not None:
+            where = ("systems", name) if isinstance(name, str) else ("engine", label)
+            for key in sorted(set(spec) - USED_KEYS.get(str(spec.get("type", "LocalSystem")), set()) - {"type"}):
+                if (*where, key) in warned:
+                    continue
+                warned.add((*where, key))
+                notes.dropped((*where, key), f"a {spec.get('type', 'LocalSystem')} setting olivegen does not render")
     if "target" in out and out.get("host") == out["target"]:
         del out["target"]
     for label in ("host", "target"):

@@ -80,15 +80,22 @@ def pass_params_in(canonical: str, generation: str) -> dict[str, Any]:
 
 
 @cache
-def _pass_index() -> dict[str, str]:
-    index = {_fold(name): name for name in facts()["passes"]}
-    index.update({_fold(alias): target for alias, target in PASS_ALIASES.items()})
+def _pass_index(generation: str = OLIVE_GENERATION) -> dict[str, str]:
+    index = {_fold(name): name for name in facts(generation)["passes"]}
+    index.update(
+        {_fold(alias): target for alias, target in PASS_ALIASES.items() if target in facts(generation)["passes"]}
+    )
     return index
 
 
 def canonical_pass(name: str) -> str | None:
     """Return Olive's spelling of a pass type (any case, friendly names allowed), or None."""
     return _pass_index().get(_fold(name))
+
+
+def canonical_pass_in(name: str, generation: str) -> str | None:
+    """Return Olive's spelling of a pass type in one Olive release, or None when that release has no such pass."""
+    return _pass_index(generation).get(_fold(name))
 
 
 def pass_info(canonical: str) -> dict[str, Any]:

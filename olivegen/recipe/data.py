@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict
+from olivegen.recipe.raw import check_data
 
 FileFormat = Literal["json", "csv", "parquet", "text"]
 
@@ -72,6 +73,18 @@ class DataSpec(Strict):
     use_attention_mask: bool = Field(True, description="Add an attention mask to each example.")
     max_samples: int | None = Field(None, ge=1, description="Use at most this many samples.")
     add_special_tokens: bool = Field(True, description="Add the tokenizer's BOS/EOS tokens to each sequence.")
+    olive: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "Escape hatch: the data config in Olive's own words (`type`, `user_script`, `load_dataset_config`,"
+            " `pre_process_data_config`, `dataloader_config` ...), rendered as written with this `name`."
+        ),
+    )
+
+    @field_validator("olive", mode="after")
+    @classmethod
+    def _raw(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if value is None else check_data(value)
 
     @field_validator("eval_split")
     @classmethod
@@ -82,6 +95,11 @@ class DataSpec(Strict):
 
     @model_validator(mode="after")
     def _one_source(self) -> DataSpec:
+        if self.olive is not None:
+            extra = sorted(self.model_fields_set - {"olive", "name"})
+            if extra:
+                raise ValueError(f"`olive:` gives the whole data config; leave out `{extra[0]}`")
+            return self
         given = [k for k in ("files", "hub", "datastore") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("give the data as exactly one of `files`, `hub` or `datastore`")

@@ -32,6 +32,7 @@ OUTDATED_KEYS: dict[str, str] = {
     "group_by_length": "transformers 5 removed `group_by_length` from TrainingArguments; drop it",
     "warmup_ratio": "transformers 5 removed `warmup_ratio`; write `warmup_steps`",
     "hf_token": "never write tokens in a recipe: set HF_TOKEN in the environment of the run",
+    "pass_flows": "Olive 0.13 has no pass_flows: it runs `passes` in order; keep one flow (one recipe per flow)",
 }
 
 OLIVE_CONFIG_KEYS: dict[str, str] = {
@@ -46,6 +47,10 @@ OLIVE_CONFIG_KEYS: dict[str, str] = {
     "log_severity_level": "write `log_level` under `engine:`",
     "search_strategy": "write `search` under `engine:` (false, or a mapping)",
     "config": "recipes have no `config:` level: write the values directly next to `type`",
+    "metrics": (
+        "top-level `metrics` named by an evaluator are newer than Olive 0.13 (Olive's main branch):"
+        " write the metrics under `evaluate:`"
+    ),
 }
 
 LEGACY_KEYS: dict[str, str] = {**OLIVE_CONFIG_KEYS, **OUTDATED_KEYS}

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from olivegen.recipe.base import NonEmptyStr, Strict
+from olivegen.recipe.raw import check_model
 
 AZUREML_REGISTRY_URI = re.compile(
     r"^azureml://registries/(?P<registry>[^/]+)/models/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$"
@@ -50,9 +51,26 @@ class InputModel(Strict):
     adapter_path: NonEmptyStr | None = Field(
         None, description="A PEFT adapter folder to load on top of the model (relative to the recipe)."
     )
+    olive: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "Escape hatch: the input model in Olive's own words (`type: ONNXModel`, `PyTorchModel` with"
+            " `model_loader` ...), rendered as written; instead of every other field."
+        ),
+    )
+
+    @field_validator("olive", mode="after")
+    @classmethod
+    def _raw(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if value is None else check_model(value)
 
     @model_validator(mode="after")
     def _one_source(self) -> InputModel:
+        if self.olive is not None:
+            extra = sorted(self.model_fields_set - {"olive"})
+            if extra:
+                raise ValueError(f"`olive:` gives the whole model; leave out `{extra[0]}`")
+            return self
         if (self.path is None) == (self.registry is None):
             raise ValueError("give the model as either `path` or `registry`, exactly one of them")
         return self

@@ -13,8 +13,19 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
-from olivegen.knowledge.catalog import PASS_ALIASES, all_pass_names, canonical_pass, pass_params, suggest
+from olivegen.knowledge.catalog import (
+    OLIVE_GENERATION,
+    PASS_ALIASES,
+    all_pass_names,
+    canonical_pass,
+    canonical_pass_in,
+    pass_params,
+    pass_params_in,
+    suggest,
+)
+from olivegen.knowledge.history import successor, why_unknown_param, why_unknown_pass
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict, ci_pattern
+from olivegen.recipe.raw import check_pass_entry
 from olivegen.recipe.training import TrainingArgs
 
 TorchDtype = Literal["bfloat16", "float16", "float32"]
@@ -40,6 +51,15 @@ class PassBase(Strict):
         default_factory=dict,
         description="Other parameters of this Olive pass, by Olive's names (checked against the pass registry).",
     )
+    olive: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Escape hatch: keys of the pass entry beside its type and parameters (`host`, `evaluator`).",
+    )
+
+    @field_validator("olive", mode="after")
+    @classmethod
+    def _entry(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return check_pass_entry(value)
 
     @field_validator("type", mode="after", check_fields=False)
     @classmethod
@@ -57,9 +77,22 @@ class PassBase(Strict):
             if key in typed:
                 raise ValueError(f"{key!r} is a field of {cls.CANONICAL}; write it beside `options`, not inside")
             if params and key not in params:
-                hint = suggest(key, params)
-                raise ValueError(f"{cls.CANONICAL} has no parameter {key!r}" + (f"; {hint}" if hint else ""))
+                raise ValueError(_no_param(cls.CANONICAL, key, params))
         return value
+
+
+def _generation(info: Any) -> str:
+    """Return the Olive release a recipe is validated for (api.validate_recipe passes it as context)."""
+    context = getattr(info, "context", None) or {}
+    return str(context.get("generation") or OLIVE_GENERATION)
+
+
+def _no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
+    hint = suggest(key, params)
+    why = why_unknown_param(pass_name, key)
+    if hint and (why is None or why.startswith("not in")):  # most likely a typo: the hint says it all
+        why = None
+    return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")
 
 
 class _LoRAFields(PassBase):
@@ -203,7 +236,7 @@ class OrtTransformersOptimization(PassBase):
 
     CANONICAL: ClassVar[str] = "OrtTransformersOptimization"
     type: str = _type_field("OrtTransformersOptimization")
-    model_type: NonEmptyStr | None = Field(None, description="Model family, e.g. `phi`, `gpt2`; detected if unset.")
+    model_type: str | None = Field(None, description="Model family, e.g. `phi`, `gpt2`; detected if unset (or empty).")
     opt_level: Literal[0, 1, 2, 99] | None = Field(None, description="Graph optimization level.")
     float16: bool = Field(False, description="Convert to float16.")
     use_gpu: bool = Field(False, description="Optimize for GPU.")
@@ -249,23 +282,31 @@ class GenericPass(PassBase):
 
     @field_validator("type", mode="after")
     @classmethod
-    def _registered(cls, value: str) -> str:
-        canonical = canonical_pass(value)
-        if canonical is None:
-            hint = suggest(value, all_pass_names() + list(PASS_ALIASES))
-            raise ValueError(f"unknown pass type {value!r}" + (f"; {hint}" if hint else ""))
-        return canonical
+    def _registered(cls, value: str, info: Any) -> str:
+        generation = _generation(info)
+        canonical = canonical_pass_in(value, generation)
+        if canonical is not None:
+            return canonical
+        renamed = successor(value)
+        if renamed and canonical_pass_in(renamed, generation):
+            raise ValueError(f"{value!r} is called {renamed} in Olive {generation}; write `type: {renamed}`")
+        why = why_unknown_pass(value)
+        if generation != "0.9" and canonical_pass_in(value, "0.9"):
+            raise ValueError(f'unknown pass type {value!r}: {why}; render for Olive 0.9 with `olive: "0.9"`')
+        hint = suggest(value, all_pass_names() + list(PASS_ALIASES)) if why == "in no Olive release" else None
+        if hint:  # most likely a typo: the hint says it all
+            raise ValueError(f"unknown pass type {value!r}; {hint}")
+        raise ValueError(f"unknown pass type {value!r}: {why}")
 
     @field_validator("config", mode="after")
     @classmethod
     def _known_params(cls, value: dict[str, Any], info: Any) -> dict[str, Any]:
         canonical = info.data.get("type")
-        params = pass_params(canonical) if canonical else {}
+        params = pass_params_in(canonical, _generation(info)) if canonical else {}
         if params:
             for key in value:
                 if key not in params:
-                    hint = suggest(key, params)
-                    raise ValueError(f"{canonical} has no parameter {key!r}" + (f"; {hint}" if hint else ""))
+                    raise ValueError(_no_param(canonical, key, params))
         return value
 
 

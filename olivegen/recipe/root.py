@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
 from olivegen.recipe.azureml import AzureMLWorkspace
 from olivegen.recipe.base import Identifier, Strict
@@ -43,9 +43,14 @@ class Recipe(Strict):
         None,
         description="What the model is optimized for: a provider such as `cpu`, `cuda`, `dml`; defaults to host.",
     )
-    passes: list[PassSpec] = Field(min_length=1, description="Passes, in the order they run.")
-    engine: Engine = Field(default_factory=lambda: Engine(), description="Engine settings.")
+    # `evaluate` comes before `passes`: validated first, so an evaluation-only recipe may have no passes
     evaluate: Evaluation | None = Field(None, description="Metrics measured on the output model.")
+    passes: list[PassSpec] = Field(
+        default_factory=list,
+        validate_default=True,
+        description="Passes, in the order they run (none: evaluate the input model only).",
+    )
+    engine: Engine = Field(default_factory=lambda: Engine(), description="Engine settings.")
 
     model_config = {**Strict.model_config, "populate_by_name": True}
 
@@ -54,3 +59,10 @@ class Recipe(Strict):
     def _version_text(cls, value: Any) -> Any:
         """Accept `olive: 0.9` as YAML reads it (a float) as well as the quoted text."""
         return {0.9: "0.9", 0.13: "0.13"}.get(value, value) if isinstance(value, float) else value
+
+    @field_validator("passes", mode="after")
+    @classmethod
+    def _something_to_do(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
+        if not value and info.data.get("evaluate") is None:
+            raise ValueError("'passes' needs at least 1 item, or `evaluate:` to evaluate the input model only")
+        return value

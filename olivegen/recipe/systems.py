@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from olivegen.knowledge.catalog import PROVIDER_ALIASES, PROVIDER_DEFAULT_DEVICE, canonical_provider, facts, suggest
 from olivegen.recipe.base import NonEmptyStr, Strict
@@ -21,6 +21,10 @@ class SystemSpec(Strict):
         description="Execution provider, Olive's name or a short one (`cpu`, `cuda`, `tensorrt`, `dml`, `qnn` ...).",
     )
     device: Device | None = Field(None, description="Device; derived from the provider when unset.")
+    extra_providers: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Olive 0.9 only: further execution providers of the same device; Olive ran the workflow for each.",
+    )
     dockerfile: NonEmptyStr | None = Field(None, description="Docker: Dockerfile, relative to the build context.")
     build_context: NonEmptyStr | None = Field(None, description="Docker: build context folder, relative to the recipe.")
     image_name: NonEmptyStr | None = Field(None, description="Docker: tag of the image to build.")
@@ -40,14 +44,27 @@ class SystemSpec(Strict):
         description="Azure ML: read the Hugging Face token from the key vault secret `hf-token` (never written here).",
     )
 
+    @field_validator("device", mode="before")
+    @classmethod
+    def _device_case(cls, value: Any) -> Any:
+        """Olive accepts `CPU`/`GPU`/`NPU` as well."""
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("extra_providers")
+    @classmethod
+    def _known_extra(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        generation = (info.context or {}).get("generation", "0.13")
+        if value and generation != "0.9":
+            raise ValueError(
+                f"Olive {generation} runs one execution provider per accelerator (Olive 0.9 ran several):"
+                " keep `provider`, or one recipe per provider (a `matrix:`)"
+            )
+        return [_provider_name(v) for v in value]
+
     @field_validator("provider")
     @classmethod
     def _known_provider(cls, value: str) -> str:
-        canonical = canonical_provider(value)
-        if canonical is None:
-            hint = suggest(value, [*facts()["execution_providers"], *PROVIDER_ALIASES])
-            raise ValueError(f"unknown execution provider {value!r}" + (f"; {hint}" if hint else ""))
-        return canonical
+        return _provider_name(value)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> SystemSpec:
@@ -92,3 +109,11 @@ def expand_shorthand(value: Any) -> Any:
             word = "cuda"
         return {"provider": word}
     return value
+
+
+def _provider_name(value: str) -> str:
+    canonical = canonical_provider(value)
+    if canonical is None:
+        hint = suggest(value, [*facts()["execution_providers"], *PROVIDER_ALIASES])
+        raise ValueError(f"unknown execution provider {value!r}" + (f"; {hint}" if hint else ""))
+    return canonical

@@ -28,6 +28,33 @@ SINGLE_SYSTEM_NAMES = {
     "AzureML": "aml",
 }
 
+# Keys of raw `olive:` blocks that hold paths: always recipe-relative / only when they look local.
+RAW_PATH_KEYS = {"user_script", "script_dir", "model_script", "data_dir"}
+RAW_MAYBE_PATH_KEYS = {"model_path", "adapter_path", "data_files"}
+
+
+def raw_paths(value: Any, base: Path) -> Any:
+    """Copy a raw Olive block, resolving the paths in it against the recipe's folder."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key in RAW_PATH_KEYS or key in RAW_MAYBE_PATH_KEYS:
+                out[key] = _raw_path(item, base, key in RAW_PATH_KEYS)
+            else:
+                out[key] = raw_paths(item, base)
+        return out
+    if isinstance(value, list):
+        return [raw_paths(item, base) for item in value]
+    return value
+
+
+def _raw_path(value: Any, base: Path, always: bool) -> Any:
+    if isinstance(value, list):
+        return [_raw_path(v, base, always) for v in value]
+    if not isinstance(value, str) or not value or "://" in value:
+        return raw_paths(value, base)
+    return resolve(base, value) if always or is_local_path(base, value) else value
+
 
 def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
     """Return the workflow id: the recipe's `name`, else its file name without extensions."""
@@ -50,7 +77,7 @@ def build_context(recipe: Recipe, recipe_path: Path, generation: str = "0.13") -
         "input_model": _input_model(recipe.model, base),
         "systems": systems,
         "data_configs": data_configs,
-        "evaluators": _evaluators(recipe),
+        "evaluators": _evaluators(recipe, base),
         "passes": _passes(recipe, lora_int4_exclusions(recipe, base)),
         "engine": _engine(recipe, base, name, host_name, target_name),
     }
@@ -58,6 +85,9 @@ def build_context(recipe: Recipe, recipe_path: Path, generation: str = "0.13") -
 
 
 def _input_model(model: InputModel, base: Path) -> dict[str, Any]:
+    if model.olive is not None:
+        raw: dict[str, Any] = raw_paths(model.olive, base)
+        return raw
     registry = model.registry_ref()
     path: Any
     if registry is not None:
@@ -86,7 +116,9 @@ def _input_model(model: InputModel, base: Path) -> dict[str, Any]:
 def _system(spec: SystemSpec, base: Path) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": OLIVE_SYSTEM_TYPES[spec.type],
-        "accelerators": [{"device": spec.resolved_device(), "execution_providers": [spec.provider]}],
+        "accelerators": [
+            {"device": spec.resolved_device(), "execution_providers": [spec.provider, *spec.extra_providers]}
+        ],
     }
     if spec.type == "docker":
         out["dockerfile"] = spec.dockerfile
@@ -119,6 +151,8 @@ def _systems(recipe: Recipe, base: Path) -> tuple[dict[str, Any], str, str]:
 
 
 def _data_configs(spec: DataSpec, base: Path) -> list[dict[str, Any]]:
+    if spec.olive is not None:
+        return [{"name": spec.name, **raw_paths(spec.olive, base)}]
     load: dict[str, Any]
     if spec.hub is not None:
         load = {"data_name": spec.hub.name}
@@ -169,9 +203,9 @@ def _passes(recipe: Recipe, exclusions: dict[int, list[str]] | None = None) -> d
     for index, spec in enumerate(recipe.passes):
         key = pass_key(str(spec.type), spec.name, set(out))
         if isinstance(spec, GenericPass):
-            out[key] = {"type": spec.type, **spec.config}
+            out[key] = {"type": spec.type, **spec.config, **spec.olive}
             continue
-        params = spec.model_dump(mode="json", exclude={"name", "type", "options"}, exclude_none=True)
+        params = spec.model_dump(mode="json", exclude={"name", "type", "options", "olive"}, exclude_none=True)
         if "training" in params:
             training = params.pop("training")
             extra = training.pop("extra", {})
@@ -188,22 +222,27 @@ def _passes(recipe: Recipe, exclusions: dict[int, list[str]] | None = None) -> d
         if exclusions and index in exclusions:
             params["int4_nodes_to_exclude"] = exclusions[index]
         renamed = {spec.RENAMES.get(k, k): v for k, v in params.items()}
-        out[key] = {"type": str(spec.type), **renamed, **spec.options}
+        out[key] = {"type": str(spec.type), **renamed, **spec.options, **spec.olive}
     return out
 
 
-def _evaluators(recipe: Recipe) -> dict[str, Any]:
+def _evaluators(recipe: Recipe, base: Path) -> dict[str, Any]:
     if recipe.evaluate is None:
         return {}
-    metrics = [
-        {
-            "name": m.name,
-            "type": m.type,
-            "sub_types": [{"name": s} for s in m.sub_types],
-            "data_config": m.data,
-        }
-        for m in recipe.evaluate.metrics
-    ]
+    if recipe.evaluate.olive is not None:
+        return {"evaluator": raw_paths(recipe.evaluate.olive, base)}
+    metrics = []
+    for m in recipe.evaluate.metrics:
+        metric: dict[str, Any] = {"name": m.name, "type": m.type, "sub_types": m.sub_type_list(), "data_config": m.data}
+        if m.backend is not None:
+            metric["backend"] = m.backend
+        if m.user_config is not None:
+            metric["user_config"] = raw_paths(m.user_config, base)
+        metrics.append(metric)
+    subs = [s for metric in metrics for s in metric["sub_types"]]
+    if len(subs) > 1 and not any("priority" in s for s in subs):  # Olive: "Priority must be specified ..."
+        for rank, sub in enumerate(subs, start=1):
+            sub["priority"] = rank
     return {"evaluator": {"metrics": metrics}}
 
 
@@ -236,4 +275,5 @@ def _engine(recipe: Recipe, base: Path, name: str, host: str, target: str) -> di
         out["evaluator"] = "evaluator"
     if engine.clean_cache:
         out["clean_cache"] = True
+    out.update(raw_paths(engine.olive, base))
     return out

@@ -80,7 +80,7 @@ def _for_09(context: dict[str, Any], recipe: Recipe) -> dict[str, Any]:
             }
     for params in context["passes"].values():
         known = pass_params_in(params["type"], "0.9")
-        for key in [k for k in params if k != "type" and known and k not in known]:
+        for key in [k for k in params if k not in ("type", "host", "evaluator") and known and k not in known]:
             del params[key]
     return context
 

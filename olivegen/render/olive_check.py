@@ -39,14 +39,24 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
     try:
         try:
             run_config = RunConfig.parse_file_or_obj(copy.deepcopy(config))
-        except Exception as exc:  # pydantic v2 (Olive >= 0.10) or v1 (older) ValidationError
+        except Exception as exc:  # pydantic v2 (Olive >= 0.10) or v1 (older) ValidationError, or Olive's own
             errors = getattr(exc, "errors", None)
             if not callable(errors):
-                raise
+                return [f"{type(exc).__name__}: {exc}"]
             return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors()]
+        target_system = getattr(run_config.engine, "target", None)
+        try:  # Olive (0.10+) drops a provider its device does not run, with a warning
+            from olive.systems.accelerator_creator import create_accelerator
+        except ImportError:  # older Olive: no such check here
+            create_accelerator = None
+        if target_system is not None and create_accelerator is not None:
+            try:
+                create_accelerator(copy.deepcopy(target_system), skip_supported_eps_check=True)
+            except Exception as exc:  # an Olive-side rejection, reported as text
+                problems.append(f"engine.target: {type(exc).__name__}: {exc}")
         package = OlivePackageConfig.load_default_config()
-        target = config["systems"][config["engine"]["target"]]["accelerators"][0]
-        spec = AcceleratorSpec(target["device"], target["execution_providers"][0])
+        device, provider = _target_accelerator(config)
+        spec = AcceleratorSpec(device, provider)
         for key, pass_configs in run_config.passes.items():
             for pass_config in pass_configs:
                 try:
@@ -56,16 +66,50 @@ def olive_problems(config: dict[str, Any]) -> list[str]:
                     problems.append(f"passes.{key}: {type(exc).__name__}: {exc}")
     finally:
         root.handlers, root.propagate = own_handlers, propagate
-    problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m]
+    problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m or "will be ignored" in m]
     return problems
 
 
+def _target_accelerator(config: dict[str, Any]) -> tuple[str, str]:
+    """Return the target's device and first provider, in any config form (nested or flat; Olive's CPU default)."""
+    engine: dict[str, Any] = config["engine"] if isinstance(config.get("engine"), dict) else config
+    systems: dict[str, Any] = config["systems"] if isinstance(config.get("systems"), dict) else {}
+    target = engine.get("target")
+    spec = systems.get(target) if isinstance(target, str) else target
+    spec = spec if isinstance(spec, dict) else {}
+    spec = {**spec, **spec["config"]} if isinstance(spec.get("config"), dict) else spec
+    accelerators = spec.get("accelerators") or [{}]
+    first = accelerators[0] if isinstance(accelerators[0], dict) else {"device": accelerators[0]}
+    providers = first.get("execution_providers") or ["CPUExecutionProvider"]
+    return str(first.get("device") or "cpu").lower(), str(providers[0])
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`python -m olivegen.render.olive_check CONFIG.json`: print the problems as JSON, for another Python's Olive."""
+    """`python -m olivegen.render.olive_check CONFIG.json`: print the problems as JSON, for another Python's Olive.
+
+    `--many A.json B.json ...` checks every file in this one process (Olive is imported once) and
+    prints `{file: [problems]}`; each is checked from its own folder, so its relative paths resolve there.
+    """
     import json
+    import os
     import sys
 
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "--many":
+        found: dict[str, list[str]] = {}
+        here = os.getcwd()
+        for name in args[1:]:
+            try:
+                with open(name, encoding="utf-8") as handle:
+                    config = json.load(handle)
+                os.chdir(os.path.dirname(os.path.abspath(name)))
+                found[name] = olive_problems(config)
+            except Exception as exc:  # one unreadable config does not stop the batch
+                found[name] = [f"{type(exc).__name__}: {exc}"]
+            finally:
+                os.chdir(here)
+        print(json.dumps(found))
+        return 1 if any(found.values()) else 0
     with open(args[0], encoding="utf-8") as handle:
         config = json.load(handle)
     problems = olive_problems(config)

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from olivegen.errors import TemplateBug
-from olivegen.knowledge.catalog import OLIVE_GENERATION, canonical_pass, pass_params_in
+from olivegen.knowledge.catalog import OLIVE_GENERATION, canonical_pass_in, pass_params_in
 from olivegen.knowledge.resources import schema_json
 
 
@@ -52,11 +52,12 @@ def schema_problems(config: dict[str, Any], generation: str = OLIVE_GENERATION) 
     if not _conforms(config, generation):
         problems = [f"{e.json_path}: {e.message}" for e in _validator(generation).iter_errors(config)]
     for key, spec in (config.get("passes") or {}).items():
-        if not isinstance(spec, dict) or canonical_pass(str(spec.get("type", ""))) is None:
+        canonical = canonical_pass_in(str(spec.get("type", "")), generation) if isinstance(spec, dict) else None
+        if canonical is None:
             continue
-        params = pass_params_in(canonical_pass(str(spec["type"])) or "", generation)
+        params = pass_params_in(canonical, generation)
         for param in spec:
-            if param != "type" and params and param not in params:
+            if param not in ("type", "host", "evaluator") and params and param not in params:
                 problems.append(f"$.passes.{key}.{param}: not a parameter of {spec['type']} in Olive {generation}")
     return sorted(problems)
 

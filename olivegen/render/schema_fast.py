@@ -114,6 +114,9 @@ class Compiler:
                     lambda v, known=known, sub=sub: not isinstance(v, dict)
                     or all(sub(item) for k, item in v.items() if k not in known)
                 )
+            elif keyword == "propertyNames":
+                name_ok = self.compile(arg)
+                checks.append(lambda v, ok=name_ok: not isinstance(v, dict) or all(ok(k) for k in v))
             elif keyword == "required":
                 checks.append(lambda v, req=tuple(arg): not isinstance(v, dict) or all(k in v for k in req))
             elif keyword == "$ref":

@@ -1,0 +1,398 @@
+"""What an Olive config means, as a comparable value: Olive's defaults filled in, legacy spellings normalized.
+
+`meaning(config, base)` turns a config of any Olive generation (<=0.6 nested `{type, config}`,
+0.7-0.9, 0.10+ flat or nested) into one plain structure: the input model, each data set by
+name, the host and the target (device and execution providers), each pass in run order with
+every parameter (Olive 0.13's defaults filled in from the vendored registry), the evaluator
+the engine uses, and the engine settings Olive acts on. Two configs whose meanings are equal
+make Olive do the same thing; `differences(a, b)` lists where they are not.
+
+Used by bench/corpus.py to compare an original config with what olivegen renders from its
+imported recipe. Relative paths are resolved against the config's folder on both sides.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from typing import Any
+
+from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_pass, pass_params_in
+
+ENGINE_KEYS = {
+    "host",
+    "target",
+    "output_dir",
+    "cache_dir",
+    "log_severity_level",
+    "evaluate_input_model",
+    "search_strategy",
+    "execution_providers",
+    "clean_cache",
+    "evaluator",
+    "packaging_config",
+    "cache_config",
+    "plot_pareto_frontier",
+    "clean_evaluation_cache",
+    "enable_shared_cache",
+    "output_name",
+    "no_artifacts",
+    "log_to_file",
+    "ort_log_severity_level",
+    "ort_py_log_severity_level",
+}
+# Olive 0.13 RunEngineConfig defaults (read from olive.workflows.run.config.RunEngineConfig)
+ENGINE_DEFAULTS: dict[str, Any] = {
+    "evaluate_input_model": True,
+    "cache_dir": ".olive-cache",
+    "clean_cache": False,
+    "log_severity_level": 1,
+    "plot_pareto_frontier": False,
+    "clean_evaluation_cache": False,
+    "enable_shared_cache": False,
+    "packaging_config": None,
+    "cache_config": None,
+    "output_dir": None,
+}
+# Logging/artifact switches change no model: ignored in the comparison.
+ENGINE_IGNORED = {"no_artifacts", "log_to_file", "ort_log_severity_level", "ort_py_log_severity_level"}
+PATH_KEYS = {
+    "output_dir",
+    "cache_dir",
+    "user_script",
+    "script_dir",
+    "data_dir",
+    "data_files",
+    "model_script",
+    "adapter_path",
+    "build_context_path",
+    "python_environment_path",
+    "conda_file_path",
+    "model_path",
+}
+# Olive's own legacy pass names and the pass that replaced each (Olive's change log).
+LEGACY_PASSES = {
+    "ortperftuning": "OrtSessionParamsTuning",
+    "onnxmatmul4quantizer": "OnnxBlockWiseRtnQuantization",
+    "onnxmodeloptimizer": "OnnxPeepholeOptimizer",
+}
+PASS_ENTRY_KEYS = {"host", "evaluator", "disable_search", "output_name", "clean_run_cache", "search_space"}
+MODEL_TYPES = {
+    "hfmodel": "HfModel",
+    "pytorchmodel": "PyTorchModel",
+    "onnxmodel": "ONNXModel",
+    "compositemodel": "CompositeModel",
+    "distributedhfmodel": "DistributedHfModel",
+    "distributedonnxmodel": "DistributedOnnxModel",
+    "openvinomodel": "OpenVINOModel",
+    "qnnmodel": "QNNModel",
+    "snpemodel": "SNPEModel",
+    "tensorflowmodel": "TensorFlowModel",
+    "compositepytorchmodel": "CompositePyTorchModel",
+}
+
+
+def flat(obj: Any, nested: str = "config") -> dict[str, Any]:
+    """`{type, config: {...}}` as one flat mapping."""
+    if not isinstance(obj, dict):
+        return {}
+    out = {k: v for k, v in obj.items() if k != nested}
+    if isinstance(obj.get(nested), dict):
+        out.update(obj[nested])
+    return out
+
+
+def _path(value: Any, base: str, always: bool) -> Any:
+    if isinstance(value, list):
+        return [_path(v, base, always) for v in value]
+    if not isinstance(value, str) or "://" in value or not value:
+        return value
+    local = always or value.startswith(("./", "../", "/", "~")) or os.path.exists(os.path.join(base, value))
+    return os.path.normpath(os.path.join(base, os.path.expanduser(value))) if local else value
+
+
+def _paths(obj: Any, base: str) -> Any:
+    """Resolve every value under a path key, recursively."""
+    if isinstance(obj, dict):
+        return {k: (_path(v, base, k != "model_path") if k in PATH_KEYS else _paths(v, base)) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_paths(v, base) for v in obj]
+    return obj
+
+
+def _model(raw: Any) -> Any:
+    model = flat(raw)
+    hf_config = flat(model.pop("hf_config", None))
+    kind = str(model.pop("type", "HfModel"))
+    kind = MODEL_TYPES.get(kind.lower(), kind)
+    if hf_config:
+        kind = "HfModel" if kind == "PyTorchModel" and "model_path" not in model else kind
+        name = hf_config.pop("model_name", None)
+        if name and "model_path" not in model:
+            model["model_path"] = name
+        if "task" in hf_config:
+            model["task"] = hf_config.pop("task")
+        load = {**flat(hf_config.pop("model_loading_args", {})), **flat(hf_config.pop("from_pretrained_args", {}))}
+        if load:
+            model["load_kwargs"] = {**load, **(model.get("load_kwargs") or {})}
+        model.update({f"hf_config.{k}": v for k, v in hf_config.items()})
+    if kind == "HfModel":
+        model.setdefault("task", "text-generation-with-past")
+    model.pop("model_file_format", None)  # Olive 0.13 detects MLflow folders itself
+    if isinstance(model.get("model_path"), dict):
+        model["model_path"] = flat(model["model_path"])
+    if kind == "CompositeModel":
+        model["model_components"] = [_model(c) for c in model.get("model_components") or []]
+    return {"type": kind, **{k: v for k, v in model.items() if v not in (None, {}, [])}}
+
+
+def _system(spec: Any, engine_eps: Any) -> dict[str, Any]:
+    spec = flat(spec)
+    kind = str(spec.get("type", "LocalSystem"))
+    accelerators = spec.get("accelerators") or []
+    device, eps = None, None
+    if accelerators:
+        first = accelerators[0]
+        if isinstance(first, str):
+            device = first
+        elif isinstance(first, dict):
+            device = first.get("device")
+            eps = first.get("execution_providers")
+    if eps is None:
+        eps = engine_eps if isinstance(engine_eps, list) and engine_eps else None
+    if device is None:  # Olive infers the device from the providers (CPU when none is given)
+        device = PROVIDER_DEFAULT_DEVICE.get(str(eps[0]), "gpu") if eps else "cpu"
+    if eps is None:
+        eps = {"cpu": ["CPUExecutionProvider"], "gpu": ["CUDAExecutionProvider"]}.get(str(device).lower())
+    rest = {
+        k: v for k, v in spec.items() if k not in ("type", "accelerators", "olive_managed_env", "requirements_file")
+    }
+    return {"type": kind, "device": str(device).lower(), "execution_providers": eps, **rest}
+
+
+def _component(raw: Any, default_type: str | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None if default_type is None else {"type": default_type}
+    comp = flat(raw, "params")
+    comp.setdefault("type", default_type)
+    return comp
+
+
+def _data(raw: Any) -> dict[str, Any]:
+    cfg = dict(raw) if isinstance(raw, dict) else {}
+    cfg.pop("name", None)
+    kind = cfg.pop("type", "DataContainer")
+    hf = kind == "HuggingfaceContainer"
+    out: dict[str, Any] = {"type": kind}
+    for key in ("user_script", "script_dir"):
+        if cfg.get(key) is not None:
+            out[key] = cfg.pop(key)
+    for key, default in (
+        ("load_dataset_config", "huggingface_dataset" if hf else None),
+        ("pre_process_data_config", "huggingface_pre_process" if hf else None),
+        ("post_process_data_config", "text_classification_post_process" if hf else None),
+        ("dataloader_config", "default_dataloader" if hf else None),
+    ):
+        comp = _component(cfg.pop(key, None), default)
+        if comp is not None:
+            if key == "pre_process_data_config" and comp.get("type") == "huggingface_pre_process":
+                comp.pop("model_name", None)  # Olive fills it in from the input model
+                comp.pop("trust_remote_code", None)
+            if key == "load_dataset_config":
+                comp.setdefault("split", "train") if hf else None
+            out[key] = comp
+    out.update(cfg)
+    return out
+
+
+# olive.data.component.text_generation.TextGenParams defaults (Olive 0.13)
+TEXT_GEN_DEFAULTS = {
+    "max_seq_len": 1024,
+    "pad_to_max_len": True,
+    "padding_side": "right",
+    "drop_short_sequences": False,
+    "use_attention_mask": True,
+    "chat_template": None,
+    "message_col": "messages",
+    "add_special_tokens": True,
+    "strategy": "join",
+    "joiner": "\n\n",
+    "max_samples": None,
+}
+TEXT_GEN_RENAMES = {"source_max_len": "max_seq_len", "corpus_strategy": "strategy"}
+
+
+def _text_generation_defaults(data: dict[str, Any]) -> None:
+    """A Hugging Face data set of a text-generation model: Olive's text-generation pre-processing and its defaults."""
+    pre = data.get("pre_process_data_config")
+    if data.get("type") != "HuggingfaceContainer" or not isinstance(pre, dict):
+        return
+    if pre.get("type") not in (None, "huggingface_pre_process", "text_generation_huggingface_pre_process"):
+        return
+    pre["type"] = "text_generation_huggingface_pre_process"
+    for old, new in TEXT_GEN_RENAMES.items():
+        if old in pre:
+            pre.setdefault(new, pre.pop(old))
+    pre.pop("dataset_type", None)
+    for key, value in TEXT_GEN_DEFAULTS.items():
+        pre.setdefault(key, value)
+    if isinstance(pre.get("text_cols"), str):
+        pre["text_cols"] = [pre["text_cols"]]
+    if pre.get("text_template") or pre.get("chat_template"):
+        pre.pop("text_cols", None)  # the template (or chat template) builds the text
+    else:
+        pre.setdefault("text_cols", ["text"])
+
+
+def _datas(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, dict):  # the legacy dict form: name -> config
+        raw = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in raw.items()]
+    if not isinstance(raw, list):
+        return {}
+    return {str(d.get("name")): _data(d) for d in raw if isinstance(d, dict)}
+
+
+def _metric(raw: Any) -> dict[str, Any]:
+    metric = dict(raw) if isinstance(raw, dict) else {"name": raw}
+    subs = []
+    for sub in metric.get("sub_types") or []:
+        sub = dict(sub) if isinstance(sub, dict) else {"name": sub}
+        sub.setdefault("priority", -1)
+        sub.setdefault("higher_is_better", None)
+        sub.setdefault("goal", None)
+        sub.setdefault("metric_config", None)
+        subs.append(sub)
+    metric["sub_types"] = subs
+    metric.setdefault("backend", "torch_metrics")
+    metric.setdefault("user_config", None)
+    return metric
+
+
+def _evaluator(raw: Any, evaluators: dict[str, Any]) -> Any:
+    if isinstance(raw, str):
+        raw = evaluators.get(raw, raw)
+    if not isinstance(raw, dict):
+        return raw
+    ev = flat(raw)
+    ev.pop("name", None)
+    ev.setdefault("type", None)
+    ev["metrics"] = [_metric(m) for m in ev.get("metrics") or []]
+    return {k: v for k, v in ev.items() if v is not None}
+
+
+def _pass_type(raw: str) -> str:
+    legacy = LEGACY_PASSES.get(raw.replace("_", "").lower())
+    return legacy or canonical_pass(raw) or raw
+
+
+def _pass(raw: Any, systems: dict[str, Any], evaluators: dict[str, Any], eps: Any) -> dict[str, Any]:
+    spec = dict(raw) if isinstance(raw, dict) else {}
+    entry = {k: spec.pop(k) for k in list(spec) if k in PASS_ENTRY_KEYS}
+    params = flat(spec)
+    kind = _pass_type(str(params.pop("type", "")))
+    defaults = pass_params_in(kind, "0.13")
+    full = {k: v.get("default") for k, v in defaults.items() if isinstance(v, dict) and not v.get("required")}
+    full.update(params)
+    out: dict[str, Any] = {"type": kind.lower(), "params": full}
+    if entry.get("host") is not None:
+        out["host"] = _system(systems.get(entry["host"], entry["host"]), eps)
+    if entry.get("evaluator") is not None:
+        out["evaluator"] = _evaluator(entry["evaluator"], evaluators)
+    return out  # disable_search, output_name ...: gone in Olive 0.13 (import warns about each)
+
+
+def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
+    """Return what a config makes Olive do, as one comparable structure."""
+    cfg = _paths(copy.deepcopy(config), base)
+    engine = flat(cfg.pop("engine", None))
+    for key in list(cfg):
+        if key in ENGINE_KEYS:
+            engine[key] = cfg.pop(key)
+    eps = engine.pop("execution_providers", None)
+    systems = {k: flat(v) for k, v in (cfg.pop("systems", None) or {}).items()}
+    evaluators = {k: v for k, v in (cfg.pop("evaluators", None) or {}).items()}
+
+    def system(ref: Any, engine_eps: Any = None) -> dict[str, Any]:
+        spec = systems.get(ref) if isinstance(ref, str) else ref
+        return _system(spec or {}, engine_eps)
+
+    passes = []
+    for raw in (cfg.pop("passes", None) or {}).values():
+        for spec in raw if isinstance(raw, list) else [raw]:
+            passes.append(_pass(spec, systems, evaluators, eps))
+    search = engine.pop("search_strategy", None)
+    if isinstance(search, dict):
+        renames = {"search_algorithm": "sampler", "search_algorithm_config": "sampler_config"}  # Olive 0.10
+        search = {renames.get(k, k): v for k, v in search.items()}
+        search["sampler"] = {"exhaustive": "sequential"}.get(search.get("sampler"), search.get("sampler"))
+        search = {k: v for k, v in search.items() if v not in (None, False)} or None
+    elif search is False:
+        search = None
+    out_engine = {k: engine.pop(k, v) for k, v in ENGINE_DEFAULTS.items()}
+    if isinstance(out_engine.get("cache_dir"), str):
+        out_engine["cache_dir"] = os.path.normpath(os.path.join(base, out_engine["cache_dir"]))
+    if out_engine["output_dir"] is None:
+        out_engine["output_dir"] = os.path.normpath(base)  # Olive writes beside where it runs
+    out_engine["search_strategy"] = search
+    host, target = engine.pop("host", None), engine.pop("target", None)
+    evaluator = engine.pop("evaluator", None)
+    for key in ENGINE_IGNORED:
+        engine.pop(key, None)
+    engine.pop("output_name", None)  # gone in Olive 0.13 (import warns)
+    out_engine.update(engine)
+    for key in ("workflow_id", "azureml_client", "auto_optimizer_config", "verbose", "$schema"):
+        cfg.pop(key, None)
+    resolved_evaluator = _evaluator(evaluator, evaluators) if evaluator is not None else None
+    if not resolved_evaluator:
+        out_engine.pop("evaluate_input_model")  # nothing to evaluate the input model with
+    model = _model(cfg.pop("input_model", None))
+    datas = _datas(cfg.pop("data_configs", None))
+    if str(model.get("task", "")).startswith("text-generation"):
+        for data in datas.values():
+            _text_generation_defaults(data)
+    return {
+        "input_model": model,
+        "data_configs": datas,
+        "host": system(host),
+        "target": system(target, eps),  # the engine's execution_providers (Olive <= 0.6) are the target's
+        "passes": passes,
+        "evaluator": resolved_evaluator,
+        "engine": out_engine,
+        **{f"other.{k}": v for k, v in cfg.items()},
+    }
+
+
+def differences(old: Any, new: Any, path: str = "") -> list[str]:
+    """Return `path: old -> new` for every leaf where two meanings differ (lists compared item by item)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for key in list(old) + [k for k in new if k not in old]:
+            out += differences(old.get(key, "<unset>"), new.get(key, "<unset>"), f"{path}.{key}" if path else key)
+        return out
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [d for i, (a, b) in enumerate(zip(old, new, strict=True)) for d in differences(a, b, f"{path}[{i}]")]
+    if _same(old, new):
+        return []
+    return [f"{path}: {_short(old)} -> {_short(new)}"]
+
+
+def _same(a: Any, b: Any) -> bool:
+    if {_key(a), _key(b)} == {"<unset>", "null"}:  # unset and None mean Olive's default on both sides
+        return True
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
+def _key(value: Any) -> str:
+    return value if value == "<unset>" else json.dumps(value, default=str)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
