@@ -51,9 +51,15 @@ class Composed:
         return Source(data, where, "")
 
 
-def compose(path: Path, display: str, env: Mapping[str, str] | None = None) -> Composed:
-    """Read a recipe file with everything it extends, `${VAR}` filled in from `env` (default: os.environ)."""
-    data, where = load(path, display, os.environ if env is None else env, root=path.resolve().parent)
+def compose(
+    path: Path, display: str, env: Mapping[str, str] | None = None, texts: Mapping[Path, str] | None = None
+) -> Composed:
+    """Read a recipe file with everything it extends, `${VAR}` filled in from `env` (default: os.environ).
+
+    `texts` maps resolved paths to text read instead of the file (an editor's unsaved buffers).
+    """
+    env = os.environ if env is None else env
+    data, where = load(path, display, env, root=path.resolve().parent, texts=texts)
     matrix = None
     if "matrix" in data:
         matrix = Matrix(data.pop("matrix"), subtree(where, ("matrix",)), where.lookup(("matrix",)))

@@ -28,13 +28,21 @@ Layer = tuple[dict[str, Any], SourceMap]
 
 
 def load(
-    path: Path, display: str, env: Mapping[str, str], *, root: Path, chain: tuple[tuple[str, Path], ...] = ()
+    path: Path,
+    display: str,
+    env: Mapping[str, str],
+    *,
+    root: Path,
+    chain: tuple[tuple[str, Path], ...] = (),
+    texts: Mapping[Path, str] | None = None,
 ) -> Layer:
     """Read one recipe file and everything it extends; return the merged data and positions.
 
-    `root` is the folder of the recipe being compiled; `chain` the files that led here.
+    `root` is the folder of the recipe being compiled; `chain` the files that led here. `texts` (by
+    resolved path) stands in for files on disk, e.g. an editor's unsaved buffers.
     """
-    source = parse(read_text(path, display), display)
+    text = texts.get(path.resolve()) if texts else None
+    source = parse(read_text(path, display) if text is None else text, display)
     data, problems = interpolate(source.data, source.where, env)
     where = source.where
     raise_if(problems)
@@ -73,7 +81,7 @@ def load(
             errors.append(Diagnostic(f"base recipe {ref!r} not found", at, hint, "extends"))
         else:
             try:
-                layer = load(base, base_display, env, root=root, chain=chain)
+                layer = load(base, base_display, env, root=root, chain=chain, texts=texts)
             except RecipeError as exc:
                 errors.extend(exc.diagnostics)
             else:
