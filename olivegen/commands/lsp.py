@@ -1,0 +1,61 @@
+"""`olivegen lsp [--debounce MS]`: the language server for editors, on stdin/stdout.
+
+Needs the `lsp` extra: `pip install "olivegen[lsp]"`. Imports pygls only when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from olivegen.commands.common import Exit, say
+
+DESCRIPTION = """\
+Run olivegen's Language Server Protocol server on stdin/stdout, for an editor to start.
+It checks recipes as you type with the same rules as `olivegen validate` (diagnostics on the
+recipe and on the bases it extends), and offers hover, completion, quick fixes and go to
+definition. A recipe is a *.olive.yaml file, a YAML file naming recipe.schema.json in its
+first lines or with a top-level `passes:`/`extends:` key, or a file matching the `globs` of
+the client's initializationOptions. See docs/editors.md for VS Code, Neovim, Helix and Emacs.
+
+exit codes: 0 when the client ends the session (shutdown and exit), 2 when the lsp extra
+(pygls) is not installed.
+"""
+
+EPILOG = """\
+example:
+  olivegen lsp                     # what an editor runs; it speaks JSON-RPC on stdin/stdout
+  pip install "olivegen[lsp]"      # installs pygls and lsprotocol first
+"""
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command."""
+    parser = sub.add_parser(
+        "lsp",
+        help="language server for editors: every rule as you type (stdin/stdout)",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--debounce",
+        type=int,
+        default=50,
+        metavar="MS",
+        help="wait this long after the last keystroke before checking (default 50 ms)",
+    )
+
+
+def execute(args: argparse.Namespace) -> Exit:
+    """Serve until the client exits."""
+    import logging
+
+    try:
+        from olivegen.lsp.server import serve
+    except ImportError as exc:
+        say(f"olivegen lsp: needs the lsp extra ({exc.name or exc} is not installed): pip install 'olivegen[lsp]'")
+        return Exit.INTERNAL
+    logging.basicConfig(level=logging.WARNING, format="olivegen lsp: %(levelname)s: %(message)s")
+    serve(max(args.debounce, 0) / 1000)
+    return Exit.OK
