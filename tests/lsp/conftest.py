@@ -17,8 +17,6 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from tests.conftest import ROOT
 
-pytest.importorskip("pygls")
-
 DATA = ROOT / "examples" / "data" / "data_sample_travel.jsonl"
 
 
