@@ -54,7 +54,10 @@ def execute(args: argparse.Namespace) -> Exit:
     try:
         from olivegen.lsp.server import serve
     except ImportError as exc:
-        say(f"olivegen lsp: needs the lsp extra ({exc.name or exc} is not installed): pip install 'olivegen[lsp]'")
+        missing = (exc.name or "").split(".")[0]
+        if missing not in ("pygls", "lsprotocol"):
+            raise  # not the extra: a bug, shown in full by the CLI
+        say(f"olivegen lsp: needs the lsp extra ({missing} is not installed): pip install 'olivegen[lsp]'")
         return Exit.INTERNAL
     logging.basicConfig(level=logging.WARNING, format="olivegen lsp: %(levelname)s: %(message)s")
     serve(max(args.debounce, 0) / 1000)

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
 from pygls.protocol import default_converter
