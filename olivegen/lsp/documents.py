@@ -15,10 +15,12 @@ from urllib.parse import unquote, urlparse
 
 from olivegen.errors import RecipeError
 from olivegen.lsp.outline import Line, item_value, read_lines
+from olivegen.source.document import MAX_BYTES
 
 _MODELINE = re.compile(r"recipe\.schema\.json")
 _TOP_KEY = re.compile(r"^(extends|passes)\s*:", re.MULTILINE)
 SUFFIXES = (".olive.yaml", ".olive.yml")
+MAX_BASES = 64
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -106,6 +108,24 @@ class Document:
         """Take new text; what was read from the old text is dropped (the last composed data is kept)."""
         self.text, self.version, self._lines = text, version, None
 
+    def bases(self, texts: dict[Path, str]) -> set[Path]:
+        """Return every file this recipe extends, directly or through its bases (resolved paths)."""
+        found: set[Path] = set()
+        todo = [(self.path, self.text)]
+        while todo and len(found) < MAX_BASES:
+            path, text = todo.pop()
+            for ref in extends_refs(read_lines(text)):
+                base = Path(ref).expanduser()
+                base = (base if base.is_absolute() else path.parent / base).resolve()
+                if base in found:
+                    continue
+                found.add(base)
+                if base in texts:
+                    todo.append((base, texts[base]))
+                elif base.is_file() and base.stat().st_size <= MAX_BYTES:
+                    todo.append((base, base.read_text(encoding="utf-8", errors="replace")))
+        return found
+
     def pass_type(self, path: tuple[str | int, ...]) -> str | None:
         """Return the `type` written in the pass item at a path such as `("passes", 2)`."""
         if len(path) != 2 or path[0] != "passes" or not isinstance(path[1], int):
@@ -133,6 +153,26 @@ class Document:
                     found = item_value(lines, i, dash_col, "type")
                     return found[0] if found else None
         return None
+
+
+def extends_refs(lines: list[Line]) -> list[str]:
+    """Return the files a recipe's top-level `extends:` names (a value, a flow list or block list items)."""
+    for i, line in enumerate(lines):
+        if line.key != "extends" or line.first != 0 or line.block_of is not None:
+            continue
+        value = line.text[line.value_col :].split(" #")[0].strip()
+        if value.startswith("["):
+            return [v.strip().strip("'\"") for v in value.strip("[]").split(",") if v.strip()]
+        if value:
+            return [value.strip("'\"")]
+        refs = []
+        for item in lines[i + 1 :]:
+            if item.first == 0 and not item.dashes:
+                break
+            if item.dashes and item.scalar_col >= 0:
+                refs.append(item.text[item.scalar_col :].split(" #")[0].strip().strip("'\""))
+        return refs
+    return []
 
 
 @dataclass(frozen=True)

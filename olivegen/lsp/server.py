@@ -101,8 +101,28 @@ class RecipeServer(LanguageServer):
             self.text_document_publish_diagnostics(params)
 
     def dependents(self, changed: Document) -> list[Document]:
-        """Return the other open recipes that may extend a changed one (they name `extends:`)."""
-        return [d for uri, d in self.docs.items() if uri != changed.uri and "extends" in d.text]
+        """Return the other open recipes that extend a changed one, directly or through other bases."""
+        texts = self.texts()
+        target = changed.path.resolve()
+        out = []
+        for uri, doc in self.docs.items():
+            if uri != changed.uri and "extends" in doc.text:
+                try:
+                    if target in doc.bases(texts):
+                        out.append(doc)
+                except OSError:  # an unreadable base: the check itself reports it
+                    continue
+        return out
+
+    def warm_up(self) -> None:
+        """Compile a small recipe once, in the checker thread, so the first real check is already warm."""
+        import tempfile
+
+        from olivegen.lsp.diagnostics import find
+
+        path = Path(tempfile.gettempdir()) / "olivegen-lsp-warm-up.olive.yaml"  # never written: text only
+        text = "model:\n  path: microsoft/Phi-3-mini-4k-instruct\npasses:\n  - type: builder\n    precision: int4\n"
+        self.checker.submit(_safely, [], find, path, {path.resolve(): text})
 
 
 def _safely(default: T, func: Callable[..., T], *args: Any) -> T:
@@ -128,6 +148,10 @@ def build(debounce: float = DEBOUNCE) -> RecipeServer:
         ls.related = bool(publish and publish.related_information)
         encoding = ls.workspace.position_encoding or "utf-16"
         ENCODING["name"] = str(getattr(encoding, "value", encoding))
+
+    @server.feature(lsp.INITIALIZED)
+    def initialized(ls: RecipeServer, params: lsp.InitializedParams) -> None:
+        ls.warm_up()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: RecipeServer, params: lsp.DidOpenTextDocumentParams) -> None:

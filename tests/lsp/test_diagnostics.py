@@ -98,6 +98,13 @@ async def test_an_error_in_a_base_is_published_on_the_base(client: LanguageClien
     change(client, doc, 2, "extends: base/common.yaml\nname: child2\n")
     assert await published(client, doc, 2) == []
     assert await published(client, uri(base)) == []
+    # editing the open base re-checks the child that extends it (the child's own text is unchanged)
+    client.published.clear()
+    change(client, uri(base), 2, BASE.replace("cudaa", "cuda").replace("precision: int4", "precision: int3"))
+    assert await published(client, doc, 2) == [], "published again: the child was checked again"
+    (on_base,) = await published(client, uri(base), 2)
+    assert on_base.code == "invalid-value" and "'int3' is not allowed here" in on_base.message
+    assert on_base.range.start == lsp.Position(6, 15)
 
 
 @pytest.mark.asyncio
