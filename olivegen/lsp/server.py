@@ -71,8 +71,13 @@ class RecipeServer(LanguageServer):
         self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="olivegen-check")
 
     def texts(self) -> dict[Path, str]:
-        """Return the unsaved text of every open recipe, by resolved path."""
-        return {doc.path.resolve(): doc.text for doc in self.docs.values()}
+        """Return the unsaved text of every open YAML file (recipes, and bases that are not recipes alone)."""
+        out = {}
+        for uri, document in self.workspace.text_documents.items():
+            path = uri_to_path(uri)
+            if path is not None and path.suffix.lower() in (".yaml", ".yml"):
+                out[path.resolve()] = document.source
+        return out
 
     def track(self, uri: str, text: str, version: int) -> Document | None:
         """Start or update tracking a document; None when it is not a recipe."""
@@ -125,13 +130,16 @@ class RecipeServer(LanguageServer):
             params = lsp.PublishDiagnosticsParams(uri, list(merged.values()), doc.version if doc else None)
             self.text_document_publish_diagnostics(params)
 
-    def dependents(self, changed: Document) -> list[Document]:
-        """Return the other open recipes that extend a changed one, directly or through other bases."""
+    def dependents(self, uri: str) -> list[Document]:
+        """Return the open recipes that extend a changed file, directly or through other bases."""
+        path = uri_to_path(uri)
+        if path is None:
+            return []
         texts = self.texts()
-        target = changed.path.resolve()
+        target = path.resolve()
         out = []
-        for uri, doc in self.docs.items():
-            if uri != changed.uri and "extends" in doc.text:
+        for other, doc in self.docs.items():
+            if other != uri and "extends" in doc.text:
                 try:
                     if target in doc.bases(texts):
                         out.append(doc)
@@ -184,7 +192,7 @@ def build(debounce: float = DEBOUNCE) -> RecipeServer:
         doc = ls.track(item.uri, item.text, item.version)
         if doc is not None:
             ls.schedule(doc, 0)
-            for other in ls.dependents(doc):
+            for other in ls.dependents(item.uri):
                 ls.schedule(other, ls.debounce)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -194,8 +202,8 @@ def build(debounce: float = DEBOUNCE) -> RecipeServer:
         doc = ls.track(uri, text, params.text_document.version)
         if doc is not None:
             ls.schedule(doc, ls.debounce)
-            for other in ls.dependents(doc):
-                ls.schedule(other, 2 * ls.debounce)
+        for other in ls.dependents(uri):  # a base changed, recipe or not: what extends it is checked again
+            ls.schedule(other, 2 * ls.debounce if doc is not None else ls.debounce)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: RecipeServer, params: lsp.DidCloseTextDocumentParams) -> None:
@@ -206,8 +214,8 @@ def build(debounce: float = DEBOUNCE) -> RecipeServer:
             task.cancel()
         if doc is not None:
             ls.publish(uri, {})
-            for other in ls.dependents(doc):
-                ls.schedule(other, ls.debounce)
+        for other in ls.dependents(uri):  # its unsaved text is gone: what extends it reads the file again
+            ls.schedule(other, ls.debounce)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: RecipeServer, params: lsp.HoverParams) -> lsp.Hover | None:

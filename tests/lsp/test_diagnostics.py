@@ -138,3 +138,23 @@ async def test_only_the_latest_version_is_published(client: LanguageClient, tmp_
     mine = [p for p in client.published if p.uri == doc]
     assert len(mine) < 10, [p.version for p in mine]
     assert [p.version for p in mine] == sorted(p.version for p in mine)
+
+
+@pytest.mark.asyncio
+async def test_a_partial_base_is_read_from_its_unsaved_text(client: LanguageClient, tmp_path):
+    """A base that is no recipe alone (no `passes:`) is not checked by itself, but its buffer is what recipes read."""
+    base = tmp_path / "partial.yaml"
+    base.write_text("host: cuda\n", encoding="utf-8")
+    doc = open_doc(
+        client,
+        tmp_path / "child.olive.yaml",
+        "extends: partial.yaml\n"
+        + BASE.replace("  provider: cudaa\n", "  provider: cpu\n").replace("host:\n", "target:\n"),
+    )
+    assert await published(client, doc, 1) == []
+    open_doc(client, base, "host: cuda\n")
+    client.published.clear()
+    change(client, uri(base), 2, "host: cudaa\n")
+    (diag,) = await published(client, uri(base))
+    assert diag.message == "unknown execution provider 'cudaa'"
+    assert await published(client, doc, 1) == []  # the child's own file: still nothing
