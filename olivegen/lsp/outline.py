@@ -54,7 +54,7 @@ def read_line(text: str) -> Line:
     """Split one line into its dashes, key and value."""
     line = Line(text)
     i = len(text) - len(text.lstrip(" "))
-    while i < len(text) and text[i] == "-" and (i + 1 == len(text) or text[i + 1] in " \t"):
+    while i < len(text) and text[i] == "-" and (i + 1 == len(text) or text[i + 1] in " \t") and len(line.dashes) < 64:
         line.dashes.append(i)
         i += 1
         while i < len(text) and text[i] in " \t":
@@ -183,7 +183,14 @@ def _token(text: str, col: int, begin: int) -> tuple[int, int]:
 
 
 def cursor_at(lines: list[Line], line: int, col: int) -> Cursor | None:
-    """Describe what is under (or just before) a 0-based line and column."""
+    """Describe what is under (or just before) a 0-based line and column (None: nothing this reader follows)."""
+    try:
+        return _cursor_at(lines, line, col)
+    except RecursionError:  # nesting deeper than any recipe (the YAML reader refuses it too)
+        return None
+
+
+def _cursor_at(lines: list[Line], line: int, col: int) -> Cursor | None:
     if line >= len(lines):
         return None
     current = lines[line]
