@@ -78,3 +78,18 @@ def test_nothing_breaks_on_hostile_text() -> None:
     for line in [*range(0, len(lines), 97), len(lines) - 2, len(lines) - 1, len(lines)]:
         for col in (0, 1, 5, 10_000):
             cursor_at(lines, line, col)
+
+
+def test_which_files_are_recipes(tmp_path) -> None:
+    from pathlib import Path
+
+    from olivegen.lsp.documents import is_recipe
+
+    assert is_recipe(Path("/r/lab.olive.yaml"), "", [])
+    assert is_recipe(Path("/r/lab.yaml"), "# yaml-language-server: $schema=../schemas/recipe.schema.json\n", [])
+    assert is_recipe(Path("/r/lab.yml"), "name: x\npasses:\n  - type: rtn\n", [])
+    assert is_recipe(Path("/r/child.yaml"), "extends: base.yaml\n", [])
+    assert not is_recipe(Path("/r/.github/workflows/ci.yaml"), "on: push\njobs: {}\n", [])
+    assert not is_recipe(Path("/r/notes.txt"), "passes:\n", [])
+    assert is_recipe(Path("/r/recipes/partial.yaml"), "host: cpu\n", ["*/recipes/*.yaml"])
+    assert is_recipe(Path("/r/partial.yaml"), "host: cpu\n", ["partial.yaml"])
