@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,28 @@ async def test_a_partial_base_is_read_from_its_unsaved_text(client: LanguageClie
     (diag,) = await published(client, uri(base))
     assert diag.message == "unknown execution provider 'cudaa'"
     assert await published(client, doc, 1) == []  # the child's own file: still nothing
+
+
+def _big_matrix() -> str:
+    """A recipe of 64 variants: one check compiles all 64, far slower than answering a hover."""
+    axes = "\n".join(
+        f"  {axis}:\n" + "".join(f"    v{i}:\n      passes.lora.r: {8 * (i + 1)}\n" for i in range(4))
+        for axis in ("a", "b", "c")
+    )
+    return LORA + "matrix:\n" + axes + "\n"
+
+
+@pytest.mark.asyncio
+async def test_a_slow_check_never_blocks_hover_or_completion(client: LanguageClient, tmp_path):
+    path, text = recipe(tmp_path, _big_matrix())
+    doc = open_doc(client, path, text)
+    await published(client, doc, 1)
+    change(client, doc, 2, text.replace("max_steps: 10", "max_steps: 11"))
+    await asyncio.sleep(0.1)  # past the debounce: the check of version 2 is running
+    position = lsp.Position(line=text.split("\n").index("    r: 8"), character=5)
+    answered = []
+    for _ in range(5):
+        await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(doc), position))
+        answered.append(any(p.uri == doc and p.version == 2 for p in client.published))
+    assert not all(answered), "every hover waited for the check to finish"
+    assert await published(client, doc, 2) == []
