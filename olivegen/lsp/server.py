@@ -76,7 +76,10 @@ class RecipeServer(LanguageServer):
         for uri, document in self.workspace.text_documents.items():
             path = uri_to_path(uri)
             if path is not None and path.suffix.lower() in (".yaml", ".yml"):
-                out[path.resolve()] = document.source
+                try:
+                    out[path.resolve()] = document.source
+                except (OSError, RuntimeError):  # a link loop: the check reports the file as unreadable
+                    continue
         return out
 
     def track(self, uri: str, text: str, version: int) -> Document | None:
@@ -143,7 +146,7 @@ class RecipeServer(LanguageServer):
                 try:
                     if target in doc.bases(texts):
                         out.append(doc)
-                except OSError:  # an unreadable base: the check itself reports it
+                except (OSError, RuntimeError):  # an unreadable base or a link loop: the check itself reports it
                     continue
         return out
 
