@@ -209,18 +209,20 @@ def compile_variants(
     only: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
     outside: bool = False,
+    texts: Mapping[Path, str] | None = None,
 ) -> list[Compiled]:
     """Compile every variant of a recipe's `matrix:` (`only`: the named ones), each with its own config.
 
     A recipe without a matrix gives one Compiled whose `variant` is None. Every
     diagnostic names its combination (`[target=cpu-int4] ...`), except one that
-    every variant shares; any error raises RecipeError with all of them.
+    every variant shares; any error raises RecipeError with all of them. `texts`
+    (resolved path -> text) is read instead of those files: an editor's unsaved buffers.
     """
     from olivegen.compose import compose, label, parse_overrides
 
     recipe_path = Path(path)
     shown = display or str(recipe_path)
-    composed = compose(recipe_path, shown, env, outside=outside)
+    composed = compose(recipe_path, shown, env, outside=outside, texts=texts)
     jobs = parse_overrides(overrides)
     if composed.matrix is None:
         if only:

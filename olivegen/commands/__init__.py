@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-COMMANDS = ["render", "validate", "schema", "passes", "import", "init", "explain", "diff", "run", "demo"]
+COMMANDS = ["render", "validate", "schema", "passes", "import", "init", "explain", "diff", "run", "demo", "lsp"]
 
 
 def module_name(command: str) -> str:

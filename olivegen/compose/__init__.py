@@ -55,10 +55,18 @@ class Composed:
         return Source(data, where, "")
 
 
-def compose(path: Path, display: str, env: Mapping[str, str] | None = None, *, outside: bool = False) -> Composed:
+def compose(
+    path: Path,
+    display: str,
+    env: Mapping[str, str] | None = None,
+    *,
+    outside: bool = False,
+    texts: Mapping[Path, str] | None = None,
+) -> Composed:
     """Read a recipe file with everything it extends, `${VAR}` filled in from `env` (default: os.environ).
 
-    `outside`: trust bases (and a recipe that is a link) outside the recipe's repository.
+    `outside`: trust bases (and a recipe that is a link) outside the recipe's repository. `texts`
+    maps resolved paths to text read instead of the file (an editor's unsaved buffers).
     """
     trusted = repository_root(path)
     if not outside and not within(path, trusted):  # the recipe, or a folder on its way, links out
@@ -70,7 +78,7 @@ def compose(path: Path, display: str, env: Mapping[str, str] | None = None, *, o
         )
     root = Path(os.path.realpath(path)).parent
     (data, where), files = load(
-        path, display, os.environ if env is None else env, root=root, trusted=trusted, outside=outside
+        path, display, os.environ if env is None else env, root=root, trusted=trusted, outside=outside, texts=texts
     )
     raise_if(find_secrets(data, where))  # the matrix too: its value names become variant names
     matrix = None

@@ -50,20 +50,32 @@ class Loader:
     outside: bool = False  # --allow-extends-outside
     done: dict[Path, Layer | RecipeError] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    texts: Mapping[Path, str] | None = None  # by resolved path: text read instead of the file (editor buffers)
 
 
 def load(
-    path: Path, display: str, env: Mapping[str, str], *, root: Path, trusted: Path | None = None, outside: bool = False
+    path: Path,
+    display: str,
+    env: Mapping[str, str],
+    *,
+    root: Path,
+    trusted: Path | None = None,
+    outside: bool = False,
+    texts: Mapping[Path, str] | None = None,
 ) -> tuple[Layer, list[Path]]:
-    """Read one recipe file and everything it extends; return the merged data and positions, and the files read."""
-    loader = Loader(env, root, trusted or root, outside)
+    """Read one recipe file and everything it extends; return the merged data and positions, and the files read.
+
+    `texts` (by resolved path) stands in for files on disk, e.g. an editor's unsaved buffers.
+    """
+    loader = Loader(env, root, trusted or root, outside, texts=texts)
     layer = _load(loader, path, display, ())
     return layer, loader.files
 
 
 def _load(loader: Loader, path: Path, display: str, chain: tuple[tuple[str, Path], ...]) -> Layer:
     loader.files.append(path)
-    source = parse(read_text(path, display), display)
+    text = loader.texts.get(Path(os.path.realpath(path))) if loader.texts else None
+    source = parse(read_text(path, display) if text is None else text, display)
     data, problems = interpolate(source.data, source.where, loader.env)
     where = source.where
     raise_if(problems)

@@ -21,7 +21,7 @@ from tests.conftest import ROOT, CliResult
 
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-CHECKED = {"render", "validate", "explain", "diff", "import", "init", "schema", "passes", "--help", "--version"}
+CHECKED = {"render", "validate", "explain", "diff", "import", "init", "schema", "passes", "lsp", "--help", "--version"}
 NOT_HERE = {"run", "demo"}  # need Olive and minutes: tests/e2e runs them
 
 

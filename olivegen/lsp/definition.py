@@ -1,0 +1,41 @@
+"""Go to definition: an `extends:` entry opens the base recipe; a data set name jumps to where it is defined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types as lsp
+
+from olivegen.lsp.documents import Document, compose_text, from_lsp, path_to_uri
+from olivegen.lsp.facts import DATA_REFS, find_data_set
+from olivegen.lsp.outline import cursor_at
+
+
+def definition(doc: Document, texts: dict[Path, str], position: lsp.Position) -> lsp.Location | None:
+    """Answer a definition request on a recipe."""
+    if position.line >= len(doc.lines):
+        return None
+    text = doc.lines[position.line].text
+    cur = cursor_at(doc.lines, position.line, from_lsp(text, position.character))
+    if cur is None:
+        return None
+    path = cur.path
+    flow = cur.value.startswith("[")
+    word = (cur.word if flow or cur.kind == "item" else cur.value).strip().strip("'\"")
+    if not word:
+        return None
+    if (cur.kind == "value" and path == ("extends",)) or (cur.kind == "item" and path[:-1] == ("extends",)):
+        base = Path(word).expanduser()
+        base = base if base.is_absolute() else doc.path.parent / base
+        if not base.is_file():
+            return None
+        return lsp.Location(path_to_uri(base), lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)))
+    if cur.kind == "value" and len(path) == 3 and path[0] == "passes" and path[2] in DATA_REFS:
+        composed = compose_text(doc, texts)
+        found = find_data_set(composed.data, word) if composed else None
+        if found is None or composed is None:
+            return None
+        where = composed.where.values.get(("data", found[0], "name")) or composed.where.lookup(("data", found[0]))
+        spot = lsp.Position(where.line - 1, where.col - 1)
+        return lsp.Location(path_to_uri(where.path), lsp.Range(spot, spot))
+    return None
