@@ -17,14 +17,11 @@ largest of it and every variant before it in the same process).
 
 from __future__ import annotations
 
-import os
 import queue
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import IO, Any
+from typing import IO
 
 from olivegen.errors import OlivegenError
 from olivegen.runner.execute import (
@@ -32,11 +29,11 @@ from olivegen.runner.execute import (
     Finished,
     Heartbeat,
     Prepared,
-    _pump,
     _stop,
     _wait,
     conclude,
     prepare,
+    start_olive,
 )
 from olivegen.runner.logparse import Event
 from olivegen.runner.plan import Plan
@@ -173,23 +170,7 @@ def _run_batch(
     command = batch_command(prepared)
     first = prepared[0]
     split = _Split(prepared, on_event, command)
-    popen_kwargs: dict[str, Any] = {"start_new_session": True} if os.name == "posix" else {}
-    proc = subprocess.Popen(
-        command,
-        cwd=str(first.plan.layout.outdir),
-        env=dict(first.env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        bufsize=1,
-        **popen_kwargs,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-    reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
-    reader.start()
+    proc, lines, reader = start_olive(command, str(first.plan.layout.outdir), first.env)
     last_beat = time.monotonic()
     try:
         while True:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -61,6 +61,30 @@ def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
         lines.put(None)
 
 
+def start_olive(
+    command: Sequence[str], cwd: str, env: Mapping[str, str]
+) -> tuple[subprocess.Popen[str], queue.Queue[str | None], threading.Thread]:
+    """Start Olive in its own session; return it, a queue of its output lines (None at the end) and their reader."""
+    popen_kwargs: dict[str, Any] = {"start_new_session": True} if os.name == "posix" else {}
+    proc = subprocess.Popen(
+        list(command),
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        bufsize=1,
+        **popen_kwargs,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
+    reader.start()
+    return proc, lines, reader
+
+
 def _wait(proc: subprocess.Popen[str]) -> tuple[int, int | None]:
     """Wait for the child; return its exit code and peak RSS in bytes (Linux/macOS: from wait4)."""
     if hasattr(os, "wait4"):
@@ -99,26 +123,10 @@ def run_olive(
     """Run Olive, write its output to `log_path`, report pass events; return how it ended."""
     start = time.monotonic()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    popen_kwargs: dict[str, Any] = {"start_new_session": True} if os.name == "posix" else {}
     with open(log_path, "w", encoding="utf-8", errors="replace") as sink:
         sink.write(f"$ {' '.join(command)}\n")
         sink.flush()
-        proc = subprocess.Popen(
-            command,
-            cwd=str(cwd),
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            bufsize=1,
-            **popen_kwargs,
-        )
-        lines: queue.Queue[str | None] = queue.Queue()
-        reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
-        reader.start()
+        proc, lines, reader = start_olive(command, str(cwd), env)
         last_beat = start
         try:
             while True:
