@@ -18,30 +18,9 @@ import json
 import os
 from typing import Any
 
+from olivegen.importer.convert import ENGINE_KEYS  # engine keys Olive also takes at the top level
 from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_pass, pass_params_in
 
-ENGINE_KEYS = {
-    "host",
-    "target",
-    "output_dir",
-    "cache_dir",
-    "log_severity_level",
-    "evaluate_input_model",
-    "search_strategy",
-    "execution_providers",
-    "clean_cache",
-    "evaluator",
-    "packaging_config",
-    "cache_config",
-    "plot_pareto_frontier",
-    "clean_evaluation_cache",
-    "enable_shared_cache",
-    "output_name",
-    "no_artifacts",
-    "log_to_file",
-    "ort_log_severity_level",
-    "ort_py_log_severity_level",
-}
 # Olive 0.13 RunEngineConfig defaults (read from olive.workflows.run.config.RunEngineConfig)
 ENGINE_DEFAULTS: dict[str, Any] = {
     "evaluate_input_model": True,

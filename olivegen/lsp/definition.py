@@ -6,17 +6,13 @@ from pathlib import Path
 
 from lsprotocol import types as lsp
 
-from olivegen.lsp.documents import Document, compose_text, from_lsp, path_to_uri
+from olivegen.lsp.documents import Document, compose_text, cursor_of, path_to_uri
 from olivegen.lsp.facts import DATA_REFS, find_data_set
-from olivegen.lsp.outline import cursor_at
 
 
 def definition(doc: Document, texts: dict[Path, str], position: lsp.Position) -> lsp.Location | None:
     """Answer a definition request on a recipe."""
-    if position.line >= len(doc.lines):
-        return None
-    text = doc.lines[position.line].text
-    cur = cursor_at(doc.lines, position.line, from_lsp(text, position.character))
+    cur = cursor_of(doc, position.line, position.character)
     if cur is None:
         return None
     path = cur.path

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from olivegen.errors import RecipeError
-from olivegen.lsp.outline import Line, item_value, read_lines
+from olivegen.lsp.outline import Cursor, Line, cursor_at, item_value, read_lines
 from olivegen.source.document import MAX_BYTES
 
 _MODELINE = re.compile(r"recipe\.schema\.json")
@@ -72,6 +72,13 @@ def to_lsp(text: str, col: int) -> int:
     if text.isascii():
         return col
     return sum(_units(c) for c in text[:col])
+
+
+def cursor_of(doc: Document, line: int, character: int) -> Cursor | None:
+    """Return what is under an LSP position (0-based line, UTF-16 column) of a document; None past its end."""
+    if line >= len(doc.lines):
+        return None
+    return cursor_at(doc.lines, line, from_lsp(doc.lines[line].text, character))
 
 
 def from_lsp(text: str, col: int) -> int:

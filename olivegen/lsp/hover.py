@@ -7,10 +7,10 @@ from pathlib import Path
 from lsprotocol import types as lsp
 
 from olivegen.knowledge.catalog import canonical_provider
-from olivegen.lsp.documents import Document, compose_text, from_lsp, to_lsp
+from olivegen.lsp.documents import Document, compose_text, cursor_of, to_lsp
 from olivegen.lsp.facts import DATA_REFS, describe_data_set, describe_pass, find_data_set
 from olivegen.lsp.fields import Key, key_at
-from olivegen.lsp.outline import Cursor, cursor_at
+from olivegen.lsp.outline import Cursor
 
 
 def describe_key(name: str, key: Key) -> str:
@@ -27,10 +27,7 @@ def _value_text(cur: Cursor) -> str:
 
 def hover(doc: Document, texts: dict[Path, str], position: lsp.Position) -> lsp.Hover | None:
     """Answer a hover request on a recipe."""
-    if position.line >= len(doc.lines):
-        return None
-    text = doc.lines[position.line].text
-    cur = cursor_at(doc.lines, position.line, from_lsp(text, position.character))
+    cur = cursor_of(doc, position.line, position.character)
     if cur is None:
         return None
     path = cur.path
@@ -59,6 +56,7 @@ def hover(doc: Document, texts: dict[Path, str], position: lsp.Position) -> lsp.
     if not content:
         return None
     span = lsp.Range(
-        lsp.Position(cur.line, to_lsp(text, cur.start)), lsp.Position(cur.line, to_lsp(text, cur.end))
+        lsp.Position(cur.line, to_lsp(doc.lines[cur.line].text, cur.start)),
+        lsp.Position(cur.line, to_lsp(doc.lines[cur.line].text, cur.end)),
     )
     return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, content), span)
