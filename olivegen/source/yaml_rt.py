@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, NoReturn
 
 from olivegen.errors import Diagnostic, Position, RecipeError
 from olivegen.source.document import (
@@ -263,12 +263,7 @@ class _Converter:
                 left -= size
             else:
                 break
-        raise RecipeError.single(
-            f"the recipe expands to more than {MAX_VALUES} values",
-            self.where.lookup(loc),
-            "YAML aliases (*name) that repeat large anchors multiply; write the values out",
-            rule="yaml",
-        )
+        self._too_many(loc)
 
     def _step(self, node: Any, loc: Loc, key: Any) -> Loc:
         """Record the position of `node[key]` (as convert would) and return its path."""
@@ -299,12 +294,15 @@ class _Converter:
     def _budget(self, loc: Loc) -> None:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise RecipeError.single(
-                f"the recipe expands to more than {MAX_VALUES} values",
-                self.where.lookup(loc),
-                "YAML aliases (*name) that repeat large anchors multiply; write the values out",
-                rule="yaml",
-            )
+            self._too_many(loc)
+
+    def _too_many(self, loc: Loc) -> NoReturn:
+        raise RecipeError.single(
+            f"the recipe expands to more than {MAX_VALUES} values",
+            self.where.lookup(loc),
+            "YAML aliases (*name) that repeat large anchors multiply; write the values out",
+            rule="yaml",
+        )
 
     def convert(self, node: Any, loc: Loc, depth: int) -> Any:
         from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
