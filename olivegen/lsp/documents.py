@@ -19,6 +19,7 @@ from olivegen.source.document import MAX_BYTES
 
 _MODELINE = re.compile(r"recipe\.schema\.json")
 _TOP_KEY = re.compile(r"^(extends|passes)\s*:", re.MULTILINE)
+_OLIVE_KEY = re.compile(r"^(input_model|data_configs|evaluators|systems|workflow_id)\s*:", re.MULTILINE)
 SUFFIXES = (".olive.yaml", ".olive.yml")
 MAX_BASES = 64
 
@@ -41,7 +42,8 @@ def is_recipe(path: Path, text: str, globs: list[str]) -> bool:
 
     A recipe is a `*.olive.yaml` file, a file whose first lines name `recipe.schema.json` (the modeline
     or a `$schema:` key), a file matching one of the configured globs, or YAML with a top-level
-    `passes:` or `extends:` key.
+    `passes:` or `extends:` key and none of an Olive config's own sections (`input_model:`,
+    `data_configs:`, ...: `olivegen validate` checks such a file as an Olive config, not as a recipe).
     """
     name = path.name.lower()
     if name.endswith(SUFFIXES):
@@ -51,7 +53,7 @@ def is_recipe(path: Path, text: str, globs: list[str]) -> bool:
     if not name.endswith((".yaml", ".yml")):
         return False
     head = "\n".join(text.split("\n", 10)[:10])
-    return bool(_MODELINE.search(head) or _TOP_KEY.search(text))
+    return bool(_MODELINE.search(head) or (_TOP_KEY.search(text) and not _OLIVE_KEY.search(text)))
 
 
 # The position encoding agreed with the client at initialize: "utf-16" (LSP's default), "utf-8" or "utf-32".

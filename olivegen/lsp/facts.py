@@ -55,19 +55,30 @@ def _files(spec: dict[str, Any]) -> list[str]:
 
 
 def data_columns(spec: dict[str, Any], folder: Path) -> tuple[str, list[str]] | None:
-    """Return (file, sorted columns) of a data set's first local file, or None when they cannot be read."""
+    """Return (file, sorted columns) of a data set's first local file, or None when they cannot be read.
+
+    As in `validate`: nothing of a file outside the recipe's repository is shown, and a column
+    name shaped like a credential is left out (the file name is masked).
+    """
     from olivegen.checks.datafiles import columns
+    from olivegen.source.paths import repository_root, within
+    from olivegen.source.secrets import credential, mask
 
     files = _files(spec)
     if not files:
         return None
+    path = (folder / files[0]).expanduser()
+    if not within(path, repository_root(folder / "recipe.yaml")):
+        return None
     fmt = spec.get("format") if isinstance(spec.get("format"), str) else None
     fmt = fmt or FILE_FORMATS.get(Path(files[0]).suffix.lower(), "json")
     try:
-        found = columns((folder / files[0]).expanduser(), fmt)
+        found = columns(path, fmt)
     except (OSError, ValueError):
         return None
-    return (files[0], sorted(found)) if found is not None else None
+    if found is None:
+        return None
+    return mask(files[0]), sorted(c for c in found if credential(c) is None)
 
 
 def describe_data_set(spec: dict[str, Any], folder: Path) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from olivegen.lsp.documents import extends_refs
@@ -93,3 +96,26 @@ def test_which_files_are_recipes(tmp_path) -> None:
     assert not is_recipe(Path("/r/notes.txt"), "passes:\n", [])
     assert is_recipe(Path("/r/recipes/partial.yaml"), "host: cpu\n", ["*/recipes/*.yaml"])
     assert is_recipe(Path("/r/partial.yaml"), "host: cpu\n", ["partial.yaml"])
+
+
+def test_an_olive_config_is_not_taken_for_a_recipe() -> None:
+    from olivegen.lsp.documents import is_recipe
+
+    olive = "input_model:\n  type: HfModel\n  model_path: org/m\npasses:\n  q:\n    type: OnnxQuantization\n"
+    assert not is_recipe(Path("/r/p8.yaml"), olive, [])  # `validate` checks it as an Olive config
+    assert is_recipe(Path("/r/p8.olive.yaml"), olive, [])  # named a recipe: checked as one (and told so)
+
+
+def test_data_columns_follow_validate_outside_the_repository_and_with_credentials(tmp_path: Path) -> None:
+    from olivegen.lsp.facts import data_columns
+
+    token = "hf_" + "abcdefghijklmnopqrstuvwxyz123456"
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    repo.mkdir()
+    outside.mkdir()
+    row = json.dumps({token: 1, "prompt": "a", "response": "b"}) + "\n"
+    (repo / "d.jsonl").write_text(row, encoding="utf-8")
+    (outside / "s.jsonl").write_text(row, encoding="utf-8")
+    assert data_columns({"files": "d.jsonl"}, repo) == ("d.jsonl", ["prompt", "response"])
+    assert data_columns({"files": str(outside / "s.jsonl")}, repo) is None
+    assert data_columns({"files": "../outside/s.jsonl"}, repo) is None
