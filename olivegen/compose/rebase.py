@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.source.document import Loc
-from olivegen.source.paths import is_local_path, resolve
+from olivegen.source.paths import is_local_path, raw_paths, resolve
 
 # Every field a recipe resolves relative to its folder; `*` is any list item.
 PATH_FIELDS: tuple[Loc, ...] = (
@@ -31,7 +31,13 @@ PATH_FIELDS: tuple[Loc, ...] = (
 
 
 def rebase(data: dict[str, Any], folder: Path) -> None:
-    """Make the relative paths `data` wrote absolute, read from `folder` (in place)."""
+    """Make the relative paths `data` wrote absolute, read from `folder` (in place).
+
+    Paths inside raw Olive blocks (`olive:` on the model, a data set, a pass, the evaluation or the
+    engine, and a metric's `user_config`) are rebased too: `user_script: s.py` in a base means the
+    base's folder.
+    """
+    _rebase_raw(data, folder)
     for pattern in PATH_FIELDS:
         for parent, key in _parents(data, pattern):
             value = parent[key]
@@ -62,3 +68,16 @@ def _absolute(folder: Path, value: Any, pattern: Loc) -> Any:
     if pattern == ("model", "path") and not is_local_path(folder, value):
         return value  # a Hugging Face id, not a folder
     return resolve(folder, value)
+
+
+def _rebase_raw(node: Any, folder: Path) -> None:
+    """Resolve the paths of every raw Olive block below `node` against `folder` (in place)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("olive", "user_config") and isinstance(value, dict):
+                node[key] = raw_paths(value, folder)
+            else:
+                _rebase_raw(value, folder)
+    elif isinstance(node, list):
+        for item in node:
+            _rebase_raw(item, folder)

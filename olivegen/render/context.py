@@ -13,7 +13,7 @@ from olivegen.recipe.naming import data_format, default_train_data
 from olivegen.recipe.passes import GenericPass
 from olivegen.recipe.systems import SystemSpec
 from olivegen.render.lora_nodes import lora_int4_exclusions
-from olivegen.source.paths import is_local_path, resolve
+from olivegen.source.paths import is_local_path, raw_paths, resolve
 
 OLIVE_SYSTEM_TYPES = {
     "local": "LocalSystem",
@@ -27,34 +27,6 @@ SINGLE_SYSTEM_NAMES = {
     "PythonEnvironment": "python_system",
     "AzureML": "aml",
 }
-
-# Keys of raw `olive:` blocks that hold paths: always recipe-relative / only when they look local.
-RAW_PATH_KEYS = {"user_script", "script_dir", "model_script", "data_dir"}
-RAW_MAYBE_PATH_KEYS = {"model_path", "adapter_path", "data_files"}
-
-
-def raw_paths(value: Any, base: Path) -> Any:
-    """Copy a raw Olive block, resolving the paths in it against the recipe's folder."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if key in RAW_PATH_KEYS or key in RAW_MAYBE_PATH_KEYS:
-                out[key] = _raw_path(item, base, key in RAW_PATH_KEYS)
-            else:
-                out[key] = raw_paths(item, base)
-        return out
-    if isinstance(value, list):
-        return [raw_paths(item, base) for item in value]
-    return value
-
-
-def _raw_path(value: Any, base: Path, always: bool) -> Any:
-    if isinstance(value, list):
-        return [_raw_path(v, base, always) for v in value]
-    if not isinstance(value, str) or not value or "://" in value:
-        return raw_paths(value, base)
-    return resolve(base, value) if always or is_local_path(base, value) else value
-
 
 def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
     """Return the workflow id: the recipe's `name`, else its file name without extensions."""

@@ -7,12 +7,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+from olivegen.source.paths import RAW_MAYBE_PATH_KEYS, RAW_PATH_KEYS
+
 
 def relocate(config: dict[str, Any], anchor: Path) -> dict[str, Any]:
     """Return a rendered config whose local paths are relative to `anchor` (where `olive run` will start).
 
     Only the places olivegen renders paths into are touched: the input model and adapter, system
-    folders and conda files, local data files, and the engine's output and cache folders.
+    folders and conda files, local data files, the engine's output and cache folders, and the
+    path keys of raw Olive blocks (`user_script`, `script_dir`, ... wherever they stand).
     """
     out = copy.deepcopy(config)
 
@@ -42,4 +45,17 @@ def relocate(config: dict[str, Any], anchor: Path) -> dict[str, Any]:
     for key in ("output_dir", "cache_dir"):
         if key in engine:
             engine[key] = rel(engine[key])
+
+    def raw(node: Any) -> None:  # the keys `source.paths.raw_paths` made absolute
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in RAW_PATH_KEYS or key in RAW_MAYBE_PATH_KEYS:
+                    node[key] = rel(value)
+                else:
+                    raw(value)
+        elif isinstance(node, list):
+            for item in node:
+                raw(item)
+
+    raw(out)
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 
 def resolve(base: Path, value: str) -> str:
@@ -48,3 +49,31 @@ def _real(path: Path) -> Path | None:
         return Path(os.path.realpath(path, strict=False))
     except (OSError, ValueError, RuntimeError):  # a link loop, a NUL byte
         return None
+
+
+# Keys of raw `olive:` blocks that hold paths: always recipe-relative / only when they look local.
+RAW_PATH_KEYS = {"user_script", "script_dir", "model_script", "data_dir"}
+RAW_MAYBE_PATH_KEYS = {"model_path", "adapter_path", "data_files"}
+
+
+def raw_paths(value: Any, base: Path) -> Any:
+    """Copy a raw Olive block (`olive:`), its paths resolved against `base` (the folder of the file that wrote it)."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key in RAW_PATH_KEYS or key in RAW_MAYBE_PATH_KEYS:
+                out[key] = _raw_path(item, base, key in RAW_PATH_KEYS)
+            else:
+                out[key] = raw_paths(item, base)
+        return out
+    if isinstance(value, list):
+        return [raw_paths(item, base) for item in value]
+    return value
+
+
+def _raw_path(value: Any, base: Path, always: bool) -> Any:
+    if isinstance(value, list):
+        return [_raw_path(v, base, always) for v in value]
+    if not isinstance(value, str) or not value or "://" in value:
+        return raw_paths(value, base)
+    return resolve(base, value) if always or is_local_path(base, value) else value
