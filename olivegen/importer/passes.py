@@ -75,7 +75,9 @@ def _typed_params(
     options: dict[str, Any] = {}
     for olive_key, value in params.items():
         key = reverse.get(renames.get(olive_key, olive_key), renames.get(olive_key, olive_key))
-        if olive_key == "eval_dataset_size":
+        if olive_key in renames and renames[olive_key] in params:  # both spellings: Olive 0.13 reads the new one
+            notes.dropped((*path, olive_key), f"the config also sets `{renames[olive_key]}`, which Olive reads instead")
+        elif olive_key == "eval_dataset_size":
             train = params.get("train_data_config")
             if isinstance(train, str):
                 eval_splits[train] = value

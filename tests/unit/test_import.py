@@ -174,3 +174,19 @@ def test_imported_recipe_names_the_shipped_schema(run_cli: Run, tmp_path: Path) 
     first = recipe.read_text().split("\n", 1)[0]
     schema = first.removeprefix("# yaml-language-server: $schema=")
     assert schema != first and (recipe.parent / schema).resolve() == recipe_schema_file()
+
+
+def test_a_legacy_spelling_beside_the_modern_one_is_dropped_not_applied(run_cli: Run, tmp_path: Path) -> None:
+    """`r: 64` and `lora_r: 8` in one LoRA pass: Olive reads `r`, so the recipe keeps 64 and says so."""
+    config = tmp_path / "both.json"
+    lora = {"type": "LoRA", "r": 64, "lora_r": 8, "train_data_config": "d"}
+    data = {"name": "d", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "org/set"}}
+    config.write_text(
+        json.dumps(
+            {"input_model": {"type": "HfModel", "model_path": "org/m"}, "data_configs": [data], "passes": {"l": lora}}
+        )
+    )
+    out = tmp_path / "r.yaml"
+    result = run_cli("import", config, "-o", out)
+    assert "$.passes.l.lora_r" in result.err and "which Olive reads instead" in result.err
+    assert "r: 64" in out.read_text() and "r: 8" not in out.read_text()
