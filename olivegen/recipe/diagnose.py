@@ -39,8 +39,34 @@ def from_validation_error(exc: ValidationError, root: type[BaseModel], data: Any
             continue
         if _is_empty_parent(err, loc, dedented):
             continue
+        if err["type"].endswith("_type") and isinstance(err.get("input"), (dict, list)) and _member(err):
+            continue  # `str` of a str-or-mapping union, given a mapping: the mapping member's errors say it
         out.append(_diagnostic(err, loc, owner, where, _pass_label(owner, loc, data)))
-    return sorted(out, key=lambda d: (d.at.line, d.at.col) if d.at else (0, 0))
+    return sorted(_one_per_place(out), key=lambda d: (d.at.line, d.at.col) if d.at else (0, 0))
+
+
+def _member(err: Any) -> bool:
+    """Tell whether pydantic reported this error for one member of a union (its loc ends in a tag)."""
+    last = err["loc"][-1] if err["loc"] else ""
+    return isinstance(last, str) and _is_tag(last)
+
+
+def _one_per_place(found: list[Diagnostic]) -> list[Diagnostic]:
+    """Merge the union members' type errors at one place into one: `should be a valid string or a mapping`."""
+    out: list[Diagnostic] = []
+    for diag in found:
+        same = next((d for d in out if d.at == diag.at and d.rule == diag.rule == "invalid-value"), None)
+        if same is not None and " should be " in same.message and " should be " in diag.message:
+            head, _, rest = same.message.partition(" should be ")
+            wanted, _, got = rest.rpartition(", got ")
+            other = diag.message.partition(" should be ")[2].rpartition(", got ")[0]
+            if got and other and other != wanted:
+                out[out.index(same)] = Diagnostic(
+                    f"{head} should be {wanted} or {other}, got {got}", same.at, same.hint, same.rule, same.severity
+                )
+                continue
+        out.append(diag)
+    return out
 
 
 def _unknown_pass(err: Any) -> bool:
@@ -101,7 +127,11 @@ def _data_loc(loc: Loc, root: type[BaseModel], data: Any) -> tuple[Loc, type[Bas
     model: Any = root
     owner: Any = root
     for seg in loc:
-        if isinstance(seg, str) and isinstance(node, dict) and seg not in node and seg is not loc[-1]:
+        # a union member's tag: a key the data does not have (not the last: a missing key), or any key
+        # below a value that is no mapping (`5` where a str or a sub type mapping may stand)
+        last_tag = isinstance(seg, str) and _is_tag(seg)
+        tag = isinstance(node, dict) and seg not in node and (seg is not loc[-1] or last_tag)
+        if isinstance(seg, str) and (tag or (out and not isinstance(node, (dict, list)))):
             model = _TAGS.get(seg, model)
             continue
         owner = model
@@ -114,6 +144,14 @@ def _data_loc(loc: Loc, root: type[BaseModel], data: Any) -> tuple[Loc, type[Bas
             node = None
         model = _child_model(model, seg)
     return tuple(out), owner
+
+
+_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "list", "dict", "none", "constrained-str"})
+
+
+def _is_tag(seg: str) -> bool:
+    """Tell a union member's tag (`SubType`, `function-after[...]`, `str`) from a key (keys are snake_case)."""
+    return seg[:1].isupper() or "[" in seg or seg in _TYPE_TAGS
 
 
 def _child_model(model: Any, key: str | int) -> Any:
@@ -163,7 +201,10 @@ def _label(model: type[BaseModel] | None) -> str:
         "Search": "`engine.search`",
         "Evaluation": "`evaluate`",
         "Metric": "a metric",
-    }.get(model.__name__, f"`{model.__name__}`")
+        "SubType": "a metric's sub type",
+        "Goal": "a sub type's goal",
+        "AzureMLWorkspace": "`azureml`",
+    }.get(model.__name__, "this section")
     return f" in {name}"
 
 
@@ -215,16 +256,24 @@ def _diagnostic(
         hint = f"indent the keys of `{key}:` under it, or remove `{key}:`"
         return Diagnostic(message, where.lookup(loc), hint, rule="invalid-value")
     elif kind in _MAPPING_KINDS:
-        message = f"{str(key)!r} should be a mapping of keys to values, got {_show(err.get('input'))}"
+        message = f"{_named(loc)} should be a mapping of keys to values, got {_show(err.get('input'))}"
         hint = _description(owner, str(key))
     else:
-        message = f"{str(key)!r} {re.sub(r'^(Input|List|String|Dictionary|Value) should', 'should', message)}"
+        message = f"{_named(loc)} {re.sub(r'^(Input|List|String|Dictionary|Value) should', 'should', message)}"
         if kind != "too_long":
             message += f", got {_show(err.get('input'))}"
         hint = _description(owner, str(key))
     where_at = where.lookup(loc, prefer_value=True)
     rule = "pass-type" if kind == "pass_type" or (key == "type" and "pass" in message) else "invalid-value"
     return Diagnostic(message, where_at, hint, rule=rule)
+
+
+def _named(loc: Loc) -> str:
+    """Name what a loc points at: `'key'`, or `item 2 of 'sub_types'` for a list item."""
+    key = loc[-1] if loc else ""
+    if isinstance(key, int) and len(loc) > 1:
+        return f"item {key + 1} of {str(loc[-2])!r}"
+    return repr(str(key))
 
 
 def _show(value: Any) -> str:
