@@ -74,6 +74,7 @@ def execute(args: argparse.Namespace) -> Exit:
         return Exit.INTERNAL
     if args.relative_to is not None:
         compiled = [_relocated(one, args.relative_to) for one in compiled]
+    _place_jobs(args.recipe, compiled, targets)  # an Azure ML job that cannot be placed: refused before any write
     stale = False
     for one, target in zip(compiled, targets, strict=True):
         report(one.warnings)
@@ -92,6 +93,20 @@ def execute(args: argparse.Namespace) -> Exit:
         stale = _azureml_job(one, target, check=args.check) or stale
     stale = _azureml_pipeline(args.recipe, compiled, targets, check=args.check) or stale
     return Exit.RECIPE_ERROR if stale else Exit.OK
+
+
+def _place_jobs(recipe: Path, compiled: list[Any], targets: list[Path | None]) -> None:
+    """Build every Azure ML job (and a matrix's pipeline job) the render will write; raise if one cannot be placed."""
+    from olivegen.render.azureml_job import PipelineNode, build_job, build_pipeline, needs_job
+
+    nodes = []
+    for one, target in zip(compiled, targets, strict=True):
+        if target is not None and needs_job(one.recipe):
+            build_job(one.recipe, one.path, target, one.config["workflow_id"])
+            if one.variant is not None:
+                nodes.append(PipelineNode(one.recipe, target, one.config["workflow_id"], one.variant))
+    if nodes:
+        build_pipeline(recipe, nodes)
 
 
 def _azureml_pipeline(recipe: Path, compiled: list[Any], targets: list[Path | None], *, check: bool) -> bool:

@@ -105,6 +105,7 @@ def test_job_refuses_a_config_outside_the_recipe_folder(run_cli: Run, tmp_path: 
     result = run_cli("render", AML, "-o", tmp_path / "olive-config.json")
     assert result.code == 2
     assert "inside the recipe's folder" in result.err
+    assert list(tmp_path.iterdir()) == []  # refused before anything is written
 
 
 def test_no_job_for_a_local_host(run_cli: Run, tmp_path: Path) -> None:
