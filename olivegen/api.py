@@ -123,7 +123,24 @@ def compile_source(source: Source, recipe_path: Path, generation: str | None = N
     if errors:
         raise RecipeError(found)
     config = render_recipe(recipe, recipe_path, generation)
-    return Compiled(recipe_path, recipe, config, dump(config), [d for d in found if d.severity is Severity.WARNING])
+    text = dump(config)
+    _refuse_rendered_secret(text, source)
+    return Compiled(recipe_path, recipe, config, text, [d for d in found if d.severity is Severity.WARNING])
+
+
+def _refuse_rendered_secret(text: str, source: Source) -> None:
+    """Refuse a config that would hold a credential the recipe's checks could not see (a folder's name)."""
+    from olivegen.source.secrets import credential
+
+    kind = credential(text)
+    if kind is not None:
+        raise RecipeError.single(
+            f"the rendered config would hold {kind}, from a path the recipe resolves (a folder or file name)",
+            source.where.lookup(()),
+            "rename the folder or file whose name holds it; pass credentials through the environment"
+            " (docs/security.md)",
+            rule="secret",
+        )
 
 
 OLIVE_TOP_KEYS = re.compile(r"^(input_model|data_configs|evaluators|systems|workflow_id)\s*:", re.M)

@@ -281,6 +281,18 @@ def test_a_token_as_the_file_name_is_refused_and_masked(run_cli: Run, repo: Path
     no_secret(result)
 
 
+def test_a_token_as_a_folder_name_never_reaches_the_rendered_config(run_cli: Run, repo: Path) -> None:
+    folder = repo / TOKEN
+    folder.mkdir()
+    (folder / "d.jsonl").write_text('{"prompt": "a", "response": "b"}\n', encoding="utf-8")
+    data = 'data:\n  - name: d\n    files: d.jsonl\n    text_template: "{prompt} {response}"\n'
+    (folder / "r.yaml").write_text(OK.replace("passes:", data + "passes:"), encoding="utf-8")
+    result = quick(run_cli, "render", folder / "r.yaml", "-o", repo / "out.json")
+    assert result.code == 1 and "the rendered config would hold a Hugging Face token" in said(result)
+    assert not (repo / "out.json").exists()
+    no_secret(result)
+
+
 def test_import_never_keeps_a_token(run_cli: Run, repo: Path) -> None:
     config = {
         "input_model": {
