@@ -9,6 +9,7 @@ import argparse
 from typing import Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, say
+from olivegen.commands.options import add_outside
 
 DESCRIPTION = """\
 Run olivegen's Language Server Protocol server on stdin/stdout, for an editor to start.
@@ -45,6 +46,7 @@ def add_parser(sub: Any) -> None:
         metavar="MS",
         help="wait this long after the last keystroke before checking (default 50 ms)",
     )
+    add_outside(parser)  # also the client's initializationOptions: {"allowExtendsOutside": true}
 
 
 def execute(args: argparse.Namespace) -> Exit:
@@ -60,5 +62,5 @@ def execute(args: argparse.Namespace) -> Exit:
         say(f"olivegen lsp: needs the lsp extra ({missing} is not installed): pip install 'olivegen[lsp]'")
         return Exit.INTERNAL
     logging.basicConfig(level=logging.WARNING, format="olivegen lsp: %(levelname)s: %(message)s")
-    serve(max(args.debounce, 0) / 1000)
+    serve(max(args.debounce, 0) / 1000, outside=args.outside)
     return Exit.OK

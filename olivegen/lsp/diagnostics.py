@@ -25,12 +25,15 @@ _QUOTED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"?'), "'": re.compile(r"'(?:[^']|''
 _PLAIN = re.compile(r"[^\s:,\[\]{}#]+|[^\s,\[\]{}#]+")
 
 
-def find(path: Path, texts: dict[Path, str]) -> list[Diagnostic]:
-    """Return every diagnostic `validate` reports for a recipe, reading `texts` instead of those files."""
+def find(path: Path, texts: dict[Path, str], outside: bool = False) -> list[Diagnostic]:
+    """Return every diagnostic `validate` reports for a recipe, reading `texts` instead of those files.
+
+    `outside`: trust `extends` bases outside the recipe's repository (`--allow-extends-outside`).
+    """
     from olivegen.api import compile_variants
 
     try:
-        variants = compile_variants(path, display=str(path), texts=texts)
+        variants = compile_variants(path, display=str(path), texts=texts, outside=outside)
     except RecipeError as exc:
         return list(exc.diagnostics)
     return [w for compiled in variants for w in compiled.warnings]
@@ -84,7 +87,9 @@ def to_lsp_diagnostic(diag: Diagnostic, lines: list[str], related: bool, uri: st
     )
 
 
-def by_uri(path: Path, texts: dict[Path, str], related: bool) -> dict[str, list[lsp.Diagnostic]]:
+def by_uri(
+    path: Path, texts: dict[Path, str], related: bool, outside: bool = False
+) -> dict[str, list[lsp.Diagnostic]]:
     """Check a recipe and return its diagnostics by the URI of the file each is located in.
 
     The recipe's own URI is always present (an empty list clears what was shown before). A failure
@@ -93,7 +98,7 @@ def by_uri(path: Path, texts: dict[Path, str], related: bool) -> dict[str, list[
     own = path_to_uri(path)
     out: dict[str, list[lsp.Diagnostic]] = {own: []}
     try:
-        found = find(path, texts)
+        found = find(path, texts, outside)
     except OlivegenError as exc:
         found = [Diagnostic(f"olivegen cannot check this recipe: {exc}", None, rule="internal")]
     except Exception:  # a bug in olivegen must not take the editor's server down with it

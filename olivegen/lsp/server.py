@@ -55,7 +55,7 @@ class _Protocol(LanguageServerProtocol):
 class RecipeServer(LanguageServer):
     """olivegen's language server for recipe files."""
 
-    def __init__(self, debounce: float = DEBOUNCE) -> None:
+    def __init__(self, debounce: float = DEBOUNCE, outside: bool = False) -> None:
         super().__init__(
             "olivegen",
             __version__,
@@ -63,6 +63,7 @@ class RecipeServer(LanguageServer):
             protocol_cls=_Protocol,
         )
         self.debounce = debounce
+        self.outside = outside  # --allow-extends-outside, or the client's `allowExtendsOutside` option
         self.docs: dict[str, Document] = {}
         self.globs: list[str] = []
         self.related = True
@@ -109,7 +110,7 @@ class RecipeServer(LanguageServer):
         def job() -> dict[str, list[lsp.Diagnostic]] | None:
             if self.docs.get(doc.uri) is not doc or doc.version != version:
                 return None  # a newer version is on its way: skip this one
-            return by_uri(doc.path, texts, self.related)
+            return by_uri(doc.path, texts, self.related, self.outside)
 
         result = await asyncio.get_running_loop().run_in_executor(self.checker, job)
         if result is None or self.docs.get(doc.uri) is not doc or doc.version != version:
@@ -170,15 +171,17 @@ def _safely(default: T, func: Callable[..., T], *args: Any) -> T:
         return default
 
 
-def build(debounce: float = DEBOUNCE) -> RecipeServer:
+def build(debounce: float = DEBOUNCE, outside: bool = False) -> RecipeServer:
     """Return a server with every feature registered."""
-    server = RecipeServer(debounce)
+    server = RecipeServer(debounce, outside)
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: RecipeServer, params: lsp.InitializeParams) -> None:
         options = params.initialization_options
         globs = options.get("globs") if isinstance(options, dict) else None
         ls.globs = [g for g in globs if isinstance(g, str)] if isinstance(globs, list) else []
+        if isinstance(options, dict) and options.get("allowExtendsOutside") is True:
+            ls.outside = True
         caps = params.capabilities.text_document
         publish = caps.publish_diagnostics if caps else None
         ls.related = bool(publish and publish.related_information)
@@ -247,6 +250,6 @@ def build(debounce: float = DEBOUNCE) -> RecipeServer:
     return server
 
 
-def serve(debounce: float = DEBOUNCE) -> None:
+def serve(debounce: float = DEBOUNCE, outside: bool = False) -> None:
     """Run the server on stdin/stdout until the client says exit."""
-    build(debounce).start_io()
+    build(debounce, outside).start_io()

@@ -72,6 +72,14 @@ async def plain_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-d
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(config=server_config())
+async def trusting_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    """A client that trusts bases outside the repository (`allowExtendsOutside`, as --allow-extends-outside)."""
+    await start(lsp_client, {"allowExtendsOutside": True})
+    yield
+    await lsp_client.shutdown_session()
+
+
 def uri(path: Path) -> str:
     return path.absolute().as_uri()
 

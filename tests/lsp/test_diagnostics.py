@@ -184,3 +184,24 @@ async def test_a_slow_check_never_blocks_hover_or_completion(client: LanguageCli
         answered.append(any(p.uri == doc and p.version == 2 for p in client.published))
     assert not all(answered), "every hover waited for the check to finish"
     assert await published(client, doc, 2) == []
+
+
+def _outside_base(tmp_path: Path) -> tuple[Path, str]:
+    """A recipe in a repository (a `.git` folder) extending a base outside it."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (tmp_path / "base.yaml").write_text("model: {path: microsoft/Phi-3-mini-4k-instruct}\nhost: cpu\n", encoding="utf-8")
+    return repo / "r.olive.yaml", "extends: ../base.yaml\npasses:\n  - type: builder\n    precision: int4\n"
+
+
+@pytest.mark.asyncio
+async def test_a_base_outside_the_repository_is_refused_unless_the_client_trusts_it(client, tmp_path):
+    path, text = _outside_base(tmp_path)
+    found = await published(client, open_doc(client, path, text), 1)
+    assert [d.code for d in found] == ["extends"] and "outside the recipe's repository" in found[0].message
+
+
+@pytest.mark.asyncio
+async def test_allow_extends_outside_as_an_initialization_option(trusting_client, tmp_path):
+    path, text = _outside_base(tmp_path)
+    assert await published(trusting_client, open_doc(trusting_client, path, text), 1) == []
