@@ -64,6 +64,12 @@ class Scope:
         """Return the recipe path of a target field: under `target` when written, else under `host`."""
         return ("target", *rest) if self.recipe.target is not None else ("host", *rest)
 
+    def path_hint(self, written: str) -> str:
+        """Say where a missing path was looked for: the recipe's folder, or (absolute) as written."""
+        if Path(written).expanduser().is_absolute():  # a base's relative paths arrive rebased onto its folder
+            return "looked for at that path (a relative path in a base recipe means the base's folder)"
+        return f"paths are relative to the recipe's folder ({self.base})"
+
     def error(self, rule_id: str, message: str, loc: Loc, hint: str | None = None) -> Diagnostic:
         """Build an error diagnostic at a recipe location."""
         return Diagnostic(message, self.at(*loc), hint, rule_id, Severity.ERROR)

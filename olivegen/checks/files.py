@@ -23,7 +23,7 @@ def missing_files(scope: Scope) -> Iterator[Diagnostic]:
                     "missing-file",
                     f"data file {name!r} does not exist",
                     loc,
-                    f"paths are relative to the recipe's folder ({scope.base})",
+                    scope.path_hint(name),
                 )
     model = scope.recipe.model
     if model.adapter_path and not (scope.base / model.adapter_path).expanduser().is_dir():
@@ -61,7 +61,7 @@ def model_path(scope: Scope) -> Iterator[Diagnostic]:
             "model-path",
             f"local model folder {path!r} does not exist",
             ("model", "path"),
-            f"paths are relative to the recipe's folder ({scope.base})",
+            scope.path_hint(path),
         )
     elif local and not folder.is_dir():
         yield scope.error(

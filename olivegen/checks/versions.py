@@ -118,5 +118,5 @@ def conda_file(scope: Scope) -> Iterator[Diagnostic]:
                 "conda-file",
                 f"conda file {system.conda_file!r} does not exist",
                 (field, "conda_file"),
-                f"paths are relative to the recipe's folder ({scope.base})",
+                scope.path_hint(system.conda_file),
             )

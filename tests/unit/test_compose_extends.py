@@ -324,3 +324,18 @@ def test_merged_positions_match_the_merged_data_exactly() -> None:
         assert set(where.values) - {()} == set(merged) - {()}
 
     check()
+
+
+def test_a_missing_file_of_a_base_is_looked_for_in_the_base_folder_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "base.yaml").write_text(
+        "model: {path: org/m}\nhost: cpu\ndata:\n  - name: d\n    files: nope.jsonl\n    text_cols: [text]\n"
+        "passes:\n  - type: lora\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "child.yaml").write_text("extends: b/base.yaml\n", encoding="utf-8")
+    with pytest.raises(RecipeError) as caught:
+        compile_recipe(tmp_path / "child.yaml")
+    missing = next(d for d in caught.value.diagnostics if d.rule == "missing-file")
+    assert str(tmp_path / "b" / "nope.jsonl") in missing.message
+    assert missing.hint == "looked for at that path (a relative path in a base recipe means the base's folder)"
