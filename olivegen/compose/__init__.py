@@ -55,6 +55,22 @@ class Composed:
         return Source(data, where, "")
 
 
+OLIVE_SECTIONS = ("input_model", "data_configs", "evaluators", "systems", "workflow_id")
+
+
+def _refuse_olive_config(data: dict[str, Any], where: SourceMap, shown: str) -> None:
+    """Refuse an Olive config given where a recipe is expected: one error that says so, not one per key."""
+    found = [key for key in OLIVE_SECTIONS if key in data]
+    if found and "model" not in data:
+        raise RecipeError.single(
+            f"this is an Olive config (it has `{found[0]}:`), not an olivegen recipe",
+            where.lookup((found[0],)),
+            f"check it as it is with `olivegen validate {shown}`, or make a recipe of it with"
+            f" `olivegen import {shown} -o recipe.yaml`",
+            rule="recipe",
+        )
+
+
 def compose(
     path: Path,
     display: str,
@@ -81,6 +97,7 @@ def compose(
         path, display, os.environ if env is None else env, root=root, trusted=trusted, outside=outside, texts=texts
     )
     raise_if(find_secrets(data, where))  # the matrix too: its value names become variant names
+    _refuse_olive_config(data, where, display)
     matrix = None
     if "matrix" in data:
         matrix = Matrix(data.pop("matrix"), subtree(where, ("matrix",)), where.lookup(("matrix",)))

@@ -122,6 +122,13 @@ def _dedent(cur: _Line, above: list[_Line], problem: str) -> Explained | None:
     key = cur.key
     if key is None:
         return None
+    if key.startswith("-") and len(key) > 1:  # `-type: merge`: a dash with no space is part of the key
+        return Explained(
+            cur.number,
+            cur.indent,
+            f"`{key}` is a key, not a list item: YAML needs a space after `-`",
+            f"write `- {key[1:]}:`",
+        )
     if "'?'" in problem:  # a key where a list item was expected: it belongs inside the item above
         owner = next((line for line in levels if line.is_item and line.indent == cur.indent), None)
         if owner is not None:

@@ -373,3 +373,12 @@ def test_raw_block_paths_in_a_base_mean_the_base_folder_and_relocate(tmp_path: P
     assert data["load_dataset_config"]["data_files"] == str(tmp_path / "b" / "d.jsonl")
     moved = relocate(config, tmp_path)["data_configs"][0]
     assert moved["user_script"] == "b/s.py" and moved["load_dataset_config"]["data_files"] == "b/d.jsonl"
+
+
+@pytest.mark.parametrize("command", ["explain", "render"])
+def test_an_olive_config_where_a_recipe_is_expected_is_one_error(run_cli: Run, command: str) -> None:
+    config = ROOT / "tests" / "data" / "olive-configs" / "seed-guide-legacy.json"
+    result = run_cli(command, config)
+    assert result.code == 1
+    assert "error[recipe]: this is an Olive config (it has `input_model:`), not an olivegen recipe" in result.err
+    assert result.err.count("error[") == 1 and "olivegen import" in result.err
