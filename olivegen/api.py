@@ -275,6 +275,7 @@ def write_atomic(path: Path, text: str, *, inputs: Sequence[Path] = ()) -> None:
     """
     try:
         target = Path(os.path.abspath(path))  # not resolve(): a link at the path is not followed
+        _refuse_linked_folders(target)
         for source in inputs:
             if _same_file(target, source):
                 raise OutputError(f"cannot write {path}: it is an input ({source}); choose another output")
@@ -283,6 +284,22 @@ def write_atomic(path: Path, text: str, *, inputs: Sequence[Path] = ()) -> None:
         raise OutputError(f"cannot write {path}: {_reason(exc)}") from None
     except ValueError:  # a NUL byte in the name
         raise OutputError(f"cannot write {path!r}: the name holds a NUL byte") from None
+
+
+def _refuse_linked_folders(target: Path) -> None:
+    """Refuse a folder on the way to `target`, below the working folder, that is a symbolic link.
+
+    A pull request can commit `build -> /etc`; `-o build/x.json` must not then write into /etc.
+    Folders above the working folder (a linked /tmp or home) are the caller's own choice.
+    """
+    cwd = Path(os.path.abspath(os.getcwd()))
+    if cwd not in target.parents:
+        return
+    here = target.parent
+    while here != cwd:
+        if os.path.islink(here):
+            raise OSError(errno.EPERM, f"{here} is a symbolic link; olivegen writes no file through a linked folder")
+        here = here.parent
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -82,6 +82,18 @@ def test_output_that_is_a_link_to_a_file_never_writes_the_target(run_cli: Run, r
     assert not out.is_symlink() and json.loads(out.read_text(encoding="utf-8"))["workflow_id"] == "ok"
 
 
+def test_no_write_through_a_linked_folder_below_the_working_folder(
+    run_cli: Run, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / "build").symlink_to(outside)  # what a pull request can commit
+    monkeypatch.chdir(repo)
+    result = quick(run_cli, "render", "ok.yaml", "-o", "build/x.json")
+    assert result.code == 2 and "is a symbolic link; olivegen writes no file through a linked folder" in said(result)
+    assert list(outside.iterdir()) == []
+
+
 def test_a_dangling_link_creates_no_folder_at_its_target(run_cli: Run, repo: Path, tmp_path: Path) -> None:
     (repo / "dangling.json").symlink_to(tmp_path / "nowhere" / "deep" / "x.json")
     assert run_cli("render", repo / "ok.yaml", "-o", repo / "dangling.json").code == 0
