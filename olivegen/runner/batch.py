@@ -17,7 +17,6 @@ largest of it and every variant before it in the same process).
 
 from __future__ import annotations
 
-import queue
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -34,6 +33,7 @@ from olivegen.runner.execute import (
     conclude,
     prepare,
     start_olive,
+    ticks,
 )
 from olivegen.runner.logparse import Event
 from olivegen.runner.plan import Plan
@@ -173,14 +173,7 @@ def _run_batch(
     proc, lines, reader = start_olive(command, str(first.plan.layout.outdir), first.env)
     last_beat = time.monotonic()
     try:
-        while True:
-            try:
-                line = lines.get(timeout=1.0)
-            except queue.Empty:
-                line = ""
-            now = time.monotonic()
-            if line is None:
-                break
+        for line, now in ticks(lines):
             if line:
                 split.line(line, now)
                 last_beat = now

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -85,6 +85,18 @@ def start_olive(
     return proc, lines, reader
 
 
+def ticks(lines: queue.Queue[str | None], every: float = 1.0) -> Iterator[tuple[str, float]]:
+    """Yield (line, time) for each line of the child's output, and ("", time) after `every` s of silence."""
+    while True:
+        try:
+            line = lines.get(timeout=every)
+        except queue.Empty:
+            line = ""
+        if line is None:
+            return
+        yield line, time.monotonic()
+
+
 def _wait(proc: subprocess.Popen[str]) -> tuple[int, int | None]:
     """Wait for the child; return its exit code and peak RSS in bytes (Linux/macOS: from wait4)."""
     if hasattr(os, "wait4"):
@@ -129,14 +141,7 @@ def run_olive(
         proc, lines, reader = start_olive(command, str(cwd), env)
         last_beat = start
         try:
-            while True:
-                try:
-                    line = lines.get(timeout=1.0)
-                except queue.Empty:
-                    line = ""
-                now = time.monotonic()
-                if line is None:
-                    break
+            for line, now in ticks(lines):
                 if line:
                     sink.write(line)
                     for event in log.feed(line, now):
