@@ -14,13 +14,47 @@ from olivegen.source.paths import repository_root, within
 from olivegen.source.yaml_rt import parse, refuse_surrogates
 
 
-def _from_json(text: str, path: Path) -> dict[str, Any]:
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _Duplicate(key)
+        seen.add(key)
+    return dict(pairs)
+
+
+class _Duplicate(Exception):
+    """A JSON object names one key twice (Python's json keeps the last one without a word)."""
+
+
+def _duplicate_error(key: str, text: str, path: Path, found: RecipeError | None) -> RecipeError:
+    """Say which key is written twice, at the second one (where the YAML reader stopped)."""
+    if found is None:
+        try:
+            parse(text, str(path))
+        except RecipeError as exc:
+            found = exc
+    first = found.diagnostics[0] if found else None
+    at = first.at if first and first.at and "duplicate key" in first.message else None
+    return RecipeError.single(
+        f"key {json.dumps(key)} is written twice in one object: Olive reads only the last one",
+        at or Position(str(path), 1, 1),
+        "remove one of them, or merge the two",
+        rule="duplicate-key",
+    )
+
+
+def _from_json(text: str, path: Path, found: RecipeError | None = None) -> dict[str, Any]:
     check_nesting(text, str(path), "config")  # before the recursive JSON parser: a 100,000-deep array is an error
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique)
+    except _Duplicate as exc:
+        raise _duplicate_error(str(exc), text, path, found) from None
     except RecursionError:
         raise RecipeError.single("the JSON is nested too deeply to read", Position(str(path), 1, 1)) from None
     except json.JSONDecodeError as exc:
+        if found is not None and path.suffix.lower() in (".yaml", ".yml"):
+            raise found from None  # an Olive config in YAML: the YAML reader's finding
         raise RecipeError.single(f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)) from None
     if not isinstance(data, dict):
         raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1))
@@ -47,8 +81,8 @@ def load_config_with_positions(path: Path) -> tuple[dict[str, Any], SourceMap | 
     text = _read(path)
     try:
         source = parse(text, str(path))
-    except RecipeError:
-        return _from_json(text, path), None
+    except RecipeError as exc:  # not YAML (JSON YAML cannot read), or a key written twice
+        return _from_json(text, path, exc), None
     if not isinstance(source.data, dict):
         raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1))
     return source.data, source.where

@@ -190,7 +190,8 @@ def _outside_base(tmp_path: Path) -> tuple[Path, str]:
     """A recipe in a repository (a `.git` folder) extending a base outside it."""
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
-    (tmp_path / "base.yaml").write_text("model: {path: microsoft/Phi-3-mini-4k-instruct}\nhost: cpu\n", encoding="utf-8")
+    base = "model: {path: microsoft/Phi-3-mini-4k-instruct}\nhost: cpu\n"
+    (tmp_path / "base.yaml").write_text(base, encoding="utf-8")
     return repo / "r.olive.yaml", "extends: ../base.yaml\npasses:\n  - type: builder\n    precision: int4\n"
 
 

@@ -1,0 +1,62 @@
+"""Reading an Olive config (JSON or Olive's YAML form): a key written twice is an error at the second one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from olivegen.errors import RecipeError
+from olivegen.source.olive_config import load_config_json, load_config_with_positions
+from tests.conftest import CliResult
+
+Run = Callable[..., CliResult]
+
+TWICE = """{
+  "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},
+  "passes": {
+    "conv": {"type": "OnnxConversion", "target_opset": 14, "target_opset": 17}
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("load", [load_config_with_positions, load_config_json])
+def test_a_json_key_written_twice_is_an_error_at_the_second(tmp_path: Path, load: Callable[[Path], object]) -> None:
+    config = tmp_path / "olive-config.json"
+    config.write_text(TWICE)
+    with pytest.raises(RecipeError) as caught:
+        load(config)
+    (finding,) = caught.value.diagnostics
+    assert finding.rule == "duplicate-key"
+    assert finding.message == 'key "target_opset" is written twice in one object: Olive reads only the last one'
+    assert finding.at is not None and (finding.at.line, finding.at.col) == (4, 60)
+
+
+def test_validate_reports_the_duplicate_on_stdout(run_cli: Run, tmp_path: Path) -> None:
+    config = tmp_path / "olive-config.json"
+    config.write_text(TWICE)
+    result = run_cli("validate", config)
+    assert result.code == 1
+    assert result.first_out_line.endswith(
+        'olive-config.json:4:60: error[duplicate-key]: key "target_opset" is written twice in one object:'
+        " Olive reads only the last one"
+    )
+
+
+def test_the_same_key_in_two_objects_is_fine(tmp_path: Path) -> None:
+    config = tmp_path / "olive-config.json"
+    config.write_text(TWICE.replace('"target_opset": 14, ', ""))
+    data, where = load_config_with_positions(config)
+    assert data["passes"]["conv"]["target_opset"] == 17 and where is not None
+
+
+def test_an_olive_yaml_config_with_a_key_twice_gets_the_yaml_finding(tmp_path: Path) -> None:
+    config = tmp_path / "olive-config.yaml"
+    config.write_text("input_model:\n  type: HfModel\n  model_path: a\n  model_path: b\npasses: {}\n")
+    with pytest.raises(RecipeError) as caught:
+        load_config_with_positions(config)
+    (finding,) = caught.value.diagnostics
+    assert 'duplicate key "model_path"' in finding.message
+    assert finding.at is not None and (finding.at.line, finding.at.col) == (4, 3)
