@@ -56,9 +56,9 @@ def config_path(loc: Loc, recipe: dict[str, Any], notes: Notes) -> JsonPath:
             inner[0] = renames.get(str(inner[0]), inner[0])
         return (*origin, *inner)
     if head == "model":
-        return ("input_model", *[p for p in rest if p != "olive"][:1])
+        return ("input_model", *_below(rest))
     if head == "data" and rest:
-        return ("data_configs", rest[0], *[p for p in rest[1:] if p != "olive"][:1])
+        return ("data_configs", rest[0], *_below(rest[1:]))
     if head == "evaluate":
         origin = notes.origins.get(("evaluate",), ("evaluators",))
         return (*origin, *[p for p in rest if p != "olive"])
@@ -68,3 +68,10 @@ def config_path(loc: Loc, recipe: dict[str, Any], notes: Notes) -> JsonPath:
         inner = [p for p in rest if p != "olive"]
         return ("engine", *([ENGINE_NAMES.get(str(inner[0]), inner[0])] if inner else []))
     return tuple(loc)
+
+
+def _below(rest: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Return the config path below a model or data set: all of it inside `olive:` (Olive's own words), else its key."""
+    if rest and rest[0] == "olive":
+        return tuple(rest[1:])
+    return tuple(rest[:1])

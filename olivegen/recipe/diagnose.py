@@ -234,7 +234,9 @@ def _diagnostic(
         )
     message = str(err["msg"])
     hint = None
+    raw = err.get("ctx", {}).get("error") if kind == "value_error" else None  # a finding inside an `olive:` block
     if kind == "value_error":
+        loc = (*loc, *getattr(raw, "at", ()))
         message = message.removeprefix("Value error, ")
         message, _, hint_text = message.partition("; ")
         hint = hint_text or None
@@ -263,7 +265,7 @@ def _diagnostic(
         if kind != "too_long":
             message += f", got {_show(err.get('input'))}"
         hint = _description(owner, str(key))
-    where_at = where.lookup(loc, prefer_value=True)
+    where_at = where.lookup(loc, prefer_value=not getattr(raw, "on_key", False))
     rule = "pass-type" if kind == "pass_type" or (key == "type" and "pass" in message) else "invalid-value"
     return Diagnostic(message, where_at, hint, rule=rule)
 

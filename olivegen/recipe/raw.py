@@ -35,6 +35,15 @@ SAMPLER_KEYS = ("max_samples", "seed", "multivariate", "group")
 COMPONENTS = ("load_dataset_config", "pre_process_data_config", "post_process_data_config", "dataloader_config")
 
 
+class RawKeyError(ValueError):
+    """A problem inside a raw block, with the path below the block where it is (so it is reported there)."""
+
+    def __init__(self, message: str, at: tuple[str | int, ...] = (), on_key: bool = False) -> None:
+        super().__init__(message)
+        self.at = at
+        self.on_key = on_key  # the key itself is wrong (point at it), not its value
+
+
 @cache
 def _props(definition: str, generation: str = OLIVE_GENERATION) -> tuple[str, ...]:
     schema = schema_json(f"olive-{generation}/run-config.schema.json")
@@ -48,21 +57,22 @@ def _output_schema(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
     return schema
 
 
-def _fits(value: Any, subschema: dict[str, Any], what: str) -> None:
+def _fits(value: Any, subschema: dict[str, Any], what: str, at: tuple[str | int, ...] = ()) -> None:
     """Check a raw block against the part of the output schema it renders into (what the render check demands)."""
     from jsonschema import Draft202012Validator
 
     schema = {**subschema, "$defs": _output_schema()["$defs"]}
     for error in Draft202012Validator(schema).iter_errors(value):
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise ValueError(f"{what}{where}: {error.message}")
+        raise RawKeyError(f"{what}{where}: {error.message}", (*at, *error.absolute_path))
 
 
-def _unknown(keys: Any, allowed: tuple[str, ...], what: str) -> None:
+def _unknown(keys: Any, allowed: tuple[str, ...], what: str, at: tuple[str | int, ...] = ()) -> None:
     for key in keys:
         if key not in allowed:
             hint = suggest(str(key), allowed)
-            raise ValueError(f"{key!r} is not a key of {what} in Olive" + (f"; {hint}" if hint else ""))
+            message = f"{key!r} is not a key of {what} in Olive" + (f"; {hint}" if hint else "")
+            raise RawKeyError(message, (*at, key), on_key=True)
 
 
 def check_model(raw: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +83,7 @@ def check_model(raw: dict[str, Any]) -> dict[str, Any]:
     canonical = {t.lower(): t for t in MODEL_TYPES}.get(kind.lower())
     if canonical is None:
         hint = suggest(kind, MODEL_TYPES)
-        raise ValueError(f"unknown Olive model type {kind!r}" + (f"; {hint}" if hint else ""))
+        raise RawKeyError(f"unknown Olive model type {kind!r}" + (f"; {hint}" if hint else ""), ("type",))
     _fits(raw, {"$ref": "#/$defs/raw_model"}, "the model")
     return raw
 
@@ -84,7 +94,7 @@ def check_data(raw: dict[str, Any]) -> dict[str, Any]:
     for key in COMPONENTS:
         component = raw.get(key)
         if component is not None and not isinstance(component, dict):
-            raise ValueError(f"`{key}` is a mapping with `type` and `params`")
+            raise RawKeyError(f"`{key}` is a mapping with `type` and `params`", (key,))
     _fits({"name": "data", **raw}, {"$ref": "#/$defs/raw_data_config"}, "the data config")
     return raw
 
@@ -95,22 +105,24 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
         _unknown(raw, _props("OliveEvaluatorConfig"), "an evaluator")
     metrics = raw.get("metrics") or []
     if not isinstance(metrics, list):
-        raise ValueError("`metrics` is a list of metrics")
-    for metric in metrics:
+        raise RawKeyError("`metrics` is a list of metrics", ("metrics",))
+    for i, metric in enumerate(metrics):
+        at: tuple[str | int, ...] = ("metrics", i)
         if isinstance(metric, str):
-            raise ValueError(
+            raise RawKeyError(
                 f"metric {metric!r} is named, not written out: metrics referred to by name are newer than"
-                " Olive 0.13 (only on Olive's main branch); write the metric itself"
+                " Olive 0.13 (only on Olive's main branch); write the metric itself",
+                at,
             )
         if not isinstance(metric, dict):
-            raise ValueError("each metric is a mapping with `name`, `type` and `sub_types`")
-        _unknown(metric, _props("Metric"), "a metric")
+            raise RawKeyError("each metric is a mapping with `name`, `type` and `sub_types`", at)
+        _unknown(metric, _props("Metric"), "a metric", at)
         subs = metric.get("sub_types") or []
         if not isinstance(subs, list):
-            raise ValueError("`sub_types` is a list")
-        for sub in subs:
+            raise RawKeyError("`sub_types` is a list", (*at, "sub_types"))
+        for j, sub in enumerate(subs):
             if isinstance(sub, dict):
-                _unknown(sub, _props("SubMetric"), "a metric sub type")
+                _unknown(sub, _props("SubMetric"), "a metric sub type", (*at, "sub_types", j))
     _fits(raw, {"$ref": "#/$defs/raw_evaluator"}, "the evaluator")
     return raw
 
@@ -121,11 +133,11 @@ def check_engine(raw: dict[str, Any], typed: set[str]) -> dict[str, Any]:
     _unknown(raw, allowed, "the engine (or it has a typed field)")
     search = raw.get("search_strategy")
     if isinstance(search, dict):
-        _unknown(search, (*_props("SearchStrategyConfig"), *SAMPLER_KEYS), "a search strategy")
+        _unknown(search, (*_props("SearchStrategyConfig"), *SAMPLER_KEYS), "a search strategy", ("search_strategy",))
     engine = _output_schema()["$defs"]["engine"]["properties"]
     for key, value in raw.items():
         if key in engine:
-            _fits(value, engine[key], f"engine.{key}")
+            _fits(value, engine[key], f"engine.{key}", (key,))
     return raw
 
 

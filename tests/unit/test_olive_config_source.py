@@ -60,3 +60,56 @@ def test_an_olive_yaml_config_with_a_key_twice_gets_the_yaml_finding(tmp_path: P
     (finding,) = caught.value.diagnostics
     assert 'duplicate key "model_path"' in finding.message
     assert finding.at is not None and (finding.at.line, finding.at.col) == (4, 3)
+
+
+NESTED = """{
+  "input_model": {"type": "ONNXModel", "model_path": "model.onnx"},
+  "data_configs": [
+    {
+      "name": "calib",
+      "type": "HuggingfaceContainer",
+      "pre_process_data_config": "text_classification"
+    }
+  ],
+  "evaluators": {
+    "common": {
+      "metrics": [
+        {
+          "name": "latency",
+          "type": "latency",
+          "data_config": "calib",
+          "sub_types": [{"name": "avg", "priority": 1}, {"name": "p90", "prority": 2}]
+        }
+      ]
+    }
+  },
+  "engine": {"evaluator": "common"},
+  "passes": {"q": {"type": "OnnxStaticQuantization", "data_config": "calib"}}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("fix", "expected"),
+    [
+        ('"prority"', "7:7: error[invalid-value]: `pre_process_data_config` is a mapping with `type` and `params`"),
+        (
+            '"pre_process_data_config": "text_classification"',
+            "17:73: error[invalid-value]: 'prority' is not a key of a metric sub type in Olive",
+        ),
+    ],
+)
+def test_a_finding_deep_in_olive_words_is_reported_at_its_own_line(
+    run_cli: Run, tmp_path: Path, fix: str, expected: str
+) -> None:
+    """Data configs and metrics kept in Olive's own words: the key that is wrong, not the block, is pointed at."""
+    repaired = {
+        '"prority"': NESTED.replace('"prority"', '"priority"'),
+        '"pre_process_data_config": "text_classification"': NESTED.replace(
+            '"pre_process_data_config": "text_classification"', '"load_dataset_config": {"params": {"data_name": "x"}}'
+        ),
+    }[fix]
+    config = tmp_path / "olive-config.json"
+    config.write_text(repaired)
+    result = run_cli("validate", config)
+    assert result.first_out_line == f"{config}:{expected}", result.out
