@@ -43,7 +43,7 @@ def add_variant(parser: Any) -> None:
         action="append",
         default=None,
         metavar="NAME",
-        help="only this variant of a matrix recipe (repeatable)",
+        help="only this variant of a matrix recipe, or the variants a glob such as 'cpu-*' matches (repeatable)",
     )
 
 

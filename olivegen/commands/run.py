@@ -189,26 +189,15 @@ def execute(args: argparse.Namespace) -> Exit:
 
 def _matrix_variants(args: argparse.Namespace) -> list[str] | None:
     """Return the variants to run one after another, or None for a single run (no matrix, or one exact --variant)."""
-    import fnmatch
-
     from olivegen.compose import compose
 
     composed = compose(args.recipe, str(args.recipe), None)
     if composed.matrix is None:
         return None  # load_source reports a --variant given for a recipe without a matrix
-    names = [v.name for v in composed.matrix.variants()]
     pattern = args.variant
-    if pattern is not None and pattern in names:
+    if pattern is not None and pattern in [v.name for v in composed.matrix.variants()]:
         return None
-    chosen = names if pattern is None else [n for n in names if fnmatch.fnmatchcase(n, pattern)]
-    if not chosen:
-        raise RecipeError.single(
-            f"no variant of the matrix matches {pattern!r}",
-            composed.matrix.at,
-            "variants: " + ", ".join(names),
-            rule="matrix",
-        )
-    return chosen
+    return [v.name for v in composed.matrix.variants([pattern] if pattern is not None else None)]
 
 
 def _run_matrix(args: argparse.Namespace, variants: list[str]) -> Exit:

@@ -20,6 +20,7 @@ neither `{name}` nor `{variant}`.
 from __future__ import annotations
 
 import copy
+import fnmatch
 import itertools
 import math
 import re
@@ -90,14 +91,8 @@ class Matrix:
             )
         _unique_names(kept, self.at)
         if only:
-            names = [v.name for v in kept]
-            missing = [n for n in only if n not in names]
-            if missing:
-                hint = suggest(missing[0], names) or "variants: " + ", ".join(names)
-                raise RecipeError.single(
-                    f"the matrix has no variant {missing[0]!r}", self.at, hint, rule="matrix"
-                )
-            kept = [v for v in kept if v.name in only]
+            chosen = {name for pattern in only for name in _matching(pattern, [v.name for v in kept], self.at)}
+            kept = [v for v in kept if v.name in chosen]
         return kept
 
     def apply(
@@ -241,3 +236,16 @@ def label(per_variant: Sequence[tuple[Variant, Sequence[Diagnostic]]]) -> list[l
                 mine.append(diag)
         out.append(mine)
     return out
+
+
+def _matching(pattern: str, names: list[str], at: Any) -> list[str]:
+    """Return the variant names a `--variant` value picks: the one it names, or those its glob matches."""
+    if pattern in names:
+        return [pattern]
+    matched = [name for name in names if fnmatch.fnmatchcase(name, pattern)]
+    if matched:
+        return matched
+    hint = suggest(pattern, names) or "variants: " + ", ".join(names)
+    glob = any(c in pattern for c in "*?[")
+    what = f"no variant of the matrix matches {pattern!r}" if glob else f"the matrix has no variant {pattern!r}"
+    raise RecipeError.single(what, at, hint, rule="matrix")

@@ -99,6 +99,17 @@ def test_compile_recipe_refuses_a_matrix(tmp_path: Path) -> None:
     )
 
 
+def test_only_takes_globs_as_run_does(tmp_path: Path) -> None:
+    recipe = write(tmp_path)
+    every = [c.variant for c in compile_variants(recipe)]
+    picked = [c.variant for c in compile_variants(recipe, only=["cpu-*", "dml-int4-b128"])]
+    assert picked == [v for v in every if v and (v.startswith("cpu-") or v == "dml-int4-b128")]
+    assert len(picked) > 1
+    with pytest.raises(RecipeError) as exc:
+        compile_variants(recipe, only=["gpu-*"])
+    assert exc.value.diagnostics[0].message == "no variant of the matrix matches 'gpu-*'"
+
+
 def test_plain_recipe_is_one_variant_named_none(tmp_path: Path) -> None:
     plain = write(tmp_path, MATRIX.split("matrix:")[0], "plain.yaml")
     [only] = compile_variants(plain)
