@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,9 +55,12 @@ def execute(args: argparse.Namespace) -> Exit:
     compiled = compile_variants(
         args.recipe, overrides=args.overrides, only=args.variants, outside=getattr(args, "outside", False)
     )
-    for i, one in enumerate(compiled):
+    for one in compiled:
         report(one.warnings)
-        sys.stdout.write(("\n" if i else "") + (mermaid(one) if args.format == "mermaid" else plan_text(one)))
+    if args.format == "mermaid":  # one diagram; a matrix draws each variant as a subgraph of it
+        sys.stdout.write(mermaid(compiled))
+    else:
+        sys.stdout.write("\n".join(plan_text(one) for one in compiled))
     return Exit.OK
 
 
@@ -163,29 +167,43 @@ def _label(*parts: str) -> str:
     return '"' + "<br/>".join(p.replace('"', "#quot;") for p in parts) + '"'
 
 
-def mermaid(compiled: Compiled) -> str:
-    """Return the plan as a mermaid flowchart: model -> passes -> output, data feeding the passes."""
-    recipe, config = compiled.recipe, compiled.config
-    target = recipe.target or recipe.host
-    path = config["input_model"]["model_path"]
-    model = path["config"]["name"] if isinstance(path, dict) else shown(path)
-    lines = ["flowchart LR", f"  model[{_label('input model', model)}]"]
-    for i, data in enumerate(config["data_configs"]):
-        lines.append(f"  data{i}[({_label('data', data['name'])})]")
-    gpu = {what for what, _ in gpu_needs(compiled)}
-    chain = ["model"]
-    for n, (key, params) in enumerate(config["passes"].items(), 1):
-        lines.append(f"  p{n}[{_label(f'{n}. {key}', params['type'])}]")
-        chain.append(f"p{n}")
-    out = _label("output", shown(config["engine"]["output_dir"]), f"for {target.provider}")
-    lines.append(f"  out[/{out}/]")
-    lines.append("  " + " --> ".join([*chain, "out"]))
-    names = [d["name"] for d in config["data_configs"]]
-    for n, params in enumerate(config["passes"].values(), 1):
-        for used in sorted({params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}):
-            lines.append(f"  data{names.index(used)} -.-> p{n}")
-    marked = [f"p{n}" for n, key in enumerate(config["passes"], 1) if key in gpu or "host" in gpu]
+def mermaid(compiled: Sequence[Compiled]) -> str:
+    """Return the plan as one mermaid flowchart; each variant of a matrix is a subgraph of it."""
+    lines = ["flowchart LR"]
+    marked: list[str] = []
+    if len(compiled) == 1:
+        lines += _flow(compiled[0], "", marked)
+    else:
+        for k, one in enumerate(compiled, 1):
+            lines.append(f"  subgraph v{k}[{_label(f'variant {one.variant}')}]")
+            lines += ["  " + line for line in _flow(one, f"v{k}_", marked)]
+            lines.append("  end")
     if marked:
         lines.append("  classDef gpu fill:#fde2e2,stroke:#c0392b")
         lines.append(f"  class {','.join(marked)} gpu")
     return "\n".join(lines) + "\n"
+
+
+def _flow(compiled: Compiled, id_: str, marked: list[str]) -> list[str]:
+    """Return one plan's nodes and edges (ids prefixed with `id_`): model -> passes -> output, data feeding passes."""
+    recipe, config = compiled.recipe, compiled.config
+    target = recipe.target or recipe.host
+    path = config["input_model"]["model_path"]
+    model = path["config"]["name"] if isinstance(path, dict) else shown(path)
+    lines = [f"  {id_}model[{_label('input model', model)}]"]
+    for i, data in enumerate(config["data_configs"]):
+        lines.append(f"  {id_}data{i}[({_label('data', data['name'])})]")
+    gpu = {what for what, _ in gpu_needs(compiled)}
+    chain = [f"{id_}model"]
+    for n, (key, params) in enumerate(config["passes"].items(), 1):
+        lines.append(f"  {id_}p{n}[{_label(f'{n}. {key}', params['type'])}]")
+        chain.append(f"{id_}p{n}")
+    out = _label("output", shown(config["engine"]["output_dir"]), f"for {target.provider}")
+    lines.append(f"  {id_}out[/{out}/]")
+    lines.append("  " + " --> ".join([*chain, f"{id_}out"]))
+    names = [d["name"] for d in config["data_configs"]]
+    for n, params in enumerate(config["passes"].values(), 1):
+        for used in sorted({params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}):
+            lines.append(f"  {id_}data{names.index(used)} -.-> {id_}p{n}")
+    marked += [f"{id_}p{n}" for n, key in enumerate(config["passes"], 1) if key in gpu or "host" in gpu]
+    return lines

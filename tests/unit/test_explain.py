@@ -88,13 +88,25 @@ def test_evaluation_on_a_gpu_target_needs_a_gpu(tmp_path: Path) -> None:
 
 
 def test_mermaid_draws_the_chain_the_data_and_gpu_passes() -> None:
-    diagram = mermaid(compile_recipe(LAB))
+    diagram = mermaid([compile_recipe(LAB)])
     lines = diagram.splitlines()
     assert lines[0] == "flowchart LR"
     assert "  model --> p1 --> p2 --> p3 --> p4 --> out" in lines
     assert '  p2["2. lora<br/>LoRA"]' in lines
     assert "  data0 -.-> p2" in lines
     assert "  class p1,p2,p3,p4 gpu" in lines  # the host is a GPU: every pass runs on it
+
+
+def test_a_matrix_is_one_mermaid_diagram_with_a_subgraph_per_variant(run_cli: Run) -> None:
+    result = run_cli("explain", TEAM / "travel-targets.yaml", "--format", "mermaid", "--variant", "cpu-*")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines.count("flowchart LR") == 1 and lines[0] == "flowchart LR"
+    assert '  subgraph v1["variant cpu-int4-phi35"]' in lines and '  subgraph v2["variant cpu-int4-phi3"]' in lines
+    assert lines.count("  end") == 2
+    assert "    v2_model --> v2_p1 --> v2_p2 --> v2_p3 --> v2_out" in lines
+    ids = [line.split("[")[0].strip() for line in lines if "[" in line and "subgraph" not in line]
+    assert len(ids) == len(set(ids)), "node ids repeat across variants"
 
 
 def test_matrix_recipe_explains_each_variant(run_cli: Run) -> None:
