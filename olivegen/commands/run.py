@@ -8,12 +8,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 from olivegen.commands.options import add_outside, add_set
-from olivegen.errors import RecipeError
+from olivegen.errors import Diagnostic, RecipeError, Severity
 
 if TYPE_CHECKING:
     from olivegen.runner.execute import Heartbeat
@@ -102,8 +103,17 @@ def progress(total: int) -> Any:
     return show
 
 
-def plan_recipe(args: argparse.Namespace, default_cache_dir: Path | None = None, *, share_cache: bool = False) -> Plan:
-    """Plan one run (a recipe, or one variant); print its notes and warnings; write the config on --dry-run."""
+def plan_recipe(
+    args: argparse.Namespace,
+    default_cache_dir: Path | None = None,
+    *,
+    share_cache: bool = False,
+    shown: set[str] | None = None,
+) -> Plan:
+    """Plan one run (a recipe, or one variant); print its notes and warnings; write the config on --dry-run.
+
+    `shown` holds what earlier variants of a matrix printed: a note or warning they share is printed once.
+    """
     from olivegen.api import write_atomic
     from olivegen.runner.plan import plan_run
 
@@ -120,9 +130,12 @@ def plan_recipe(args: argparse.Namespace, default_cache_dir: Path | None = None,
         default_cache_dir=default_cache_dir,
         share_cache=share_cache,
     )
+    seen = shown if shown is not None else set()
     for note in plan.notes:
-        say(f"olivegen run: {note}")
-    report(plan.warnings)
+        if note not in seen:
+            seen.add(note)
+            say(f"olivegen run: {note}")
+    report_once(plan.warnings, seen)
     if args.dry_run:
         from olivegen.runner.layout import make_dir
 
@@ -220,12 +233,14 @@ def _run_matrix(args: argparse.Namespace, variants: list[str]) -> Exit:
     root = args.output.expanduser().resolve()
     rows: dict[str, matrix.Row] = {}
     to_run: list[tuple[str, Plan]] = []
+    shown: set[str] = set()
     for name in variants:
+        say(f"olivegen run: variant {name}")
         one = argparse.Namespace(**{**vars(args), "variant": name, "output": root / name})
         try:
-            plan = plan_recipe(one, default_cache_dir=root / "cache", share_cache=True)
+            plan = plan_recipe(one, default_cache_dir=root / "cache", share_cache=True, shown=shown)
         except RecipeError as exc:
-            report(exc.diagnostics)
+            report_once(exc.diagnostics, shown)
             first = exc.diagnostics[0].message if exc.diagnostics else "the recipe is wrong"
             rows[name] = matrix.Row(name, matrix.INVALID, outdir=str(root / name), failure=first)
             continue
@@ -267,6 +282,17 @@ def _run_matrix(args: argparse.Namespace, variants: list[str]) -> Exit:
     if any(r.status == matrix.FAILED for r in table):
         return Exit.RUN_FAILED
     return Exit.OK
+
+
+def report_once(diagnostics: Sequence[Diagnostic], shown: set[str]) -> None:
+    """Report diagnostics an earlier variant did not; an error it did is named again in one line."""
+    for diag in diagnostics:
+        key = str(diag)
+        if key not in shown:
+            shown.add(key)
+            report([diag])
+        elif diag.severity is Severity.ERROR:
+            say(f"  {diag.headline()} (as above)")
 
 
 def _announce(plan: Plan) -> Any:

@@ -323,3 +323,25 @@ def test_fingerprint_follows_links_to_files_and_bounds_the_bytes_hashed(
     monkeypatch.setattr(fingerprint, "HASH_BUDGET", 3)
     capped = fingerprint.take(config)
     assert capped is not None and capped[str(snapshot / "model.safetensors")].sha256 is None
+
+
+def test_each_variant_is_named_and_what_variants_share_is_printed_once(
+    tmp_path: Path, fake_olive: Path, recipe: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    text = recipe.read_text(encoding="utf-8").replace("int4_block_size: 32", "int4_block_size: 48")
+    text = text.replace("b32: ~", "a: ~\n    b: ~").replace("b128: {passes.builder.int4_block_size: 128}", "")
+    recipe.write_text(text, encoding="utf-8")
+    result = run_cli("run", recipe, "-o", tmp_path / "out", "--no-preflight")
+    assert result.code == 1, result.err
+    lines = result.err.splitlines()
+    assert [line for line in lines if line.startswith("olivegen run: variant ")] == [
+        "olivegen run: variant a",
+        "olivegen run: variant b",
+        "olivegen run: variant b64",
+    ]
+    errors = [line for line in lines if "error[" in line]
+    assert len(errors) == 2 and errors[1] == f"  {errors[0]} (as above)", errors
+    assert lines.index(errors[0]) < lines.index("olivegen run: variant b") < lines.index(errors[1])
+    shared = [line for line in lines if "shared by the variants" in line]
+    assert len(shared) == 1, lines
+    assert _starts(fake_olive) == ["tiny:b64"]
