@@ -95,8 +95,9 @@ def demo_folder(output: Path | None) -> Path:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Build, render, run, generate, summarize."""
-    from olivegen.api import compile_recipe, write_atomic
+    from olivegen.api import compile_recipe
     from olivegen.commands.run import progress
+    from olivegen.render.write import write_atomic
     from olivegen.runner.execute import execute_plan
     from olivegen.runner.genai import generate
     from olivegen.runner.plan import plan_run

@@ -40,9 +40,10 @@ def execute(args: argparse.Namespace) -> Exit:
     """Convert, report what was dropped or decided, check the result compiles, and write it."""
     if args.output is not None and str(args.output) == "-":  # the usual spelling of stdout
         args.output = None
-    from olivegen.api import compile_source, write_atomic
+    from olivegen.api import compile_source
     from olivegen.compose.secrets import find_secrets
     from olivegen.importer import convert_config, recipe_yaml
+    from olivegen.render.write import write_atomic
     from olivegen.source.yaml_rt import parse
 
     if args.output is not None and args.output.exists() and not args.force:

@@ -59,7 +59,7 @@ def execute(args: argparse.Namespace) -> Exit:
     if target.exists() and not args.force:
         say(f"olivegen init: {target} exists; pass --force to overwrite it")
         return Exit.INTERNAL  # a usage mistake, like every refusal to run
-    from olivegen.api import write_atomic
+    from olivegen.render.write import write_atomic
 
     write_atomic(target, text)
     say(f"wrote {target} (preset {args.preset})")

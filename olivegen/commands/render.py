@@ -59,7 +59,8 @@ def add_parser(sub: Any) -> None:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Render one recipe (every variant of a matrix) to stdout, files, or compare with files."""
-    from olivegen.api import compile_variants, drifted, write_atomic
+    from olivegen.api import compile_variants
+    from olivegen.render.write import drifted, write_atomic
 
     if args.check and args.output in (None, "-"):
         say("olivegen render: --check needs -o/--output, the file to compare with")
@@ -111,8 +112,8 @@ def _place_jobs(recipe: Path, compiled: list[Any], targets: list[Path | None]) -
 
 def _azureml_pipeline(recipe: Path, compiled: list[Any], targets: list[Path | None], *, check: bool) -> bool:
     """Write (or check) one pipeline job running every variant of a matrix on an Azure ML host; True when stale."""
-    from olivegen.api import drifted, write_atomic
     from olivegen.render.azureml_job import PipelineNode, build_pipeline, needs_job
+    from olivegen.render.write import drifted, write_atomic
 
     pairs = [(c, t) for c, t in zip(compiled, targets, strict=True) if c.variant is not None and needs_job(c.recipe)]
     nodes = [PipelineNode(c.recipe, t, c.config["workflow_id"], c.variant) for c, t in pairs if t is not None]
@@ -131,8 +132,8 @@ def _azureml_pipeline(recipe: Path, compiled: list[Any], targets: list[Path | No
 
 def _azureml_job(compiled: Any, target: Path | None, *, check: bool) -> bool:
     """Write (or check) the Azure ML job beside the config when the host is Azure ML; True when stale."""
-    from olivegen.api import drifted, write_atomic
     from olivegen.render.azureml_job import build_job, needs_job
+    from olivegen.render.write import drifted, write_atomic
 
     if not needs_job(compiled.recipe):
         return False

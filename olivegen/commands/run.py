@@ -114,7 +114,7 @@ def plan_recipe(
 
     `shown` holds what earlier variants of a matrix printed: a note or warning they share is printed once.
     """
-    from olivegen.api import write_atomic
+    from olivegen.render.write import write_atomic
     from olivegen.runner.plan import plan_run
 
     plan = plan_run(
@@ -219,8 +219,8 @@ def _run_matrix(args: argparse.Namespace, variants: list[str]) -> Exit:
     Every variant is planned first (a wrong one is reported and skipped), unchanged ones are
     reused, and the rest run one after another in one Olive process (olivegen/runner/batch.py).
     """
-    from olivegen.api import write_atomic
     from olivegen.errors import OlivegenError
+    from olivegen.render.write import write_atomic
     from olivegen.runner import matrix
     from olivegen.runner.batch import execute_plans
 

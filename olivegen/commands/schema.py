@@ -29,8 +29,8 @@ def add_parser(sub: Any) -> None:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Write (or check) the recipe JSON schema."""
-    from olivegen.api import drifted, write_atomic
     from olivegen.recipe.schema import recipe_schema_text
+    from olivegen.render.write import drifted, write_atomic
 
     text = recipe_schema_text()
     if args.check:

@@ -177,7 +177,7 @@ class Prepared:
 
 def prepare(plan: Plan, env: Mapping[str, str] | None = None, extra_env: Mapping[str, str] | None = None) -> Prepared:
     """Make the run's folders, record its inputs, empty the model folder and write the config."""
-    from olivegen.api import write_atomic
+    from olivegen.render.write import write_atomic
     from olivegen.runner import fingerprint, reuse
     from olivegen.runner.layout import child_env, clear_model_dir, prepare_dirs
 
@@ -194,7 +194,7 @@ def prepare(plan: Plan, env: Mapping[str, str] | None = None, extra_env: Mapping
 
 def conclude(prepared: Prepared, finished: Finished) -> RunSummary:
     """Inspect what the run left, write run-summary.json (and the fingerprint after a success)."""
-    from olivegen.api import write_atomic
+    from olivegen.render.write import write_atomic
     from olivegen.runner import reuse
     from olivegen.runner.summary import RunSummary, failure_line, inspect_output, read_metrics
 

@@ -65,7 +65,7 @@ def forget(layout: RunLayout) -> None:
 
 def remember(layout: RunLayout, text: str, states: dict[str, fingerprint.FileState] | None) -> None:
     """Write the fingerprint after a successful run (`states`: the inputs as they were when it started)."""
-    from olivegen.api import write_atomic
+    from olivegen.render.write import write_atomic
 
     if states is not None:
         write_atomic(layout.inputs_path, fingerprint.dump(fingerprint.config_sha256(text), states))

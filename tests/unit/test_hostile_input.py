@@ -152,7 +152,7 @@ def test_a_killed_matrix_render_leaves_no_temporary_file(
 
 
 def test_keyboard_interrupt_removes_the_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from olivegen.api import write_atomic
+    from olivegen.render.write import write_atomic
 
     def interrupted(src: str, dst: str) -> None:
         raise KeyboardInterrupt
@@ -164,7 +164,7 @@ def test_keyboard_interrupt_removes_the_temporary_file(tmp_path: Path, monkeypat
 
 
 def test_write_atomic_refuses_a_nul_byte_and_a_loop(tmp_path: Path) -> None:
-    from olivegen.api import write_atomic
+    from olivegen.render.write import write_atomic
 
     with pytest.raises(OutputError, match="NUL"):
         write_atomic(Path(f"{tmp_path}/a\0b.json"), "{}")
