@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from olivegen.checks.base import Scope, rule
-from olivegen.errors import Diagnostic
+from olivegen.errors import Diagnostic, Severity
 from olivegen.source.document import Loc
+from olivegen.source.placeholders import is_placeholder
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -49,4 +50,17 @@ def non_json_value(scope: Scope) -> Iterator[Diagnostic]:
                 f"{_show(value)} holds an unpaired surrogate escape, which is not Unicode text",
                 loc,
                 "remove the \\ud800-\\udfff escape, or write the character itself",
+            )
+
+
+@rule("placeholder", Severity.WARNING)
+def placeholder(scope: Scope) -> Iterator[Diagnostic]:
+    """A template's blank left in (`<place_holder>`, `<<str: model_path>>`): Olive would use it as written."""
+    for loc, value in _leaves(scope.dumped, ()):
+        if is_placeholder(value):
+            yield scope.warning(
+                "placeholder",
+                f"{_show(value)} is a template's blank, not filled in: Olive would use it as written",
+                loc,
+                "fill it in (the script that ships with a template config does) before `olive run`",
             )

@@ -13,6 +13,7 @@ from olivegen.knowledge.catalog import canonical_pass, suggest
 from olivegen.recipe.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
 from olivegen.source.document import Loc, SourceMap
+from olivegen.source.placeholders import is_placeholder
 
 _TAGS: dict[str, type[BaseModel]] = {**TYPED_PASSES, "generic": GenericPass}
 
@@ -265,6 +266,8 @@ def _diagnostic(
         if kind != "too_long":
             message += f", got {_show(err.get('input'))}"
         hint = _description(owner, str(key))
+    if is_placeholder(err.get("input")):
+        hint = "it is a template's blank, not filled in: fill it in (the script that ships with the template does)"
     where_at = where.lookup(loc, prefer_value=not getattr(raw, "on_key", False))
     rule = "pass-type" if kind == "pass_type" or (key == "type" and "pass" in message) else "invalid-value"
     return Diagnostic(message, where_at, hint, rule=rule)

@@ -54,3 +54,28 @@ def test_bounded_fields_reject_nan_before_the_rule(tmp_path: Path) -> None:
     text = HEAD + DATA + "passes:\n  - type: lora\n    lora_dropout: .nan\n"
     diag = one(diagnose(tmp_path, text), "invalid-value")
     assert diag.message == "'lora_dropout' must be between 0 and 1 (0 included, 1 excluded), got nan"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["<place_holder>", "<<str: model_path>>", "<subscription_id>", "<MODEL_PATH>", "<python-environment-path>"],
+)
+def test_a_template_blank_is_a_warning_at_its_value(tmp_path: Path, value: str) -> None:
+    text = HEAD + f"passes:\n  - type: builder\n    precision: int4\nengine:\n  output_dir: '{value}'\n"
+    diag = one(diagnose(tmp_path, text), "placeholder")
+    assert diag.severity.value == "warning"
+    assert diag.at is not None and (diag.at.line, diag.at.col) == (7, 15)
+    assert diag.message.startswith(repr(value) + " is a template's blank")
+
+
+@pytest.mark.parametrize("value", ["<pad>", "<unk>", "<s>", "<extra_id_0>", "<|endoftext|>", "a <place_holder> b"])
+def test_tokens_and_text_around_a_blank_are_not_blanks(value: str) -> None:
+    from olivegen.source.placeholders import is_placeholder
+
+    assert not is_placeholder(value)
+
+
+def test_a_blank_where_a_choice_is_expected_says_so_in_the_hint(tmp_path: Path) -> None:
+    diags = diagnose(tmp_path, HEAD + "passes:\n  - type: builder\n    precision: '<place_holder>'\n")
+    diag = one(diags, "invalid-value")
+    assert diag.hint is not None and "template's blank" in diag.hint
