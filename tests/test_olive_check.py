@@ -87,3 +87,21 @@ def test_olive_configs_rendered_from_the_olive_surface_pass_olives_check(tmp_pat
     (tmp_path / "a.json").write_text(json.dumps(config))
     (tmp_path / "b.json").write_text("{not json")
     assert main(["--many", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 1  # b is unreadable
+
+
+def test_an_olive_config_is_checked_as_written_at_the_key_olive_names(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """olivegen's rendering of it drops an engine typo (a warning); Olive rejects the config itself, at that key."""
+    config = tmp_path / "olive-config.json"
+    config.write_text(
+        '{\n  "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},\n'
+        '  "passes": {"conv": {"type": "OnnxConversion", "target_opset": 17}},\n'
+        '  "engine": {"evalute_input_model": false}\n}\n'
+    )
+    result = run_cli("validate", "--olive", config)
+    assert result.code == 1, result.out
+    assert f"{config}:4:14: error[olive]: engine.evalute_input_model: Extra inputs are not permitted" in result.out
+    config.write_text(config.read_text().replace("evalute", "evaluate"))
+    clean = run_cli("validate", "--olive", config)
+    assert clean.code == 0 and clean.out.splitlines()[-1] == "1 file, 0 errors, 0 warnings", clean.out

@@ -13,14 +13,18 @@ Exit code: 1 when any recipe has an error (or a warning, with --strict), else 0.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, say
 from olivegen.commands.options import add_outside, add_set
 from olivegen.errors import Diagnostic, OlivegenError, Position, RecipeError
 from olivegen.knowledge.catalog import GENERATIONS
+
+if TYPE_CHECKING:
+    from olivegen.source.document import SourceMap
 
 
 def add_parser(sub: Any) -> None:
@@ -58,7 +62,7 @@ def add_parser(sub: Any) -> None:
         help="text (default), json, github (default in GitHub Actions) or sarif; the report goes to stdout",
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
-    parser.add_argument("--olive", action="store_true", help="also check the rendered config with installed Olive")
+    parser.add_argument("--olive", action="store_true", help="also check with the installed Olive: a recipe's rendered config, or an Olive config as written")
     parser.add_argument(
         "--olive-version",
         choices=list(GENERATIONS),
@@ -116,6 +120,8 @@ def _diagnose(
     except RecipeError as exc:
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]
+    if olive and is_olive_config(recipe):  # the config the user runs, not olivegen's rendering of it
+        return found + _olive_on_config(recipe)
     for compiled in variants if olive else []:
         from olivegen.render.olive_check import olive_problems
 
@@ -129,6 +135,45 @@ def _diagnose(
             for problem in olive_problems(compiled.config)
         ]
     return found
+
+
+def _olive_on_config(path: Path) -> list[Diagnostic]:
+    """Check an Olive config with the installed Olive, from its own folder (as `olive run` there would)."""
+    from olivegen.render.olive_check import olive_problems
+    from olivegen.source.olive_config import load_config_with_positions
+
+    config, where = load_config_with_positions(path)
+    here = os.getcwd()
+    try:
+        os.chdir(path.resolve().parent)  # Olive resolves a user_script or a model path from where it runs
+        problems = olive_problems(config)
+    finally:
+        os.chdir(here)
+    return [
+        Diagnostic(
+            problem,
+            _olive_position(problem, config, where) if where is not None else Position(str(path), 1, 1),
+            "Olive rejects the config as written: `olive run` would stop here",
+            "olive",
+        )
+        for problem in problems
+    ]
+
+
+def _olive_position(problem: str, config: dict[str, Any], where: SourceMap) -> Position:
+    """Place Olive's `a.b.0.c: message` at the key it names (Olive's list indexes where the config has none skipped)."""
+    loc: list[str | int] = []
+    node: Any = config
+    for part in problem.split(": ", 1)[0].split("."):
+        if isinstance(node, dict) and part in node:
+            loc.append(part)
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            loc.append(int(part))
+            node = node[int(part)]
+        elif not part.isdigit():
+            break
+    return where.lookup(tuple(loc))
 
 
 PARALLEL_FROM = 64  # files; below this a second process costs more than it saves
