@@ -24,6 +24,9 @@ TAKES_HF = (
 )
 TAKES_ONNX = ("OrtTransformersOptimization", "OnnxBlockWiseRtnQuantization", "ExtractAdapters")
 MAKES_ONNX = ("ModelBuilder", "OnnxConversion")
+# Passes known to hand on a PyTorch model. After any other pass (OptimumConversion, a vendor's
+# converter ...) olivegen cannot tell the kind of model, so the rule below stays silent.
+KEEPS_PYTORCH = (*ADAPTER_PASSES, "MergeAdapterWeights", *PYTORCH_QUANTIZERS)
 # Olive input models (the `olive:` form of `model:`) that already are ONNX.
 ONNX_INPUTS = ("onnxmodel", "compositemodel", "distributedonnxmodel")
 
@@ -31,6 +34,12 @@ ONNX_INPUTS = ("onnxmodel", "compositemodel", "distributedonnxmodel")
 def _input_is_onnx(scope: Scope) -> bool:
     raw = scope.recipe.model.olive
     return raw is not None and str(raw.get("type", "")).lower() in ONNX_INPUTS
+
+
+def _input_unknown(scope: Scope) -> bool:
+    """Tell whether the input model is neither Hugging Face nor ONNX as far as olivegen knows (an Olive type)."""
+    raw = scope.recipe.model.olive
+    return raw is not None and str(raw.get("type", "")).lower() not in (*ONNX_INPUTS, "hfmodel", "pytorchmodel")
 
 
 def _metadata_only(spec: object) -> bool:
@@ -85,9 +94,12 @@ def extract_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
 def model_kind(scope: Scope) -> Iterator[Diagnostic]:
     """Each pass gets the kind of model it works on: PyTorch passes before the ONNX export, ONNX passes after it."""
     onnx_at: int | None = -1 if _input_is_onnx(scope) else None
+    unknown = _input_unknown(scope)  # the kind of model is not known from here on
     for i, spec in enumerate(scope.recipe.passes):
         kind = _type(spec)
         if kind == "ModelBuilder" and _metadata_only(spec):
+            continue
+        if unknown and onnx_at is None:
             continue
         if kind in TAKES_HF and onnx_at == -1:
             yield scope.error(
@@ -113,6 +125,8 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
             )
         if kind in MAKES_ONNX and onnx_at is None:
             onnx_at = i
+        elif kind not in (*KEEPS_PYTORCH, *TAKES_ONNX) and onnx_at is None:
+            unknown = True
 
 
 def _trainers_after_quantizer(

@@ -62,7 +62,11 @@ def add_parser(sub: Any) -> None:
         help="text (default), json, github (default in GitHub Actions) or sarif; the report goes to stdout",
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
-    parser.add_argument("--olive", action="store_true", help="also check with the installed Olive: a recipe's rendered config, or an Olive config as written")
+    parser.add_argument(
+        "--olive",
+        action="store_true",
+        help="also check with the installed Olive: a recipe's rendered config, or an Olive config as written",
+    )
     parser.add_argument(
         "--olive-version",
         choices=list(GENERATIONS),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.unit.test_rules_registry import assert_style, diagnose, one, only
 
 HEAD = """\
@@ -121,3 +123,16 @@ def test_eval_split_on_a_sliced_split(tmp_path: Path) -> None:
     text = HEAD.replace("    text_template", '    split: "train[:50%]"\n    eval_split: 0.2\n    text_template')
     diag = one(diagnose(tmp_path, text + "passes:\n  - type: lora\n"), "eval-split-on-slice")
     assert diag.at is not None and diag.at.line == 7
+
+
+@pytest.mark.parametrize("before", ["OptimumConversion", "QNNConversion", "OpenVINOConversion"])
+def test_after_a_pass_olivegen_does_not_know_the_kind_of_model_is_not_guessed(tmp_path: Path, before: str) -> None:
+    """OptimumConversion exports ONNX too; a pass olivegen does not type may: no claim that nothing exported it."""
+    text = HEAD + f"passes:\n  - type: {before}\n  - type: OrtTransformersOptimization\n"
+    assert only(diagnose(tmp_path, text), "model-kind") == []
+
+
+def test_an_olive_input_model_of_another_kind_is_not_guessed(tmp_path: Path) -> None:
+    text = "model:\n  olive:\n    type: OpenVINOModel\n    model_path: ov\n"
+    text += "passes:\n  - type: OrtTransformersOptimization\n"
+    assert only(diagnose(tmp_path, text), "model-kind") == []
