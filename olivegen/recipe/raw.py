@@ -99,8 +99,8 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
     for metric in metrics:
         if isinstance(metric, str):
             raise ValueError(
-                f"metric {metric!r} is named, not written out: metrics referred to by name are newer than"
-                " Olive 0.13 (only on Olive's main branch); write the metric itself"
+                f"metric {metric!r} is named, not written out: no Olive release reads a metric by name"
+                " (Olive 0.13 and Olive's main branch reject it); write the metric itself"
             )
         if not isinstance(metric, dict):
             raise ValueError("each metric is a mapping with `name`, `type` and `sub_types`")
