@@ -1,11 +1,11 @@
 """`pass_flows` of Olive <= 0.7 -> the passes of the one flow, in its order.
 
-Olive 0.2 to 0.7.1 read a top-level `pass_flows: [[p1, p2], ...]`: each flow ran exactly its
+Olive 0.3 to 0.7 read a top-level `pass_flows: [[p1, p2], ...]`: each flow ran exactly its
 passes, in the flow's order, one output per flow; a pass in no flow was registered but never
-ran (`Engine.set_pass_flows` and `run_no_search` in olive/engine/engine.py, v0.6.2 and v0.7.0).
-Olive 0.8 removed the key (Olive 0.9.2 and 0.13 reject it: "extra fields not permitted") and
-runs `passes` in their order. One flow is therefore exactly a workflow of its passes; several
-flows are several workflows, which one recipe cannot be.
+ran (`Engine.set_pass_flows` and `run_no_search` in olive/engine/engine.py, v0.4.0 to v0.7.1.1).
+Olive 0.8 removed the key (Olive 0.9.2 rejects it, "extra fields not permitted"; Olive 0.13,
+"Extra inputs are not permitted") and runs `passes` in their order. One flow is therefore
+exactly a workflow of its passes; several flows are several workflows, which one recipe cannot be.
 """
 
 from __future__ import annotations
