@@ -83,7 +83,7 @@ def configs(folder: Path) -> list[tuple[Path, str, str]]:
 MISSING = re.compile(
     r"newer than Olive|in no Olive release|removed after Olive|no longer has|is called \w+ in Olive"
     r"|not in Olive 0\.9\.2, 0\.13|outdated key|does not exist in Olive"
-    r"|runs one execution provider"
+    r"|runs one execution provider|runs one list of passes"
 )
 
 
@@ -104,14 +104,18 @@ def run_one(path: Path, source: str, generation: str, olive: bool, older: list[A
     try:
         try:
             original, where = load_config_with_positions(path)
+        except RecipeError as exc:
+            result.outcome, result.reason = "refused", _first(exc)
+            return result
+        if olive:  # asked first: a config import refuses outright still gets Olive's verdict
+            result.olive_accepts_original = not _olive_on_original(original, path)
+        try:
             converted = convert_config(original, where, str(path))
         except RecipeError as exc:
             result.outcome, result.reason = "refused", _first(exc)
             return result
         result.label = converted.generation
         result.import_warnings = sum(1 for d in converted.diagnostics if d.severity is Severity.WARNING)
-        if olive:
-            result.olive_accepts_original = not _olive_on_original(original, path)
         text = recipe_yaml(converted.recipe, converted.comments, source=path.name, generation=converted.generation)
         recipe_path = path.with_name(path.stem + ".olivegen.yaml")  # never written: only its folder matters
         try:

@@ -260,6 +260,21 @@ def _evaluator(raw: Any, evaluators: dict[str, Any]) -> Any:
     return {k: v for k, v in ev.items() if v is not None}
 
 
+def _write_out_named_metrics(top: Any, evaluators: dict[str, Any], engine: dict[str, Any], passes: Any) -> None:
+    """A metric an evaluator gives by name is the top-level metric of that name (no Olive release reads the
+    form; Olive 0.13 and main reject it), as `olivegen import` reads it."""
+    named = {m["name"]: m for m in top if isinstance(m, dict) and "name" in m} if isinstance(top, list) else {}
+    found = [*evaluators.values(), engine.get("evaluator")]
+    for raw in passes.values() if isinstance(passes, dict) else []:
+        found += [spec.get("evaluator") for spec in (raw if isinstance(raw, list) else [raw]) if isinstance(spec, dict)]
+    for ev in found:
+        inner = ev.get("config") if isinstance(ev, dict) and isinstance(ev.get("config"), dict) else ev
+        metrics = inner.get("metrics") if isinstance(inner, dict) else None
+        for i, metric in enumerate(metrics if isinstance(metrics, list) else []):
+            if isinstance(metric, str) and metric in named:
+                metrics[i] = copy.deepcopy(named[metric])
+
+
 def _pass_type(raw: str) -> str:
     legacy = LEGACY_PASSES.get(raw.replace("_", "").lower())
     return legacy or canonical_pass(raw) or raw
@@ -296,10 +311,22 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
         spec = systems.get(ref) if isinstance(ref, str) else ref
         return _system(spec or {}, engine_eps)
 
-    passes = []
-    for raw in (cfg.pop("passes", None) or {}).values():
-        for spec in raw if isinstance(raw, list) else [raw]:
-            passes.append(_pass(spec, systems, evaluators, eps))
+    _write_out_named_metrics(cfg.pop("metrics", None), evaluators, engine, cfg.get("passes"))
+
+    def run(raw_passes: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            _pass(spec, systems, evaluators, eps)
+            for raw in raw_passes.values()
+            for spec in (raw if isinstance(raw, list) else [raw])
+        ]
+
+    all_passes = cfg.pop("passes", None) or {}
+    flows = cfg.pop("pass_flows", None)  # Olive <= 0.7: each flow ran exactly its passes, in its order
+    if isinstance(flows, list) and flows:
+        ran = [run({n: all_passes[n] for n in flow if n in all_passes}) for flow in flows]
+        passes: list[Any] = ran[0] if len(ran) == 1 else ran
+    else:
+        passes = run(all_passes)
     search = engine.pop("search_strategy", None)
     if isinstance(search, dict):
         renames = {"search_algorithm": "sampler", "search_algorithm_config": "sampler_config"}  # Olive 0.10

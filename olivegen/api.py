@@ -176,9 +176,12 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
     recipe_path = path.with_name(f"{path.stem}.olivegen.yaml")  # never written: relative paths resolve beside it
     source = parse(text, str(recipe_path))
     assert converted.notes is not None
-    # the config itself is checked: a name Olive 0.13 does not know is an error, though import maps it
+    # the config itself is checked: a name Olive 0.13 does not know, or a form no Olive it renders for
+    # reads (metrics given by name, `pass_flows`), is an error, though import maps it
     found = [
-        replace(d, severity=Severity.ERROR) if d.rule == "olive-renamed" and recipe_olive(converted.recipe) else d
+        replace(d, severity=Severity.ERROR)
+        if (d.rule == "olive-renamed" and recipe_olive(converted.recipe)) or d.rule == "import-migrated"
+        else d
         for d in converted.diagnostics
     ]
     try:

@@ -104,7 +104,10 @@ def _load(loader: Loader, path: Path, display: str, chain: tuple[tuple[str, Path
             if layer is not None:
                 merged = merge(*merged, *layer)
     raise_if(errors)
-    return merge(*merged, data, where)
+    # a matrix cell's `$delete` removes a key of its variant: laid by the matrix, not by this merge
+    matrix = {"matrix": data.pop("matrix")} if "matrix" in data else {}
+    out, out_where = merge(*merged, data, where)
+    return {**out, **matrix}, out_where
 
 
 def _base(

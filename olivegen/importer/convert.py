@@ -8,7 +8,8 @@ from typing import Any
 
 from olivegen.errors import Diagnostic
 from olivegen.importer.data import convert_data, fold_eval_pairs
-from olivegen.importer.evaluate import convert_evaluation, resolve_evaluator
+from olivegen.importer.evaluate import convert_evaluation, resolve_evaluator, write_out_named_metrics
+from olivegen.importer.flows import apply_pass_flows
 from olivegen.importer.model import convert_model
 from olivegen.importer.passes import convert_passes
 from olivegen.importer.pieces import Notes, flat, section
@@ -68,6 +69,8 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     cfg = copy.deepcopy(config)
     notes = Notes(where, display)
     generation = detect_generation(cfg)
+    write_out_named_metrics(cfg, notes)
+    apply_pass_flows(cfg, notes)
     engine = flat(section(cfg, "engine", dict, display, where))
     for key in list(cfg):
         if key in ENGINE_KEYS:
@@ -87,20 +90,20 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         for key in client:
             notes.dropped(("azureml_client", key), "not needed to reach the workspace")
     recipe["model"] = convert_model(section(cfg, "input_model", dict, display, where), notes)
-    named = any(
-        isinstance(m, str)
-        for e in (cfg["evaluators"].values() if isinstance(cfg.get("evaluators"), dict) else [])
-        if isinstance(e, dict)
-        for m in (flat(e)["metrics"] if isinstance(flat(e).get("metrics"), list) else [])
-    )
-    for key in ("pass_flows", "metrics"):  # no Olive 0.13 meaning: kept so that `validate` names them
-        if key in cfg and not (key == "metrics" and named):
-            recipe[key] = cfg.pop(key)
+    if "metrics" in cfg:  # top-level metrics no evaluator names: kept so that `validate` names them
+        recipe["metrics"] = cfg.pop("metrics")
     datas = convert_data(_data_list(cfg, display, where), notes)
     systems = {name: flat(spec) for name, spec in section(cfg, "systems", dict, display, where).items()}
     evaluators = section(cfg, "evaluators", dict, display, where)
     eval_splits: dict[str, float] = {}
-    passes = convert_passes(section(cfg, "passes", dict, display, where), notes, eval_splits, systems, evaluators)
+    raw_passes = section(cfg, "passes", dict, display, where)
+    named_by_passes = {
+        spec.get("evaluator")
+        for entry in raw_passes.values()
+        for spec in (entry if isinstance(entry, list) else [entry])
+        if isinstance(spec, dict) and isinstance(spec.get("evaluator"), str)
+    }
+    passes = convert_passes(raw_passes, notes, eval_splits, systems, evaluators)
     for data in datas:
         if data["name"] in eval_splits:
             data["eval_split"] = eval_splits[data["name"]]
@@ -109,16 +112,15 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         recipe["data"] = datas
     recipe.update(convert_systems(systems, engine, notes))
     chosen_ref = engine.get("evaluator")
-    if chosen_ref is None and "metrics" in cfg and evaluators:  # Olive main: metrics named by evaluators
-        chosen_ref = engine["evaluator"] = next(iter(evaluators))
-        notes.dropped(("metrics",), "metrics named by evaluators are newer than Olive 0.13")
-        cfg.pop("metrics")
     chosen = resolve_evaluator(engine.pop("evaluator", None), evaluators)
     notes.origins[("evaluate",)] = (
         ("evaluators", chosen_ref) if isinstance(chosen_ref, str) else ("engine", "evaluator")
     )
     if chosen:
         recipe["evaluate"] = convert_evaluation(chosen, notes)
+    for name in evaluators:
+        if name != chosen_ref and name not in named_by_passes:
+            notes.dropped(("evaluators", name), "neither the engine nor a pass names it: Olive never ran it")
     recipe["passes"] = passes
     several = any(isinstance(recipe.get(k), dict) and recipe[k].get("extra_providers") for k in ("host", "target"))
     if _only_in_09(passes) or (several and generation in ("<=0.6", "0.7-0.9")):

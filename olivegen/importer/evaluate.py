@@ -6,7 +6,9 @@ import copy
 import typing
 from typing import Any
 
-from olivegen.importer.pieces import Notes, flat
+from olivegen.errors import Diagnostic, RecipeError
+from olivegen.importer.pieces import Notes, flat, json_path
+from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.engine import AccuracySub, LatencySub
 
 TYPED_SUBS = set(typing.get_args(LatencySub)) | set(typing.get_args(AccuracySub))
@@ -68,3 +70,71 @@ def convert_evaluation(evaluator: dict[str, Any], notes: Notes) -> dict[str, Any
         return {"metrics": out}
     notes.decided(("evaluate", "olive"), "kept in Olive's own words (metric settings a recipe does not type)")
     return {"olive": evaluator}
+
+
+def write_out_named_metrics(cfg: dict[str, Any], notes: Notes) -> None:
+    """Replace each metric an evaluator gives by name with the metric of that name in the top-level `metrics`.
+
+    No Olive release reads a metric by name (Olive 0.13 and the main branch reject it: "Invalid
+    type"); a name is read as the metric of the top-level `metrics` list it names. A name that
+    matches none is refused at its position (with no top-level list, it stays as written and the
+    recipe check reports it). When a name was written out, the top-level `metrics` is consumed;
+    a metric in it that no evaluator names is reported as dropped.
+    """
+    top = cfg.get("metrics")
+    if not isinstance(top, list):
+        return
+    named = {m["name"]: m for m in top if isinstance(m, dict) and isinstance(m.get("name"), str)}
+    used: set[str] = set()
+    for path, evaluator in _evaluators(cfg):
+        metrics = evaluator.get("metrics")
+        if not isinstance(metrics, list):
+            continue
+        for i, metric in enumerate(metrics):
+            if isinstance(metric, str) and metric not in named and named:
+                at = (*path, "metrics", i)
+                hint = suggest(metric, list(named)) or "the top-level metrics are " + ", ".join(map(repr, named))
+                message = f"{json_path(at)}: no metric named {metric!r} in the top-level `metrics`"
+                raise RecipeError([Diagnostic(message, notes.position(at), hint, "import")])
+            if isinstance(metric, str) and metric in named:
+                metrics[i] = copy.deepcopy(named[metric])
+                used.add(metric)
+                notes.migrated(
+                    (*path, "metrics", i),
+                    f"metric {metric!r} is named, not written out: no Olive release reads a metric by name"
+                    " (Olive 0.13 and Olive's main branch reject it)",
+                    "`olivegen import` writes it out from the top-level `metrics` list",
+                )
+    if not used:
+        return
+    cfg.pop("metrics")
+    notes.decided(("metrics",), "metrics named by an evaluator written out from the top-level `metrics` list")
+    for i, metric in enumerate(top):
+        if not (isinstance(metric, dict) and metric.get("name") in used):
+            notes.dropped(("metrics", i), "no evaluator names this metric")
+
+
+def _evaluators(cfg: dict[str, Any]) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """Every evaluator written out in a config (by name, on the engine, on a pass), with its JSON path."""
+    found: list[tuple[tuple[str | int, ...], Any]] = []
+    evaluators = cfg.get("evaluators")
+    if isinstance(evaluators, dict):
+        found += [(("evaluators", name), ev) for name, ev in evaluators.items()]
+    engine = cfg.get("engine")
+    found.append((("evaluator",), cfg.get("evaluator")))
+    if isinstance(engine, dict):
+        found.append((("engine", "evaluator"), engine.get("evaluator")))
+    passes = cfg.get("passes")
+    for key, raw in passes.items() if isinstance(passes, dict) else []:
+        specs = list(enumerate(raw)) if isinstance(raw, list) else [(None, raw)]
+        for index, spec in specs:
+            if isinstance(spec, dict):
+                at: tuple[str | int, ...] = ("passes", key) if index is None else ("passes", key, index)
+                found.append(((*at, "evaluator"), spec.get("evaluator")))
+    out = []
+    for path, ev in found:
+        if isinstance(ev, dict) and isinstance(ev.get("config"), dict) and "metrics" in ev["config"]:
+            out.append(((*path, "config"), ev["config"]))  # Olive <= 0.6: {type, config: {metrics}}
+        elif isinstance(ev, dict):
+            out.append((path, ev))
+    return out

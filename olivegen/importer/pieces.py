@@ -89,6 +89,12 @@ class Notes:
             )
         )
 
+    def migrated(self, path: JsonPath, message: str, hint: str) -> None:
+        """Report a form Olive 0.13 rejects that import wrote in its words (an error when `validate` checks it)."""
+        at = self.position(path)
+        message = f"{json_path(self.written(path))}: {message}"
+        self.diagnostics.append(Diagnostic(message, at, hint, "import-migrated", Severity.WARNING))
+
     def secret_removed(self, recipe_loc: Loc) -> None:
         """Report a credential the import kept out of the recipe (the config file still holds it)."""
         where = ".".join(str(p) for p in recipe_loc)

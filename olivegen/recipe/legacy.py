@@ -32,7 +32,10 @@ OUTDATED_KEYS: dict[str, str] = {
     "group_by_length": "transformers 5 removed `group_by_length` from TrainingArguments; drop it",
     "warmup_ratio": "transformers 5 removed `warmup_ratio`; write `warmup_steps`",
     "hf_token": "never write tokens in a recipe: set HF_TOKEN in the environment of the run",
-    "pass_flows": "Olive 0.13 has no pass_flows: it runs `passes` in order; keep one flow (one recipe per flow)",
+    "pass_flows": (
+        "Olive 0.8 removed pass_flows: Olive 0.13 runs `passes` in order; keep the passes of one flow"
+        " (one recipe per flow, or a `matrix:` whose values `$delete` the passes a flow does not run)"
+    ),
 }
 
 OLIVE_CONFIG_KEYS: dict[str, str] = {
@@ -48,7 +51,7 @@ OLIVE_CONFIG_KEYS: dict[str, str] = {
     "search_strategy": "write `search` under `engine:` (false, or a mapping)",
     "config": "recipes have no `config:` level: write the values directly next to `type`",
     "metrics": (
-        "top-level `metrics` named by an evaluator are newer than Olive 0.13 (Olive's main branch):"
+        "Olive has no top-level `metrics` (no release reads metrics named by an evaluator):"
         " write the metrics under `evaluate:`"
     ),
 }

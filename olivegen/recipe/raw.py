@@ -110,8 +110,8 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
         at: tuple[str | int, ...] = ("metrics", i)
         if isinstance(metric, str):
             raise RawKeyError(
-                f"metric {metric!r} is named, not written out: metrics referred to by name are newer than"
-                " Olive 0.13 (only on Olive's main branch); write the metric itself",
+                f"metric {metric!r} is named, not written out: no Olive release reads a metric by name"
+                " (Olive 0.13 and Olive's main branch reject it); write the metric itself",
                 at,
             )
         if not isinstance(metric, dict):

@@ -165,6 +165,27 @@ def test_overrides_win_over_cells(tmp_path: Path) -> None:
     assert {c.config["passes"]["model_builder"]["precision"] for c in compiled} == {"int8"}
 
 
+def test_a_cell_deletes_a_pass_or_a_key(tmp_path: Path) -> None:
+    body = """\
+    model: {path: org/model}
+    host: cpu
+    passes:
+      - {type: OnnxConversion, name: convert, target_opset: 17}
+      - {type: OnnxDynamicQuantization, name: quantize}
+      - {type: OnnxPeepholeOptimizer, name: peephole}
+    matrix:
+      flow:
+        quantized: {passes.peephole: $delete}
+        optimized:
+          passes.quantize: $delete
+          passes.convert.target_opset: $delete
+    """
+    by = {c.variant: c.config["passes"] for c in compile_variants(write(tmp_path, body))}
+    assert list(by["quantized"]) == ["convert", "quantize"]
+    assert list(by["optimized"]) == ["convert", "peephole"]
+    assert by["optimized"]["convert"]["target_opset"] != 17 == by["quantized"]["convert"]["target_opset"]
+
+
 def test_render_writes_every_variant_into_a_folder(run_cli: Run, tmp_path: Path) -> None:
     recipe = write(tmp_path)
     result = run_cli("render", recipe, "-o", f"{tmp_path}/configs/")
