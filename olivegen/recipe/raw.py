@@ -32,6 +32,21 @@ MODEL_TYPES = (
 # Keys of a data component (`load_dataset_config` ...): Olive's DataComponentConfig, nested or flat.
 # Keys Olive moves from a search strategy into its sampler's config (olive.search.samplers, 0.13).
 SAMPLER_KEYS = ("max_samples", "seed", "multivariate", "group")
+# A metric's user_config in Olive 0.13 (olive/evaluator/metric_config.py): common keys, and per metric type.
+# Olive nests a metric's keys that are not Metric fields into it, so they may be written beside `type` too.
+USER_CONFIG = ("script_dir", "user_script", "inference_settings", "shared_kv_buffer", "io_bind", "run_kwargs")
+USER_CONFIG_BY_TYPE = {"custom": ("evaluate_func", "evaluate_func_kwargs", "metric_func", "metric_func_kwargs")}
+# Olive <= 0.6 loaded a metric's data itself from these; Olive 0.7 moved that into the metric's data config.
+USER_CONFIG_BEFORE_07 = (
+    "data_dir",
+    "dataloader_func",
+    "func_kwargs",
+    "batch_size",
+    "input_names",
+    "input_shapes",
+    "input_types",
+    "post_processing_func",
+)
 COMPONENTS = ("load_dataset_config", "pre_process_data_config", "post_process_data_config", "dataloader_config")
 
 
@@ -75,6 +90,30 @@ def _unknown(keys: Any, allowed: tuple[str, ...], what: str, at: tuple[str | int
             raise RawKeyError(message, (*at, key), on_key=True)
 
 
+def check_user_config(
+    metric_type: Any, keys: Any, at: tuple[str | int, ...], metric_keys: tuple[str, ...] = ()
+) -> None:
+    """Check keys of a metric's user_config against Olive 0.13's (it only logs the ones it ignores).
+
+    With `metric_keys`, the keys are written beside the metric's own (Olive nests them into its user_config).
+    """
+    allowed = USER_CONFIG + USER_CONFIG_BY_TYPE.get(str(metric_type), ())
+    for key in keys:
+        if key in allowed:
+            continue
+        if key in USER_CONFIG_BEFORE_07:
+            raise RawKeyError(
+                f"{key!r} is a metric setting of Olive 0.6 and earlier, which Olive 0.7+ ignores; give the metric"
+                " a `data_config`: a data set whose components load, batch and post-process its data",
+                (*at, key),
+                on_key=True,
+            )
+        hint = suggest(str(key), (*metric_keys, *allowed))
+        what = "a metric" if metric_keys else "a metric's user_config"
+        message = f"{key!r} is not a key of {what} in Olive" + (f"; {hint}" if hint else "")
+        raise RawKeyError(message, (*at, key), on_key=True)
+
+
 def check_model(raw: dict[str, Any]) -> dict[str, Any]:
     """Check an input model in Olive's form: a known model type; its own keys are the handler's."""
     kind = raw.get("type")
@@ -116,7 +155,10 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
             )
         if not isinstance(metric, dict):
             raise RawKeyError("each metric is a mapping with `name`, `type` and `sub_types`", at)
-        _unknown(metric, _props("Metric"), "a metric", at)
+        own = _props("Metric")
+        check_user_config(metric.get("type"), [k for k in metric if k not in own], at, own)  # Olive nests these
+        if isinstance(metric.get("user_config"), dict):
+            check_user_config(metric.get("type"), metric["user_config"], (*at, "user_config"))
         subs = metric.get("sub_types") or []
         if not isinstance(subs, list):
             raise RawKeyError("`sub_types` is a list", (*at, "sub_types"))

@@ -113,3 +113,48 @@ def test_a_finding_deep_in_olive_words_is_reported_at_its_own_line(
     config.write_text(repaired)
     result = run_cli("validate", config)
     assert result.first_out_line == f"{config}:{expected}", result.out
+
+
+LATENCY = """{
+  "input_model": {"type": "ONNXModel", "model_path": "model.onnx"},
+  "data_configs": [{"name": "d", "type": "DummyDataContainer",
+                    "load_dataset_config": {"params": {"input_names": ["x"], "input_shapes": [[1, 4]]}}}],
+  "evaluators": {"e": {"metrics": [{"name": "lat", "type": "latency", "data_config": "d",
+                                    "sub_types": [{"name": "avg"}], METRIC_KEYS}]}},
+  "engine": {"evaluator": "e"},
+  "passes": {"q": {"type": "OnnxDynamicQuantization"}}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("keys", "first"),
+    [
+        (
+            '"user_config": {"dataloader_func": "make", "batch_size": 1}',
+            "'dataloader_func' is a metric setting of Olive 0.6 and earlier, which Olive 0.7+ ignores",
+        ),
+        ('"batch_size": 1', "'batch_size' is a metric setting of Olive 0.6 and earlier, which Olive 0.7+ ignores"),
+        ('"user_config": {"io_bnd": true}', "'io_bnd' is not a key of a metric's user_config in Olive"),
+        ('"inference_setting": {}', "'inference_setting' is not a key of a metric in Olive"),
+    ],
+)
+def test_metric_user_config_keys_are_olive_013s(run_cli: Run, tmp_path: Path, keys: str, first: str) -> None:
+    """Olive 0.13 only logs user_config keys it ignores; Olive <= 0.6 ones are named as such."""
+    config = tmp_path / "olive-config.json"
+    config.write_text(LATENCY.replace("METRIC_KEYS", keys))
+    result = run_cli("validate", config)
+    assert result.code == 1, result.out
+    assert first in result.first_out_line, result.out
+
+
+@pytest.mark.parametrize(
+    "keys", ['"inference_settings": {"onnx": {"execution_provider": "CPUExecutionProvider"}}', '"io_bind": true']
+)
+def test_user_config_keys_beside_a_metrics_own_are_olives_too(run_cli: Run, tmp_path: Path, keys: str) -> None:
+    """Olive nests a metric's keys that are not Metric fields into its user_config (a NestedConfig)."""
+    config = tmp_path / "olive-config.json"
+    config.write_text(LATENCY.replace("METRIC_KEYS", keys))
+    (tmp_path / "model.onnx").write_bytes(b"onnx")
+    result = run_cli("validate", config)
+    assert "error" not in result.out.splitlines()[-1].replace("0 errors", ""), result.out
