@@ -15,6 +15,7 @@ from olivegen.importer.passes import convert_passes
 from olivegen.importer.pieces import Notes, flat, section
 from olivegen.importer.scrub import scrub_secrets
 from olivegen.importer.systems import convert_systems
+from olivegen.knowledge.catalog import suggest
 from olivegen.source.document import SourceMap
 
 ENGINE_KEYS = {
@@ -51,6 +52,18 @@ RAW_ENGINE_KEYS = {
     "ort_log_severity_level",
     "ort_py_log_severity_level",
 }
+
+
+# Top-level keys of older Olive configs beside the sections (RunConfig of 0.9 and before).
+OLDER_TOP_KEYS = ("auto_optimizer_config", "azureml_client", "workflow_host", "verbose", "$schema")
+TOP_KEYS = {"input_model", "data_configs", "evaluators", "systems", "passes", "engine", "workflow_id"}
+
+
+def _known_engine_keys() -> set[str]:
+    """Return every engine setting of Olive 0.13 and 0.9 (their RunEngineConfig) and of older releases."""
+    from olivegen.recipe.raw import olive_keys
+
+    return ENGINE_KEYS | RAW_ENGINE_KEYS | {k for g in ("0.13", "0.9") for k in olive_keys("RunEngineConfig", g)}
 
 
 @dataclass
@@ -130,11 +143,18 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         )
     recipe["engine"] = _engine(engine, notes, recipe.get("name"), evaluated=bool(chosen))
     scrub_secrets(recipe, notes)
+    known = _known_engine_keys()
     for key in cfg:
-        notes.dropped((key,), "not a section of a recipe")
-    if engine:
-        for key in engine:
+        if key in known or key in OLDER_TOP_KEYS:
+            notes.dropped((key,), "not a section of a recipe")
+        else:  # Olive puts a top-level key it does not know into `engine`, which refuses it
+            hint = suggest(str(key), sorted(known | set(OLDER_TOP_KEYS) | TOP_KEYS))
+            notes.unknown((key,), f"Olive has no section or engine setting {key!r}", hint)
+    for key in engine:
+        if key in known:
             notes.dropped(("engine", key), "engine setting olivegen does not render")
+        else:
+            notes.unknown(("engine", key), f"Olive has no engine setting {key!r}", suggest(str(key), sorted(known)))
     return Converted(recipe, notes.diagnostics, notes.comments, generation, notes)
 
 

@@ -66,6 +66,11 @@ def _props(definition: str, generation: str = OLIVE_GENERATION) -> tuple[str, ..
     return tuple(sorted(defs[definition]["properties"]))
 
 
+def olive_keys(definition: str, generation: str = OLIVE_GENERATION) -> tuple[str, ...]:
+    """Return the keys of one of Olive's config classes (`RunEngineConfig` ...) in the vendored run-config schema."""
+    return _props(definition, generation)
+
+
 @cache
 def _output_schema(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
     schema: dict[str, Any] = schema_json(f"olive-{generation}/olive-config.schema.json")

@@ -158,3 +158,37 @@ def test_user_config_keys_beside_a_metrics_own_are_olives_too(run_cli: Run, tmp_
     (tmp_path / "model.onnx").write_bytes(b"onnx")
     result = run_cli("validate", config)
     assert "error" not in result.out.splitlines()[-1].replace("0 errors", ""), result.out
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ('"engine": {"evalute_input_model": false}', "$.engine.evalute_input_model: Olive has no engine setting"),
+        ('"evalute_input_model": false', "$.evalute_input_model: Olive has no section or engine setting"),
+    ],
+)
+def test_an_engine_key_no_olive_has_is_an_error_with_a_suggestion(
+    run_cli: Run, tmp_path: Path, where: str, expected: str
+) -> None:
+    """Olive refuses an engine key it does not have (and one at the top level, which it moves into the engine)."""
+    config = tmp_path / "olive-config.json"
+    config.write_text(
+        '{\n  "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},\n'
+        f'  "passes": {{"conv": {{"type": "OnnxConversion"}}}},\n  {where}\n}}\n'
+    )
+    result = run_cli("validate", config)
+    assert result.code == 1, result.out
+    assert "error[unknown-key]: " + expected in result.first_out_line
+    assert "hint: did you mean 'evaluate_input_model'?" in result.out
+    imported = run_cli("import", config, "-o", tmp_path / "r.yaml")
+    assert imported.code == 0 and "warning[unknown-key]" in imported.err
+
+
+def test_an_older_engine_key_stays_a_warning(run_cli: Run, tmp_path: Path) -> None:
+    config = tmp_path / "olive-config.json"
+    config.write_text(
+        '{"input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},'
+        ' "passes": {"conv": {"type": "OnnxConversion"}}, "engine": {"output_name": "x"}}'
+    )
+    result = run_cli("validate", config)
+    assert result.code == 0 and "warning[import-dropped]" in result.out, result.out
