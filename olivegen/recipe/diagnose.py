@@ -63,7 +63,11 @@ def _one_per_place(found: list[Diagnostic]) -> list[Diagnostic]:
             other = diag.message.partition(" should be ")[2].rpartition(", got ")[0]
             if got and other and other != wanted:
                 out[out.index(same)] = Diagnostic(
-                    f"{head} should be {wanted} or {other}, got {got}", same.at, same.hint, same.rule, same.severity
+                    f"{head} should be {wanted} or {other}, got {got}",
+                    same.at,
+                    same.hint or diag.hint,
+                    same.rule,
+                    same.severity,
                 )
                 continue
         out.append(diag)
