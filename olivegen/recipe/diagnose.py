@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import canonical_pass, suggest
+from olivegen.knowledge.history import renamed_param, why_unknown_param
 from olivegen.recipe.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
 from olivegen.source.document import Loc, SourceMap
@@ -220,6 +221,14 @@ def _diagnostic(
                 f"outdated key {key!r}{label}", where.lookup(loc), OUTDATED_KEYS[str(key)], rule="legacy-key"
             )
         hint = OLIVE_CONFIG_KEYS.get(str(key)) or suggest(str(key), _allowed_keys(owner))
+        canonical = str(getattr(owner, "CANONICAL", "") or "")
+        why = why_unknown_param(canonical, str(key)) if canonical else None
+        renamed = renamed_param(canonical, str(key)) if canonical else None
+        if renamed:  # a typed pass: Olive's old name of one of its parameters
+            allowed = renamed[0] in _allowed_keys(owner)
+            hint = f"did you mean {renamed[0]!r}? it takes the same value" if allowed else hint
+        if why and not why.startswith("in no"):  # renamed, removed or newer: say so; a typo keeps its hint
+            label = f"{label}: {why}"
         if hint is None and owner is GenericPass:
             hint = "this pass's parameters go under `config:`, by Olive's names (see `olivegen passes`)"
         elif hint is None and owner is not None:

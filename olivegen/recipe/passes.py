@@ -23,7 +23,14 @@ from olivegen.knowledge.catalog import (
     pass_params_in,
     suggest,
 )
-from olivegen.knowledge.history import successor, why_unknown_param, why_unknown_pass
+from olivegen.knowledge.history import (
+    data_param_instead,
+    moved_param,
+    renamed_param,
+    successor,
+    why_unknown_param,
+    why_unknown_pass,
+)
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict, ci_pattern
 from olivegen.recipe.raw import check_pass_entry
 from olivegen.recipe.training import TrainingArgs
@@ -88,10 +95,22 @@ def _generation(info: Any) -> str:
 
 
 def _no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
-    hint = suggest(key, params)
+    """Say what is missing precisely (renamed, removed, newer, in no release) and what to write instead."""
     why = why_unknown_param(pass_name, key)
-    if hint and (why is None or why.startswith("not in")):  # most likely a typo: the hint says it all
-        why = None
+    renamed = renamed_param(pass_name, key)
+    data = data_param_instead(pass_name, key)
+    moved = moved_param(pass_name, key)
+    if renamed:
+        hint: str | None = f"did you mean {renamed[0]!r}? it takes the same value"
+    elif moved:
+        hint = f"Olive 0.9 passes it on through `{moved}`: write `{moved}: {{{key!r}: ...}}`, with the same value"
+    elif data:
+        hint = (
+            f"since Olive 0.7 the pass reads its data from `{data}`: name a data set of `data:` there, whose"
+            " `olive:` block loads it (`user_script` with `load_dataset_config` or `dataloader_config`)"
+        )
+    else:
+        hint = suggest(key, params)
     return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")
 
 
