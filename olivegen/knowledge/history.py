@@ -58,6 +58,14 @@ PARAM_MOVES: dict[str, dict[str, str]] = {
     "OnnxStaticQuantization": _EXTRA,
     "OnnxDynamicQuantization": _EXTRA,
 }
+# Parameters replaced by one that takes the same choices spelled differently (hint only, import keeps
+# them): 29be1e2aa (#1808), Olive 0.9.0, ONNX Runtime's QuantType names -> Olive's precisions
+# (quant_type_from_precision maps them back one to one).
+_QUANT_TYPES = "'QInt8' is 'int8', 'QUInt8' is 'uint8', 'QInt16' is 'int16', 'QUInt16' is 'uint16'"
+PARAM_RESPELLED: dict[str, dict[str, tuple[str, str]]] = {
+    name: {"weight_type": ("precision", _QUANT_TYPES)}
+    for name in ("OnnxQuantization", "OnnxStaticQuantization", "OnnxDynamicQuantization")
+}
 # Olive <= 0.6 parameters that loaded a pass's own data; Olive 0.7 moved data loading to data configs.
 DATA_LOADING_PARAMS = frozenset(
     {
@@ -194,6 +202,15 @@ def moved_param(pass_name: str, param: str) -> str | None:
     for name, moves in PARAM_MOVES.items():
         if _fold(name) == folded and param in moves:
             return moves[param]
+    return None
+
+
+def respelled_param(pass_name: str, param: str) -> tuple[str, str] | None:
+    """Return (the parameter that replaced one, how its values are spelled now), or None."""
+    folded = _fold(pass_name)
+    for name, table in PARAM_RESPELLED.items():
+        if _fold(name) == folded and param in table:
+            return table[param]
     return None
 
 

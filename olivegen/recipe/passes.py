@@ -27,6 +27,7 @@ from olivegen.knowledge.history import (
     data_param_instead,
     moved_param,
     renamed_param,
+    respelled_param,
     successor,
     why_unknown_param,
     why_unknown_pass,
@@ -100,8 +101,11 @@ def _no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
     renamed = renamed_param(pass_name, key)
     data = data_param_instead(pass_name, key)
     moved = moved_param(pass_name, key)
+    respelled = respelled_param(pass_name, key)
     if renamed:
         hint: str | None = f"did you mean {renamed[0]!r}? it takes the same value"
+    elif respelled:
+        hint = f"Olive 0.9 took `{respelled[0]}` instead, with Olive's spellings: {respelled[1]}"
     elif moved:
         hint = f"Olive 0.9 passes it on through `{moved}`: write `{moved}: {{{key!r}: ...}}`, with the same value"
     elif data:

@@ -92,9 +92,15 @@ def test_recipe_errors_say_what_to_write_instead(tmp_path: Path) -> None:
         "  - type: OpenVINOConversion\n    config:\n      output_model: ov\n"
         "  - type: OrtSessionParamsTuning\n    config:\n      dataloader_func: make\n"
         "  - type: OnnxDynamicQuantization\n    config:\n      MatMulConstBOnly: true\n"
-        "  - type: awq\n    w_bit: 4\n",
+        "  - type: awq\n    w_bit: 4\n"
+        "  - type: OnnxStaticQuantization\n    config:\n      weight_type: QUInt8\n",
     )
-    (renamed, data, moved, typed) = found
+    (renamed, data, moved, typed, respelled) = found
+    assert respelled == (
+        "OnnxStaticQuantization has no parameter 'weight_type': removed after Olive 0.8.0",
+        "Olive 0.9 took `precision` instead, with Olive's spellings: 'QInt8' is 'int8', 'QUInt8' is 'uint8',"
+        " 'QInt16' is 'int16', 'QUInt16' is 'uint16'",
+    )
     assert renamed[1] == "did you mean 'model_name'? it takes the same value"
     assert data[0].endswith("'dataloader_func': removed after Olive 0.6.2")
     assert data[1] and "`data_config`: name a data set of `data:` there" in data[1]
