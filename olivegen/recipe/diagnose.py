@@ -12,6 +12,7 @@ from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import canonical_pass, suggest
 from olivegen.knowledge.history import renamed_param, why_unknown_param
 from olivegen.recipe.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
+from olivegen.recipe.param_hints import renamed_hint
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
 from olivegen.source.document import Loc, SourceMap
 
@@ -226,7 +227,7 @@ def _diagnostic(
         renamed = renamed_param(canonical, str(key)) if canonical else None
         if renamed:  # a typed pass: Olive's old name of one of its parameters
             allowed = renamed[0] in _allowed_keys(owner)
-            hint = f"did you mean {renamed[0]!r}? it takes the same value" if allowed else hint
+            hint = renamed_hint(renamed[0]) if allowed else hint
         if why and not why.startswith("in no"):  # renamed, removed or newer: say so; a typo keeps its hint
             label = f"{label}: {why}"
         if hint is None and owner is GenericPass:

@@ -23,16 +23,9 @@ from olivegen.knowledge.catalog import (
     pass_params_in,
     suggest,
 )
-from olivegen.knowledge.history import (
-    data_param_instead,
-    moved_param,
-    renamed_param,
-    respelled_param,
-    successor,
-    why_unknown_param,
-    why_unknown_pass,
-)
+from olivegen.knowledge.history import successor, why_unknown_pass
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict, ci_pattern
+from olivegen.recipe.param_hints import no_param
 from olivegen.recipe.raw import check_pass_entry
 from olivegen.recipe.training import TrainingArgs
 
@@ -85,7 +78,7 @@ class PassBase(Strict):
             if key in typed:
                 raise ValueError(f"{key!r} is a field of {cls.CANONICAL}; write it beside `options`, not inside")
             if params and key not in params:
-                raise ValueError(_no_param(cls.CANONICAL, key, params))
+                raise ValueError(no_param(cls.CANONICAL, key, params))
         return value
 
 
@@ -93,29 +86,6 @@ def _generation(info: Any) -> str:
     """Return the Olive release a recipe is validated for (api.validate_recipe passes it as context)."""
     context = getattr(info, "context", None) or {}
     return str(context.get("generation") or OLIVE_GENERATION)
-
-
-def _no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
-    """Say what is missing precisely (renamed, removed, newer, in no release) and what to write instead."""
-    why = why_unknown_param(pass_name, key)
-    renamed = renamed_param(pass_name, key)
-    data = data_param_instead(pass_name, key)
-    moved = moved_param(pass_name, key)
-    respelled = respelled_param(pass_name, key)
-    if renamed:
-        hint: str | None = f"did you mean {renamed[0]!r}? it takes the same value"
-    elif respelled:
-        hint = f"Olive 0.9 took `{respelled[0]}` instead, with Olive's spellings: {respelled[1]}"
-    elif moved:
-        hint = f"Olive 0.9 passes it on through `{moved}`: write `{moved}: {{{key!r}: ...}}`, with the same value"
-    elif data:
-        hint = (
-            f"since Olive 0.7 the pass reads its data from `{data}`: name a data set of `data:` there, whose"
-            " `olive:` block loads it (`user_script` with `load_dataset_config` or `dataloader_config`)"
-        )
-    else:
-        hint = suggest(key, params)
-    return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")
 
 
 class _LoRAFields(PassBase):
@@ -329,7 +299,7 @@ class GenericPass(PassBase):
         if params:
             for key in value:
                 if key not in params:
-                    raise ValueError(_no_param(canonical, key, params))
+                    raise ValueError(no_param(canonical, key, params))
         return value
 
 
