@@ -7,17 +7,15 @@ from typing import Any
 from olivegen.importer.evaluate import resolve_evaluator
 from olivegen.importer.pieces import JsonPath, Notes, flat
 from olivegen.knowledge.catalog import canonical_pass, pass_key, pass_params_in, training_argument_names
-from olivegen.knowledge.history import moved_param, renamed_param, successor
+from olivegen.knowledge.history import (
+    GONE_PASS_ENTRY_KEYS,
+    moved_param,
+    renamed_param,
+    successor,
+    why_gone_entry_key,
+)
 from olivegen.recipe.passes import TYPED_PASSES
 from olivegen.recipe.training import TrainingArgs
-
-# Keys of an older pass entry (beside type and config) that Olive 0.13 no longer has.
-GONE_ENTRY_KEYS = {
-    "disable_search": "Olive 0.13 searches only with an engine search_strategy",
-    "output_name": "Olive 0.13 names outputs by pass",
-    "clean_run_cache": "Olive 0.13 has no per-pass cache cleaning",
-    "search_space": "Olive 0.13 reads search values from the parameters",
-}
 
 
 def convert_passes(
@@ -159,10 +157,10 @@ def _entry_keys(
 ) -> dict[str, Any]:
     """Pop the keys of a pass entry that are not parameters; return those Olive 0.13 has (host, evaluator)."""
     out: dict[str, Any] = {}
-    for key in [k for k in spec if k in GONE_ENTRY_KEYS]:
+    for key in [k for k in spec if k in GONE_PASS_ENTRY_KEYS]:
         value = spec.pop(key)
         if value not in (None, False):
-            notes.dropped((*path, key), GONE_ENTRY_KEYS[key])
+            notes.dropped((*path, key), why_gone_entry_key(key) or "")
     host = spec.pop("host", None)
     if host is not None:
         system = systems.get(host) if isinstance(host, str) else host

@@ -66,6 +66,14 @@ PARAM_RESPELLED: dict[str, dict[str, tuple[str, str]]] = {
     name: {"weight_type": ("precision", _QUANT_TYPES)}
     for name in ("OnnxQuantization", "OnnxStaticQuantization", "OnnxDynamicQuantization")
 }
+# Keys of a pass entry (beside type and config) that Olive dropped: the last release that had each
+# (read in RunPassConfig/AbstractPassConfig at the tags; None: not pinned down) and what Olive 0.13 does.
+GONE_PASS_ENTRY_KEYS: dict[str, tuple[str | None, str]] = {
+    "disable_search": ("v0.7.0", "Olive 0.13 searches only with an engine search_strategy"),
+    "output_name": ("v0.6.2", "Olive 0.13 names outputs by pass"),
+    "clean_run_cache": ("v0.6.2", "Olive 0.13 has no per-pass cache cleaning"),
+    "search_space": (None, "Olive 0.13 reads search values from the parameters"),
+}
 # Olive <= 0.6 parameters that loaded a pass's own data; Olive 0.7 moved data loading to data configs.
 DATA_LOADING_PARAMS = frozenset(
     {
@@ -203,6 +211,14 @@ def moved_param(pass_name: str, param: str) -> str | None:
         if _fold(name) == folded and param in moves:
             return moves[param]
     return None
+
+
+def why_gone_entry_key(key: str) -> str | None:
+    """Say why a pass entry key is gone (`removed after Olive 0.6.2: ...`), or None for a key Olive never had."""
+    if key not in GONE_PASS_ENTRY_KEYS:
+        return None
+    last, instead = GONE_PASS_ENTRY_KEYS[key]
+    return f"removed after {_label(last)}; {instead}" if last else instead
 
 
 def respelled_param(pass_name: str, param: str) -> tuple[str, str] | None:

@@ -156,3 +156,10 @@ def test_validate_of_an_olive_config_names_the_new_parameter(tmp_path: Path) -> 
     assert first.hint == "write 'model_name'"
     line = next(i for i, text in enumerate(config.read_text().splitlines(), 1) if '"output_model"' in text)
     assert first.at is not None and (first.at.line, first.at.col) == (line, 4)
+
+
+def test_a_gone_pass_entry_key_says_when_it_went(run_cli: Run, tmp_path: Path) -> None:
+    config = tmp_path / "entry.json"
+    config.write_text(json.dumps({"passes": {"c": {"type": "OnnxConversion", "disable_search": True}}}))
+    result = run_cli("import", config, "-o", tmp_path / "entry.yaml")
+    assert "$.passes.c.disable_search has no meaning in Olive 0.13: removed after Olive 0.7.0; Olive 0.13" in result.err
