@@ -26,7 +26,7 @@ from typing import Any
 from tools.olive_default_config import Reader
 from tools.olive_sources import Git, Keys, pass_classes
 
-__all__ = ["TAGS", "Git", "build", "rename_candidates"]
+__all__ = ["TAGS", "Git", "build", "main_gone", "rename_candidates"]
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "schemas" / "olive-history" / "pass-params-by-release.json"
@@ -77,6 +77,26 @@ def build(git: Git, tags: list[str]) -> tuple[dict[str, Any], dict[str, list[str
     return table, {text: [ranges([t in where for t in tags], tags)] for text, where in notes.items()}, per_tag
 
 
+def main_gone(git: Git, since: str, head: str, released: dict[str, dict[str, Keys]]) -> dict[str, dict[str, str]]:
+    """Parameters main had after a release, in no release and no longer on main: pass -> {param: last commit}."""
+    now = read_tag(git, head)[0]
+    out: dict[str, dict[str, str]] = {}
+    commits = git.run("rev-list", "--reverse", f"{since}..{head}", "--", "olive/passes", "olive/olive_config.json")
+    for commit in commits.split():
+        try:
+            seen = read_tag(git, commit)[0]
+        except (SyntaxError, FileNotFoundError):  # a commit whose sources do not parse: nothing to learn
+            continue
+        for name, keys in seen.items():
+            for param in keys.names:
+                if param in (now.get(name) or Keys()).names:
+                    continue
+                if any(param in (table.get(name) or Keys()).names for table in released.values()):
+                    continue
+                out.setdefault(name, {})[param] = commit[:9]
+    return {name: dict(sorted(params.items())) for name, params in sorted(out.items())}
+
+
 def _fold(name: str) -> str:
     return name.replace("_", "").replace(".", "").lower()
 
@@ -111,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", type=Path, required=True, help="a clone or mirror of microsoft/Olive with its tags")
     parser.add_argument("--renames", action="store_true", help="print rename candidates instead of writing")
+    parser.add_argument("--main", default="main", help="Olive's main branch in the clone (default: main)")
+    parser.add_argument("--main-since", default="v0.12.0", help="read main's commits after this tag (default: v0.12.0)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     git = Git(args.repo)
@@ -118,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.renames:
         print("\n".join(rename_candidates(per_tag, TAGS)))
         return 0
+    table["main_gone"] = main_gone(git, args.main_since, args.main, per_tag)
     text = json.dumps(table, indent=0, sort_keys=False, separators=(",", ":")) + "\n"
     args.out.write_text(text, encoding="utf-8")
     provenance_path = args.out.parent / "PROVENANCE.json"
@@ -127,8 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         "generated_by": "python -m tools.olive_param_history --repo <a clone of microsoft/Olive>",
         "source": "Pass.default_config(cls) of each pass at each tag, read with ast from `git show TAG:path` "
         "(olive/olive_config.json lists the passes from v0.6.0; before it, the Pass subclasses under olive/passes)",
-        "commits": {tag: git.run("rev-list", "-n", "1", tag).strip() for tag in TAGS},
-        "format": 'pass -> parameter -> the tags that have it, as ranges over `tags` (key "": the pass itself)',
+        "commits": {tag: git.run("rev-list", "-n", "1", tag).strip() for tag in [*TAGS, args.main]},
+        "main_since": args.main_since,
+        "format": 'passes: pass -> parameter -> the tags that have it, as ranges over `tags` (key "": the pass'
+        " itself); main_gone: pass -> parameter -> the last commit of main (after --main-since) that had a"
+        " parameter that is in no release and no longer on main",
         "not_sure": {text: where[0] for text, where in sorted(notes.items())},
     }
     provenance_path.write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")

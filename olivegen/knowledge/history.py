@@ -187,6 +187,13 @@ def renamed_param(pass_name: str, param: str) -> tuple[str, str] | None:
     return None
 
 
+def _main_gone(pass_name: str, param: str) -> str | None:
+    """Return the last commit of Olive's main branch that had a parameter no release and no longer main has."""
+    folded = _fold(pass_name)
+    gone: dict[str, dict[str, str]] = _by_release().get("main_gone") or {}
+    return next((params[param] for name, params in gone.items() if _fold(name) == folded and param in params), None)
+
+
 def why_unknown_param(pass_name: str, param: str) -> str | None:
     """Say why a parameter is not in Olive 0.13: renamed, newer (main only), removed, in no release; else None."""
     renamed = renamed_param(pass_name, param)
@@ -199,6 +206,9 @@ def why_unknown_param(pass_name: str, param: str) -> str | None:
         return "newer than Olive 0.13 (only on Olive's main branch)"
     if tags:
         return f"removed after {_label(tags[-1])}"
+    commit = _main_gone(pass_name, param)
+    if commit:
+        return f"in no Olive release: on Olive's main branch for a while (last in {commit}), then removed"
     if not tags and (_lineage(pass_name) or pass_name in _params("main")):
         return "in no Olive release (misspelled?)"
     return None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.olive_param_history import Git, build, rename_candidates
+from tools.olive_param_history import Git, build, main_gone, rename_candidates
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -135,3 +135,17 @@ def test_the_vendored_table_is_what_the_tool_writes() -> None:
     for name, spec in registry.items():
         params = {k for k, where in table["passes"][name].items() if k and at(where, "v0.13.0")}
         assert params == set(spec["params"]), name
+
+
+def test_parameters_main_had_between_releases(repo: Path) -> None:
+    source = repo / "olive" / "passes" / "quantize.py"
+    source.write_text(V2.replace('"model_name"', '"runtime": PassConfigParam(type_=str), "model_name"'))
+    _git(repo, "commit", "-qam", "add runtime")
+    added = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    source.write_text(V2)
+    _git(repo, "commit", "-qam", "remove runtime")
+    _, _, per_tag = build(Git(repo), ["v1", "v2"])
+    assert main_gone(Git(repo), "v2", "HEAD", per_tag) == {
+        "Quantize": {"runtime": added[:9]},
+        "Rtn": {"runtime": added[:9]},
+    }

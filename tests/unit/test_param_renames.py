@@ -51,6 +51,11 @@ OV_CONFIG = {
         ("OpenVINOConversion", "input_shape", "removed after Olive 0.4.0"),
         ("QairtEncapsulation", "engine_config_overrides", "newer than Olive 0.13 (only on Olive's main branch)"),
         ("OnnxConversion", "bogus_param", "in no Olive release (misspelled?)"),
+        (
+            "MobiusBuilder",
+            "runtime",
+            "in no Olive release: on Olive's main branch for a while (last in 6da982b10), then removed",
+        ),
         ("OnnxConversion", "target_opset", None),  # a 0.13 parameter: nothing to explain
         ("NoSuchPass", "x", None),
     ],
