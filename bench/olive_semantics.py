@@ -56,6 +56,28 @@ LEGACY_PASSES = {
     "onnxmatmul4quantizer": "OnnxBlockWiseRtnQuantization",
     "onnxmodeloptimizer": "OnnxPeepholeOptimizer",
 }
+# Parameters Olive renamed, by pass (the commit of each; the new name takes the same value). Kept here,
+# apart from olivegen's own table (knowledge/history.py PARAM_RENAMES), so that a wrong entry there
+# shows up as a changed meaning instead of being taken for granted on both sides.
+_SYMMETRIC = {"ActivationSymmetric": "activation_symmetric", "WeightSymmetric": "weight_symmetric"}  # 381cf4cb7
+_QUANTIZERS = {"onnxquantization", "onnxstaticquantization", "onnxdynamicquantization"}
+PARAM_RENAMES = {
+    "onnxconversion": {"use_device": "device"},  # 39548134e, Olive 0.5.1
+    "sparsegpt": {"compute_device": "device"},  # 39548134e
+    "lora": {"lora_r": "r", "lora_alpha": "alpha"},  # cd3cefbac, Olive 0.8.0
+    "qlora": {"lora_r": "r", "lora_alpha": "alpha"},
+    "loftq": {"lora_r": "r", "lora_alpha": "alpha"},
+    "autoawqquantizer": {"w_bit": "bits"},  # 29be1e2aa, Olive 0.9.0
+    "onnxbnb4quantization": {"quant_type": "precision"},  # 29be1e2aa
+    "onnxquantization": _SYMMETRIC,
+    "onnxstaticquantization": _SYMMETRIC,
+    "onnxdynamicquantization": _SYMMETRIC,
+    "openvinoconversion": {"output_model": "model_name", "input": "input_shapes"},  # 96133c857, Olive 0.9.0
+    "nvmodeloptquantization": {"random_calib_data": "use_random_calibration_data"},  # 2a9c42bd7, Olive 0.9.2
+}
+# ONNX Runtime extra options Olive 0.8 exposed as parameters and copied into `extra_options` (over
+# a key written there); Olive 0.9 takes them in `extra_options` only (381cf4cb7).
+EXTRA_OPTIONS = {"EnableSubgraph", "ForceQuantizeNoInputCheck", "MatMulConstBOnly", "extra.Sigmoid.nnapi"}
 PASS_ENTRY_KEYS = {"host", "evaluator", "disable_search", "output_name", "clean_run_cache", "search_space"}
 MODEL_TYPES = {
     "hfmodel": "HfModel",
@@ -285,6 +307,15 @@ def _pass(raw: Any, systems: dict[str, Any], evaluators: dict[str, Any], eps: An
     entry = {k: spec.pop(k) for k in list(spec) if k in PASS_ENTRY_KEYS}
     params = flat(spec)
     kind = _pass_type(str(params.pop("type", "")))
+    for old, new in PARAM_RENAMES.get(kind.lower(), {}).items():
+        if old in params:  # with both spellings Olive reads only the new one
+            value = params.pop(old)
+            params.setdefault(new, value)
+    exposed = {k: params.pop(k) for k in list(params) if k in EXTRA_OPTIONS and kind.lower() in _QUANTIZERS}
+    if exposed and isinstance(params.get("extra_options") or {}, dict):
+        params["extra_options"] = {**(params.get("extra_options") or {}), **exposed}
+    elif exposed:
+        params.update(exposed)
     defaults = pass_params_in(kind, "0.13")
     full = {k: v.get("default") for k, v in defaults.items() if isinstance(v, dict) and not v.get("required")}
     full.update(params)

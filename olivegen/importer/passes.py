@@ -7,17 +7,15 @@ from typing import Any
 from olivegen.importer.evaluate import resolve_evaluator
 from olivegen.importer.pieces import JsonPath, Notes, flat
 from olivegen.knowledge.catalog import canonical_pass, pass_key, pass_params_in, training_argument_names
-from olivegen.knowledge.history import successor
+from olivegen.knowledge.history import (
+    GONE_PASS_ENTRY_KEYS,
+    moved_param,
+    renamed_param,
+    successor,
+    why_gone_entry_key,
+)
 from olivegen.recipe.passes import TYPED_PASSES
 from olivegen.recipe.training import TrainingArgs
-
-# Keys of an older pass entry (beside type and config) that Olive 0.13 no longer has.
-GONE_ENTRY_KEYS = {
-    "disable_search": "Olive 0.13 searches only with an engine search_strategy",
-    "output_name": "Olive 0.13 names outputs by pass",
-    "clean_run_cache": "Olive 0.13 has no per-pass cache cleaning",
-    "search_space": "Olive 0.13 reads search values from the parameters",
-}
 
 
 def convert_passes(
@@ -48,6 +46,7 @@ def convert_passes(
             if kind == "LoRA" and ("double_quant" in params or "quant_type" in params):
                 kind = "QLoRA"
                 notes.decided(("passes", len(out), "type"), "LoRA with double_quant/quant_type is QLoRA in Olive 0.13")
+            params = _renamed_params(kind, params, path, notes)
             item: dict[str, Any] = {"type": kind}
             if pass_key(kind, None, taken) != key:
                 item["name"] = key
@@ -64,6 +63,28 @@ def convert_passes(
     return out
 
 
+def _renamed_params(kind: str, params: dict[str, Any], path: JsonPath, notes: Notes) -> dict[str, Any]:
+    """Write today's name of each parameter Olive renamed (`output_model` -> `model_name`) or moved."""
+    out: dict[str, Any] = {}
+    moved: dict[str, dict[str, Any]] = {}
+    for key, value in params.items():
+        renamed = renamed_param(kind, key)
+        into = moved_param(kind, key)
+        if into and isinstance(params.get(into) or {}, dict):  # Olive <= 0.8 copied it there, over that key
+            moved.setdefault(into, {})[key] = value
+            notes.renamed((*path, key), key, f"{into}.{key}", "Olive 0.9.0")
+        elif renamed is None:
+            out[key] = value
+        elif renamed[0] in params:  # both spellings: Olive reads only today's
+            notes.dropped((*path, key), f"the config also sets `{renamed[0]}`, which Olive reads instead")
+        else:
+            out[renamed[0]] = value
+            notes.renamed((*path, key), key, renamed[0], renamed[1])
+    for into, values in moved.items():
+        out[into] = {**(out.get(into) or {}), **values}
+    return out
+
+
 def _typed_params(
     kind: str, params: dict[str, Any], path: JsonPath, notes: Notes, eval_splits: dict[str, float], index: int
 ) -> dict[str, Any]:
@@ -71,13 +92,10 @@ def _typed_params(
     fields = set(model.model_fields) - {"type", "name", "options"}
     reverse = {olive: ours for ours, olive in model.RENAMES.items()}
     item: dict[str, Any] = {}
-    renames = {"lora_r": "r", "lora_alpha": "alpha"}
     options: dict[str, Any] = {}
     for olive_key, value in params.items():
-        key = reverse.get(renames.get(olive_key, olive_key), renames.get(olive_key, olive_key))
-        if olive_key in renames and renames[olive_key] in params:  # both spellings: Olive 0.13 reads the new one
-            notes.dropped((*path, olive_key), f"the config also sets `{renames[olive_key]}`, which Olive reads instead")
-        elif olive_key == "eval_dataset_size":
+        key = reverse.get(olive_key, olive_key)
+        if olive_key == "eval_dataset_size":
             train = params.get("train_data_config")
             if isinstance(train, str):
                 eval_splits[train] = value
@@ -139,10 +157,10 @@ def _entry_keys(
 ) -> dict[str, Any]:
     """Pop the keys of a pass entry that are not parameters; return those Olive 0.13 has (host, evaluator)."""
     out: dict[str, Any] = {}
-    for key in [k for k in spec if k in GONE_ENTRY_KEYS]:
+    for key in [k for k in spec if k in GONE_PASS_ENTRY_KEYS]:
         value = spec.pop(key)
         if value not in (None, False):
-            notes.dropped((*path, key), GONE_ENTRY_KEYS[key])
+            notes.dropped((*path, key), why_gone_entry_key(key) or "")
     host = spec.pop("host", None)
     if host is not None:
         system = systems.get(host) if isinstance(host, str) else host

@@ -77,11 +77,12 @@ class Notes:
             )
         )
 
-    def renamed(self, path: JsonPath, old: str, new: str) -> None:
-        """Report a name Olive 0.13 no longer knows, which import replaced by today's."""
+    def renamed(self, path: JsonPath, old: str, new: str, since: str = "") -> None:
+        """Report a name Olive 0.13 no longer knows, which import replaced by today's (renamed `since` a release)."""
         self.diagnostics.append(
             Diagnostic(
-                f"{json_path(self.written(path))}: Olive 0.13 has no {old!r}; it is called {new!r} now",
+                f"{json_path(self.written(path))}: Olive 0.13 has no {old!r}; it is called {new!r} now"
+                + (f" (renamed in {since})" if since else ""),
                 self.position(path),
                 f"write {new!r}",
                 "olive-renamed",

@@ -10,7 +10,9 @@ from pydantic import BaseModel, ValidationError
 
 from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import canonical_pass, suggest
+from olivegen.knowledge.history import renamed_param, why_unknown_param
 from olivegen.recipe.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
+from olivegen.recipe.param_hints import renamed_hint
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
 from olivegen.source.document import Loc, SourceMap
 from olivegen.source.placeholders import is_placeholder
@@ -225,6 +227,14 @@ def _diagnostic(
                 f"outdated key {key!r}{label}", where.lookup(loc), OUTDATED_KEYS[str(key)], rule="legacy-key"
             )
         hint = OLIVE_CONFIG_KEYS.get(str(key)) or suggest(str(key), _allowed_keys(owner))
+        canonical = str(getattr(owner, "CANONICAL", "") or "")
+        why = why_unknown_param(canonical, str(key)) if canonical else None
+        renamed = renamed_param(canonical, str(key)) if canonical else None
+        if renamed:  # a typed pass: Olive's old name of one of its parameters
+            allowed = renamed[0] in _allowed_keys(owner)
+            hint = renamed_hint(renamed[0]) if allowed else hint
+        if why and not why.startswith("in no"):  # renamed, removed or newer: say so; a typo keeps its hint
+            label = f"{label}: {why}"
         if hint is None and owner is GenericPass:
             hint = "this pass's parameters go under `config:`, by Olive's names (see `olivegen passes`)"
         elif hint is None and owner is not None:

@@ -23,8 +23,9 @@ from olivegen.knowledge.catalog import (
     pass_params_in,
     suggest,
 )
-from olivegen.knowledge.history import successor, why_unknown_param, why_unknown_pass
+from olivegen.knowledge.history import successor, why_unknown_pass
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict, ci_pattern
+from olivegen.recipe.param_hints import no_param
 from olivegen.recipe.raw import check_pass_entry
 from olivegen.recipe.training import TrainingArgs
 
@@ -77,7 +78,7 @@ class PassBase(Strict):
             if key in typed:
                 raise ValueError(f"{key!r} is a field of {cls.CANONICAL}; write it beside `options`, not inside")
             if params and key not in params:
-                raise ValueError(_no_param(cls.CANONICAL, key, params))
+                raise ValueError(no_param(cls.CANONICAL, key, params))
         return value
 
 
@@ -85,14 +86,6 @@ def _generation(info: Any) -> str:
     """Return the Olive release a recipe is validated for (api.validate_recipe passes it as context)."""
     context = getattr(info, "context", None) or {}
     return str(context.get("generation") or OLIVE_GENERATION)
-
-
-def _no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
-    hint = suggest(key, params)
-    why = why_unknown_param(pass_name, key)
-    if hint and (why is None or why.startswith("not in")):  # most likely a typo: the hint says it all
-        why = None
-    return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")
 
 
 class _LoRAFields(PassBase):
@@ -306,7 +299,7 @@ class GenericPass(PassBase):
         if params:
             for key in value:
                 if key not in params:
-                    raise ValueError(_no_param(canonical, key, params))
+                    raise ValueError(no_param(canonical, key, params))
         return value
 
 

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from olivegen.knowledge.catalog import OLIVE_GENERATION, suggest
+from olivegen.knowledge.history import why_gone_entry_key
 from olivegen.knowledge.resources import schema_json
 
 MODEL_TYPES = (
@@ -190,5 +191,9 @@ def check_engine(raw: dict[str, Any], typed: set[str]) -> dict[str, Any]:
 
 def check_pass_entry(raw: dict[str, Any]) -> dict[str, Any]:
     """Check the keys of a pass entry beside its type and parameters (Olive 0.13: `host`, `evaluator`)."""
+    for key in raw:
+        why = why_gone_entry_key(str(key))
+        if why:
+            raise ValueError(f"{key!r} is not a key of a pass entry in Olive 0.13: {why}; remove it")
     _unknown(raw, tuple(k for k in _props("RunPassConfig") if k not in ("type", "config")), "a pass entry")
     return raw

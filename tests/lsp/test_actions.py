@@ -126,3 +126,12 @@ async def test_go_to_definition_of_extends_and_data_set_names(client: LanguageCl
     assert to_base.uri == uri(base) and to_base.range.start == lsp.Position(0, 0)
     to_data = await definition(4, 18)
     assert to_data.uri == uri(base) and to_data.range.start == lsp.Position(3, 10)
+
+
+@pytest.mark.asyncio
+async def test_a_parameter_olive_renamed_gets_todays_name(client: LanguageClient, tmp_path):
+    renamed = LORA + "  - type: OnnxDynamicQuantization\n    config:\n      ActivationSymmetric: true\n"
+    title, text = await fixed(client, tmp_path, renamed, "invalid-value")
+    assert title == "change 'ActivationSymmetric' to 'activation_symmetric'"
+    assert text == renamed.replace("ActivationSymmetric", "activation_symmetric")
+    assert await clean(client, tmp_path, text) == []

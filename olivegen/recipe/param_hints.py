@@ -1,0 +1,47 @@
+"""What to say about a pass parameter Olive 0.13 does not have: why, and what to write instead.
+
+From Olive's history (`knowledge/history.py`): renamed (and to what, since which release), removed
+(the last release that had it; the data-loading parameters of Olive <= 0.6 point at the pass's data
+config, ONNX Runtime's options at `extra_options`), newer than 0.13, or in no release (a did-you-mean).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from olivegen.knowledge.catalog import suggest
+from olivegen.knowledge.history import (
+    data_param_instead,
+    moved_param,
+    renamed_param,
+    respelled_param,
+    why_unknown_param,
+)
+
+
+def renamed_hint(new: str) -> str:
+    """Return the hint for a parameter Olive renamed (its did-you-mean gets the editor's quick fix)."""
+    return f"did you mean {new!r}? it takes the same value"
+
+
+def no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
+    """Say what is missing precisely (renamed, removed, newer, in no release) and what to write instead."""
+    why = why_unknown_param(pass_name, key)
+    renamed = renamed_param(pass_name, key)
+    data = data_param_instead(pass_name, key)
+    moved = moved_param(pass_name, key)
+    respelled = respelled_param(pass_name, key)
+    if renamed:
+        hint: str | None = renamed_hint(renamed[0])
+    elif respelled:
+        hint = f"Olive 0.9 took `{respelled[0]}` instead, with Olive's spellings: {respelled[1]}"
+    elif moved:
+        hint = f"Olive 0.9 passes it on through `{moved}`: write `{moved}: {{{key!r}: ...}}`, with the same value"
+    elif data:
+        hint = (
+            f"since Olive 0.7 the pass reads its data from `{data}`: name a data set of `data:` there, whose"
+            " `olive:` block loads it (`user_script` with `load_dataset_config` or `dataloader_config`)"
+        )
+    else:
+        hint = suggest(key, params)
+    return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")
