@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -258,3 +259,35 @@ def test_many_files_checked_in_parallel_report_like_serial(
     assert parallel.code == serial.code == 1
     assert parallel.out == serial.out and parallel.err == serial.err
     assert [d["file"] for d in json.loads(serial.out)][:4] == ["r000.yaml"] * 3 + ["r001.yaml"]
+
+
+@pytest.mark.skipif(
+    len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else True,
+    reason="needs two cores (one core checks serially, where the stand-in would stop pytest itself)",
+)
+def test_a_worker_that_dies_is_reported_not_waited_for(
+    run_cli: Run, recipes: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose check kills its process (the OOM killer, a signal) gets an internal finding; the rest report."""
+    import olivegen.commands.validate as validate
+
+    folder = recipes["bad.yaml"].parent
+    names = []
+    for i in range(validate.PARALLEL_FROM + 6):
+        name = f"r{i:03d}.yaml"
+        (folder / name).write_text(BAD if i % 3 == 0 else WARN_ONLY)
+        names.append(name)
+    real = validate.diagnose_file
+
+    def dies_on_r007(recipe: Path, **kwargs: object) -> list[object]:
+        if recipe.name == "r007.yaml":
+            os._exit(9)  # in the forked worker: what a SIGKILL leaves behind
+        return real(recipe, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "diagnose_file", dies_on_r007)
+    result = run_cli("validate", "--format", "json", *names, cwd=folder)
+    found = json.loads(result.out)
+    stopped = [d for d in found if d["rule"] == "internal"]
+    assert [d["file"] for d in stopped] == ["r007.yaml"]
+    assert stopped[0]["message"] == "olivegen's process stopped while checking this file (killed, or out of memory)"
+    assert {d["file"] for d in found} >= {"r000.yaml", "r069.yaml"}
