@@ -74,3 +74,8 @@ def legacy_takes(kind: str, component: str, key: str, *, kwargs_form: bool) -> b
         if same_function(kind, name) == same_function(kind, component)
     }
     return answers.pop() if len(answers) == 1 else None
+
+
+def is_builtin_component(component: str) -> bool:
+    """Tell whether a component type is built into some Olive release 0.2.0-0.6.1 (else a user script's)."""
+    return any(component in release["components"][kind] for release in _table()["legacy"] for kind in KINDS)

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from olivegen.knowledge.catalog import OLIVE_GENERATION, suggest
+from olivegen.knowledge.data_components import is_builtin_component
 from olivegen.knowledge.resources import schema_json
 
 MODEL_TYPES = (
@@ -80,6 +81,7 @@ def check_model(raw: dict[str, Any]) -> dict[str, Any]:
 
 def check_data(raw: dict[str, Any]) -> dict[str, Any]:
     """Check a data config in Olive's form (without its name, which is the data set's)."""
+    _legacy_data(raw)
     _unknown(raw, tuple(k for k in _props("DataConfig") if k != "name"), "a data config")
     for key in COMPONENTS:
         component = raw.get(key)
@@ -87,6 +89,32 @@ def check_data(raw: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"`{key}` is a mapping with `type` and `params`")
     _fits({"name": "data", **raw}, {"$ref": "#/$defs/raw_data_config"}, "the data config")
     return raw
+
+
+def _legacy_data(raw: dict[str, Any]) -> None:
+    """Refuse Olive <= 0.6.1's `components` and `params_config`, saying what Olive 0.6.2 and later read instead."""
+    if "components" in raw:
+        raise ValueError(
+            "`components` is Olive <= 0.6.1's (gone since 0.6.2): write each component as"
+            " `load_dataset_config`, `pre_process_data_config`, `post_process_data_config` or"
+            " `dataloader_config`, with `type` and `params`"
+        )
+    shared = raw.get("params_config")
+    if shared is None:
+        return
+    key = next(iter(shared), None) if isinstance(shared, dict) else None
+    own = [
+        str(c["type"])
+        for c in (raw.get(k) for k in COMPONENTS)
+        if isinstance(c, dict) and isinstance(c.get("type"), str) and not is_builtin_component(c["type"])
+    ]
+    unsure = f"; olivegen cannot tell whether {', '.join(repr(o) for o in own)} takes it" if own else ""
+    what = f"{key!r}" if key is not None else "each value"
+    raise ValueError(
+        "`params_config` is Olive <= 0.6.1's (gone since 0.6.2), which gave each value to every component"
+        f" whose function has an argument of that name: write {what} under the `params` of each component"
+        f" that takes it{unsure}"
+    )
 
 
 def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,204 @@
+"""Olive <= 0.6.1 data configs (`components`, `params_config`) and `eval_dataset_size` on import (issue 9)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from olivegen.api import compile_olive_config
+from olivegen.errors import RecipeError, Severity
+from olivegen.importer import convert_config
+from olivegen.knowledge.data_components import (
+    current_default_type,
+    legacy_default_types,
+    legacy_takes,
+    same_function,
+)
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from olive_semantics import differences, meaning  # noqa: E402
+
+HF_MODEL = {"type": "PyTorchModel", "config": {"hf_config": {"model_name": "org/tiny-llm", "task": "text-generation"}}}
+
+
+def _config(data: dict[str, Any], **lora: Any) -> dict[str, Any]:
+    return {
+        "input_model": HF_MODEL,
+        "data_configs": {"train": {"name": "train", **data}},
+        "passes": {"lora": {"type": "LoRA", "config": {"train_data_config": "train", **lora}}},
+        "engine": {"output_dir": "out"},
+    }
+
+
+def _data(config: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    converted = convert_config(config, None, "olive.json")
+    return converted.recipe["data"][0], [d.message for d in converted.diagnostics]
+
+
+def test_params_config_goes_to_the_components_whose_function_takes_it() -> None:
+    data, warnings = _data(
+        _config(
+            {
+                "type": "HuggingfaceContainer",
+                "params_config": {
+                    "data_name": "org/corpus",
+                    "split": "train",
+                    "component_kwargs": {
+                        "pre_process_data": {
+                            "dataset_type": "corpus",
+                            "text_cols": ["text"],
+                            "corpus_strategy": "line-by-line",
+                            "source_max_len": 512,
+                            "pad_to_max_len": False,
+                        }
+                    },
+                },
+            }
+        )
+    )
+    assert warnings == []
+    # a Hugging Face text corpus every key of which a recipe types
+    assert data == {
+        "name": "train",
+        "hub": {"name": "org/corpus"},
+        "text_cols": ["text"],
+        "max_seq_len": 512,
+        "strategy": "line-by-line",
+        "pad_to_max_len": False,
+    }
+
+
+def test_priorities_component_kwargs_over_params_config_over_params() -> None:
+    data, _ = _data(
+        _config(
+            {
+                "type": "RawDataContainer",
+                "components": {"load_dataset": {"params": {"data_dir": "a", "input_suffix": ".bin"}}},
+                "params_config": {
+                    "data_dir": "b",
+                    "input_names": ["x"],
+                    "input_shapes": [[1, 3]],
+                    "component_kwargs": {"load_dataset": {"input_names": ["y"]}},
+                },
+            }
+        )
+    )
+    assert data["olive"] == {
+        "type": "RawDataContainer",
+        "load_dataset_config": {
+            "params": {"data_dir": "b", "input_suffix": ".bin", "input_names": ["y"], "input_shapes": [[1, 3]]}
+        },
+    }
+
+
+def test_a_default_component_olive_13_changed_is_written_out() -> None:
+    # DummyDataContainer's dataloader was skip_dataloader up to 0.6.1, no_auto_batch_dataloader in 0.13
+    data, _ = _data(_config({"type": "DummyDataContainer", "params_config": {"input_shapes": [[1, 8]]}}))
+    assert data["olive"]["dataloader_config"] == {"type": "skip_dataloader"}
+    assert data["olive"]["load_dataset_config"] == {"params": {"input_shapes": [[1, 8]]}}
+    assert "pre_process_data_config" not in data["olive"]
+
+
+def test_a_key_no_component_takes_is_a_warning_at_its_json_path() -> None:
+    config = _config(
+        {"type": "RawDataContainer", "params_config": {"input_names": ["x"], "input_shapes": [[1]], "batch_size": 4}}
+    )
+    converted = convert_config(config, None, "olive.json")
+    warning = next(d for d in converted.diagnostics if d.severity is Severity.WARNING)
+    assert warning.message.startswith("$.data_configs.train.params_config.batch_size has no meaning in Olive 0.13:")
+    assert "batch_size" not in json.dumps(converted.recipe)
+
+
+def test_a_user_function_keeps_params_config_and_validate_says_what_to_write(tmp_path: Path) -> None:
+    config = _config(
+        {
+            "type": "HuggingfaceContainer",
+            "user_script": "user_script.py",
+            "components": {"load_dataset": {"type": "load_my_rows"}},
+            "params_config": {"data_name": "org/corpus"},
+        }
+    )
+    path = tmp_path / "olive.json"
+    path.write_text(json.dumps(config, indent=1))
+    (tmp_path / "user_script.py").write_text("")
+    with pytest.raises(RecipeError) as caught:
+        compile_olive_config(path)
+    first = caught.value.diagnostics[0]
+    assert first.message == (
+        "`params_config` is Olive <= 0.6.1's (gone since 0.6.2), which gave each value to every component whose"
+        " function has an argument of that name: write 'data_name' under the `params` of each component that takes it"
+    )
+    assert first.hint == "olivegen cannot tell whether 'load_my_rows' takes it"
+
+
+def test_an_argument_that_differs_by_release_is_not_guessed() -> None:
+    # without component_kwargs the config may be Olive 0.2, whose huggingface_dataset had no data_files
+    assert legacy_takes("load_dataset", "huggingface_dataset", "data_files", kwargs_form=False) is None
+    assert legacy_takes("load_dataset", "huggingface_dataset", "data_files", kwargs_form=True) is True
+    data, _ = _data(
+        _config({"type": "HuggingfaceContainer", "params_config": {"data_name": "json", "data_files": "a.json"}})
+    )
+    assert data["olive"]["params_config"] == {"data_files": "a.json"}
+    assert data["olive"]["load_dataset_config"] == {"params": {"data_name": "json"}}
+
+
+def test_the_component_table() -> None:
+    assert same_function("post_process_data", "text_generatation_post_process") == "text_generation_post_process"
+    assert legacy_default_types("HuggingfaceContainer", "pre_process_data", "text-generation", kwargs_form=True) == {
+        "text_generation_huggingface_pre_process"
+    }
+    assert legacy_default_types("MyContainer", "load_dataset", None, kwargs_form=True) == set()
+    assert current_default_type("HuggingfaceContainer", "post_process_data", "text-generation-with-past") == (
+        "text_generation_post_process"
+    )
+
+
+@pytest.mark.skipif(
+    not (Path(os.environ.get("OLIVE_GIT", "/work/.mirror/microsoft+Olive/repo")) / "HEAD").exists(),
+    reason="needs a clone of Olive's git repository (OLIVE_GIT)",
+)
+def test_the_component_table_is_what_the_tool_reads_from_olive() -> None:
+    repo = os.environ.get("OLIVE_GIT", "/work/.mirror/microsoft+Olive/repo")
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "legacy_data_components.py"), repo],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert out == (ROOT / "schemas" / "olive-history" / "data-components.json").read_text()
+
+
+def test_the_bench_reads_the_legacy_form_as_olive_did() -> None:
+    legacy = _config(
+        {
+            "type": "HuggingfaceContainer",
+            "params_config": {
+                "data_name": "org/corpus",
+                "split": "test",
+                "component_kwargs": {"pre_process_data": {"source_max_len": 256, "text_cols": ["t"]}},
+            },
+        }
+    )
+    modern = {
+        **legacy,
+        "data_configs": [
+            {
+                "name": "train",
+                "type": "HuggingfaceContainer",
+                "load_dataset_config": {"params": {"data_name": "org/corpus", "split": "test"}},
+                "pre_process_data_config": {"params": {"max_seq_len": 256, "text_cols": ["t"]}},
+            }
+        ],
+    }
+    assert differences(meaning(legacy, "/x"), meaning(modern, "/x")) == []
+    modern["data_configs"][0]["load_dataset_config"]["params"]["split"] = "train"
+    assert differences(meaning(legacy, "/x"), meaning(modern, "/x")) == [
+        'data_configs.train.load_dataset_config.split: "test" -> "train"'
+    ]
