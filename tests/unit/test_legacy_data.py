@@ -202,3 +202,39 @@ def test_the_bench_reads_the_legacy_form_as_olive_did() -> None:
     assert differences(meaning(legacy, "/x"), meaning(modern, "/x")) == [
         'data_configs.train.load_dataset_config.split: "test" -> "train"'
     ]
+
+
+def _hub_data() -> dict[str, Any]:
+    return {
+        "type": "HuggingfaceContainer",
+        "load_dataset_config": {"params": {"data_name": "org/corpus", "split": "train"}},
+        "pre_process_data_config": {"params": {"text_cols": ["text"]}},
+    }
+
+
+def test_eval_dataset_size_as_a_count_is_refused_with_what_to_write(tmp_path: Path) -> None:
+    path = tmp_path / "olive.json"
+    path.write_text(json.dumps(_config(_hub_data(), eval_dataset_size=1024), indent=1))
+    with pytest.raises(RecipeError) as caught:
+        compile_olive_config(path)
+    first = caught.value.diagnostics[0]
+    assert first.message.startswith("eval_split is a fraction in (0, 1), not a count: Olive 0.13 has no way to hold")
+    assert first.hint is not None and "`eval_data`" in first.hint
+
+
+def test_eval_dataset_size_as_a_fraction_warns_that_the_held_out_rows_differ() -> None:
+    converted = convert_config(_config(_hub_data(), eval_dataset_size=0.25), None, "olive.json")
+    assert converted.recipe["data"][0]["eval_split"] == 0.25
+    warning = next(d for d in converted.diagnostics if d.rule == "import-approximate")
+    assert warning.message == (
+        "$.passes.lora.config.eval_dataset_size: became `eval_split: 0.25` on data set 'train', which holds out the"
+        " split's last 25% of rows before pre-processing; Olive <= 0.6 held out a random 25% of the pre-processed"
+        " samples"
+    )
+
+
+def test_eval_dataset_size_beside_eval_data_config_is_dropped_as_olive_did() -> None:
+    config = _config(_hub_data(), eval_dataset_size=0.25, eval_data_config="train")
+    converted = convert_config(config, None, "olive.json")
+    assert "eval_split" not in converted.recipe["data"][0]
+    assert any("eval_dataset_size has no meaning" in d.message for d in converted.diagnostics)
