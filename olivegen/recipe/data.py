@@ -53,8 +53,9 @@ class DataSpec(Strict):
         gt=0,
         lt=1,
         description=(
-            "Fraction of the split held out for evaluation, in (0, 1); creates a second data set"
-            " `<name>_eval` that LoRA/QLoRA use as eval data."
+            "Fraction of the split held out for evaluation, in (0, 1): its last rows, before pre-processing"
+            " (not a random sample, and not a count); creates a second data set `<name>_eval` that LoRA/QLoRA"
+            " use as eval data."
         ),
     )
     text_template: str | None = Field(
