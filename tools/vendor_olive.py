@@ -110,6 +110,7 @@ def main() -> int:
             "extra_dependencies": info.get("extra_dependencies", []),
             "module_dependencies": info.get("module_dependencies", []),
             "dataset": info.get("dataset", "dataset_not_required"),
+            "run_on_target": bool(info.get("run_on_target", False)),
             "params": _pass_params(name, info["module_path"]),
         }
         passes[name] = entry
