@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict
-from olivegen.recipe.raw import check_engine, check_evaluator
+from olivegen.recipe.raw import check_engine, check_evaluator, check_user_config
 
 LatencySub = Literal["avg", "max", "min", "p50", "p75", "p90", "p95", "p99", "p999"]
 AccuracySub = Literal["accuracy_score", "f1_score", "precision", "recall", "auroc", "perplexity"]
@@ -108,7 +108,11 @@ class Metric(Strict):
         None, description="Accuracy metrics: torchmetrics (Olive's default) or Hugging Face `evaluate`."
     )
     user_config: dict[str, Any] | None = Field(
-        None, description="Olive's metric user_config (batch_size, inference settings ...), as written."
+        None,
+        description=(
+            "Olive's metric user_config (`inference_settings`, `io_bind`, `run_kwargs` ...), as written; Olive"
+            " <= 0.6's data keys (`dataloader_func`, `batch_size` ...) are refused: the data is `data`."
+        ),
     )
 
     @model_validator(mode="after")
@@ -125,6 +129,12 @@ class Metric(Strict):
                     + (f"; {hint}" if hint else "")
                     + ("" if self.type != "accuracy" else " (other metrics: `backend: huggingface_metrics`)")
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _user_config_keys(self) -> Metric:
+        if self.user_config:
+            check_user_config(self.type, self.user_config)
         return self
 
     def sub_type_list(self) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from olivegen.knowledge.catalog import OLIVE_GENERATION, suggest
+from olivegen.knowledge.catalog import OLIVE_GENERATION, facts, suggest
 from olivegen.knowledge.data_components import is_builtin_component
 from olivegen.knowledge.resources import schema_json
 
@@ -133,6 +133,8 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(metric, dict):
             raise ValueError("each metric is a mapping with `name`, `type` and `sub_types`")
         _unknown(metric, _props("Metric"), "a metric")
+        if isinstance(metric.get("user_config"), dict):
+            check_user_config(str(metric.get("type")), metric["user_config"])
         subs = metric.get("sub_types") or []
         if not isinstance(subs, list):
             raise ValueError("`sub_types` is a list")
@@ -141,6 +143,39 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
                 _unknown(sub, _props("SubMetric"), "a metric sub type")
     _fits(raw, {"$ref": "#/$defs/raw_evaluator"}, "the evaluator")
     return raw
+
+
+# Olive 0.2-0.6.1 gave a metric its data through user_config; 0.6.2 replaced them by the metric's data_config.
+LEGACY_USER_CONFIG = (
+    "data_dir",
+    "dataloader_func",
+    "func_kwargs",
+    "batch_size",
+    "input_names",
+    "input_shapes",
+    "input_types",
+    "post_processing_func",
+)
+
+
+def check_user_config(metric_type: str, user_config: dict[str, Any], generation: str = OLIVE_GENERATION) -> None:
+    """Check a metric's user_config keys against what Olive reads for that metric type (it ignores the others)."""
+    table = facts(generation)["metric_user_config"]
+    allowed = (*table["*"], *table.get(metric_type, ()))
+    for key in user_config:
+        if key in allowed:
+            continue
+        if key in LEGACY_USER_CONFIG:
+            raise ValueError(
+                f"user_config {key!r} is Olive <= 0.6's way to give a metric its data, which Olive"
+                f" {generation} ignores (the metric would get none); write the data as a data config (loading,"
+                " pre- and post-processing, batch size as its components) and name it in the metric's `data_config`"
+            )
+        hint = suggest(str(key), allowed)
+        raise ValueError(
+            f"{key!r} is not a key of a {metric_type} metric's user_config in Olive {generation}, which ignores it"
+            + (f"; {hint}" if hint else "")
+        )
 
 
 def check_engine(raw: dict[str, Any], typed: set[str]) -> dict[str, Any]:

@@ -238,3 +238,35 @@ def test_eval_dataset_size_beside_eval_data_config_is_dropped_as_olive_did() -> 
     converted = convert_config(config, None, "olive.json")
     assert "eval_split" not in converted.recipe["data"][0]
     assert any("eval_dataset_size has no meaning" in d.message for d in converted.diagnostics)
+
+
+def _metric_recipe(tmp_path: Path, user_config: str, raw: bool) -> Path:
+    recipe = tmp_path / "r.yaml"
+    head = "model:\n  path: org/m\ndata:\n  - name: d\n    hub: {name: org/d}\n    text_cols: [text]\npasses:\n  - type: onnx\n"
+    metric = "{name: l, type: latency, sub_types: [avg], data: d, user_config: " + user_config + "}"
+    if raw:
+        metric = "{name: l, type: latency, sub_types: [{name: avg}], data_config: d, user_config: " + user_config + "}"
+        recipe.write_text(head + "evaluate:\n  olive:\n    metrics:\n      - " + metric + "\n")
+    else:
+        recipe.write_text(head + "evaluate:\n  metrics:\n    - " + metric + "\n")
+    return recipe
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_metric_user_config_keys_olive_ignores_are_refused(tmp_path: Path, raw: bool) -> None:
+    from olivegen.api import compile_recipe
+
+    assert compile_recipe(_metric_recipe(tmp_path, "{io_bind: true}", raw)).config
+    with pytest.raises(RecipeError) as caught:
+        compile_recipe(_metric_recipe(tmp_path, "{dataloader_func: make_loader, batch_size: 4}", raw))
+    first = caught.value.diagnostics[0]
+    assert first.message == (
+        "user_config 'dataloader_func' is Olive <= 0.6's way to give a metric its data, which Olive 0.13 ignores"
+        " (the metric would get none)"
+    )
+    assert first.hint is not None and "name it in the metric's `data_config`" in first.hint
+    with pytest.raises(RecipeError) as caught:
+        compile_recipe(_metric_recipe(tmp_path, "{io_bnd: true}", raw))
+    assert caught.value.diagnostics[0].message == (
+        "'io_bnd' is not a key of a latency metric's user_config in Olive 0.13, which ignores it"
+    )
