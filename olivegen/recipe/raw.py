@@ -72,11 +72,25 @@ def check_model(raw: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(kind, str):
         raise ValueError("a raw Olive model needs a `type`, such as ONNXModel or PyTorchModel")
     canonical = {t.lower(): t for t in MODEL_TYPES}.get(kind.lower())
+    if kind.lower() == "optimummodel":
+        _optimum_model(raw)
     if canonical is None:
         hint = suggest(kind, MODEL_TYPES)
         raise ValueError(f"unknown Olive model type {kind!r}" + (f"; {hint}" if hint else ""))
     _fits(raw, {"$ref": "#/$defs/raw_model"}, "the model")
     return raw
+
+
+def _optimum_model(raw: dict[str, Any]) -> None:
+    """Refuse Olive 0.4's OptimumModel, saying how Olive 0.13 writes what it did (OptimumConversion)."""
+    files = raw.get("model_components")
+    names = [str(f).removesuffix(".onnx") for f in files] if isinstance(files, list) else []
+    components = f"`components: [{', '.join(names)}]`" if names else "`components` (the exported files without .onnx)"
+    raise ValueError(
+        "OptimumModel was removed after Olive 0.4; write `type: HfModel` with its `model_path`, and give the"
+        f" OptimumConversion pass {components} and `extra_args: {{legacy: true, no_post_process: true}}`,"
+        " which is how Olive 0.4 exported it"
+    )
 
 
 def check_data(raw: dict[str, Any]) -> dict[str, Any]:

@@ -242,7 +242,8 @@ def test_eval_dataset_size_beside_eval_data_config_is_dropped_as_olive_did() -> 
 
 def _metric_recipe(tmp_path: Path, user_config: str, raw: bool) -> Path:
     recipe = tmp_path / "r.yaml"
-    head = "model:\n  path: org/m\ndata:\n  - name: d\n    hub: {name: org/d}\n    text_cols: [text]\npasses:\n  - type: onnx\n"
+    head = "model:\n  path: org/m\ndata:\n  - name: d\n    hub: {name: org/d}\n    text_cols: [text]\n"
+    head += "passes:\n  - type: onnx\n"
     metric = "{name: l, type: latency, sub_types: [avg], data: d, user_config: " + user_config + "}"
     if raw:
         metric = "{name: l, type: latency, sub_types: [{name: avg}], data_config: d, user_config: " + user_config + "}"
@@ -270,3 +271,28 @@ def test_metric_user_config_keys_olive_ignores_are_refused(tmp_path: Path, raw: 
     assert caught.value.diagnostics[0].message == (
         "'io_bnd' is not a key of a latency metric's user_config in Olive 0.13, which ignores it"
     )
+
+
+def test_optimum_model_is_refused_with_how_olive_13_writes_it(tmp_path: Path) -> None:
+    config = {
+        "input_model": {
+            "type": "OptimumModel",
+            "config": {
+                "model_path": "org/m",
+                "model_components": ["decoder_model.onnx", "decoder_with_past_model.onnx"],
+            },
+        },
+        "passes": {"convert": {"type": "OptimumConversion", "config": {"target_opset": 14}}},
+    }
+    path = tmp_path / "olive.json"
+    path.write_text(json.dumps(config, indent=1))
+    with pytest.raises(RecipeError) as caught:
+        compile_olive_config(path)
+    first = caught.value.diagnostics[0]
+    assert first.message == "OptimumModel was removed after Olive 0.4"
+    assert first.hint == (
+        "write `type: HfModel` with its `model_path`, and give the OptimumConversion pass `components: [decoder_model,"
+        " decoder_with_past_model]` and `extra_args: {legacy: true, no_post_process: true}`, which is how Olive 0.4"
+        " exported it"
+    )
+    assert first.at is not None and (first.at.line, first.at.col) == (3, 3)  # the config's `type`
