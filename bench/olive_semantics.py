@@ -326,9 +326,36 @@ def _pass(raw: Any, systems: dict[str, Any], evaluators: dict[str, Any], eps: An
     return out  # disable_search, output_name ...: gone in Olive 0.13 (import warns about each)
 
 
+def _hf_config_dataset(cfg: dict[str, Any]) -> None:
+    """Olive <= 0.6.1 (workflows/run/config.py): `hf_config.dataset` made a data config of its own.
+
+    Named `__input_model_data_config__`, a HuggingfaceContainer with `params_config` = the model's
+    `model_name`, `task` and the `dataset` keys; every metric without a `data_config` used it.
+    """
+    model = cfg.get("input_model")
+    inner = model["config"] if isinstance(model, dict) and isinstance(model.get("config"), dict) else model
+    hf = inner.get("hf_config") if isinstance(inner, dict) else None
+    if not isinstance(hf, dict) or not isinstance(hf.get("dataset"), dict):
+        return
+    name = "__input_model_data_config__"
+    params = {"model_name": hf.get("model_name"), "task": hf.get("task"), **hf.pop("dataset")}
+    data = {"name": name, "type": "HuggingfaceContainer", "params_config": {k: v for k, v in params.items() if v}}
+    datas = cfg.get("data_configs") or []
+    cfg["data_configs"] = {**datas, name: data} if isinstance(datas, dict) else [*datas, data]
+    engine = cfg.get("engine") if isinstance(cfg.get("engine"), dict) else cfg
+    evaluators = [*(cfg.get("evaluators") or {}).values(), engine.get("evaluator")]
+    evaluators += [p.get("evaluator") for p in (cfg.get("passes") or {}).values() if isinstance(p, dict)]
+    for evaluator in evaluators:
+        for metric in flat(evaluator).get("metrics") or [] if isinstance(evaluator, dict) else []:
+            if isinstance(metric, dict):
+                metric.setdefault("data_config", None)
+                metric["data_config"] = metric["data_config"] or name
+
+
 def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
     """Return what a config makes Olive do, as one comparable structure."""
     cfg = _paths(copy.deepcopy(config), base)
+    _hf_config_dataset(cfg)
     engine = flat(cfg.pop("engine", None))
     for key in list(cfg):
         if key in ENGINE_KEYS:

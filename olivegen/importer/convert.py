@@ -9,7 +9,7 @@ from typing import Any
 from olivegen.errors import Diagnostic
 from olivegen.importer.data import convert_data, fold_eval_pairs
 from olivegen.importer.evaluate import convert_evaluation, resolve_evaluator
-from olivegen.importer.legacy_data import input_model_task, model_task_now
+from olivegen.importer.legacy_data import input_model_data, input_model_task, model_task_now
 from olivegen.importer.model import convert_model
 from olivegen.importer.passes import convert_passes
 from olivegen.importer.pieces import Notes, flat, section
@@ -68,6 +68,7 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     """Map every block of an Olive config to recipe data; report what has no modern meaning."""
     cfg = copy.deepcopy(config)
     notes = Notes(where, display)
+    input_model_data(cfg, notes)  # Olive <= 0.6.1's hf_config.dataset: a data config of its own, as Olive made it
     generation = detect_generation(cfg)
     engine = flat(section(cfg, "engine", dict, display, where))
     for key in list(cfg):
@@ -144,7 +145,7 @@ def _data_list(cfg: dict[str, Any], display: str, where: SourceMap | None, notes
     if isinstance(raw, dict):
         cfg.pop("data_configs")
         for i, name in enumerate(raw):  # findings about item i are about the config's `data_configs.<name>`
-            notes.moved[("data_configs", i)] = ("data_configs", name)
+            notes.moved.setdefault(("data_configs", i), ("data_configs", name))
         return [{**(spec if isinstance(spec, dict) else {}), "name": name} for name, spec in raw.items()]
     out: list[Any] = section(cfg, "data_configs", list, display, where)
     return out

@@ -120,3 +120,49 @@ def modern_data(
         if key not in placed and key not in unsure and key not in AUTO_FILLED:
             notes.dropped((*path, "params_config", key), "no component of this data config takes it (Olive ignored it)")
     return out
+
+
+INPUT_MODEL_DATA = "__input_model_data_config__"  # the name Olive <= 0.6.1 gave the data of `hf_config.dataset`
+
+
+def input_model_data(cfg: dict[str, Any], notes: Notes) -> None:
+    """Write an input model's `hf_config.dataset` (Olive <= 0.6.1) out as the data config Olive made of it.
+
+    Olive added a HuggingfaceContainer named `__input_model_data_config__` whose `params_config` is
+    the model's `model_name` and `task` and the `dataset` mapping, and named it as the `data_config`
+    of every metric that had none (passes had to name it themselves). Olive 0.13 has no
+    `hf_config`: this does the same in today's words, in place.
+    """
+    model = cfg.get("input_model")
+    holder = model.get("config") if isinstance(model, dict) and isinstance(model.get("config"), dict) else model
+    hf_config = holder.get("hf_config") if isinstance(holder, dict) else None
+    if not isinstance(hf_config, dict) or not isinstance(hf_config.get("dataset"), dict):
+        return
+    datas = cfg.get("data_configs")
+    names = [d.get("name") for d in datas if isinstance(d, dict)] if isinstance(datas, list) else list(datas or {})
+    if (datas is not None and not isinstance(datas, list | dict)) or INPUT_MODEL_DATA in names:
+        return  # not a shape Olive read (or the reserved name taken, which Olive refused): left as written
+    dataset = hf_config.pop("dataset")
+    written = ("input_model", *(("config",) if holder is not model else ()), "hf_config", "dataset")
+    index = len(datas or [])  # where the data config lands in the list import reads
+    notes.moved[("data_configs", index)] = written
+    notes.moved[("data_configs", index, "params_config")] = written
+    shared = {k: hf_config.get(k) for k in ("model_name", "task") if hf_config.get(k) is not None}
+    data = {"name": INPUT_MODEL_DATA, "type": "HuggingfaceContainer", "params_config": {**shared, **dataset}}
+    if isinstance(datas, dict):
+        datas[INPUT_MODEL_DATA] = data
+    else:
+        cfg["data_configs"] = [*(datas or []), data]
+    for evaluator in _evaluators(cfg):
+        for metric in evaluator.get("metrics") or []:
+            if isinstance(metric, dict) and not metric.get("data_config"):
+                metric["data_config"] = INPUT_MODEL_DATA
+
+
+def _evaluators(cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every evaluator of a config: named ones, and those written inline on the engine or a pass."""
+    evaluators, engine, passes = cfg.get("evaluators"), cfg.get("engine"), cfg.get("passes")
+    found = list(evaluators.values()) if isinstance(evaluators, dict) else []
+    found.append((engine if isinstance(engine, dict) else cfg).get("evaluator"))
+    found += [p.get("evaluator") for p in (passes.values() if isinstance(passes, dict) else []) if isinstance(p, dict)]
+    return [flat(e) if "config" in e else e for e in found if isinstance(e, dict)]

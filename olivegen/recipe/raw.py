@@ -122,7 +122,12 @@ def _legacy_data(raw: dict[str, Any]) -> None:
         for c in (raw.get(k) for k in COMPONENTS)
         if isinstance(c, dict) and isinstance(c.get("type"), str) and not is_builtin_component(c["type"])
     ]
-    unsure = f"; olivegen cannot tell whether {', '.join(repr(o) for o in own)} takes it" if own else ""
+    unsure = (
+        f"; olivegen cannot tell whether {', '.join(repr(o) for o in own)} takes it"
+        if own
+        else "; which components took it changed between Olive 0.2 and 0.6.1, and the config does not say which"
+        " release it was written for"
+    )
     what = f"{key!r}" if key is not None else "each value"
     raise ValueError(
         "`params_config` is Olive <= 0.6.1's (gone since 0.6.2), which gave each value to every component"

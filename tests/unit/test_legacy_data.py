@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -30,7 +31,7 @@ HF_MODEL = {"type": "PyTorchModel", "config": {"hf_config": {"model_name": "org/
 
 def _config(data: dict[str, Any], **lora: Any) -> dict[str, Any]:
     return {
-        "input_model": HF_MODEL,
+        "input_model": copy.deepcopy(HF_MODEL),
         "data_configs": {"train": {"name": "train", **data}},
         "passes": {"lora": {"type": "LoRA", "config": {"train_data_config": "train", **lora}}},
         "engine": {"output_dir": "out"},
@@ -138,7 +139,7 @@ def test_a_user_function_keeps_params_config_and_validate_says_what_to_write(tmp
     assert first.hint == "olivegen cannot tell whether 'load_my_rows' takes it"
 
 
-def test_an_argument_that_differs_by_release_is_not_guessed() -> None:
+def test_an_argument_that_differs_by_release_is_not_guessed(tmp_path: Path) -> None:
     # without component_kwargs the config may be Olive 0.2, whose huggingface_dataset had no data_files
     assert legacy_takes("load_dataset", "huggingface_dataset", "data_files", kwargs_form=False) is None
     assert legacy_takes("load_dataset", "huggingface_dataset", "data_files", kwargs_form=True) is True
@@ -147,6 +148,20 @@ def test_an_argument_that_differs_by_release_is_not_guessed() -> None:
     )
     assert data["olive"]["params_config"] == {"data_files": "a.json"}
     assert data["olive"]["load_dataset_config"] == {"params": {"data_name": "json"}}
+    config = _config({})
+    config["input_model"]["config"]["hf_config"] = {**HF_MODEL["config"]["hf_config"], "dataset": {"input_cols": ["t"]}}
+    path = tmp_path / "olive.json"
+    path.write_text(json.dumps(config, indent=1))
+    with pytest.raises(RecipeError) as caught:
+        compile_olive_config(path)
+    first = caught.value.diagnostics[0]
+    assert "write 'input_cols' under the `params`" in first.message
+    assert first.hint == (
+        "which components took it changed between Olive 0.2 and 0.6.1, and the config does not say which release it"
+        " was written for"
+    )
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if '"dataset"' in t)
+    assert first.at is not None and first.at.line == line  # where hf_config.dataset was written
 
 
 def test_the_component_table() -> None:
@@ -296,3 +311,49 @@ def test_optimum_model_is_refused_with_how_olive_13_writes_it(tmp_path: Path) ->
         " exported it"
     )
     assert first.at is not None and (first.at.line, first.at.col) == (3, 3)  # the config's `type`
+
+
+def test_hf_config_dataset_becomes_the_data_config_olive_made_of_it(tmp_path: Path) -> None:
+    from olivegen.api import compile_recipe
+    from olivegen.importer import recipe_yaml
+
+    config = {
+        "input_model": {
+            "type": "PyTorchModel",
+            "config": {
+                "hf_config": {
+                    "model_name": "org/bert",
+                    "task": "text-classification",
+                    "dataset": {"data_name": "glue", "subset": "mrpc", "split": "validation", "batch_size": 2},
+                }
+            },
+        },
+        "evaluators": {
+            "common": {"metrics": [{"name": "acc", "type": "accuracy", "sub_types": [{"name": "accuracy_score"}]}]}
+        },
+        "passes": {
+            "conversion": {"type": "OnnxConversion", "config": {"target_opset": 13}},
+            "tuning": {"type": "OrtSessionParamsTuning", "config": {"data_config": "__input_model_data_config__"}},
+        },
+        "engine": {"evaluator": "common", "output_dir": "out"},
+    }
+    converted = convert_config(config, None, "olive.json")
+    assert converted.recipe["model"] == {"path": "org/bert", "task": "text-classification"}
+    assert converted.recipe["data"] == [
+        {
+            "name": "__input_model_data_config__",
+            "olive": {
+                "type": "HuggingfaceContainer",
+                "load_dataset_config": {"params": {"data_name": "glue", "subset": "mrpc", "split": "validation"}},
+                "pre_process_data_config": {"params": {"model_name": "org/bert"}},
+                "dataloader_config": {"params": {"batch_size": 2}},
+            },
+        }
+    ]
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        recipe_yaml(converted.recipe, converted.comments, source="o.json", generation=converted.generation)
+    )
+    rendered = compile_recipe(recipe).config
+    assert rendered["evaluators"]["evaluator"]["metrics"][0]["data_config"] == "__input_model_data_config__"
+    assert differences(meaning(config, str(tmp_path)), meaning(rendered, str(tmp_path))) == []
