@@ -115,8 +115,8 @@ def main() -> int:
         }
         passes[name] = entry
     training_fields = sorted(f.name for f in dataclasses.fields(transformers.TrainingArguments) if f.init)
-    from olive.hardware.constants import DEVICE_TO_EXECUTION_PROVIDERS, ExecutionProvider
     from olive.evaluator import metric_config
+    from olive.hardware.constants import DEVICE_TO_EXECUTION_PROVIDERS, ExecutionProvider
 
     user_config = {"*": sorted(metric_config._common_user_config)}  # every metric type's, then each type's own
     user_config.update({t: sorted(keys) for t, keys in sorted(metric_config._type_to_user_config.items())})
