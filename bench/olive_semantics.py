@@ -223,8 +223,8 @@ def _data(raw: Any, legacy_task: Any = None, task_now: Any = None) -> dict[str, 
             if key == "pre_process_data_config" and comp.get("type") == "huggingface_pre_process":
                 comp.pop("model_name", None)  # Olive fills it in from the input model
                 comp.pop("trust_remote_code", None)
-            if key == "load_dataset_config":
-                comp.setdefault("split", "train") if hf else None
+            if key == "load_dataset_config" and comp.get("type") == "huggingface_dataset":
+                comp.setdefault("split", "validation")  # the function's default (Olive 0.2 to 0.13)
             out[key] = comp
     out.update(cfg)
     return out

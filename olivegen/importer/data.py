@@ -86,7 +86,7 @@ def convert_data(
                 data["format"] = data_name
         elif data_name:
             data["hub"] = {"name": data_name, **({"subset": load.pop("subset")} if "subset" in load else {})}
-        split = load.pop("split", "train")
+        split = load.pop("split", "validation")  # Olive's huggingface_dataset default (0.2 to 0.13)
         if split != "train":
             data["split"] = split
         if pre.pop("dataset_type", "corpus") != "corpus":

@@ -357,3 +357,20 @@ def test_hf_config_dataset_becomes_the_data_config_olive_made_of_it(tmp_path: Pa
     rendered = compile_recipe(recipe).config
     assert rendered["evaluators"]["evaluator"]["metrics"][0]["data_config"] == "__input_model_data_config__"
     assert differences(meaning(config, str(tmp_path)), meaning(rendered, str(tmp_path))) == []
+
+
+def test_a_hub_data_set_without_split_reads_olives_default_validation_split(tmp_path: Path) -> None:
+    # huggingface_dataset(split="validation") in every Olive from 0.2 to 0.13
+    data = {
+        "type": "HuggingfaceContainer",
+        "load_dataset_config": {"params": {"data_name": "org/corpus"}},
+        "pre_process_data_config": {"params": {"text_cols": ["text"]}},
+    }
+    imported, _ = _data(_config(data))
+    assert imported["split"] == "validation"
+    rendered = {**_config(data), "data_configs": [{"name": "train", **data}]}
+    with_train = copy.deepcopy(rendered)
+    with_train["data_configs"][0]["load_dataset_config"]["params"]["split"] = "train"
+    assert differences(meaning(rendered, "/x"), meaning(with_train, "/x")) == [
+        'data_configs.train.load_dataset_config.split: "validation" -> "train"'
+    ]
