@@ -109,7 +109,7 @@ def _legacy_data(raw: dict[str, Any]) -> None:
     """Refuse Olive <= 0.6.1's `components` and `params_config`, saying what Olive 0.6.2 and later read instead."""
     if "components" in raw:
         raise ValueError(
-            "`components` is Olive <= 0.6.1's (gone since 0.6.2): write each component as"
+            "`components` is gone since Olive 0.6.2: write each component as"
             " `load_dataset_config`, `pre_process_data_config`, `post_process_data_config` or"
             " `dataloader_config`, with `type` and `params`"
         )
@@ -130,8 +130,8 @@ def _legacy_data(raw: dict[str, Any]) -> None:
     )
     what = f"{key!r}" if key is not None else "each value"
     raise ValueError(
-        "`params_config` is Olive <= 0.6.1's (gone since 0.6.2), which gave each value to every component"
-        f" whose function has an argument of that name: write {what} under the `params` of each component"
+        "`params_config` is gone since Olive 0.6.2 (Olive 0.2-0.6.1 gave each value to every component"
+        f" whose function has an argument of that name): write {what} under the `params` of each component"
         f" that takes it{unsure}"
     )
 
@@ -186,7 +186,7 @@ def check_user_config(metric_type: str, user_config: dict[str, Any], generation:
             continue
         if key in LEGACY_USER_CONFIG:
             raise ValueError(
-                f"user_config {key!r} is Olive <= 0.6's way to give a metric its data, which Olive"
+                f"user_config {key!r} is how Olive <= 0.6 gave a metric its data, which Olive"
                 f" {generation} ignores (the metric would get none); write the data as a data config (loading,"
                 " pre- and post-processing, batch size as its components) and name it in the metric's `data_config`"
             )

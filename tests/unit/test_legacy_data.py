@@ -133,8 +133,8 @@ def test_a_user_function_keeps_params_config_and_validate_says_what_to_write(tmp
         compile_olive_config(path)
     first = caught.value.diagnostics[0]
     assert first.message == (
-        "`params_config` is Olive <= 0.6.1's (gone since 0.6.2), which gave each value to every component whose"
-        " function has an argument of that name: write 'data_name' under the `params` of each component that takes it"
+        "`params_config` is gone since Olive 0.6.2 (Olive 0.2-0.6.1 gave each value to every component whose"
+        " function has an argument of that name): write 'data_name' under the `params` of each component that takes it"
     )
     assert first.hint == "olivegen cannot tell whether 'load_my_rows' takes it"
 
@@ -277,7 +277,7 @@ def test_metric_user_config_keys_olive_ignores_are_refused(tmp_path: Path, raw: 
         compile_recipe(_metric_recipe(tmp_path, "{dataloader_func: make_loader, batch_size: 4}", raw))
     first = caught.value.diagnostics[0]
     assert first.message == (
-        "user_config 'dataloader_func' is Olive <= 0.6's way to give a metric its data, which Olive 0.13 ignores"
+        "user_config 'dataloader_func' is how Olive <= 0.6 gave a metric its data, which Olive 0.13 ignores"
         " (the metric would get none)"
     )
     assert first.hint is not None and "name it in the metric's `data_config`" in first.hint
