@@ -84,6 +84,7 @@ MISSING = re.compile(
     r"newer than Olive|in no Olive release|removed after Olive|no longer has|is called \w+ in Olive"
     r"|not in Olive 0\.9\.2, 0\.13|outdated key|does not exist in Olive"
     r"|runs one execution provider|runs one list of passes"
+    r"|gone since Olive 0\.6\.2|Olive 0\.13 has no way|which Olive 0\.13 ignores"
 )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from olivegen.importer.convert import ENGINE_KEYS  # engine keys Olive also takes at the top level
 from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_pass, pass_params_in
+from olivegen.knowledge.data_components import KINDS, current_default_type, legacy_default_types, legacy_takes
 
 # Olive 0.13 RunEngineConfig defaults (read from olive.workflows.run.config.RunEngineConfig)
 ENGINE_DEFAULTS: dict[str, Any] = {
@@ -180,8 +181,47 @@ def _component(raw: Any, default_type: str | None) -> dict[str, Any] | None:
     return comp
 
 
-def _data(raw: Any) -> dict[str, Any]:
+def _legacy_components(cfg: dict[str, Any], model_task: Any) -> dict[str, Any]:
+    """Olive <= 0.6.1 `components` + `params_config` as the component configs Olive built from them.
+
+    Each component: the type `components` names, else the container's (and task's) default in
+    those releases; its params; each `params_config` key its function takes by name; then
+    `params_config.component_kwargs[<component>]` (Olive's `DataConfig.fill_in_params`). A key no
+    release-independent answer exists for is kept as `params_config.<key>` (it then differs).
+    """
+    components = cfg.pop("components", None) or {}
+    shared = dict(cfg.pop("params_config", None) or {})
+    since = "component_kwargs" in shared
+    extra = shared.pop("component_kwargs", None) or {}
+    container = str(cfg.get("type") or "DataContainer")
+    task = shared.get("task") or (model_task if container == "HuggingfaceContainer" else None)
+    left = dict(shared)
+    for kind in KINDS:
+        comp = flat(components.get(kind), "params")
+        comp.pop("name", None)
+        types = {comp["type"]} if comp.get("type") else legacy_default_types(container, kind, task, kwargs_form=since)
+        for key, value in shared.items():
+            if key in (extra.get(kind) or {}):
+                continue
+            takes = {legacy_takes(kind, t, key, kwargs_form=since) for t in types} if types else {None}
+            if takes == {True}:
+                comp[key] = value
+                left.pop(key, None)
+        comp.update(extra.get(kind) or {})
+        if len(types) == 1:
+            comp["type"] = next(iter(types))
+        cfg[f"{kind}_config"] = comp
+    for key in ("model_name", "task"):  # filled in from the input model when Olive needed them
+        left.pop(key, None)
+    if left:
+        cfg["params_config"] = left
+    return cfg
+
+
+def _data(raw: Any, legacy_task: Any = None, task_now: Any = None) -> dict[str, Any]:
     cfg = dict(raw) if isinstance(raw, dict) else {}
+    if "components" in cfg or "params_config" in cfg:
+        cfg = _legacy_components(cfg, legacy_task)
     cfg.pop("name", None)
     kind = cfg.pop("type", "DataContainer")
     hf = kind == "HuggingfaceContainer"
@@ -189,19 +229,24 @@ def _data(raw: Any) -> dict[str, Any]:
     for key in ("user_script", "script_dir"):
         if cfg.get(key) is not None:
             out[key] = cfg.pop(key)
-    for key, default in (
-        ("load_dataset_config", "huggingface_dataset" if hf else None),
-        ("pre_process_data_config", "huggingface_pre_process" if hf else None),
-        ("post_process_data_config", "text_classification_post_process" if hf else None),
-        ("dataloader_config", "default_dataloader" if hf else None),
-    ):
-        comp = _component(cfg.pop(key, None), default)
+    given_task = next(
+        (
+            flat(cfg[k], "params").get("task")
+            for k in cfg
+            if k.endswith("_config") and isinstance(cfg[k], dict) and flat(cfg[k], "params").get("task")
+        ),
+        None,
+    )
+    task = given_task or (task_now if hf else None)  # Olive 0.13 picks the default components by the task
+    for part in KINDS:
+        key = f"{part}_config"
+        comp = _component(cfg.pop(key, None), current_default_type(str(kind), part, str(task) if task else None))
         if comp is not None:
             if key == "pre_process_data_config" and comp.get("type") == "huggingface_pre_process":
                 comp.pop("model_name", None)  # Olive fills it in from the input model
                 comp.pop("trust_remote_code", None)
-            if key == "load_dataset_config":
-                comp.setdefault("split", "train") if hf else None
+            if key == "load_dataset_config" and comp.get("type") == "huggingface_dataset":
+                comp.setdefault("split", "validation")  # the function's default (Olive 0.2 to 0.13)
             out[key] = comp
     out.update(cfg)
     return out
@@ -246,12 +291,12 @@ def _text_generation_defaults(data: dict[str, Any]) -> None:
         pre.setdefault("text_cols", ["text"])
 
 
-def _datas(raw: Any) -> dict[str, Any]:
+def _datas(raw: Any, legacy_task: Any = None, task_now: Any = None) -> dict[str, Any]:
     if isinstance(raw, dict):  # the legacy dict form: name -> config
         raw = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in raw.items()]
     if not isinstance(raw, list):
         return {}
-    return {str(d.get("name")): _data(d) for d in raw if isinstance(d, dict)}
+    return {str(d.get("name")): _data(d, legacy_task, task_now) for d in raw if isinstance(d, dict)}
 
 
 def _metric(raw: Any) -> dict[str, Any]:
@@ -327,9 +372,36 @@ def _pass(raw: Any, systems: dict[str, Any], evaluators: dict[str, Any], eps: An
     return out  # disable_search, output_name ...: gone in Olive 0.13 (import warns about each)
 
 
+def _hf_config_dataset(cfg: dict[str, Any]) -> None:
+    """Olive <= 0.6.1 (workflows/run/config.py): `hf_config.dataset` made a data config of its own.
+
+    Named `__input_model_data_config__`, a HuggingfaceContainer with `params_config` = the model's
+    `model_name`, `task` and the `dataset` keys; every metric without a `data_config` used it.
+    """
+    model = cfg.get("input_model")
+    inner = model["config"] if isinstance(model, dict) and isinstance(model.get("config"), dict) else model
+    hf = inner.get("hf_config") if isinstance(inner, dict) else None
+    if not isinstance(hf, dict) or not isinstance(hf.get("dataset"), dict):
+        return
+    name = "__input_model_data_config__"
+    params = {"model_name": hf.get("model_name"), "task": hf.get("task"), **hf.pop("dataset")}
+    data = {"name": name, "type": "HuggingfaceContainer", "params_config": {k: v for k, v in params.items() if v}}
+    datas = cfg.get("data_configs") or []
+    cfg["data_configs"] = {**datas, name: data} if isinstance(datas, dict) else [*datas, data]
+    engine = cfg.get("engine") if isinstance(cfg.get("engine"), dict) else cfg
+    evaluators = [*(cfg.get("evaluators") or {}).values(), engine.get("evaluator")]
+    evaluators += [p.get("evaluator") for p in (cfg.get("passes") or {}).values() if isinstance(p, dict)]
+    for evaluator in evaluators:
+        for metric in flat(evaluator).get("metrics") or [] if isinstance(evaluator, dict) else []:
+            if isinstance(metric, dict):
+                metric.setdefault("data_config", None)
+                metric["data_config"] = metric["data_config"] or name
+
+
 def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
     """Return what a config makes Olive do, as one comparable structure."""
     cfg = _paths(copy.deepcopy(config), base)
+    _hf_config_dataset(cfg)
     engine = flat(cfg.pop("engine", None))
     for key in list(cfg):
         if key in ENGINE_KEYS:
@@ -383,8 +455,15 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
     resolved_evaluator = _evaluator(evaluator, evaluators) if evaluator is not None else None
     if not resolved_evaluator:
         out_engine.pop("evaluate_input_model")  # nothing to evaluate the input model with
-    model = _model(cfg.pop("input_model", None))
-    datas = _datas(cfg.pop("data_configs", None))
+    raw_model = cfg.pop("input_model", None)
+    legacy_task = flat(flat(raw_model).get("hf_config")).get("task")  # Olive <= 0.6.1 read the task from here
+    model = _model(raw_model)
+    task_now = None  # the task Olive 0.13 fills into Hugging Face data configs (HfModel and ONNXModel inputs)
+    if model["type"] == "HfModel":
+        task_now = model.get("task")
+    elif model["type"] == "ONNXModel" and isinstance(model.get("model_attributes"), dict):
+        task_now = model["model_attributes"].get("hf_task") or "text-generation-with-past"
+    datas = _datas(cfg.pop("data_configs", None), legacy_task, task_now)
     if str(model.get("task", "")).startswith("text-generation"):
         for data in datas.values():
             _text_generation_defaults(data)

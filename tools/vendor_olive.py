@@ -110,11 +110,16 @@ def main() -> int:
             "extra_dependencies": info.get("extra_dependencies", []),
             "module_dependencies": info.get("module_dependencies", []),
             "dataset": info.get("dataset", "dataset_not_required"),
+            "run_on_target": bool(info.get("run_on_target", False)),
             "params": _pass_params(name, info["module_path"]),
         }
         passes[name] = entry
     training_fields = sorted(f.name for f in dataclasses.fields(transformers.TrainingArguments) if f.init)
+    from olive.evaluator import metric_config
     from olive.hardware.constants import DEVICE_TO_EXECUTION_PROVIDERS, ExecutionProvider
+
+    user_config = {"*": sorted(metric_config._common_user_config)}  # every metric type's, then each type's own
+    user_config.update({t: sorted(keys) for t, keys in sorted(metric_config._type_to_user_config.items())})
 
     facts = {
         "olive_version": version,
@@ -124,6 +129,7 @@ def main() -> int:
         },
         "extra_dependencies": registry.get("extra_dependencies", {}),
         "training_arguments": training_fields,
+        "metric_user_config": user_config,
         "passes": passes,
     }
     assert OlivePackageConfig is not None

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
-from olivegen.knowledge.catalog import canonical_pass, pass_info, providers_for_device
+from olivegen.knowledge.catalog import canonical_pass, canonical_pass_in, facts, pass_info, providers_for_device
 from olivegen.recipe.passes import ModelBuilder
 
 
@@ -24,6 +24,20 @@ def provider_device(scope: Scope) -> Iterator[Diagnostic]:
         allowed = providers_for_device(system.device)
         if system.provider in allowed:
             continue
+        if system.provider == "CPUExecutionProvider":
+            # Olive keeps CPU on any device (torch passes on the device, the ONNX model for CPU) unless the
+            # target is used: then it stops where onnxruntime has a provider of that device
+            user = _target_user(scope) if field == "target" or scope.recipe.target is None else None
+            if user is not None:
+                yield scope.error(
+                    "provider-device",
+                    f"CPUExecutionProvider does not run on device {system.device!r}, and {user} runs on the target",
+                    (field, "device"),
+                    "Olive then stops (none of the target's providers found) wherever onnxruntime has a"
+                    f" {system.device} provider: write `device: cpu`, or `provider:` one of"
+                    f" {', '.join(_short(p) for p in allowed)}",
+                )
+            continue
         stated = scope.written(field, "provider")
         provider = system.provider if stated else f"the default provider {system.provider}"
         yield scope.error(
@@ -33,6 +47,21 @@ def provider_device(scope: Scope) -> Iterator[Diagnostic]:
             f"Olive ignores it and falls back to CPUExecutionProvider; on {system.device} write `provider:`"
             f" one of {', '.join(_short(p) for p in allowed)}",
         )
+
+
+def _target_user(scope: Scope) -> str | None:
+    """Name what makes Olive use the target system (then it checks the target's providers), if anything."""
+    if scope.recipe.evaluate is not None:
+        return "the evaluation"
+    for i, spec in enumerate(scope.recipe.passes):
+        kind = str(getattr(spec, "type", ""))
+        canonical = canonical_pass_in(kind, scope.recipe.olive)
+        entry = getattr(spec, "olive", None) or {}
+        if entry.get("evaluator") is not None or (
+            canonical is not None and facts(scope.recipe.olive)["passes"][canonical].get("run_on_target")
+        ):
+            return f"pass {i + 1} ({canonical or kind})"
+    return None
 
 
 @rule("pass-provider", Severity.WARNING)

@@ -10,6 +10,7 @@ from olivegen.errors import Diagnostic
 from olivegen.importer.data import convert_data, fold_eval_pairs
 from olivegen.importer.evaluate import convert_evaluation, resolve_evaluator, write_out_named_metrics
 from olivegen.importer.flows import apply_pass_flows
+from olivegen.importer.legacy_data import input_model_data, input_model_task, model_task_now
 from olivegen.importer.model import convert_model
 from olivegen.importer.passes import convert_passes
 from olivegen.importer.pieces import Notes, flat, section
@@ -81,6 +82,7 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     """Map every block of an Olive config to recipe data; report what has no modern meaning."""
     cfg = copy.deepcopy(config)
     notes = Notes(where, display)
+    input_model_data(cfg, notes)  # Olive <= 0.6.1's hf_config.dataset: a data config of its own, as Olive made it
     generation = detect_generation(cfg)
     write_out_named_metrics(cfg, notes)
     apply_pass_flows(cfg, notes)
@@ -105,7 +107,8 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     recipe["model"] = convert_model(section(cfg, "input_model", dict, display, where), notes)
     if "metrics" in cfg:  # top-level metrics no evaluator names: kept so that `validate` names them
         recipe["metrics"] = cfg.pop("metrics")
-    datas = convert_data(_data_list(cfg, display, where), notes)
+    tasks = input_model_task(config.get("input_model")), model_task_now(recipe["model"])  # Olive <= 0.6.1, 0.13
+    datas = convert_data(_data_list(cfg, display, where, notes), notes, *tasks)
     systems = {name: flat(spec) for name, spec in section(cfg, "systems", dict, display, where).items()}
     evaluators = section(cfg, "evaluators", dict, display, where)
     eval_splits: dict[str, float] = {}
@@ -158,11 +161,13 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     return Converted(recipe, notes.diagnostics, notes.comments, generation, notes)
 
 
-def _data_list(cfg: dict[str, Any], display: str, where: SourceMap | None) -> list[Any]:
+def _data_list(cfg: dict[str, Any], display: str, where: SourceMap | None, notes: Notes) -> list[Any]:
     """`data_configs` as a list; the legacy form is a mapping of name -> data config."""
     raw = cfg.get("data_configs")
     if isinstance(raw, dict):
         cfg.pop("data_configs")
+        for i, name in enumerate(raw):  # findings about item i are about the config's `data_configs.<name>`
+            notes.moved.setdefault(("data_configs", i), ("data_configs", name))
         return [{**(spec if isinstance(spec, dict) else {}), "name": name} for name, spec in raw.items()]
     out: list[Any] = section(cfg, "data_configs", list, display, where)
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from olivegen.importer.legacy_data import modern_data
 from olivegen.importer.pieces import Notes, flat
 
 PRE_PROCESS_KEYS = {
@@ -29,14 +30,20 @@ DATASTORE_URI = re.compile(
 )
 
 
-def convert_data(configs: Any, notes: Notes) -> list[dict[str, Any]]:
-    """Map each data config to a recipe data set; report settings with no modern meaning."""
+def convert_data(
+    configs: Any, notes: Notes, legacy_task: str | None = None, task_now: str | None = None
+) -> list[dict[str, Any]]:
+    """Map each data config to a recipe data set; report settings with no modern meaning.
+
+    `legacy_task` and `task_now` are the tasks Olive <= 0.6.1 and Olive 0.13 read from the input model
+    (for `components`/`params_config`, see importer/legacy_data.py).
+    """
     out: list[dict[str, Any]] = []
     for i, raw in enumerate(configs):
         if not isinstance(raw, dict):
             notes.dropped(("data_configs", i), "a data config is an object")
             continue
-        cfg = dict(raw)
+        cfg = modern_data(dict(raw), ("data_configs", i), len(out), notes, legacy_task, task_now)
         name = cfg.pop("name", f"data_{i}")
         if not isinstance(name, str) or not name:
             notes.dropped(("data_configs", i, "name"), f"a data config's name is text; called it data_{i}")
@@ -79,7 +86,7 @@ def convert_data(configs: Any, notes: Notes) -> list[dict[str, Any]]:
                 data["format"] = data_name
         elif data_name:
             data["hub"] = {"name": data_name, **({"subset": load.pop("subset")} if "subset" in load else {})}
-        split = load.pop("split", "train")
+        split = load.pop("split", "validation")  # Olive's huggingface_dataset default (0.2 to 0.13)
         if split != "train":
             data["split"] = split
         if pre.pop("dataset_type", "corpus") != "corpus":

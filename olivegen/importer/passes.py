@@ -63,6 +63,12 @@ def convert_passes(
     return out
 
 
+EVAL_SPLIT_DIFFERS = (
+    "became `eval_split: {value}` on data set {train!r}, which holds out the split's last {pct}% of rows before"
+    " pre-processing; Olive <= 0.6 held out a random {pct}% of the pre-processed samples"
+)
+
+
 def _renamed_params(kind: str, params: dict[str, Any], path: JsonPath, notes: Notes) -> dict[str, Any]:
     """Write today's name of each parameter Olive renamed (`output_model` -> `model_name`) or moved."""
     out: dict[str, Any] = {}
@@ -97,12 +103,17 @@ def _typed_params(
         key = reverse.get(olive_key, olive_key)
         if olive_key == "eval_dataset_size":
             train = params.get("train_data_config")
-            if isinstance(train, str):
-                eval_splits[train] = value
+            if params.get("eval_data_config") is not None:
+                notes.dropped((*path, olive_key), "the pass names eval_data_config, which Olive evaluated on instead")
+            elif isinstance(train, str):
+                eval_splits[train] = value  # a count (> 1) has no Olive 0.13 form: `validate` says so at it
                 notes.decided(
                     ("passes", index, "type"),
                     f"eval_dataset_size {value} became eval_split on data set {train!r}",
                 )
+                if isinstance(value, float) and 0 < value < 1:
+                    what = EVAL_SPLIT_DIFFERS.format(value=value, train=train, pct=f"{value * 100:g}")
+                    notes.approximated((*path, olive_key), what)
             else:
                 notes.dropped((*path, olive_key), "no train data set named to split")
         elif key == "training":

@@ -77,6 +77,18 @@ class Notes:
             )
         )
 
+    def approximated(self, path: JsonPath, what: str) -> None:
+        """Report a key import carried over with a meaning close to, but not the same as, the source's."""
+        self.diagnostics.append(
+            Diagnostic(
+                f"{json_path(self.written(path))}: {what}",
+                self.position(path),
+                "check that this is what you want, or write the data set's split and `eval_data` yourself",
+                "import-approximate",
+                Severity.WARNING,
+            )
+        )
+
     def renamed(self, path: JsonPath, old: str, new: str, since: str = "") -> None:
         """Report a name Olive 0.13 no longer knows, which import replaced by today's (renamed `since` a release)."""
         self.diagnostics.append(

@@ -53,8 +53,9 @@ class DataSpec(Strict):
         gt=0,
         lt=1,
         description=(
-            "Fraction of the split held out for evaluation, in (0, 1); creates a second data set"
-            " `<name>_eval` that LoRA/QLoRA use as eval data."
+            "Fraction of the split held out for evaluation, in (0, 1): its last rows, before pre-processing"
+            " (not a random sample, and not a count); creates a second data set `<name>_eval` that LoRA/QLoRA"
+            " use as eval data."
         ),
     )
     text_template: str | None = Field(
@@ -85,6 +86,19 @@ class DataSpec(Strict):
     @classmethod
     def _raw(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         return None if value is None else check_data(value)
+
+    @field_validator("eval_split", mode="before")
+    @classmethod
+    def _not_a_count(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 1 and value == int(value):
+            raise ValueError(
+                f"eval_split is a fraction in (0, 1), not a count: Olive 0.13 has no way to hold out {value:g}"
+                " samples (Olive <= 0.6's eval_dataset_size drew them at random from the pre-processed training"
+                " samples, eval_split holds out the split's last rows before pre-processing); write a fraction"
+                " such as `eval_split: 0.1` (the last 10% of the rows), or a separate data set as the pass's"
+                " `eval_data`"
+            )
+        return value
 
     @field_validator("eval_split")
     @classmethod

@@ -109,7 +109,10 @@ class Metric(Strict):
     )
     user_config: dict[str, Any] | None = Field(
         None,
-        description="Olive's metric user_config (inference_settings, io_bind, run_kwargs ...), as written.",
+        description=(
+            "Olive's metric user_config (`inference_settings`, `io_bind`, `run_kwargs` ...), as written; Olive"
+            " <= 0.6's data keys (`dataloader_func`, `batch_size` ...) are refused: the data is `data`."
+        ),
     )
 
     @model_validator(mode="after")

@@ -14,7 +14,10 @@ OUTDATED_KEYS: dict[str, str] = {
     "lora_r": "Olive renamed `lora_r` to `r`: write `r: 64`",
     "lora_alpha": "Olive renamed `lora_alpha` to `alpha`: write `alpha: 64`",
     "evaluation_strategy": "transformers renamed it to `eval_strategy`: write `eval_strategy: steps`",
-    "eval_dataset_size": "Olive dropped `eval_dataset_size`: write `eval_split: 0.3` on the data set",
+    "eval_dataset_size": (
+        "Olive dropped `eval_dataset_size` (a random hold-out of the pre-processed samples): write `eval_split: 0.3`"
+        " on the data set (its last 30% of rows) or name a held-out data set as `eval_data`"
+    ),
     "hf_config": "Olive's `hf_config` is gone: write `model: {path: <id or folder>, task: ...}`",
     "model_loading_args": "write `trust_remote_code`/`torch_dtype` on `model`, other arguments in `model.load_kwargs`",
     "from_pretrained_args": (

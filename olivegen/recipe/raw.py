@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from olivegen.knowledge.catalog import OLIVE_GENERATION, suggest
+from olivegen.knowledge.catalog import OLIVE_GENERATION, facts, suggest
+from olivegen.knowledge.data_components import is_builtin_component
 from olivegen.knowledge.history import why_gone_entry_key
 from olivegen.knowledge.resources import schema_json
 
@@ -33,10 +34,9 @@ MODEL_TYPES = (
 # Keys of a data component (`load_dataset_config` ...): Olive's DataComponentConfig, nested or flat.
 # Keys Olive moves from a search strategy into its sampler's config (olive.search.samplers, 0.13).
 SAMPLER_KEYS = ("max_samples", "seed", "multivariate", "group")
-# A metric's user_config in Olive 0.13 (olive/evaluator/metric_config.py): common keys, and per metric type.
-# Olive nests a metric's keys that are not Metric fields into it, so they may be written beside `type` too.
-USER_CONFIG = ("script_dir", "user_script", "inference_settings", "shared_kv_buffer", "io_bind", "run_kwargs")
-USER_CONFIG_BY_TYPE = {"custom": ("evaluate_func", "evaluate_func_kwargs", "metric_func", "metric_func_kwargs")}
+# A metric's user_config: the keys each metric type reads are vendored (`metric_user_config` of
+# schemas/olive-<gen>/passes.json, from olive.evaluator.metric_config). Olive nests a metric's keys
+# that are not Metric fields into it, so they may be written beside `type` too.
 # Olive <= 0.6 loaded a metric's data itself from these; Olive 0.7 moved that into the metric's data config.
 USER_CONFIG_BEFORE_07 = (
     "data_dir",
@@ -97,26 +97,34 @@ def _unknown(keys: Any, allowed: tuple[str, ...], what: str, at: tuple[str | int
 
 
 def check_user_config(
-    metric_type: Any, keys: Any, at: tuple[str | int, ...], metric_keys: tuple[str, ...] = ()
+    metric_type: Any,
+    keys: Any,
+    at: tuple[str | int, ...],
+    metric_keys: tuple[str, ...] = (),
+    generation: str = OLIVE_GENERATION,
 ) -> None:
-    """Check keys of a metric's user_config against Olive 0.13's (it only logs the ones it ignores).
+    """Check keys of a metric's user_config against what Olive reads for its type (it only logs the others).
 
     With `metric_keys`, the keys are written beside the metric's own (Olive nests them into its user_config).
     """
-    allowed = USER_CONFIG + USER_CONFIG_BY_TYPE.get(str(metric_type), ())
+    table = facts(generation)["metric_user_config"]
+    allowed = (*table["*"], *table.get(str(metric_type), ()))
     for key in keys:
         if key in allowed:
             continue
         if key in USER_CONFIG_BEFORE_07:
             raise RawKeyError(
-                f"{key!r} is a metric setting of Olive 0.6 and earlier, which Olive 0.7+ ignores; give the metric"
-                " a `data_config`: a data set whose components load, batch and post-process its data",
+                f"user_config {key!r} is how Olive <= 0.6 gave a metric its data, which Olive {generation} ignores"
+                " (the metric would get none); write the data as a data config (loading, pre- and"
+                " post-processing, batch size as its components) and name it in the metric's `data_config`",
                 (*at, key),
                 on_key=True,
             )
         hint = suggest(str(key), (*metric_keys, *allowed))
-        what = "a metric" if metric_keys else "a metric's user_config"
-        message = f"{key!r} is not a key of {what} in Olive" + (f"; {hint}" if hint else "")
+        what = "a metric" if metric_keys else f"a {metric_type} metric's user_config"
+        message = f"{key!r} is not a key of {what} in Olive {generation}, which ignores it" + (
+            f"; {hint}" if hint else ""
+        )
         raise RawKeyError(message, (*at, key), on_key=True)
 
 
@@ -126,6 +134,8 @@ def check_model(raw: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(kind, str):
         raise ValueError("a raw Olive model needs a `type`, such as ONNXModel or PyTorchModel")
     canonical = {t.lower(): t for t in MODEL_TYPES}.get(kind.lower())
+    if kind.lower() == "optimummodel":
+        _optimum_model(raw)
     if canonical is None:
         hint = suggest(kind, MODEL_TYPES)
         raise RawKeyError(f"unknown Olive model type {kind!r}" + (f"; {hint}" if hint else ""), ("type",))
@@ -133,8 +143,21 @@ def check_model(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
+def _optimum_model(raw: dict[str, Any]) -> None:
+    """Refuse Olive 0.4's OptimumModel, saying how Olive 0.13 writes what it did (OptimumConversion)."""
+    files = raw.get("model_components")
+    names = [str(f).removesuffix(".onnx") for f in files] if isinstance(files, list) else []
+    components = f"`components: [{', '.join(names)}]`" if names else "`components` (the exported files without .onnx)"
+    raise ValueError(
+        "OptimumModel was removed after Olive 0.4; write `type: HfModel` with its `model_path`, and give the"
+        f" OptimumConversion pass {components} and `extra_args: {{legacy: true, no_post_process: true}}`,"
+        " which is how Olive 0.4 exported it"
+    )
+
+
 def check_data(raw: dict[str, Any]) -> dict[str, Any]:
     """Check a data config in Olive's form (without its name, which is the data set's)."""
+    _legacy_data(raw)
     _unknown(raw, tuple(k for k in _props("DataConfig") if k != "name"), "a data config")
     for key in COMPONENTS:
         component = raw.get(key)
@@ -142,6 +165,37 @@ def check_data(raw: dict[str, Any]) -> dict[str, Any]:
             raise RawKeyError(f"`{key}` is a mapping with `type` and `params`", (key,))
     _fits({"name": "data", **raw}, {"$ref": "#/$defs/raw_data_config"}, "the data config")
     return raw
+
+
+def _legacy_data(raw: dict[str, Any]) -> None:
+    """Refuse Olive <= 0.6.1's `components` and `params_config`, saying what Olive 0.6.2 and later read instead."""
+    if "components" in raw:
+        raise ValueError(
+            "`components` is gone since Olive 0.6.2: write each component as"
+            " `load_dataset_config`, `pre_process_data_config`, `post_process_data_config` or"
+            " `dataloader_config`, with `type` and `params`"
+        )
+    shared = raw.get("params_config")
+    if shared is None:
+        return
+    key = next(iter(shared), None) if isinstance(shared, dict) else None
+    own = [
+        str(c["type"])
+        for c in (raw.get(k) for k in COMPONENTS)
+        if isinstance(c, dict) and isinstance(c.get("type"), str) and not is_builtin_component(c["type"])
+    ]
+    unsure = (
+        f"; olivegen cannot tell whether {', '.join(repr(o) for o in own)} takes it"
+        if own
+        else "; which components took it changed between Olive 0.2 and 0.6.1, and the config does not say which"
+        " release it was written for"
+    )
+    what = f"{key!r}" if key is not None else "each value"
+    raise ValueError(
+        "`params_config` is gone since Olive 0.6.2 (Olive 0.2-0.6.1 gave each value to every component"
+        f" whose function has an argument of that name): write {what} under the `params` of each component"
+        f" that takes it{unsure}"
+    )
 
 
 def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:

@@ -132,11 +132,11 @@ LATENCY = """{
     [
         (
             '"user_config": {"dataloader_func": "make", "batch_size": 1}',
-            "'dataloader_func' is a metric setting of Olive 0.6 and earlier, which Olive 0.7+ ignores",
+            "user_config 'dataloader_func' is how Olive <= 0.6 gave a metric its data, which Olive 0.13 ignores",
         ),
-        ('"batch_size": 1', "'batch_size' is a metric setting of Olive 0.6 and earlier, which Olive 0.7+ ignores"),
-        ('"user_config": {"io_bnd": true}', "'io_bnd' is not a key of a metric's user_config in Olive"),
-        ('"inference_setting": {}', "'inference_setting' is not a key of a metric in Olive"),
+        ('"batch_size": 1', "user_config 'batch_size' is how Olive <= 0.6 gave a metric its data"),
+        ('"user_config": {"io_bnd": true}', "'io_bnd' is not a key of a latency metric's user_config in Olive 0.13"),
+        ('"inference_setting": {}', "'inference_setting' is not a key of a metric in Olive 0.13, which ignores it"),
     ],
 )
 def test_metric_user_config_keys_are_olive_013s(run_cli: Run, tmp_path: Path, keys: str, first: str) -> None:

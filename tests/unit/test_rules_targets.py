@@ -143,3 +143,30 @@ def test_size_of_a_local_model_comes_from_its_config(tmp_path: Path) -> None:
 def test_training_on_a_gpu_host_never_warns(tmp_path: Path) -> None:
     text = "model:\n  path: meta-llama/Llama-2-70b-hf\n" + DATA + "passes:\n  - type: lora\n"
     assert diagnose(tmp_path, text) == []
+
+
+def test_cpu_provider_on_a_gpu_is_kept_when_nothing_runs_on_the_target(tmp_path: Path) -> None:
+    # Olive keeps (gpu, CPUExecutionProvider) when the target is not used: torch passes on the GPU,
+    # the ONNX model made for the CPU provider (olive.systems.accelerator_creator)
+    text = MODEL + "target:\n  provider: cpu\n  device: gpu\npasses:\n  - {type: builder, precision: int4}\n"
+    assert only(diagnose(tmp_path, text), "provider-device") == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "user"),
+    [
+        (
+            "data:\n  - name: d\n    hub: {name: org/d}\n    text_cols: [text]\n"
+            "evaluate:\n  metrics:\n    - {name: l, type: latency, sub_types: [avg], data: d}\n",
+            "the evaluation",
+        ),
+        ("", "pass 2 (OrtSessionParamsTuning)"),
+    ],
+)
+def test_cpu_provider_on_a_gpu_is_refused_when_the_target_is_used(tmp_path: Path, extra: str, user: str) -> None:
+    passes = "passes:\n  - {type: builder, precision: int4}\n" + ("" if extra else "  - type: OrtSessionParamsTuning\n")
+    text = MODEL + "target:\n  provider: cpu\n  device: gpu\n" + extra + passes
+    diag = one(diagnose(tmp_path, text), "provider-device")
+    assert diag.message == f"CPUExecutionProvider does not run on device 'gpu', and {user} runs on the target"
+    assert diag.hint and "write `device: cpu`" in diag.hint
+    assert_style(diag)
