@@ -356,6 +356,14 @@ def _pass(raw: Any, systems: dict[str, Any], evaluators: dict[str, Any], eps: An
         if old in params:  # with both spellings Olive reads only the new one
             value = params.pop(old)
             params.setdefault(new, value)
+    if kind.lower() in _QUANTIZERS:  # 29be1e2aa, Olive 0.9.0: onnxruntime's QuantType names -> Olive's precisions
+        spelled = {"QInt4": "int4", "QUInt4": "uint4", "QInt8": "int8", "QUInt8": "uint8"}
+        spelled.update({"QInt16": "int16", "QUInt16": "uint16"})
+        if params.get("weight_type") in spelled:
+            value = spelled[params.pop("weight_type")]
+            params.setdefault("precision", value)
+        if params.get("activation_type") in spelled:
+            params["activation_type"] = spelled[params["activation_type"]]
     exposed = {k: params.pop(k) for k in list(params) if k in EXTRA_OPTIONS and kind.lower() in _QUANTIZERS}
     if exposed and isinstance(params.get("extra_options") or {}, dict):
         params["extra_options"] = {**(params.get("extra_options") or {}), **exposed}
@@ -464,6 +472,12 @@ def meaning(config: dict[str, Any], base: str) -> dict[str, Any]:
     elif model["type"] == "ONNXModel" and isinstance(model.get("model_attributes"), dict):
         task_now = model["model_attributes"].get("hf_task") or "text-generation-with-past"
     datas = _datas(cfg.pop("data_configs", None), legacy_task, task_now)
+    if model["type"] == "HfModel":  # Olive 0.13 fills a Hugging Face data set's model_name from the input model
+        for data in datas.values():
+            for part in ("pre_process_data_config", "post_process_data_config"):
+                comp = data.get(part) if data.get("type") == "HuggingfaceContainer" else None
+                if isinstance(comp, dict) and comp.get("model_name") == model.get("model_path"):
+                    comp.pop("model_name")
     if str(model.get("task", "")).startswith("text-generation"):
         for data in datas.values():
             _text_generation_defaults(data)

@@ -9,8 +9,11 @@ from olivegen.importer.pieces import JsonPath, Notes, flat
 from olivegen.knowledge.catalog import canonical_pass, pass_key, pass_params_in, training_argument_names
 from olivegen.knowledge.history import (
     GONE_PASS_ENTRY_KEYS,
+    QUANT_TYPE_SPELLING,
+    RESPELLED_VALUES,
     moved_param,
     renamed_param,
+    respelled_param,
     successor,
     why_gone_entry_key,
 )
@@ -76,7 +79,17 @@ def _renamed_params(kind: str, params: dict[str, Any], path: JsonPath, notes: No
     for key, value in params.items():
         renamed = renamed_param(kind, key)
         into = moved_param(kind, key)
-        if into and isinstance(params.get(into) or {}, dict):  # Olive <= 0.8 copied it there, over that key
+        respelled = _respelled(kind, key, value, params)
+        replaced = respelled_param(kind, key)
+        if replaced is not None and replaced[0] in params:  # both written: Olive 0.9+ reads only today's
+            notes.dropped((*path, key), f"the config also sets `{replaced[0]}`, which Olive reads instead")
+        elif respelled is not None:  # `weight_type: QInt8` is `precision: int8` since Olive 0.9.0
+            out[respelled[0]] = respelled[1]
+            if respelled[0] != key:
+                notes.renamed((*path, key), f"{key}: {value}", f"{respelled[0]}: {respelled[1]}", "Olive 0.9.0")
+            else:
+                notes.renamed((*path, key), f"{key}: {value}", f"{key}: {respelled[1]}", "Olive 0.9.0")
+        elif into and isinstance(params.get(into) or {}, dict):  # Olive <= 0.8 copied it there, over that key
             moved.setdefault(into, {})[key] = value
             notes.renamed((*path, key), key, f"{into}.{key}", "Olive 0.9.0")
         elif renamed is None:
@@ -89,6 +102,18 @@ def _renamed_params(kind: str, params: dict[str, Any], path: JsonPath, notes: No
     for into, values in moved.items():
         out[into] = {**(out.get(into) or {}), **values}
     return out
+
+
+def _respelled(kind: str, key: str, value: Any, params: dict[str, Any]) -> tuple[str, Any] | None:
+    """Return (today's parameter, today's spelling) for a QuantType-spelled choice (`QInt8`), else None."""
+    if not isinstance(value, str) or value not in QUANT_TYPE_SPELLING:
+        return None
+    replaced = respelled_param(kind, key)
+    if replaced is not None and replaced[0] not in params:
+        return replaced[0], QUANT_TYPE_SPELLING[value]
+    if key in RESPELLED_VALUES.get(canonical_pass(kind) or kind, ()):
+        return key, QUANT_TYPE_SPELLING[value]
+    return None
 
 
 def _typed_params(

@@ -66,6 +66,17 @@ PARAM_RESPELLED: dict[str, dict[str, tuple[str, str]]] = {
     name: {"weight_type": ("precision", _QUANT_TYPES)}
     for name in ("OnnxQuantization", "OnnxStaticQuantization", "OnnxDynamicQuantization")
 }
+# The same choices in Olive's spelling since 0.9.0 (onnxruntime QuantType names before): one to one.
+QUANT_TYPE_SPELLING = {
+    "QInt4": "int4",
+    "QUInt4": "uint4",
+    "QInt8": "int8",
+    "QUInt8": "uint8",
+    "QInt16": "int16",
+    "QUInt16": "uint16",
+}
+# Parameters that kept their name but take Olive's spelling since 0.9.0 (29be1e2aa).
+RESPELLED_VALUES = {name: ("activation_type",) for name in PARAM_RESPELLED}
 # Keys of a pass entry (beside type and config) that Olive dropped: the last release that had each
 # (read in RunPassConfig/AbstractPassConfig at the tags; None: not pinned down) and what Olive 0.13 does.
 GONE_PASS_ENTRY_KEYS: dict[str, tuple[str | None, str]] = {

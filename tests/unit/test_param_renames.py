@@ -168,3 +168,29 @@ def test_a_gone_pass_entry_key_says_when_it_went(run_cli: Run, tmp_path: Path) -
     config.write_text(json.dumps({"passes": {"c": {"type": "OnnxConversion", "disable_search": True}}}))
     result = run_cli("import", config, "-o", tmp_path / "entry.yaml")
     assert "$.passes.c.disable_search has no meaning in Olive 0.13: removed after Olive 0.7.0; Olive 0.13" in result.err
+
+
+def test_quant_type_spellings_become_olives_precisions_on_import(run_cli: Run, tmp_path: Path) -> None:
+    """29be1e2aa (Olive 0.9.0): weight_type QUInt8 is precision uint8; activation_type takes the same spelling."""
+    original = {
+        "input_model": {"type": "ONNXModel", "model_path": "model.onnx"},
+        "passes": {
+            "q": {"type": "OnnxStaticQuantization", "weight_type": "QUInt8", "activation_type": "QUInt16"},
+            "d": {"type": "OnnxDynamicQuantization", "weight_type": "QInt8"},
+            "both": {"type": "OnnxQuantization", "weight_type": "QInt8", "precision": "uint8"},
+        },
+    }
+    config = tmp_path / "q.json"
+    config.write_text(json.dumps(original, indent=1))
+    (tmp_path / "model.onnx").write_bytes(b"onnx")
+    out = tmp_path / "q.yaml"
+    result = run_cli("import", config, "-o", out)
+    assert result.code == 0, result.err
+    assert "$.passes.q.weight_type: Olive 0.13 has no 'weight_type: QUInt8'; it is called 'precision: uint8'" in (
+        result.err
+    )
+    passes = compile_recipe(out).config["passes"]
+    assert (passes["q"]["precision"], passes["q"]["activation_type"]) == ("uint8", "uint16")
+    assert passes["d"]["precision"] == "int8" and "weight_type" not in passes["d"]
+    assert passes["both"]["precision"] == "uint8"  # both written: Olive 0.9+ reads precision
+    assert differences(meaning(original, str(tmp_path)), meaning(compile_recipe(out).config, str(tmp_path))) == []
