@@ -181,7 +181,7 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
     found = [
         replace(d, severity=Severity.ERROR)
         if (d.rule == "olive-renamed" and recipe_olive(converted.recipe))
-        or d.rule in ("import-migrated", "unknown-key")
+        or d.rule in ("import-migrated", "unknown-key", "unknown-evaluator")
         else d
         for d in converted.diagnostics
     ]

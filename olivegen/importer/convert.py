@@ -129,6 +129,9 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     recipe.update(convert_systems(systems, engine, notes))
     chosen_ref = engine.get("evaluator")
     chosen = resolve_evaluator(engine.pop("evaluator", None), evaluators)
+    if chosen is None and isinstance(chosen_ref, str):  # Olive stops at it: "... not found"
+        instead = suggest(chosen_ref, list(evaluators)) or "name one of `evaluators`, or leave `evaluator` out"
+        notes.unknown(("engine", "evaluator"), f"no evaluator named {chosen_ref!r}", instead, "unknown-evaluator")
     notes.origins[("evaluate",)] = (
         ("evaluators", chosen_ref) if isinstance(chosen_ref, str) else ("engine", "evaluator")
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from olivegen.importer.evaluate import resolve_evaluator
 from olivegen.importer.pieces import JsonPath, Notes, flat
-from olivegen.knowledge.catalog import canonical_pass, pass_key, pass_params_in, training_argument_names
+from olivegen.knowledge.catalog import canonical_pass, pass_key, pass_params_in, suggest, training_argument_names
 from olivegen.knowledge.history import (
     GONE_PASS_ENTRY_KEYS,
     QUANT_TYPE_SPELLING,
@@ -208,7 +208,8 @@ def _entry_keys(
     if evaluator is not None:
         resolved = resolve_evaluator(evaluator, evaluators)
         if resolved is None:
-            notes.dropped((*path, "evaluator"), f"no evaluator named {evaluator!r}")
+            hint = suggest(str(evaluator), list(evaluators)) or "name one of `evaluators`, or leave `evaluator` out"
+            notes.unknown((*path, "evaluator"), f"no evaluator named {evaluator!r}", hint, "unknown-evaluator")
         else:
             out["evaluator"] = resolved
     return out

@@ -108,11 +108,11 @@ class Notes:
         message = f"{json_path(self.written(path))}: {message}"
         self.diagnostics.append(Diagnostic(message, at, hint, "import-migrated", Severity.WARNING))
 
-    def unknown(self, path: JsonPath, message: str, hint: str | None) -> None:
-        """Report a key no Olive release has (a typo): dropped on import, an error when `validate` checks it."""
+    def unknown(self, path: JsonPath, message: str, hint: str | None, rule: str = "unknown-key") -> None:
+        """Report a key no Olive release has, or a name nothing defines: dropped on import, an error in `validate`."""
         at = self.position(path)
         message = f"{json_path(self.written(path))}: {message}"
-        self.diagnostics.append(Diagnostic(message, at, hint, "unknown-key", Severity.WARNING))
+        self.diagnostics.append(Diagnostic(message, at, hint, rule, Severity.WARNING))
 
     def secret_removed(self, recipe_loc: Loc) -> None:
         """Report a credential the import kept out of the recipe (the config file still holds it)."""

@@ -192,3 +192,22 @@ def test_an_older_engine_key_stays_a_warning(run_cli: Run, tmp_path: Path) -> No
     )
     result = run_cli("validate", config)
     assert result.code == 0 and "warning[import-dropped]" in result.out, result.out
+
+
+@pytest.mark.parametrize("where", ["engine", "pass"])
+def test_an_evaluator_name_nothing_defines_is_an_error_not_a_silent_drop(
+    run_cli: Run, tmp_path: Path, where: str
+) -> None:
+    """Olive stops at it ("... not found"); import used to drop it, which changed what the config meant."""
+    conv = '{"type": "OnnxConversion"' + (', "evaluator": "comon"' if where == "pass" else "") + "}"
+    engine = ', "engine": {"evaluator": "comon"}' if where == "engine" else ""
+    config = tmp_path / "olive-config.json"
+    config.write_text(
+        '{"input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},'
+        ' "evaluators": {"common": {"metrics": [{"name": "l", "type": "latency", "sub_types": [{"name": "avg"}]}]}},'
+        f' "passes": {{"conv": {conv}}}{engine}}}'
+    )
+    result = run_cli("validate", config)
+    assert result.code == 1, result.out
+    assert "error[unknown-evaluator]: " in result.out and "no evaluator named 'comon'" in result.out
+    assert "hint: did you mean 'common'?" in result.out
