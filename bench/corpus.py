@@ -27,8 +27,10 @@ import csv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from collections import Counter, defaultdict
@@ -254,7 +256,17 @@ def main(argv: list[str] | None = None) -> int:
         help="a Python with olive-ai 0.9.2: checks the configs rendered for 0.9 (default: $OLIVEGEN_OLIVE09_PYTHON)",
     )
     args = parser.parse_args(argv)
-    items = configs(args.folder)
+    with tempfile.TemporaryDirectory(prefix="olivegen-corpus-") as scratch:
+        # a scratch copy: Olive's checks create the output folders a config names (`models/...`) where
+        # they run, and import writes recipes beside each config; the corpus folder stays as it is
+        work = Path(scratch) / args.folder.resolve().name
+        shutil.copytree(args.folder, work, symlinks=True)
+        return _measure(args, work)
+
+
+def _measure(args: argparse.Namespace, work: Path) -> int:
+    """Measure the copy `work` of `args.folder`; report file names as in `args.folder`."""
+    items = configs(work)
     if args.only:
         items = [i for i in items if args.only in str(i[0])]
     start = time.perf_counter()
@@ -263,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.olive09 and not args.no_olive:
         check_with_olive09(args.olive09, older)
     seconds = time.perf_counter() - start
+    for r in results:
+        r.file = str(args.folder / Path(r.file).relative_to(work))
     lines = [f"{len(results)} configs of {args.folder} in {seconds:.0f} s", ""]
     lines += table(results, "generation") + [""] + table(results, "source") + [""]
     reasons = Counter(f"{r.outcome}: {reason_class(r.reason)}" for r in results if r.outcome in ("refused", "crash"))
@@ -298,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     warned = sum(1 for r in results if r.import_warnings)
     lines += ["", f"configs with import warnings (keys not carried over, each at its JSON path): {warned}"]
     if not args.no_validate:
-        took, summary, errors = validate_all(args.folder, [path for path, _, _ in items])
+        took, summary, errors = validate_all(work, [path for path, _, _ in items])
+        errors = Counter({str(args.folder / Path(f).relative_to(work)): e for f, e in errors.items() if f})
         lines += [f"`olivegen validate` of all {len(items)} originals in one call: {took:.1f} s; {summary}"]
         accepted = [r for r in results if r.olive_accepts_original and not r.import_warnings]
         flagged = [r for r in accepted if errors[r.file]]

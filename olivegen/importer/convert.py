@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from olivegen.errors import Diagnostic
+from olivegen.errors import Diagnostic, RecipeError, Severity
 from olivegen.importer.data import convert_data, fold_eval_pairs
 from olivegen.importer.evaluate import convert_evaluation, resolve_evaluator, write_out_named_metrics
 from olivegen.importer.flows import apply_pass_flows
@@ -161,6 +161,10 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
             notes.dropped(("engine", key), "engine setting olivegen does not render")
         else:
             notes.unknown(("engine", key), f"Olive has no engine setting {key!r}", suggest(str(key), sorted(known)))
+    if any(d.rule == "unknown-evaluator" for d in notes.diagnostics):  # Olive stops there: no recipe means it
+        raise RecipeError(
+            [replace(d, severity=Severity.ERROR) if d.rule == "unknown-evaluator" else d for d in notes.diagnostics]
+        )
     return Converted(recipe, notes.diagnostics, notes.comments, generation, notes)
 
 

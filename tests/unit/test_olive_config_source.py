@@ -211,3 +211,6 @@ def test_an_evaluator_name_nothing_defines_is_an_error_not_a_silent_drop(
     assert result.code == 1, result.out
     assert "error[unknown-evaluator]: " in result.out and "no evaluator named 'comon'" in result.out
     assert "hint: did you mean 'common'?" in result.out
+    imported = run_cli("import", config, "-o", tmp_path / "r.yaml")
+    assert imported.code == 1 and "error[unknown-evaluator]" in imported.err
+    assert not (tmp_path / "r.yaml").exists()
