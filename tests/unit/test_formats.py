@@ -242,17 +242,21 @@ def test_unknown_format_is_a_usage_error(run_cli: Run, recipes: dict[str, Path])
     assert exc.value.code == 2
 
 
+def _many(folder: Path, count: int) -> list[str]:
+    """Write `count` recipes (every third with an error, the rest with a warning); return their names."""
+    names = [f"r{i:03d}.yaml" for i in range(count)]
+    for i, name in enumerate(names):
+        (folder / name).write_text(BAD if i % 3 == 0 else WARN_ONLY)
+    return names
+
+
 def test_many_files_checked_in_parallel_report_like_serial(
     run_cli: Run, recipes: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import olivegen.commands.validate as validate
 
     folder = recipes["bad.yaml"].parent
-    names = []
-    for i in range(validate.PARALLEL_FROM + 6):
-        name = f"r{i:03d}.yaml"
-        (folder / name).write_text(BAD if i % 3 == 0 else WARN_ONLY)
-        names.append(name)
+    names = _many(folder, validate.PARALLEL_FROM + 6)
     parallel = run_cli("validate", "--format", "json", *names, cwd=folder)
     monkeypatch.setattr(validate, "PARALLEL_FROM", 10**9)
     serial = run_cli("validate", "--format", "json", *names, cwd=folder)
@@ -272,11 +276,7 @@ def test_a_worker_that_dies_is_reported_not_waited_for(
     import olivegen.commands.validate as validate
 
     folder = recipes["bad.yaml"].parent
-    names = []
-    for i in range(validate.PARALLEL_FROM + 6):
-        name = f"r{i:03d}.yaml"
-        (folder / name).write_text(BAD if i % 3 == 0 else WARN_ONLY)
-        names.append(name)
+    names = _many(folder, validate.PARALLEL_FROM + 6)
     real = validate.diagnose_file
 
     def dies_on_r007(recipe: Path, **kwargs: object) -> list[object]:
