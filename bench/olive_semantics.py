@@ -48,6 +48,7 @@ PATH_KEYS = {
     "adapter_path",
     "build_context_path",
     "python_environment_path",
+    "prepend_to_path",
     "conda_file_path",
     "model_path",
 }

@@ -32,8 +32,13 @@ def _system(generation: str) -> dict[str, Any]:
         "dockerfile": {"type": "string"},
         "build_context_path": {"$ref": "#/$defs/path"},
         "image_name": {"type": "string"},
+        "work_dir": {"type": "string", "pattern": "^/"},
+        "build_args": {"type": "object"},
+        "run_params": {"type": "object"},
+        "clean_image": {"type": "boolean"},
         "python_environment_path": {"$ref": "#/$defs/path"},
         "environment_variables": {"type": "object", "additionalProperties": {"type": "string"}},
+        "prepend_to_path": {"type": "array", "items": {"$ref": "#/$defs/path"}},
     }
     rules: list[dict[str, Any]] = [
         {

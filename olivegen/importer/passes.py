@@ -111,7 +111,8 @@ def _respelled(kind: str, key: str, value: Any, params: dict[str, Any]) -> tuple
     replaced = respelled_param(kind, key)
     if replaced is not None and replaced[0] not in params:
         return replaced[0], QUANT_TYPE_SPELLING[value]
-    if key in RESPELLED_VALUES.get(canonical_pass(kind) or kind, ()):
+    name = canonical_pass(kind) or kind
+    if key in RESPELLED_VALUES.get(name, ()) and key in pass_params_in(name, "0.13"):  # not OnnxDynamicQuantization
         return key, QUANT_TYPE_SPELLING[value]
     return None
 

@@ -11,8 +11,17 @@ from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_provid
 USED_KEYS = {
     "LocalSystem": {"accelerators"},
     "AzureML": {"accelerators", "aml_compute", "aml_docker_config", "hf_token"},
-    "Docker": {"accelerators", "dockerfile", "build_context_path", "image_name"},
-    "PythonEnvironment": {"accelerators", "python_environment_path", "environment_variables"},
+    "Docker": {
+        "accelerators",
+        "dockerfile",
+        "build_context_path",
+        "image_name",
+        "work_dir",
+        "build_args",
+        "run_params",
+        "clean_image",
+    },
+    "PythonEnvironment": {"accelerators", "python_environment_path", "environment_variables", "prepend_to_path"},
 }
 
 
@@ -58,15 +67,22 @@ def _system_spec(spec: dict[str, Any], engine_eps: Any, label: str, notes: Notes
             ("dockerfile", "dockerfile"),
             ("build_context", "build_context_path"),
             ("image_name", "image_name"),
+            ("work_dir", "work_dir"),
+            ("build_args", "build_args"),
+            ("run_params", "run_params"),
         ):
             if spec.get(theirs):
                 out[ours] = spec[theirs]
+        if spec.get("clean_image") is not None:
+            out["clean_image"] = spec["clean_image"]
     elif kind == "PythonEnvironment":
         out["type"] = "python_environment"
         if spec.get("python_environment_path"):
             out["python"] = spec["python_environment_path"]
         if spec.get("environment_variables"):
             out["environment"] = spec["environment_variables"]
+        if spec.get("prepend_to_path"):
+            out["prepend_to_path"] = spec["prepend_to_path"]
     canonical = canonical_provider(provider) if provider else None
     out["provider"] = canonical or provider or ("CUDAExecutionProvider" if device == "gpu" else "CPUExecutionProvider")
     if len(eps) > 1:

@@ -28,11 +28,22 @@ class SystemSpec(Strict):
     dockerfile: NonEmptyStr | None = Field(None, description="Docker: Dockerfile, relative to the build context.")
     build_context: NonEmptyStr | None = Field(None, description="Docker: build context folder, relative to the recipe.")
     image_name: NonEmptyStr | None = Field(None, description="Docker: tag of the image to build.")
+    work_dir: NonEmptyStr | None = Field(
+        None, description="Docker: absolute folder inside the container Olive works in (Olive's default /olive-ws)."
+    )
+    build_args: dict[str, Any] | None = Field(None, description="Docker: `--build-arg`s of the image build.")
+    run_params: dict[str, Any] | None = Field(
+        None, description="Docker: arguments of `docker run` (docker-py's names, e.g. `shm_size: 128g`)."
+    )
+    clean_image: bool | None = Field(None, description="Docker: remove the image after the run (Olive's default true).")
     python: NonEmptyStr | None = Field(
         None, description="Python environment: folder holding the `python` executable (e.g. a venv's `bin`)."
     )
     environment: dict[str, str] = Field(
         default_factory=dict, description="Python environment: environment variables set for the run."
+    )
+    prepend_to_path: list[NonEmptyStr] | None = Field(
+        None, description="Python environment: folders put before `PATH` for the run, relative to the recipe."
     )
     compute: NonEmptyStr | None = Field(None, description="Azure ML: name of the compute cluster.")
     image: NonEmptyStr | None = Field(None, description="Azure ML: docker base image of the environment.")
@@ -72,8 +83,16 @@ class SystemSpec(Strict):
             "dockerfile": self.dockerfile,
             "build_context": self.build_context,
             "image_name": self.image_name,
+            "work_dir": self.work_dir,
+            "build_args": self.build_args,
+            "run_params": self.run_params,
+            "clean_image": self.clean_image,
         }
-        pyenv = {"python": self.python, "environment": self.environment or None}
+        pyenv = {
+            "python": self.python,
+            "environment": self.environment or None,
+            "prepend_to_path": self.prepend_to_path,
+        }
         aml = {
             "compute": self.compute,
             "image": self.image,

@@ -97,6 +97,9 @@ def _system(spec: SystemSpec, base: Path) -> dict[str, Any]:
         out["build_context_path"] = resolve(base, spec.build_context or ".")
         if spec.image_name:
             out["image_name"] = spec.image_name
+        for key in ("work_dir", "build_args", "run_params", "clean_image"):
+            if getattr(spec, key) is not None:
+                out[key] = getattr(spec, key)
     if spec.type == "azureml":
         out["aml_compute"] = spec.compute
         docker: dict[str, Any] = {"base_image": spec.image}
@@ -110,6 +113,8 @@ def _system(spec: SystemSpec, base: Path) -> dict[str, Any]:
             out["python_environment_path"] = resolve(base, spec.python)
         if spec.environment:
             out["environment_variables"] = dict(sorted(spec.environment.items()))
+        if spec.prepend_to_path:
+            out["prepend_to_path"] = [resolve(base, p) for p in spec.prepend_to_path]
     return out
 
 

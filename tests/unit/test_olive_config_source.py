@@ -214,3 +214,52 @@ def test_an_evaluator_name_nothing_defines_is_an_error_not_a_silent_drop(
     imported = run_cli("import", config, "-o", tmp_path / "r.yaml")
     assert imported.code == 1 and "error[unknown-evaluator]" in imported.err
     assert not (tmp_path / "r.yaml").exists()
+
+
+def test_docker_and_python_environment_settings_olive_013_has_are_carried_over(run_cli: Run, tmp_path: Path) -> None:
+    """run_params, work_dir, build_args, clean_image and prepend_to_path were dropped with a warning (a changed run)."""
+    import json
+    import sys
+
+    from olivegen.api import compile_recipe
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from olive_semantics import differences, meaning
+
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "Dockerfile").write_text("FROM python:3.11\n")
+    (tmp_path / "bin").mkdir()
+    original = {
+        "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},
+        "systems": {
+            "box": {
+                "type": "Docker",
+                "accelerators": [{"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}],
+                "dockerfile": "Dockerfile",
+                "build_context_path": "docker",
+                "run_params": {"shm_size": "128g"},
+                "work_dir": "/ws",
+                "build_args": {"PY": "3.11"},
+                "clean_image": False,
+            },
+            "env": {
+                "type": "PythonEnvironment",
+                "accelerators": [{"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}],
+                "python_environment_path": "bin",
+                "prepend_to_path": ["bin"],
+            },
+        },
+        "passes": {"conv": {"type": "OnnxConversion", "target_opset": 17}},
+        "engine": {"host": "box", "target": "env"},
+    }
+    config = tmp_path / "olive-config.json"
+    config.write_text(json.dumps(original, indent=1))
+    out = tmp_path / "recipe.yaml"
+    result = run_cli("import", config, "-o", out)
+    assert result.code == 0 and "does not render" not in result.err, result.err
+    rendered = compile_recipe(out).config
+    systems = list(rendered["systems"].values())
+    assert systems[0]["run_params"] == {"shm_size": "128g"} and systems[0]["clean_image"] is False
+    assert systems[1]["prepend_to_path"] == [str(tmp_path / "bin")]
+    assert differences(meaning(original, str(tmp_path)), meaning(rendered, str(tmp_path))) == []
