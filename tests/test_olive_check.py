@@ -105,3 +105,18 @@ def test_an_olive_config_is_checked_as_written_at_the_key_olive_names(
     config.write_text(config.read_text().replace("evalute", "evaluate"))
     clean = run_cli("validate", "--olive", config)
     assert clean.code == 0 and clean.out.splitlines()[-1] == "1 file, 0 errors, 0 warnings", clean.out
+
+
+def test_keys_olive_only_ignores_in_an_olive_config_are_warnings(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """Olive logs "Ignoring them" and runs on: a warning for a config as written, not a rejection."""
+    config = tmp_path / "olive-config.json"
+    config.write_text(
+        '{"input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},'
+        ' "passes": {"conv": {"type": "OnnxConversion"},'
+        ' "q": {"type": "OnnxStaticQuantization", "precision": "int8", "weight_type": "QInt8"}}}'
+    )
+    result = run_cli("validate", "--olive", config)
+    olive = [line for line in result.out.splitlines() if "[olive]" in line]
+    assert olive and all("warning[olive]" in line and "Ignoring them" in line for line in olive), result.out

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, say
 from olivegen.commands.options import add_outside, add_set
-from olivegen.errors import Diagnostic, OlivegenError, Position, RecipeError
+from olivegen.errors import Diagnostic, OlivegenError, Position, RecipeError, Severity
 from olivegen.knowledge.catalog import GENERATIONS
 
 if TYPE_CHECKING:
@@ -157,11 +157,19 @@ def _olive_on_config(path: Path) -> list[Diagnostic]:
         Diagnostic(
             problem,
             _olive_position(problem, config, where) if where is not None else Position(str(path), 1, 1),
-            "Olive rejects the config as written: `olive run` would stop here",
+            "Olive only logs this and goes on without the keys"
+            if ignored(problem)
+            else "Olive rejects the config as written: `olive run` would stop here",
             "olive",
+            Severity.WARNING if ignored(problem) else Severity.ERROR,
         )
         for problem in problems
     ]
+
+
+def ignored(problem: str) -> bool:
+    """Tell an Olive problem it only logs ("Keys {...} are not part of ... Ignoring them.") from a rejection."""
+    return "Ignoring them" in problem or "will be ignored" in problem
 
 
 def _olive_position(problem: str, config: dict[str, Any], where: SourceMap) -> Position:
