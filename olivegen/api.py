@@ -180,7 +180,7 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
     # reads (metrics given by name, `pass_flows`), is an error, though import maps it
     found = [
         replace(d, severity=Severity.ERROR)
-        if (d.rule == "olive-renamed" and recipe_olive(converted.recipe))
+        if (d.rule == "olive-renamed" and (recipe_olive(converted.recipe) or d in converted.notes.gone_by_09))
         or d.rule in ("import-migrated", "unknown-key", "unknown-evaluator")
         else d
         for d in converted.diagnostics

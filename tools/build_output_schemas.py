@@ -32,7 +32,7 @@ def _system(generation: str) -> dict[str, Any]:
         "dockerfile": {"type": "string"},
         "build_context_path": {"$ref": "#/$defs/path"},
         "image_name": {"type": "string"},
-        "work_dir": {"type": "string", "pattern": "^/"},
+        "work_dir": {"type": "string"},
         "build_args": {"type": "object"},
         "run_params": {"type": "object"},
         "clean_image": {"type": "boolean"},

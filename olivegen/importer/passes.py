@@ -12,6 +12,7 @@ from olivegen.knowledge.history import (
     QUANT_TYPE_SPELLING,
     RESPELLED_VALUES,
     moved_param,
+    releases_of,
     renamed_param,
     respelled_param,
     successor,
@@ -44,8 +45,9 @@ def convert_passes(
             renamed = successor(written)
             if canonical_pass(written) is None and renamed:
                 kind = renamed
-                notes.decided(("passes", len(out), "type"), f"{written} is called {renamed} since Olive 0.7-0.9")
-                notes.renamed((*path, "type"), written, renamed)
+                since = f"Olive {(releases_of(renamed) or ['v?'])[0].lstrip('v')}"
+                notes.decided(("passes", len(out), "type"), f"{written} is called {renamed} since {since}")
+                notes.renamed((*path, "type"), written, renamed, since)
             if kind == "LoRA" and ("double_quant" in params or "quant_type" in params):
                 kind = "QLoRA"
                 notes.decided(("passes", len(out), "type"), "LoRA with double_quant/quant_type is QLoRA in Olive 0.13")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ class Notes:
     comments: dict[Loc, str] = field(default_factory=dict)
     moved: dict[JsonPath, JsonPath] = field(default_factory=dict)
     origins: dict[JsonPath, JsonPath] = field(default_factory=dict)  # recipe path -> the config path it came from
+    gone_by_09: list[Diagnostic] = field(default_factory=list)  # renames Olive 0.9 lacks the old name of too
 
     def written(self, path: JsonPath) -> JsonPath:
         """Map a path in the flattened config back to where it was written (longest moved prefix)."""
@@ -91,16 +93,17 @@ class Notes:
 
     def renamed(self, path: JsonPath, old: str, new: str, since: str = "") -> None:
         """Report a name Olive 0.13 no longer knows, which import replaced by today's (renamed `since` a release)."""
-        self.diagnostics.append(
-            Diagnostic(
-                f"{json_path(self.written(path))}: Olive 0.13 has no {old!r}; it is called {new!r} now"
-                + (f" (renamed in {since})" if since else ""),
-                self.position(path),
-                f"write {new!r}",
-                "olive-renamed",
-                Severity.WARNING,
-            )
+        found = Diagnostic(
+            f"{json_path(self.written(path))}: Olive 0.13 has no {old!r}; it is called {new!r} now"
+            + (f" (renamed in {since})" if since else ""),
+            self.position(path),
+            f"write {new!r}",
+            "olive-renamed",
+            Severity.WARNING,
         )
+        self.diagnostics.append(found)
+        if _release(since) <= (0, 9, 2):  # renamed by Olive 0.9.2: a config for Olive 0.9 cannot use it either
+            self.gone_by_09.append(found)
 
     def migrated(self, path: JsonPath, message: str, hint: str) -> None:
         """Report a form Olive 0.13 rejects that import wrote in its words (an error when `validate` checks it)."""
@@ -145,3 +148,9 @@ def section(config: dict[str, Any], key: str, kind: type, display: str, where: A
         noun = "an object" if kind is dict else "an array"
         raise RecipeError.single(f"{json_path((key,))} must be {noun} in an Olive config", at, rule="import")
     return value
+
+
+def _release(since: str) -> tuple[int, ...]:
+    """Return the version in `Olive 0.9.0` as (0, 9, 0); a text without one is after every release."""
+    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", since)
+    return tuple(int(g or 0) for g in match.groups()) if match else (99,)

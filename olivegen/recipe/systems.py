@@ -55,6 +55,15 @@ class SystemSpec(Strict):
         description="Azure ML: read the Hugging Face token from the key vault secret `hf-token` (never written here).",
     )
 
+    @field_validator("work_dir")
+    @classmethod
+    def _absolute_work_dir(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("/"):
+            raise ValueError(
+                f"`work_dir` is a folder inside the container, an absolute path such as /olive-ws, not {value!r}"
+            )
+        return value
+
     @field_validator("device", mode="before")
     @classmethod
     def _device_case(cls, value: Any) -> Any:

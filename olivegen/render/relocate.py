@@ -31,7 +31,7 @@ def relocate(config: dict[str, Any], anchor: Path) -> dict[str, Any]:
         if key in model:
             model[key] = rel(model[key])
     for system in out.get("systems", {}).values():
-        for key in ("build_context_path", "python_environment_path"):
+        for key in ("build_context_path", "python_environment_path", "prepend_to_path"):
             if key in system:
                 system[key] = rel(system[key])
         docker = system.get("aml_docker_config")

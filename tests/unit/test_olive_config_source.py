@@ -263,3 +263,25 @@ def test_docker_and_python_environment_settings_olive_013_has_are_carried_over(r
     assert systems[0]["run_params"] == {"shm_size": "128g"} and systems[0]["clean_image"] is False
     assert systems[1]["prepend_to_path"] == [str(tmp_path / "bin")]
     assert differences(meaning(original, str(tmp_path)), meaning(rendered, str(tmp_path))) == []
+
+
+def test_a_gone_pass_name_is_an_error_in_a_config_for_olive_09_too(tmp_path: Path) -> None:
+    """OrtPerfTuning left Olive in 0.7.0: neither 0.9 nor 0.13 runs a config that still names it."""
+    from olivegen.api import compile_olive_config
+
+    config = tmp_path / "olive-config.json"
+    config.write_text(
+        '{"input_model": {"type": "ONNXModel", "model_path": "model.onnx"},'
+        ' "systems": {"local": {"type": "LocalSystem", "accelerators": [{"device": "cpu",'
+        ' "execution_providers": ["CPUExecutionProvider", "DmlExecutionProvider"]}]}},'
+        ' "engine": {"host": "local", "target": "local"},'
+        ' "passes": {"tune": {"type": "OrtPerfTuning"}, "qat": {"type": "QuantizationAwareTraining"}}}'
+    )
+    (tmp_path / "model.onnx").write_bytes(b"onnx")
+    try:
+        found = list(compile_olive_config(config).warnings)
+    except RecipeError as exc:
+        found = list(exc.diagnostics)
+    renamed = [d for d in found if d.rule == "olive-renamed"]
+    assert renamed and renamed[0].severity.value == "error", found
+    assert "(renamed in Olive 0.7.0)" in renamed[0].message
