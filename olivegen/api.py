@@ -181,7 +181,7 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
     found = [
         replace(d, severity=Severity.ERROR)
         if (d.rule == "olive-renamed" and (recipe_olive(converted.recipe) or d in converted.notes.gone_by_09))
-        or d.rule in ("import-migrated", "unknown-key", "unknown-evaluator")
+        or d.rule in ("import-migrated", "unknown-key", "unknown-evaluator", "olive-removed")
         else d
         for d in converted.diagnostics
     ]

@@ -62,9 +62,14 @@ TOP_KEYS = {"input_model", "data_configs", "evaluators", "systems", "passes", "e
 
 def _known_engine_keys() -> set[str]:
     """Return every engine setting of Olive 0.13 and 0.9 (their RunEngineConfig) and of older releases."""
+    return ENGINE_KEYS | RAW_ENGINE_KEYS | {k for g in ("0.13", "0.9") for k in _engine_keys(g)}
+
+
+def _engine_keys(generation: str) -> set[str]:
+    """Return the engine settings of one Olive generation ("0.13", "0.9"): its RunEngineConfig."""
     from olivegen.recipe.raw import olive_keys
 
-    return ENGINE_KEYS | RAW_ENGINE_KEYS | {k for g in ("0.13", "0.9") for k in olive_keys("RunEngineConfig", g)}
+    return set(olive_keys("RunEngineConfig", generation if generation in ("0.13", "0.9") else "0.13"))
 
 
 @dataclass
@@ -156,8 +161,16 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         else:  # Olive puts a top-level key it does not know into `engine`, which refuses it
             hint = suggest(str(key), sorted(known | set(OLDER_TOP_KEYS) | TOP_KEYS))
             notes.unknown((key,), f"Olive has no section or engine setting {key!r}", hint)
+    target = _engine_keys(str(recipe.get("olive", "0.13")))
     for key in engine:
-        if key in known:
+        if key in known and key not in target:  # an older Olive's: the Olive it renders for rejects it
+            notes.unknown(
+                ("engine", key),
+                f"Olive {recipe.get('olive', '0.13')} has no engine setting {key!r} (an older Olive's)",
+                "leave it out: that Olive refuses the config with it; `olivegen import` does",
+                "olive-removed",
+            )
+        elif key in known:
             notes.dropped(("engine", key), "engine setting olivegen does not render")
         else:
             notes.unknown(("engine", key), f"Olive has no engine setting {key!r}", suggest(str(key), sorted(known)))

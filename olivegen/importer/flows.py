@@ -21,7 +21,12 @@ def apply_pass_flows(cfg: dict[str, Any], notes: Notes) -> None:
     if "pass_flows" not in cfg:
         return
     flows = cfg.pop("pass_flows")
-    if flows is None or flows == []:  # Olive read no flows as "every pass, in order"
+    if flows is None or flows == []:  # Olive read no flows as "every pass, in order"; 0.9.2 and 0.13 reject the key
+        notes.migrated(
+            ("pass_flows",),
+            "Olive 0.8 removed `pass_flows` (Olive 0.9.2 and 0.13 reject the key)",
+            "`olivegen import` leaves the empty `pass_flows` out: every pass runs, in order",
+        )
         return
     passes = cfg.get("passes")
     passes = passes if isinstance(passes, dict) else {}

@@ -184,16 +184,6 @@ def test_an_engine_key_no_olive_has_is_an_error_with_a_suggestion(
     assert imported.code == 0 and "warning[unknown-key]" in imported.err
 
 
-def test_an_older_engine_key_stays_a_warning(run_cli: Run, tmp_path: Path) -> None:
-    config = tmp_path / "olive-config.json"
-    config.write_text(
-        '{"input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},'
-        ' "passes": {"conv": {"type": "OnnxConversion"}}, "engine": {"output_name": "x"}}'
-    )
-    result = run_cli("validate", config)
-    assert result.code == 0 and "warning[import-dropped]" in result.out, result.out
-
-
 @pytest.mark.parametrize("where", ["engine", "pass"])
 def test_an_evaluator_name_nothing_defines_is_an_error_not_a_silent_drop(
     run_cli: Run, tmp_path: Path, where: str
@@ -285,3 +275,18 @@ def test_a_gone_pass_name_is_an_error_in_a_config_for_olive_09_too(tmp_path: Pat
     renamed = [d for d in found if d.rule == "olive-renamed"]
     assert renamed and renamed[0].severity.value == "error", found
     assert "(renamed in Olive 0.7.0)" in renamed[0].message
+
+
+def test_an_older_olives_engine_setting_is_an_error_where_olive_rejects_it(run_cli: Run, tmp_path: Path) -> None:
+    """`engine.output_name` (Olive <= 0.6): Olive 0.13 refuses the config with it; import leaves it out."""
+    config = tmp_path / "olive-config.json"
+    config.write_text(
+        '{"input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},'
+        ' "passes": {"conv": {"type": "OnnxConversion"}}, "engine": {"output_name": "x"}, "pass_flows": []}'
+    )
+    result = run_cli("validate", config)
+    assert result.code == 1, result.out
+    assert "error[olive-removed]: $.engine.output_name: Olive 0.13 has no engine setting 'output_name'" in result.out
+    assert "error[import-migrated]: $.pass_flows: Olive 0.8 removed `pass_flows`" in result.out
+    imported = run_cli("import", config, "-o", tmp_path / "r.yaml")
+    assert imported.code == 0 and "warning[olive-removed]" in imported.err
