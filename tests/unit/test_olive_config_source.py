@@ -290,3 +290,22 @@ def test_an_older_olives_engine_setting_is_an_error_where_olive_rejects_it(run_c
     assert "error[import-migrated]: $.pass_flows: Olive 0.8 removed `pass_flows`" in result.out
     imported = run_cli("import", config, "-o", tmp_path / "r.yaml")
     assert imported.code == 0 and "warning[olive-removed]" in imported.err
+
+
+@pytest.mark.parametrize(
+    ("config_name", "output_name", "name"),
+    [("team@v1.json", "team@v1.yaml", "team-v1"), ("v0.9.2@bert.json", "v0.9.2@bert.yaml", "v0.9.2-bert")],
+)
+def test_import_names_the_recipe_after_the_config_where_its_file_name_would_not(
+    run_cli: Run, tmp_path: Path, config_name: str, output_name: str, name: str
+) -> None:
+    """A recipe is named by its file name up to the first dot: `team@v1` is no workflow id, `v0.9.2@...` gives `v0`."""
+    config = tmp_path / config_name
+    config.write_text(
+        '{"input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},'
+        ' "passes": {"conv": {"type": "OnnxConversion"}}}'
+    )
+    out = tmp_path / output_name
+    assert run_cli("import", config, "-o", out).code == 0
+    assert f"\nname: {name}\n" in out.read_text()
+    assert run_cli("validate", out).code == 0
