@@ -31,7 +31,7 @@ def add_parser(sub: Any) -> None:
         ),
         formatter_class=HelpFormat,
     )
-    parser.add_argument("config", type=Path, help="Olive config (.json)")
+    parser.add_argument("config", type=Path, help="Olive config (.json, or Olive's YAML form)")
     parser.add_argument("-o", "--output", type=Path, help="write the recipe here; stdout when omitted")
     parser.add_argument("--force", action="store_true", help="overwrite an existing --output")
 
