@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from olivegen.importer.pieces import Notes, flat
-from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_provider
+from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, article, canonical_provider
 
 # The keys of each Olive system type that become recipe host/target fields.
 USED_KEYS = {
@@ -109,7 +109,8 @@ def convert_systems(systems: dict[str, dict[str, Any]], engine: dict[str, Any], 
                 if (*where, key) in warned:
                     continue
                 warned.add((*where, key))
-                notes.dropped((*where, key), f"a {spec.get('type', 'LocalSystem')} setting olivegen does not render")
+                kind = str(spec.get("type", "LocalSystem"))
+                notes.dropped((*where, key), f"{article(kind)} {kind} setting olivegen does not render")
     if "target" in out and out.get("host") == out["target"]:
         del out["target"]
     for label in ("host", "target"):

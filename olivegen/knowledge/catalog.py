@@ -156,3 +156,8 @@ def pass_key(canonical: str, name: str | None, taken: set[str]) -> str:
     while key in taken:
         key, n = f"{snake}_{n}", n + 1
     return key
+
+
+def article(word: str) -> str:
+    """Return `a` or `an` for a word as it is read aloud (`an accuracy`, `an AzureML`, `a latency`)."""
+    return "an" if word[:1].lower() in "aeio" else "a"

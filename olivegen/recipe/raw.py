@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from olivegen.knowledge.catalog import OLIVE_GENERATION, facts, suggest
+from olivegen.knowledge.catalog import OLIVE_GENERATION, article, facts, suggest
 from olivegen.knowledge.data_components import is_builtin_component
 from olivegen.knowledge.history import why_gone_entry_key
 from olivegen.knowledge.resources import schema_json
@@ -121,7 +121,7 @@ def check_user_config(
                 on_key=True,
             )
         hint = suggest(str(key), (*metric_keys, *allowed))
-        what = "a metric" if metric_keys else f"a {metric_type} metric's user_config"
+        what = "a metric" if metric_keys else f"{article(str(metric_type))} {metric_type} metric's user_config"
         message = f"{key!r} is not a key of {what} in Olive {generation}, which ignores it" + (
             f"; {hint}" if hint else ""
         )

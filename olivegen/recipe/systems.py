@@ -6,7 +6,14 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from olivegen.knowledge.catalog import PROVIDER_ALIASES, PROVIDER_DEFAULT_DEVICE, canonical_provider, facts, suggest
+from olivegen.knowledge.catalog import (
+    PROVIDER_ALIASES,
+    PROVIDER_DEFAULT_DEVICE,
+    article,
+    canonical_provider,
+    facts,
+    suggest,
+)
 from olivegen.recipe.base import NonEmptyStr, Strict
 
 Device = Literal["cpu", "gpu", "npu"]
@@ -111,7 +118,7 @@ class SystemSpec(Strict):
         required = {"docker": ("dockerfile", "build_context"), "azureml": ("compute", "image")}.get(self.type, ())
         missing = [k for k in required if {**docker, **aml}[k] is None]
         if missing:
-            raise ValueError(f"a {self.type} system needs {' and '.join(f'`{m}`' for m in missing)}")
+            raise ValueError(f"{article(self.type)} {self.type} system needs {' and '.join(f'`{m}`' for m in missing)}")
         stray = [k for k, v in {**docker, **pyenv, **aml}.items() if v is not None]
         allowed = {
             "docker": set(docker),
