@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from olivegen.api import compile_recipe
 from olivegen.commands.explain import gpu_needs, mermaid, plan_text
+from olivegen.commands.explain_inputs import data_origin, model_label, model_line
 from olivegen.recipe import presets
 from tests.conftest import EXAMPLES, ROOT, CliResult
 
@@ -265,3 +269,26 @@ def test_every_imported_olive_config_explains(run_cli: Run, tmp_path: Path, conf
     for extra in ((), ("--format", "mermaid")):
         result = run_cli("explain", recipe, *extra)
         assert result.code == run_cli("validate", recipe).code == 0 and "Traceback" not in result.err, result.err
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+KEYS = st.sampled_from(
+    "type model_path task hf_config load_kwargs model_loader model_script config params load_dataset_config"
+    " data_name data_files subset split user_script name registry_name".split()
+)
+BLOCK = st.recursive(
+    st.dictionaries(KEYS, JSON, max_size=5),
+    lambda inner: st.dictionaries(KEYS, inner | JSON, max_size=5),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(BLOCK)
+def test_any_model_or_data_block_is_described_without_an_error(block: dict[str, Any]) -> None:
+    for line in (model_line(block), model_label(block), data_origin(block)):
+        assert isinstance(line, str) and line
