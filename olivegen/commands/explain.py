@@ -8,14 +8,14 @@ needs a GPU. `--format mermaid` draws the same plan as a flow diagram.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, report
+from olivegen.commands.explain_inputs import data_origin, model_label, model_line, value
+from olivegen.commands.explain_inputs import shown as shown  # `diff` reads it from here
 from olivegen.commands.options import add_outside, add_set, add_variant
 
 if TYPE_CHECKING:
@@ -64,17 +64,6 @@ def execute(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
-def shown(path: str) -> str:
-    """Show an absolute path relative to the current folder when it lies inside it; anything else as it is."""
-    if not Path(path).is_absolute():
-        return path
-    try:
-        inside = Path(path).resolve().is_relative_to(Path.cwd().resolve())
-    except (OSError, ValueError):
-        return path
-    return os.path.relpath(path) if inside else path
-
-
 def gpu_needs(compiled: Compiled) -> list[tuple[str, str]]:
     """Say what needs a GPU, as (what, why): the host, passes that need one, evaluation on a GPU target."""
     recipe = compiled.recipe
@@ -100,52 +89,35 @@ def _system(spec: Any) -> str:
     return f"{spec.provider} on {spec.resolved_device()}{kind}"
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, str):
-        return value if value and " " not in value and len(value) <= 60 else json.dumps(value)
-    if isinstance(value, list) and len(value) > 4:
-        return f"[{', '.join(_value(v) for v in value[:2])}, ... {len(value)} items]"
-    text = json.dumps(value, separators=(", ", ": "))
-    return text if len(text) <= 100 else text[:97] + "..."
-
-
 def settings(spec: Any, params: dict[str, Any]) -> list[str]:
     """Return `key=value` for each rendered setting of a pass; `*` marks a default (not written)."""
     written = {spec.RENAMES.get(k, k) for k in getattr(spec, "model_fields_set", set())}
     generic = hasattr(spec, "config")
     out = []
-    for key, value in params.items():
+    for key, item in params.items():
         if key == "type":
             continue
         mark = "" if generic or key in written or key in getattr(spec, "options", {}) else "*"
-        out.append(f"{key}={_value(value)}{mark}")
+        out.append(f"{key}={value(item)}{mark}")
     return out
+
+
+def _folder(config: dict[str, Any], key: str) -> str:
+    folder = (config.get("engine") or {}).get(key)
+    return shown(folder) if isinstance(folder, str) else "Olive's default"
 
 
 def plan_text(compiled: Compiled) -> str:
     """Return the plan as aligned text lines."""
     recipe, config = compiled.recipe, compiled.config
-    model = config["input_model"]
-    path = model["model_path"]
-    source = (
-        "Azure ML registry {registry_name}/{name} v{version}".format(**path["config"])
-        if isinstance(path, dict)
-        else shown(path)
-        if Path(path).is_absolute()
-        else f"{path} (Hugging Face)"
-    )
+    model = config.get("input_model") or {}
     lines = [f"recipe    {compiled.path}" + (f"  (variant {compiled.variant})" if compiled.variant else "")]
-    lines.append(f"workflow  {config['workflow_id']}")
-    extras = ", ".join(f"{k}={_value(v)}" for k, v in model.get("load_kwargs", {}).items())
-    lines.append(f"model     {source}, task {model['task']}" + (f", {extras}" if extras else ""))
-    if "adapter_path" in model:
+    lines.append(f"workflow  {value(config.get('workflow_id'))}")
+    lines.append(f"model     {model_line(model)}")
+    if isinstance(model.get("adapter_path"), str):
         lines.append(f"adapter   {shown(model['adapter_path'])}")
-    for data in config["data_configs"]:
-        load = data["load_dataset_config"]
-        files = load.get("data_files")
-        where = ", ".join(shown(f) for f in ([files] if isinstance(files, str) else files or []))
-        origin = f"{load['data_name']} {where}".strip() if files else f"{load['data_name']} (Hub)"
-        lines.append(f"data      {data['name']}: {origin}, split {load['split']}")
+    for data in config.get("data_configs") or []:
+        lines.append(f"data      {value(data.get('name'))}: {data_origin(data)}")
     target = recipe.target or recipe.host
     lines.append(f"host      {_system(recipe.host)}  (passes run here)")
     lines.append(f"target    {_system(target)}  (the model is built and evaluated for this)")
@@ -153,9 +125,8 @@ def plan_text(compiled: Compiled) -> str:
     for n, ((key, params), spec) in enumerate(zip(config["passes"].items(), recipe.passes, strict=True), 1):
         lines.append(f"  {n}. {key} ({params['type']})")
         lines.extend(f"       {s}" for s in settings(spec, params))
-    engine = config["engine"]
-    lines.append(f"output    {shown(engine['output_dir'])}")
-    lines.append(f"cache     {shown(engine['cache_dir'])}")
+    lines.append(f"output    {_folder(config, 'output_dir')}")
+    lines.append(f"cache     {_folder(config, 'cache_dir')}")
     needs = gpu_needs(compiled)
     lines.append("gpu       " + ("needed" if needs else "not needed: runs on a CPU-only machine"))
     lines.extend(f"  {what}: {why}" for what, why in needs)
@@ -188,20 +159,20 @@ def _flow(compiled: Compiled, id_: str, marked: list[str]) -> list[str]:
     """Return one plan's nodes and edges (ids prefixed with `id_`): model -> passes -> output, data feeding passes."""
     recipe, config = compiled.recipe, compiled.config
     target = recipe.target or recipe.host
-    path = config["input_model"]["model_path"]
-    model = path["config"]["name"] if isinstance(path, dict) else shown(path)
+    model = model_label(config.get("input_model") or {})
     lines = [f"  {id_}model[{_label('input model', model)}]"]
-    for i, data in enumerate(config["data_configs"]):
-        lines.append(f"  {id_}data{i}[({_label('data', data['name'])})]")
+    datas = config.get("data_configs") or []
+    for i, data in enumerate(datas):
+        lines.append(f"  {id_}data{i}[({_label('data', value(data.get('name')))})]")
     gpu = {what for what, _ in gpu_needs(compiled)}
     chain = [f"{id_}model"]
     for n, (key, params) in enumerate(config["passes"].items(), 1):
         lines.append(f"  {id_}p{n}[{_label(f'{n}. {key}', params['type'])}]")
         chain.append(f"{id_}p{n}")
-    out = _label("output", shown(config["engine"]["output_dir"]), f"for {target.provider}")
+    out = _label("output", _folder(config, "output_dir"), f"for {target.provider}")
     lines.append(f"  {id_}out[/{out}/]")
     lines.append("  " + " --> ".join([*chain, f"{id_}out"]))
-    names = [d["name"] for d in config["data_configs"]]
+    names = [d.get("name") for d in datas]
     for n, params in enumerate(config["passes"].values(), 1):
         for used in sorted({params[k] for k in DATA_KEYS if isinstance(params.get(k), str) and params[k] in names}):
             lines.append(f"  {id_}data{names.index(used)} -.-> {id_}p{n}")

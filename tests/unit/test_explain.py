@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from olivegen.api import compile_recipe
 from olivegen.commands.explain import gpu_needs, mermaid, plan_text
+from olivegen.commands.explain_inputs import data_origin, model_label, model_line
 from olivegen.recipe import presets
 from tests.conftest import EXAMPLES, ROOT, CliResult
 
@@ -141,3 +145,150 @@ def test_uris_and_hub_ids_are_shown_as_written() -> None:
     text = plan_text(compile_recipe(EXAMPLES / "phi3-azureml-registry.yaml"))
     assert "json azureml://subscriptions/00000000-0000-0000-0000-000000000000/" in text
     assert "model     Azure ML registry azureml-msr/microsoft-Phi-3-mini-4k-instruct v11" in text
+
+
+# `olive:` blocks (Olive's own words) render as written: explain reads whatever they hold.
+OLIVE_MODELS = {
+    "hf-model-without-task": (
+        "model:\n  olive: {type: HfModel, model_path: microsoft/phi-2}\n",
+        "microsoft/phi-2 (Hugging Face)",
+        "microsoft/phi-2",
+    ),
+    "onnx-model-file": (
+        "model:\n  olive: {type: ONNXModel, model_path: model.onnx}\n",
+        "an ONNX model at model.onnx",
+        "model.onnx",
+    ),
+    "pytorch-model-loader": (
+        "model:\n  olive: {type: PyTorchModel, model_loader: load_model, model_script: user_script.py}\n",
+        "a PyTorch model loaded by load_model from user_script.py",
+        "a PyTorch model loaded by load_model",
+    ),
+    "azureml-model-flat": (
+        "model:\n  olive:\n    type: HfModel\n    task: text-classification\n"
+        "    model_path: {type: azureml_model, name: bert-hf, version: '3'}\n",
+        "Azure ML model bert-hf v3, task text-classification",
+        "bert-hf",
+    ),
+    "azureml-registry-pytorch-hf-config": (
+        "model:\n  olive:\n    type: PyTorchModel\n    hf_config: {model_name: org/bert, task: text-classification}\n"
+        "    model_path:\n      type: azureml_registry_model\n"
+        "      config: {registry_name: azureml, name: bert, version: 9}\n",
+        "a PyTorch model from Azure ML registry azureml/bert v9 (Hugging Face org/bert), task text-classification",
+        "bert",
+    ),
+}
+OLIVE_DATA = {
+    "dummy-data-container": (
+        "    olive:\n      type: DummyDataContainer\n"
+        "      load_dataset_config: {input_names: [x], input_shapes: [[1, 4]]}\n",
+        "Olive data config of type DummyDataContainer",
+    ),
+    "hub-data-under-params": (
+        "    olive:\n      type: HuggingfaceContainer\n"
+        "      load_dataset_config:\n        params: {data_name: glue, subset: mrpc, split: validation}\n",
+        "glue (Hub), subset mrpc, split validation",
+    ),
+    "user-script-loader": (
+        "    olive:\n      user_script: user_script.py\n      load_dataset_config: {type: simple_dataset}\n",
+        "Olive data config of type DataContainer, loaded by simple_dataset, user_script user_script.py",
+    ),
+}
+
+
+def _olive_recipe(tmp_path: Path, model: str, data: str) -> Path:
+    """Write a recipe with this model and data set `d`; an ONNX model is quantized as it is, else converted first."""
+    (tmp_path / "model.onnx").write_bytes(b"")
+    (tmp_path / "user_script.py").write_text("def load_model(path):\n    return None\n")
+    recipe = tmp_path / "raw.yaml"
+    recipe.write_text(
+        f"name: raw\n{model}data:\n  - name: d\n{data}passes:\n"
+        + ("" if "ONNXModel" in model else "  - type: OnnxConversion\n")
+        + "  - type: OnnxStaticQuantization\n    config:\n      data_config: d\n"
+    )
+    return recipe
+
+
+@pytest.mark.parametrize("case", OLIVE_MODELS)
+def test_a_model_in_olive_words_is_described(run_cli: Run, tmp_path: Path, case: str) -> None:
+    model, line, label = OLIVE_MODELS[case]
+    recipe = _olive_recipe(tmp_path, model, OLIVE_DATA["hub-data-under-params"][0])
+    assert run_cli("validate", recipe, cwd=tmp_path).code == 0
+    text = run_cli("explain", recipe, cwd=tmp_path)
+    assert text.code == 0 and "Traceback" not in text.err, text.err
+    assert f"model     {line}" in text.out.splitlines()
+    diagram = run_cli("explain", recipe, "--format", "mermaid", cwd=tmp_path)
+    assert diagram.code == 0 and "Traceback" not in diagram.err, diagram.err
+    assert f'  model["input model<br/>{label}"]' in diagram.out.splitlines()
+
+
+@pytest.mark.parametrize("case", OLIVE_DATA)
+def test_data_in_olive_words_is_described(run_cli: Run, tmp_path: Path, case: str) -> None:
+    data, origin = OLIVE_DATA[case]
+    recipe = _olive_recipe(tmp_path, "model:\n  path: microsoft/phi-2\n", data)
+    assert run_cli("validate", recipe, cwd=tmp_path).code == 0
+    text = run_cli("explain", recipe, cwd=tmp_path)
+    assert text.code == 0 and "Traceback" not in text.err, text.err
+    assert f"data      d: {origin}" in text.out.splitlines()
+    diagram = run_cli("explain", recipe, "--format", "mermaid", cwd=tmp_path)
+    assert diagram.code == 0 and "Traceback" not in diagram.err, diagram.err
+    assert '  data0[("data<br/>d")]' in diagram.out.splitlines() and "  data0 -.-> p2" in diagram.out.splitlines()
+
+
+def test_data_on_an_azureml_datastore_is_named_for_olive_09() -> None:
+    text = plan_text(compile_recipe(EXAMPLES / "phi3-azureml-registry.yaml", overrides=["olive=0.9"]))
+    assert (
+        "data      dataset_default_train: json Azure ML datastore workspaceblobstore path data/phi3/qa-train.jsonl,"
+        " split train[:70%]"
+    ) in text.splitlines()
+
+
+RECIPES = sorted(
+    [
+        *EXAMPLES.glob("**/*.yaml"),
+        *(ROOT / "olivegen" / "recipe" / "presets").glob("*.yaml"),
+        *(ROOT / "tests" / "recipes").glob("compose/**/*.yaml"),
+    ]
+)
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_recipe_explains_in_both_formats_as_validate_judges_it(run_cli: Run, recipe: Path) -> None:
+    expected = run_cli("validate", recipe).code  # 0 accepted, 1 refused: explain then reports the errors
+    assert expected in (0, 1)
+    for extra in ((), ("--format", "mermaid")):
+        result = run_cli("explain", recipe, *extra)
+        assert result.code == expected and "Traceback" not in result.err, result.err
+
+
+@pytest.mark.parametrize("config", sorted((ROOT / "tests" / "data" / "olive-configs").iterdir()), ids=lambda p: p.name)
+def test_every_imported_olive_config_explains(run_cli: Run, tmp_path: Path, config: Path) -> None:
+    recipe = tmp_path / "imported.yaml"
+    if run_cli("import", config, "-o", recipe).code != 0:
+        pytest.skip("import refuses it")
+    for extra in ((), ("--format", "mermaid")):
+        result = run_cli("explain", recipe, *extra)
+        assert result.code == run_cli("validate", recipe).code == 0 and "Traceback" not in result.err, result.err
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+KEYS = st.sampled_from(
+    "type model_path task hf_config load_kwargs model_loader model_script config params load_dataset_config"
+    " data_name data_files subset split user_script name registry_name".split()
+)
+BLOCK = st.recursive(
+    st.dictionaries(KEYS, JSON, max_size=5),
+    lambda inner: st.dictionaries(KEYS, inner | JSON, max_size=5),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(BLOCK)
+def test_any_model_or_data_block_is_described_without_an_error(block: dict[str, Any]) -> None:
+    for line in (model_line(block), model_label(block), data_origin(block)):
+        assert isinstance(line, str) and line
