@@ -264,11 +264,15 @@ def test_every_recipe_explains_in_both_formats_as_validate_judges_it(run_cli: Ru
 @pytest.mark.parametrize("config", sorted((ROOT / "tests" / "data" / "olive-configs").iterdir()), ids=lambda p: p.name)
 def test_every_imported_olive_config_explains(run_cli: Run, tmp_path: Path, config: Path) -> None:
     recipe = tmp_path / "imported.yaml"
-    if run_cli("import", config, "-o", recipe).code != 0:
-        pytest.skip("import refuses it")
+    imported = run_cli("import", config, "-o", recipe)
+    assert imported.code in (0, 1) and "Traceback" not in imported.err, imported.err
+    if not recipe.exists():  # refused before a recipe was written (a config import cannot read)
+        assert imported.code == 1
+        return
+    expected = run_cli("validate", recipe).code  # an imported recipe may still need fixes: explain then says so
     for extra in ((), ("--format", "mermaid")):
         result = run_cli("explain", recipe, *extra)
-        assert result.code == run_cli("validate", recipe).code == 0 and "Traceback" not in result.err, result.err
+        assert result.code == expected and "Traceback" not in result.err, result.err
 
 
 JSON = st.recursive(
