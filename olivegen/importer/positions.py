@@ -16,6 +16,7 @@ from olivegen.recipe.passes import TYPED_PASSES
 from olivegen.source.document import Loc, SourceMap
 
 ENGINE_NAMES = {"log_level": "log_severity_level", "search": "search_strategy"}
+MODEL_NAMES = {"path": "model_path"}  # the recipe's model fields Olive spells otherwise
 
 
 def back_to_config(
@@ -56,7 +57,8 @@ def config_path(loc: Loc, recipe: dict[str, Any], notes: Notes) -> JsonPath:
             inner[0] = renames.get(str(inner[0]), inner[0])
         return (*origin, *inner)
     if head == "model":
-        return ("input_model", *_below(rest))
+        below = _below(rest)
+        return ("input_model", *([MODEL_NAMES.get(str(below[0]), below[0]), *below[1:]] if below else []))
     if head == "data" and rest:
         return ("data_configs", rest[0], *_below(rest[1:]))
     if head == "evaluate":
