@@ -12,7 +12,7 @@ from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import canonical_pass, suggest
 from olivegen.knowledge.history import renamed_param, why_unknown_param
 from olivegen.recipe.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
-from olivegen.recipe.param_hints import renamed_hint
+from olivegen.recipe.param_hints import ParamErrors, renamed_hint
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
 from olivegen.source.document import Loc, SourceMap
 from olivegen.source.placeholders import is_placeholder
@@ -23,7 +23,7 @@ _TAGS: dict[str, type[BaseModel]] = {**TYPED_PASSES, "generic": GenericPass}
 def from_validation_error(exc: ValidationError, root: type[BaseModel], data: Any, where: SourceMap) -> list[Diagnostic]:
     """Turn every error of a failed `model_validate` into a positioned Diagnostic."""
     out = []
-    errors = [(err, *_data_loc(tuple(err["loc"]), root, data)) for err in exc.errors(include_url=False)]
+    errors = [(err, *_data_loc(tuple(err["loc"]), root, data)) for err in _each_finding(exc)]
     extras = {(loc[:-1], str(loc[-1])) for err, loc, _ in errors if err["type"] == "extra_forbidden" and loc}
     # a pass whose type is unknown: its other keys cannot be judged, so the type is its one error
     bad_types = {loc[:-1] for err, loc, _ in errors if loc and loc[-1] == "type" and _unknown_pass(err)}
@@ -46,6 +46,16 @@ def from_validation_error(exc: ValidationError, root: type[BaseModel], data: Any
             continue  # `str` of a str-or-mapping union, given a mapping: the mapping member's errors say it
         out.append(_diagnostic(err, loc, owner, where, _pass_label(owner, loc, data)))
     return sorted(_one_per_place(out), key=lambda d: (d.at.line, d.at.col) if d.at else (0, 0))
+
+
+def _each_finding(exc: ValidationError) -> list[Any]:
+    """Return pydantic's errors, one that carries several findings (every wrong parameter of a pass) split up."""
+    out: list[Any] = []
+    for err in exc.errors(include_url=False):
+        raw = err.get("ctx", {}).get("error") if err["type"] == "value_error" else None
+        found = raw.found if isinstance(raw, ParamErrors) else ()
+        out += [{**err, "msg": f"Value error, {one}", "ctx": {**err["ctx"], "error": one}} for one in found] or [err]
+    return out
 
 
 def _member(err: Any) -> bool:
@@ -249,7 +259,7 @@ def _diagnostic(
         )
     message = str(err["msg"])
     hint = None
-    raw = err.get("ctx", {}).get("error") if kind == "value_error" else None  # a finding inside an `olive:` block
+    raw = err.get("ctx", {}).get("error") if kind == "value_error" else None  # a finding at a key below
     if kind == "value_error":
         loc = (*loc, *getattr(raw, "at", ()))
         message = message.removeprefix("Value error, ")

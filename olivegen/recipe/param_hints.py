@@ -7,6 +7,7 @@ config, ONNX Runtime's options at `extra_options`), newer than 0.13, or in no re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from olivegen.knowledge.catalog import suggest
@@ -17,6 +18,34 @@ from olivegen.knowledge.history import (
     respelled_param,
     why_unknown_param,
 )
+from olivegen.recipe.raw import RawKeyError
+
+
+class ParamErrors(RawKeyError):
+    """Every wrong parameter of one pass, each at its own key (diagnose reports one finding per key).
+
+    A validator raises once; this carries all its findings, the first being the error itself.
+    """
+
+    def __init__(self, found: list[RawKeyError]) -> None:
+        super().__init__(str(found[0]), found[0].at, on_key=True)
+        self.found = tuple(found)
+
+
+def check_params(pass_name: str, keys: Iterable[Any], params: dict[str, Any], typed: Iterable[str] = ()) -> None:
+    """Raise ParamErrors naming every key that is a typed field (`typed`) or not a parameter of the pass."""
+    fields = set(typed)
+    found: list[RawKeyError] = []
+    for key in keys:
+        if key in fields:
+            message = f"{key!r} is a field of {pass_name}; write it beside `options`, not inside"
+        elif params and key not in params:
+            message = no_param(pass_name, key, params)
+        else:
+            continue
+        found.append(RawKeyError(message, (key,), on_key=True))
+    if found:
+        raise ParamErrors(found)
 
 
 def renamed_hint(new: str) -> str:

@@ -25,7 +25,7 @@ from olivegen.knowledge.catalog import (
 )
 from olivegen.knowledge.history import successor, why_unknown_pass
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict, ci_pattern
-from olivegen.recipe.param_hints import no_param
+from olivegen.recipe.param_hints import check_params
 from olivegen.recipe.raw import check_pass_entry
 from olivegen.recipe.training import TrainingArgs
 
@@ -74,11 +74,7 @@ class PassBase(Strict):
             raise ValueError("write this pass's parameters under `config:`")
         params = pass_params(cls.CANONICAL) if cls.CANONICAL else {}
         typed = {f.alias or n for n, f in cls.model_fields.items()} | set(cls.RENAMES.values())
-        for key in value:
-            if key in typed:
-                raise ValueError(f"{key!r} is a field of {cls.CANONICAL}; write it beside `options`, not inside")
-            if params and key not in params:
-                raise ValueError(no_param(cls.CANONICAL, key, params))
+        check_params(cls.CANONICAL, value, params, typed)
         return value
 
 
@@ -296,10 +292,7 @@ class GenericPass(PassBase):
     def _known_params(cls, value: dict[str, Any], info: Any) -> dict[str, Any]:
         canonical = info.data.get("type")
         params = pass_params_in(canonical, _generation(info)) if canonical else {}
-        if params:
-            for key in value:
-                if key not in params:
-                    raise ValueError(no_param(canonical, key, params))
+        check_params(canonical, value, params)
         return value
 
 

@@ -135,3 +135,6 @@ async def test_a_parameter_olive_renamed_gets_todays_name(client: LanguageClient
     assert title == "change 'ActivationSymmetric' to 'activation_symmetric'"
     assert text == renamed.replace("ActivationSymmetric", "activation_symmetric")
     assert await clean(client, tmp_path, text) == []
+    second = renamed.replace("    config:\n", "    config:\n      per_channel: true\n")
+    title, text = await fixed(client, tmp_path, second, "invalid-value")  # the diagnostic is on its own key
+    assert text == second.replace("ActivationSymmetric", "activation_symmetric")
