@@ -214,19 +214,13 @@ def diagnose_files(
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return serial()
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from olivegen.commands.workers import check_all
 
     first = diagnose_file(recipes[0], olive=olive, overrides=overrides, generation=generation, outside=outside)
     jobs = [(recipe, overrides, generation, outside) for recipe in recipes[1:]]
-    context = multiprocessing.get_context("fork")
-    workers = min(cores, 8)
-    rest: list[list[Diagnostic]] = []
-    try:  # unlike multiprocessing.Pool, which waits forever for a worker that died, this one says so
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            rest.extend(pool.map(_diagnose_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
-    except BrokenProcessPool:  # a worker died (killed, out of memory): the files without a report, one by one
-        rest.extend(_alone(job, context) for job in jobs[len(rest) :])
+    # forked workers, each file reported as it is done; a worker that dies or hangs costs its files a
+    # process of their own each, not the batch (multiprocessing.Pool waited forever for a dead worker)
+    rest = check_all(jobs, _diagnose_job, min(cores, 8), multiprocessing.get_context("fork"))
     return [first, *rest]
 
 
@@ -236,25 +230,6 @@ Job = tuple[Path, list[str], str | None, bool]
 def _diagnose_job(job: Job) -> list[Diagnostic]:
     recipe, overrides, generation, outside = job
     return diagnose_file(recipe, olive=False, overrides=overrides, generation=generation, outside=outside)
-
-
-def _alone(job: Job, context: Any) -> list[Diagnostic]:
-    """Check one file in a process of its own: a file whose check kills its process is reported, not waited for."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        with ProcessPoolExecutor(1, mp_context=context) as pool:
-            return pool.submit(_diagnose_job, job).result()
-    except BrokenProcessPool:
-        return [
-            Diagnostic(
-                "olivegen's process stopped while checking this file (killed, or out of memory)",
-                Position(str(job[0]), 1, 1),
-                "check it alone with `olivegen validate FILE`; if it stops again, please report it",
-                rule="internal",
-            )
-        ]
 
 
 def execute(args: argparse.Namespace) -> Exit:
