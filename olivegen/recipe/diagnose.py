@@ -12,8 +12,9 @@ from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import canonical_pass, suggest
 from olivegen.knowledge.history import renamed_param, why_unknown_param
 from olivegen.recipe.legacy import OLIVE_CONFIG_KEYS, OUTDATED_KEYS
-from olivegen.recipe.param_hints import ParamErrors, renamed_hint
+from olivegen.recipe.param_hints import renamed_hint
 from olivegen.recipe.passes import TYPED_PASSES, GenericPass
+from olivegen.recipe.raw import Findings
 from olivegen.source.document import Loc, SourceMap
 from olivegen.source.placeholders import is_placeholder
 
@@ -53,7 +54,7 @@ def _each_finding(exc: ValidationError) -> list[Any]:
     out: list[Any] = []
     for err in exc.errors(include_url=False):
         raw = err.get("ctx", {}).get("error") if err["type"] == "value_error" else None
-        found = raw.found if isinstance(raw, ParamErrors) else ()
+        found = raw.found if isinstance(raw, Findings) else ()
         out += [{**err, "msg": f"Value error, {one}", "ctx": {**err["ctx"], "error": one}} for one in found] or [err]
     return out
 

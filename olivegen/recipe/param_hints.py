@@ -18,18 +18,11 @@ from olivegen.knowledge.history import (
     respelled_param,
     why_unknown_param,
 )
-from olivegen.recipe.raw import RawKeyError
+from olivegen.recipe.raw import Findings, RawKeyError
 
 
-class ParamErrors(RawKeyError):
-    """Every wrong parameter of one pass, each at its own key (diagnose reports one finding per key).
-
-    A validator raises once; this carries all its findings, the first being the error itself.
-    """
-
-    def __init__(self, found: list[RawKeyError]) -> None:
-        super().__init__(str(found[0]), found[0].at, on_key=True)
-        self.found = tuple(found)
+class ParamErrors(Findings):
+    """Every wrong parameter of one pass, each at its own key (diagnose reports one finding per key)."""
 
 
 def check_params(pass_name: str, keys: Iterable[Any], params: dict[str, Any], typed: Iterable[str] = ()) -> None:

@@ -60,6 +60,27 @@ class RawKeyError(ValueError):
         self.on_key = on_key  # the key itself is wrong (point at it), not its value
 
 
+class Findings(RawKeyError):
+    """Several findings in one block, each at its own place (diagnose reports one per finding).
+
+    A validator raises once; this carries all its findings, the first being the error itself.
+    """
+
+    def __init__(self, found: list[RawKeyError]) -> None:
+        super().__init__(str(found[0]), found[0].at, on_key=found[0].on_key)
+        self.found = tuple(found)
+
+
+def _collect(found: list[RawKeyError], check: Any, *args: Any) -> None:
+    """Run one check; keep what it finds instead of stopping at it."""
+    try:
+        check(*args)
+    except Findings as exc:
+        found.extend(exc.found)
+    except RawKeyError as exc:
+        found.append(exc)
+
+
 @cache
 def _props(definition: str, generation: str = OLIVE_GENERATION) -> tuple[str, ...]:
     schema = schema_json(f"olive-{generation}/run-config.schema.json")
@@ -109,23 +130,27 @@ def check_user_config(
     """
     table = facts(generation)["metric_user_config"]
     allowed = (*table["*"], *table.get(str(metric_type), ()))
+    found: list[RawKeyError] = []
     for key in keys:
         if key in allowed:
             continue
         if key in USER_CONFIG_BEFORE_07:
-            raise RawKeyError(
+            found.append(RawKeyError(
                 f"user_config {key!r} is how Olive <= 0.6 gave a metric its data, which Olive {generation} ignores"
                 " (the metric would get none); write the data as a data config (loading, pre- and"
                 " post-processing, batch size as its components) and name it in the metric's `data_config`",
                 (*at, key),
                 on_key=True,
-            )
+            ))
+            continue
         hint = suggest(str(key), (*metric_keys, *allowed))
         what = "a metric" if metric_keys else f"{article(str(metric_type))} {metric_type} metric's user_config"
         message = f"{key!r} is not a key of {what} in Olive {generation}, which ignores it" + (
             f"; {hint}" if hint else ""
         )
-        raise RawKeyError(message, (*at, key), on_key=True)
+        found.append(RawKeyError(message, (*at, key), on_key=True))
+    if found:
+        raise Findings(found)
 
 
 def check_model(raw: dict[str, Any]) -> dict[str, Any]:
@@ -205,6 +230,7 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
     metrics = raw.get("metrics") or []
     if not isinstance(metrics, list):
         raise RawKeyError("`metrics` is a list of metrics", ("metrics",))
+    found: list[RawKeyError] = []  # every key of every metric that Olive ignores, each at its place
     for i, metric in enumerate(metrics):
         at: tuple[str | int, ...] = ("metrics", i)
         if isinstance(metric, str):
@@ -216,15 +242,18 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(metric, dict):
             raise RawKeyError("each metric is a mapping with `name`, `type` and `sub_types`", at)
         own = _props("Metric")
-        check_user_config(metric.get("type"), [k for k in metric if k not in own], at, own)  # Olive nests these
+        beside = [k for k in metric if k not in own]  # Olive nests these into the user_config
+        _collect(found, check_user_config, metric.get("type"), beside, at, own)
         if isinstance(metric.get("user_config"), dict):
-            check_user_config(metric.get("type"), metric["user_config"], (*at, "user_config"))
+            _collect(found, check_user_config, metric.get("type"), metric["user_config"], (*at, "user_config"))
         subs = metric.get("sub_types") or []
         if not isinstance(subs, list):
             raise RawKeyError("`sub_types` is a list", (*at, "sub_types"))
         for j, sub in enumerate(subs):
             if isinstance(sub, dict):
-                _unknown(sub, _props("SubMetric"), "a metric sub type", (*at, "sub_types", j))
+                _collect(found, _unknown, sub, _props("SubMetric"), "a metric sub type", (*at, "sub_types", j))
+    if found:
+        raise Findings(found)
     _fits(raw, {"$ref": "#/$defs/raw_evaluator"}, "the evaluator")
     return raw
 

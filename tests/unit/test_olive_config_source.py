@@ -309,3 +309,16 @@ def test_import_names_the_recipe_after_the_config_where_its_file_name_would_not(
     assert run_cli("import", config, "-o", out).code == 0
     assert f"\nname: {name}\n" in out.read_text()
     assert run_cli("validate", out).code == 0
+
+
+def test_every_metric_key_olive_ignores_is_reported_each_at_its_line(run_cli: Run, tmp_path: Path) -> None:
+    config = tmp_path / "olive-config.json"
+    config.write_text(
+        LATENCY.replace("METRIC_KEYS", '"user_config": {"io_bnd": true, "batch_size": 1}, "shared_kv_bufer": true')
+    )
+    result = run_cli("validate", config)
+    found = [line for line in result.out.splitlines() if "error[invalid-value]" in line]
+    assert len(found) == 3, result.out
+    assert "'io_bnd' is not a key of a latency metric's user_config" in found[0]
+    assert "user_config 'batch_size' is how Olive <= 0.6 gave a metric its data" in result.out
+    assert "'shared_kv_bufer' is not a key of a metric in Olive 0.13" in result.out
