@@ -100,7 +100,6 @@ def _name_from_config(recipe: dict[str, Any], config: Path, output: Path | None)
     wanted = re.sub(r"[^A-Za-z0-9_.-]+", "-", config.stem).strip(".-")[:64].rstrip(".-")
     default = (output or config.with_suffix(".yaml")).name.split(".")[0]
     if wanted and NAME.match(wanted) and (wanted != default or not NAME.match(default)):
-        recipe["name"] = wanted
-        recipe_order = ["name", *[k for k in recipe if k != "name"]]
-        items = {k: recipe.pop(k) for k in recipe_order}
-        recipe.update(items)
+        rest = dict(recipe)
+        recipe.clear()
+        recipe.update({"name": wanted, **rest})  # first in the recipe, where a reader looks for it

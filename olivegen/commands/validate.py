@@ -114,8 +114,9 @@ def _diagnose(
 ) -> list[Diagnostic]:
     from olivegen.api import compile_olive_config, compile_variants, is_olive_config
 
+    raw = is_olive_config(recipe)  # an Olive config is checked as it is, at its own lines
     try:
-        if is_olive_config(recipe):  # an Olive config checked as it is, at its own lines
+        if raw:
             if overrides:
                 return [Diagnostic("--set changes recipes, not Olive configs", Position(str(recipe), 1, 1))]
             variants = [compile_olive_config(recipe, generation)]
@@ -124,7 +125,7 @@ def _diagnose(
     except RecipeError as exc:
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]
-    if olive and is_olive_config(recipe):  # the config the user runs, not olivegen's rendering of it
+    if olive and raw:  # the config the user runs, not olivegen's rendering of it
         return found + _olive_on_config(recipe)
     for compiled in variants if olive else []:
         from olivegen.render.olive_check import olive_problems
