@@ -98,6 +98,8 @@ STAGE_RULES: dict[str, str] = {
     "missing-key": "A required key is missing.",
     "invalid-value": "A value has the wrong type or is out of range for its key.",
     "pass-type": "A pass type Olive does not register, or a pass without `type`.",
+    "secret": "A recipe never holds credentials (Hugging Face tokens, Azure keys, connection strings, SAS"
+    " tokens ...): checked once on the composed recipe and once on the rendered config.",
     "olive": "The installed Olive rejects or would silently ignore part of the rendered config (`--olive`).",
 }
 

@@ -76,9 +76,9 @@ def configs(path: Path, overrides: list[str], *, outside: bool = False) -> Confi
         from olivegen.source.olive_config import load_config_json
 
         return {"": load_config_json(path)}
-    from olivegen.api import compile_variants
+    from olivegen.api import Options, compile
 
-    compiled = compile_variants(path, overrides=overrides, outside=outside)
+    compiled = compile(path, Options(overrides=overrides, outside=outside))
     for one in compiled:
         report(one.warnings)
     return {one.variant or "": one.config for one in compiled}

@@ -229,12 +229,11 @@ def test_a_data_file_outside_the_repository_never_shows_its_first_line(
 
 
 def test_the_credential_table_is_one(repo: Path) -> None:
-    from olivegen.checks import secrets as rule
     from olivegen.compose import secrets as guard
     from olivegen.importer import scrub
     from olivegen.source import secrets as table
 
-    assert rule.credentials is table.credentials
+    assert guard.credentials is table.credentials
     assert guard.credential is table.credential and scrub.credential is table.credential
     assert guard.is_secret_key is table.is_secret_key is scrub.is_secret_key
 
@@ -293,15 +292,18 @@ def test_a_token_as_the_file_name_is_refused_and_masked(run_cli: Run, repo: Path
     no_secret(result)
 
 
-def test_a_token_as_a_folder_name_never_reaches_the_rendered_config(run_cli: Run, repo: Path) -> None:
+@pytest.mark.parametrize("command", ["render", "validate", "run"])
+def test_a_token_as_a_folder_name_never_reaches_the_rendered_config(run_cli: Run, repo: Path, command: str) -> None:
+    """Every command compiles through `api.compile`, so `run` refuses it too (it once wrote OUT/olive-config.json)."""
     folder = repo / TOKEN
     folder.mkdir()
     (folder / "d.jsonl").write_text('{"prompt": "a", "response": "b"}\n', encoding="utf-8")
     data = 'data:\n  - name: d\n    files: d.jsonl\n    text_template: "{prompt} {response}"\n'
     (folder / "r.yaml").write_text(OK.replace("passes:", data + "passes:"), encoding="utf-8")
-    result = quick(run_cli, "render", folder / "r.yaml", "-o", repo / "out.json")
+    out = {"render": ["-o", repo / "out.json"], "validate": [], "run": ["-o", repo / "out", "--no-preflight"]}
+    result = quick(run_cli, command, folder / "r.yaml", *out[command])
     assert result.code == 1 and "the rendered config would hold a Hugging Face token" in said(result)
-    assert not (repo / "out.json").exists()
+    assert not (repo / "out.json").exists() and not (repo / "out").exists()
     no_secret(result)
 
 
