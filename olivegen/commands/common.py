@@ -16,6 +16,7 @@ class Exit(IntEnum):
     OK = 0
     RECIPE_ERROR = 1
     INTERNAL = 2
+    USAGE = 2  # the command line asks for what cannot be done; the same code as INTERNAL, as the README documents
     RUN_FAILED = 3  # `olivegen run`: Olive produced no output model
 
 

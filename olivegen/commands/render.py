@@ -64,7 +64,7 @@ def execute(args: argparse.Namespace) -> Exit:
 
     if args.check and args.output in (None, "-"):
         say("olivegen render: --check needs -o/--output, the file to compare with")
-        return Exit.INTERNAL
+        return Exit.USAGE
     compiled = compile_variants(
         args.recipe, overrides=args.overrides, only=args.variants, generation=args.olive_version, outside=args.outside
     )
@@ -72,7 +72,7 @@ def execute(args: argparse.Namespace) -> Exit:
         targets = outputs(args.output, compiled)
     except ValueError as exc:
         say(f"olivegen render: {exc}")
-        return Exit.INTERNAL
+        return Exit.USAGE
     if args.relative_to is not None:
         compiled = [_relocated(one, args.relative_to) for one in compiled]
     _place_jobs(args.recipe, compiled, targets)  # an Azure ML job that cannot be placed: refused before any write
