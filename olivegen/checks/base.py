@@ -60,10 +60,6 @@ class Scope:
         """Return the system the model is optimized for: `target`, else the host."""
         return self.recipe.target or self.recipe.host
 
-    def target_loc(self, *rest: str) -> Loc:
-        """Return the recipe path of a target field: under `target` when written, else under `host`."""
-        return ("target", *rest) if self.recipe.target is not None else ("host", *rest)
-
     def path_hint(self, written: str) -> str:
         """Say where a missing path was looked for: the recipe's folder, or (absolute) as written."""
         if Path(written).expanduser().is_absolute():  # a base's relative paths arrive rebased onto its folder

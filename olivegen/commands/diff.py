@@ -60,7 +60,7 @@ def execute(args: argparse.Namespace) -> Exit:
     """Print the differences, variant by variant for matrix recipes."""
     if args.overrides and args.new.suffix.lower() == ".json":
         say(f"olivegen diff: --set changes the second recipe, but {args.new} is a rendered config")
-        return Exit.INTERNAL
+        return Exit.USAGE
     outside = getattr(args, "outside", False)
     old, new = configs(args.old, [], outside=outside), configs(args.new, args.overrides, outside=outside)
     lines = diff_variants(old, new)

@@ -46,7 +46,7 @@ def execute(args: argparse.Namespace) -> Exit:
 
     if args.output is not None and args.output.exists() and not args.force:
         say(f"olivegen import: {args.output} exists; pass --force to overwrite it")
-        return Exit.INTERNAL
+        return Exit.USAGE
     from olivegen.source.olive_config import load_config_with_positions
 
     config, where = load_config_with_positions(args.config)

@@ -244,7 +244,7 @@ def execute(args: argparse.Namespace) -> Exit:
         say(
             "  python -m olivegen.render.olive_check CONFIG.json  with an olive-ai 0.9.2 Python (see docs/migration.md)"
         )
-        return Exit.INTERNAL
+        return Exit.USAGE
     found = diagnose_files(
         list(args.recipes),
         olive=args.olive,

@@ -101,7 +101,7 @@ def _output_schema(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
 
 @cache
 def _quick() -> Any:
-    """The output schema's yes/no compiler (the render check's own), so a valid block never imports jsonschema."""
+    """Return the output schema's yes/no compiler (the render check's own): a valid block never imports jsonschema."""
     from olivegen.source.schema_fast import Compiler
 
     return Compiler(_output_schema())
