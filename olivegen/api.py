@@ -89,25 +89,33 @@ def check_recipe(recipe: Recipe, source: Source, recipe_path: Path) -> list[Diag
     return run_checks(Scope(recipe, source.where, recipe_path.resolve().parent))
 
 
-def render_recipe(recipe: Recipe, recipe_path: Path, generation: str = OLIVE_GENERATION) -> dict[str, Any]:
-    """Recipe -> render context -> Jinja -> parsed JSON, checked against the packaged schema."""
+def render_recipe(
+    recipe: Recipe, recipe_path: Path, generation: str = OLIVE_GENERATION, *, relative_to: Path | None = None
+) -> dict[str, Any]:
+    """Recipe -> render context -> Jinja -> parsed JSON, checked against the packaged schema.
+
+    `relative_to`: write local paths relative to this folder, where `olive run` will start (None:
+    absolute). An Azure ML job runs from the recipe's folder, uploaded as its code: always that one.
+    """
     from olivegen.render.azureml_job import needs_job
     from olivegen.render.context import build_context
     from olivegen.render.jinja import render_config
     from olivegen.render.output_check import check_config
-    from olivegen.render.relocate import relocate
 
-    config = render_config(build_context(recipe, recipe_path, generation), generation)
-    if needs_job(recipe):  # the Azure ML job runs from the recipe's folder, uploaded as its code
-        config = relocate(config, recipe_path.resolve().parent)
+    if needs_job(recipe):
+        relative_to = recipe_path.resolve().parent
+    config = render_config(build_context(recipe, recipe_path, generation, relative_to=relative_to), generation)
     check_config(config, generation)
     return config
 
 
-def compile_source(source: Source, recipe_path: Path, generation: str | None = None) -> Compiled:
+def compile_source(
+    source: Source, recipe_path: Path, generation: str | None = None, *, relative_to: Path | None = None
+) -> Compiled:
     """Run the whole pipeline on parsed text; raise RecipeError with every error found.
 
-    `generation` (an Olive release, "0.13" or "0.9") overrides the recipe's own `olive:` field.
+    `generation` (an Olive release, "0.13" or "0.9") overrides the recipe's own `olive:` field;
+    `relative_to`: write local paths relative to this folder (None: absolute).
     """
     from olivegen.render.jinja import dump
 
@@ -119,7 +127,7 @@ def compile_source(source: Source, recipe_path: Path, generation: str | None = N
     errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
         raise RecipeError(found)
-    config = render_recipe(recipe, recipe_path, generation)
+    config = render_recipe(recipe, recipe_path, generation, relative_to=relative_to)
     text = dump(config)
     _refuse_rendered_secret(text, source)
     return Compiled(recipe_path, recipe, config, text, [d for d in found if d.severity is Severity.WARNING])
@@ -207,14 +215,19 @@ def compile_recipe(
     overrides: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
     outside: bool = False,
+    relative_to: Path | None = None,
 ) -> Compiled:
     """Compile a recipe file into an Olive config (raises RecipeError on any error in the recipe).
 
-    `outside`: trust `extends` bases outside the recipe's repository (`--allow-extends-outside`).
+    `outside`: trust `extends` bases outside the recipe's repository (`--allow-extends-outside`);
+    `relative_to`: write local paths relative to this folder (`--relative-to`; None: absolute).
     """
     recipe_path = Path(path)
     return compile_source(
-        load_source(recipe_path, display, overrides=overrides, env=env, outside=outside), recipe_path, generation
+        load_source(recipe_path, display, overrides=overrides, env=env, outside=outside),
+        recipe_path,
+        generation,
+        relative_to=relative_to,
     )
 
 
@@ -228,6 +241,7 @@ def compile_variants(
     env: Mapping[str, str] | None = None,
     outside: bool = False,
     texts: Mapping[Path, str] | None = None,
+    relative_to: Path | None = None,
 ) -> list[Compiled]:
     """Compile every variant of a recipe's `matrix:` (`only`: the named ones), each with its own config.
 
@@ -235,6 +249,7 @@ def compile_variants(
     diagnostic names its combination (`[target=cpu-int4] ...`), except one that
     every variant shares; any error raises RecipeError with all of them. `texts`
     (resolved path -> text) is read instead of those files: an editor's unsaved buffers.
+    `relative_to`: write local paths relative to this folder (`--relative-to`; None: absolute).
     """
     from olivegen.compose import compose, label, parse_overrides
 
@@ -247,12 +262,13 @@ def compile_variants(
             raise RecipeError.single(
                 f"the recipe has no matrix, so no variant {only[0]!r}", Position(shown, 1, 1), rule="matrix"
             )
-        return [replace(compile_source(composed.source(jobs), recipe_path, generation), inputs=composed.files)]
+        compiled = compile_source(composed.source(jobs), recipe_path, generation, relative_to=relative_to)
+        return [replace(compiled, inputs=composed.files)]
     results: list[Compiled | None] = []
     found = []
     for variant in composed.matrix.variants(only):
         try:
-            compiled = compile_source(composed.source(jobs, variant), recipe_path, generation)
+            compiled = compile_source(composed.source(jobs, variant), recipe_path, generation, relative_to=relative_to)
         except RecipeError as exc:
             results.append(None)
             found.append((variant, exc.diagnostics))

@@ -66,15 +66,18 @@ def execute(args: argparse.Namespace) -> Exit:
         say("olivegen render: --check needs -o/--output, the file to compare with")
         return Exit.INTERNAL
     compiled = compile_variants(
-        args.recipe, overrides=args.overrides, only=args.variants, generation=args.olive_version, outside=args.outside
+        args.recipe,
+        overrides=args.overrides,
+        only=args.variants,
+        generation=args.olive_version,
+        outside=args.outside,
+        relative_to=args.relative_to,
     )
     try:
         targets = outputs(args.output, compiled)
     except ValueError as exc:
         say(f"olivegen render: {exc}")
         return Exit.INTERNAL
-    if args.relative_to is not None:
-        compiled = [_relocated(one, args.relative_to) for one in compiled]
     _place_jobs(args.recipe, compiled, targets)  # an Azure ML job that cannot be placed: refused before any write
     stale = False
     for one, target in zip(compiled, targets, strict=True):
@@ -149,14 +152,3 @@ def _azureml_job(compiled: Any, target: Path | None, *, check: bool) -> bool:
     write_atomic(job.path, job.text, inputs=compiled.inputs)
     say(f"wrote {job.path}\nsubmit it with: {job.submit}")
     return False
-
-
-def _relocated(compiled: Any, anchor: Path) -> Any:
-    """Return the compiled config with its local paths relative to `anchor`."""
-    from dataclasses import replace
-
-    from olivegen.render.jinja import dump
-    from olivegen.render.relocate import relocate
-
-    config = relocate(compiled.config, anchor.resolve())
-    return replace(compiled, config=config, text=dump(config))
