@@ -214,19 +214,20 @@ def _check(recipe: Recipe, source: Source, recipe_path: Path) -> list[Diagnostic
 
 
 def _render(recipe: Recipe, recipe_path: Path, generation: str, relative_to: Path | None) -> dict[str, Any]:
-    """Recipe -> render context -> Jinja -> parsed JSON, checked against the packaged schema."""
+    """Recipe -> render context -> Jinja -> parsed JSON, checked against the packaged schema.
+
+    `relative_to`: write local paths relative to this folder, where `olive run` will start (None:
+    absolute). An Azure ML job runs from the recipe's folder, uploaded as its code: always that one.
+    """
     from olivegen.render.azureml_job import needs_job
     from olivegen.render.context import build_context
     from olivegen.render.jinja import render_config
     from olivegen.render.output_check import check_config
-    from olivegen.render.relocate import relocate
 
-    config = render_config(build_context(recipe, recipe_path, generation), generation)
-    if needs_job(recipe):  # the Azure ML job runs from the recipe's folder, uploaded as its code
-        config = relocate(config, recipe_path.resolve().parent)
+    if needs_job(recipe):
+        relative_to = recipe_path.resolve().parent
+    config = render_config(build_context(recipe, recipe_path, generation, relative_to=relative_to), generation)
     check_config(config, generation)
-    if relative_to is not None:
-        config = relocate(config, relative_to.resolve())
     return config
 
 
