@@ -40,26 +40,64 @@ class _TooMany(Exception):
 
 
 @cache
-def _tools() -> tuple[Any, Any, Any, Any] | None:
-    """Return (pyyaml, its C loader, ruamel's resolver, ruamel's constructor), or None without libyaml."""
+def _tools() -> tuple[Any, Any] | None:
+    """Return (pyyaml, its C loader), or None without libyaml."""
     try:
         import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
 
         loader = yaml.CBaseLoader
     except (ImportError, AttributeError):
         return None
+    return yaml, loader
+
+
+@cache
+def _ruamel() -> tuple[Any, Any]:
+    """Return ruamel's YAML 1.2 resolver and round-trip constructor (imported only for an unusual scalar)."""
     from ruamel.yaml import YAML
 
     ruamel = YAML(typ="rt", pure=True)
-    return yaml, loader, ruamel.resolver, ruamel.constructor
+    return ruamel.resolver, ruamel.constructor
+
+
+# The first characters of a plain scalar that ruamel's YAML 1.2 resolver may read as something other than
+# text (bool t/f, float and int digits . + -, merge <, null ~ n, timestamp, value =, yaml ! & *);
+# tests/unit/test_yaml_fast_scalars.py holds it equal to ruamel's own table.
+RESOLVER_FIRST = frozenset("tTfF-+0123456789.<~nN=!&*")
+_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **dict.fromkeys(("null", "Null", "NULL", "~"), None),
+}
+_WORD_FIRST = frozenset("tTfFnN~")
+_SIMPLE_INT = re.compile(r"(?:0|[1-9][0-9]{0,14})\Z")
+_SIMPLE_FLOAT = re.compile(r"(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}\Z")
 
 
 @cache
 def _plain(value: str) -> Any:
-    """Resolve and construct a plain (unquoted) scalar exactly as ruamel's round-trip loader does."""
-    tools = _tools()
-    assert tools is not None
-    _, _, resolver, constructor = tools
+    """Resolve and construct a plain (unquoted) scalar exactly as ruamel's round-trip loader does.
+
+    Text that cannot be anything else, the YAML 1.2 booleans and nulls, and short decimal integers and
+    fractions are read here (ruamel reads them the same way: tests/unit/test_yaml_fast_scalars.py);
+    anything else is ruamel's to read, and only then is ruamel imported (~8 ms of a cold start).
+    """
+    if value and value[0] not in RESOLVER_FIRST:
+        return value
+    if value in _WORDS:
+        return _WORDS[value]
+    if value[:1] in _WORD_FIRST:  # only the bool and null resolvers read these, and only the words above
+        return value
+    if _SIMPLE_INT.match(value):
+        return int(value)
+    if _SIMPLE_FLOAT.match(value):
+        return float(value)
+    return _ruamel_plain(value)
+
+
+def _ruamel_plain(value: str) -> Any:
+    """Resolve and construct a plain scalar with ruamel itself."""
+    resolver, constructor = _ruamel()
     from ruamel.yaml.nodes import ScalarNode
 
     tag = resolver.resolve(ScalarNode, value, (True, False))
@@ -94,7 +132,7 @@ def check_written(text: str, display: str) -> None:
     tools = _tools()
     if tools is None or len(text) < MAX_WRITTEN:  # every node takes at least one character
         return
-    yaml, loader, _, _ = tools
+    yaml, loader = tools
     nodes = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
     count = 0
     try:
@@ -112,7 +150,7 @@ def fast_parse(text: str, display: str) -> Source | None:
     tools = _tools()
     if tools is None or "\t" in text or "<<" in text or _ODD_BREAKS.search(text) or _DIRECTIVE.search(text):
         return None  # `%YAML 1.1` switches ruamel to YAML 1.1 scalars (yes, 017, 1:20): ruamel reads those
-    yaml, loader, _, _ = tools
+    yaml, loader = tools
     where = SourceMap(display)
     builder = _Builder(where)
     try:
