@@ -12,7 +12,6 @@ import importlib
 import signal
 import sys
 import traceback
-import types
 from collections.abc import Sequence
 from typing import Any
 
@@ -73,7 +72,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from olivegen.report.safe_text import MaskedStream
 
     _fewer_collections()
-    _no_pydantic_plugins()
     argv = sys.argv[1:] if argv is None else list(argv)
     # a command line that starts with a command's name needs only that command's parser (the others'
     # modules and flags cost a cold start ~10 ms); anything else (--help, --version, a typo) gets them all
@@ -94,33 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fewer_collections() -> None:
-    """Run the cyclic garbage collector less often.
-
-    A cold start allocates many objects that stay alive (modules, model classes, validators), and the
-    default threshold (700) collects them again and again (~7% of a cold `validate`). Reference
-    counting still frees everything acyclic at once.
-    """
+    """Run the cyclic garbage collector less often: a cold start allocates many objects (imports, model
+    classes, validators) that stay alive, and the default threshold (700) collects them again and again
+    (~7% of a cold `validate`). Reference counting still frees everything acyclic at once."""
     gen0, gen1, gen2 = gc.get_threshold()
     if 0 < gen0 < 20_000:
         gc.set_threshold(20_000, gen1, gen2)
-
-
-def _no_pydantic_plugins() -> None:
-    """Build the recipe validators without looking for Pydantic plugins.
-
-    Pydantic looks for plugins (observability hooks registered as `pydantic` entry points) when it
-    builds its first validator: it imports importlib.metadata and reads the entry points of every
-    installed distribution, ~15 ms of a cold `validate` in an environment with Olive and torch. The
-    command line validates only olivegen's own recipe models, which no plugin is meant to observe, so
-    the CLI process has none (a program importing olivegen as a library keeps its own). Does nothing
-    once Pydantic has loaded its plugin loader (it is then too late to save anything).
-    """
-    name = "pydantic.plugin._loader"
-    if name in sys.modules:
-        return
-    loader = types.ModuleType(name, "olivegen's CLI: no Pydantic plugins (olivegen.cli._no_pydantic_plugins)")
-    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]  # the one name Pydantic imports from it
-    sys.modules[name] = loader
 
 
 def _on_sigterm() -> Any:
