@@ -29,8 +29,11 @@ def _node(value: Any, loc: Loc, comments: dict[Loc, str]) -> Any:
         if all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8:
             seq.fa.set_flow_style()
         return seq
-    if isinstance(value, str) and ("\n" in value or value != value.strip() or "\t" in value):
-        return DoubleQuotedScalarString(value)
+    if isinstance(value, str):
+        # Olive reads `${...}` as written; in a recipe it names an environment variable (compose/environment.py)
+        value = value.replace("${", "$${")
+        if "\n" in value or value != value.strip() or "\t" in value:
+            return DoubleQuotedScalarString(value)
     return value
 
 

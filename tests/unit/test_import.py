@@ -190,3 +190,17 @@ def test_a_legacy_spelling_beside_the_modern_one_is_dropped_not_applied(run_cli:
     result = run_cli("import", config, "-o", out)
     assert "$.passes.l.lora_r" in result.err and "which Olive reads instead" in result.err
     assert "r: 64" in out.read_text() and "r: 8" not in out.read_text()
+
+
+def test_a_dollar_brace_olive_read_as_written_stays_written(run_cli: Run, tmp_path: Path) -> None:
+    """Olive takes `${HOME}` literally; the imported recipe writes `$${` so composition does not fill it in."""
+    config = {
+        "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},
+        "passes": {"builder": {"type": "ModelBuilder", "precision": "int4"}},
+        "engine": {"output_dir": "out/${HOME}"},
+    }
+    (tmp_path / "c.json").write_text(json.dumps(config), encoding="utf-8")
+    assert run_cli("import", tmp_path / "c.json", "-o", tmp_path / "c.yaml").code == 0
+    assert "out/$${HOME}" in (tmp_path / "c.yaml").read_text(encoding="utf-8")
+    rendered = compile_recipe(tmp_path / "c.yaml", env={"HOME": "/elsewhere"}).config
+    assert rendered["engine"]["output_dir"] == str(tmp_path / "out" / "${HOME}")
