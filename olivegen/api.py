@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.errors import Diagnostic, Position, RecipeError, Severity
-from olivegen.knowledge.catalog import OLIVE_GENERATION
+from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION
 from olivegen.recipe import Recipe
 from olivegen.source.document import Source
 
@@ -75,7 +75,7 @@ def validate_recipe(source: Source, generation: str | None = None) -> Recipe:
 
     if generation is None and isinstance(source.data, dict):
         written = source.data.get("olive")
-        generation = {0.9: "0.9", 0.13: "0.13"}.get(written) if isinstance(written, float) else written
+        generation = GENERATION_OF_NUMBER.get(written) if isinstance(written, float) else written
     try:
         return Recipe.model_validate(source.data, context={"generation": str(generation or OLIVE_GENERATION)})
     except ValidationError as exc:
@@ -196,7 +196,7 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
 
 def recipe_olive(recipe: dict[str, Any]) -> bool:
     """Tell whether imported recipe data is for Olive 0.13 (the default)."""
-    return str(recipe.get("olive", "0.13")) == "0.13"
+    return str(recipe.get("olive", OLIVE_GENERATION)) == OLIVE_GENERATION
 
 
 def compile_recipe(

@@ -18,6 +18,7 @@ from olivegen import __version__
 from olivegen.commands import COMMANDS, module_name
 from olivegen.commands.common import Exit, HelpFormat, epilog, report
 from olivegen.errors import OlivegenError, RecipeError
+from olivegen.knowledge.catalog import OLIVE_GENERATION, PREVIOUS_GENERATION, RELEASES_OF_GENERATION
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]
@@ -51,14 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-TARGETS = {"0.13": "0.13", "0.9": "0.7-0.9.2"}  # --olive-version -> the olive-ai releases it renders for
+TARGETS = RELEASES_OF_GENERATION  # --olive-version -> the olive-ai releases it renders for
 
 
 def version_text() -> str:
     """Return `--version`: olivegen's version and the Olive releases its configs are for."""
     return (
         f"olivegen {__version__}\n"
-        f"renders for Olive (olive-ai) {TARGETS['0.13']} (default) and {TARGETS['0.9']} (--olive-version 0.9)"
+        f"renders for Olive (olive-ai) {TARGETS[OLIVE_GENERATION]} (default)"
+        f" and {TARGETS[PREVIOUS_GENERATION]} (--olive-version {PREVIOUS_GENERATION})"
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
-from olivegen.knowledge.catalog import has_pass, pass_params_in
+from olivegen.knowledge.catalog import OLIVE_GENERATION, has_pass, pass_params_in
 from olivegen.recipe.passes import GenericPass
 
 
@@ -15,7 +15,7 @@ from olivegen.recipe.passes import GenericPass
 def olive_version(scope: Scope) -> Iterator[Diagnostic]:
     """A pass or pass parameter the selected Olive release (`olive:` / `--olive-version`) does not have."""
     generation = scope.recipe.olive
-    if generation == "0.13":
+    if generation == OLIVE_GENERATION:
         return
     for i, spec in enumerate(scope.recipe.passes):
         kind = str(getattr(spec, "type", ""))
@@ -69,7 +69,7 @@ def azureml_job(scope: Scope) -> Iterator[Diagnostic]:
     """On Olive 0.13 the Azure ML job runs the whole workflow on the compute, from the recipe's folder."""
     recipe = scope.recipe
     host, target = recipe.host, recipe.target
-    if recipe.olive != "0.13":
+    if recipe.olive != OLIVE_GENERATION:
         return
     if target is not None and target.type == "azureml" and host.type != "azureml":
         yield scope.error(

@@ -7,6 +7,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from olivegen.knowledge.catalog import (
+    OLIVE_GENERATION,
+    PREVIOUS_GENERATION,
     PROVIDER_ALIASES,
     PROVIDER_DEFAULT_DEVICE,
     article,
@@ -80,8 +82,8 @@ class SystemSpec(Strict):
     @field_validator("extra_providers")
     @classmethod
     def _known_extra(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        generation = (info.context or {}).get("generation", "0.13")
-        if value and generation != "0.9":
+        generation = (info.context or {}).get("generation", OLIVE_GENERATION)
+        if value and generation != PREVIOUS_GENERATION:
             raise ValueError(
                 f"Olive {generation} runs one execution provider per accelerator (Olive 0.9 ran several):"
                 " keep `provider`, or one recipe per provider (a `matrix:`)"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.errors import OlivegenError
+from olivegen.knowledge.catalog import OLIVE_GENERATION
 from olivegen.recipe import Recipe
 
 JOB_SUFFIX = ".job.yml"
@@ -44,7 +45,7 @@ class Job:
 
 def needs_job(recipe: Recipe) -> bool:
     """Tell whether this recipe renders an Azure ML job beside its config (Olive 0.13, Azure ML host)."""
-    return recipe.olive == "0.13" and recipe.host.type == "azureml"
+    return recipe.olive == OLIVE_GENERATION and recipe.host.type == "azureml"
 
 
 def _token_script(recipe: Recipe) -> str:
@@ -89,9 +90,7 @@ def _command_fields(recipe: Recipe, recipe_path: Path, config_path: Path, job_di
         "command": command,
         "image": host.image,
         "conda_file": (
-            Path(os.path.relpath((base / host.conda_file).resolve(), job_dir)).as_posix()
-            if host.conda_file
-            else None
+            Path(os.path.relpath((base / host.conda_file).resolve(), job_dir)).as_posix() if host.conda_file else None
         ),
         "environment_variables": {"PYTHONUNBUFFERED": "1", "HF_HUB_DISABLE_TELEMETRY": "1"},
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from olivegen.knowledge.catalog import pass_key
+from olivegen.knowledge.catalog import OLIVE_GENERATION, pass_key
 from olivegen.recipe import Recipe
 from olivegen.recipe.data import DataSpec
 from olivegen.recipe.model import InputModel
@@ -28,12 +28,13 @@ SINGLE_SYSTEM_NAMES = {
     "AzureML": "aml",
 }
 
+
 def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
     """Return the workflow id: the recipe's `name`, else its file name without extensions."""
     return recipe.name or recipe_path.name.split(".")[0]
 
 
-def build_context(recipe: Recipe, recipe_path: Path, generation: str = "0.13") -> dict[str, Any]:
+def build_context(recipe: Recipe, recipe_path: Path, generation: str = OLIVE_GENERATION) -> dict[str, Any]:
     """Build the render context: plain dicts and lists, in the order they are rendered.
 
     `generation` is the Olive release rendered for ("0.13" or "0.9"); see olivegen/render/generations.py.

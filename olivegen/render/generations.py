@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from olivegen.knowledge.catalog import pass_params_in
+from olivegen.knowledge.catalog import PREVIOUS_GENERATION, pass_params_in
 from olivegen.recipe import Recipe
 
 AZUREML_ONLY_KEYS = ("aml_compute", "aml_docker_config", "hf_token")
@@ -29,7 +29,7 @@ def uses_azureml_system(recipe: Recipe) -> bool:
 
 def adapt_context(context: dict[str, Any], recipe: Recipe, base: Path, generation: str) -> dict[str, Any]:
     """Return the context for one Olive release."""
-    if generation == "0.9":
+    if generation == PREVIOUS_GENERATION:
         return _for_09(context, recipe)
     if uses_azureml_system(recipe):
         for system in context["systems"].values():
@@ -79,7 +79,7 @@ def _for_09(context: dict[str, Any], recipe: Recipe) -> dict[str, Any]:
                 },
             }
     for params in context["passes"].values():
-        known = pass_params_in(params["type"], "0.9")
+        known = pass_params_in(params["type"], PREVIOUS_GENERATION)
         for key in [k for k in params if k not in ("type", "host", "evaluator") and known and k not in known]:
             del params[key]
     return context
