@@ -13,6 +13,7 @@ from typing import Any
 
 from olivegen.errors import Diagnostic, Position, RecipeError, Severity
 from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION
+from olivegen.knowledge.sections import olive_section_line
 from olivegen.recipe import Recipe
 from olivegen.source.document import Source
 
@@ -140,7 +141,7 @@ def _refuse_rendered_secret(text: str, source: Source) -> None:
         )
 
 
-OLIVE_TOP_KEYS = re.compile(r"^(input_model|data_configs|evaluators|systems|workflow_id)\s*:", re.M)
+OLIVE_TOP_KEYS = olive_section_line()
 OLIVE_PASSES = re.compile(r"^passes\s*:\s*(#.*)?\n(\s*#.*\n)*[ \t]+[^-\s#]", re.M)
 
 

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
 from olivegen.knowledge import passes as P
+from olivegen.knowledge.model_types import HF_MODEL_TYPES, ONNX_MODEL_TYPES
 from olivegen.knowledge.passes import EXPORTS_ONNX, KEEPS_PYTORCH, PYTORCH_QUANTIZERS, TAKES_HF, TAKES_ONNX
 from olivegen.recipe.passes import QLoRA
 
 # After a pass not in KEEPS_PYTORCH olivegen cannot tell the kind of model, so `model-kind` stays silent.
 # Olive input models (the `olive:` form of `model:`) that already are ONNX.
-ONNX_INPUTS = ("onnxmodel", "compositemodel", "distributedonnxmodel")
+ONNX_INPUTS = ONNX_MODEL_TYPES
 
 
 def _input_is_onnx(scope: Scope) -> bool:
@@ -23,7 +24,7 @@ def _input_is_onnx(scope: Scope) -> bool:
 def _input_unknown(scope: Scope) -> bool:
     """Tell whether the input model is neither Hugging Face nor ONNX as far as olivegen knows (an Olive type)."""
     raw = scope.recipe.model.olive
-    return raw is not None and str(raw.get("type", "")).lower() not in (*ONNX_INPUTS, "hfmodel", "pytorchmodel")
+    return raw is not None and str(raw.get("type", "")).lower() not in (*ONNX_INPUTS, *HF_MODEL_TYPES)
 
 
 def _metadata_only(spec: object) -> bool:

@@ -17,6 +17,7 @@ from olivegen.importer.pieces import Notes, flat, section
 from olivegen.importer.scrub import scrub_secrets
 from olivegen.importer.systems import convert_systems
 from olivegen.knowledge.catalog import GENERATIONS, OLIVE_GENERATION, PREVIOUS_GENERATION, suggest
+from olivegen.knowledge.sections import OLIVE_SECTIONS
 from olivegen.source.document import SourceMap
 
 ENGINE_KEYS = {
@@ -57,7 +58,7 @@ RAW_ENGINE_KEYS = {
 
 # Top-level keys of older Olive configs beside the sections (RunConfig of 0.9 and before).
 OLDER_TOP_KEYS = ("auto_optimizer_config", "azureml_client", "workflow_host", "verbose", "$schema")
-TOP_KEYS = {"input_model", "data_configs", "evaluators", "systems", "passes", "engine", "workflow_id"}
+TOP_KEYS = OLIVE_SECTIONS
 
 
 def _known_engine_keys() -> set[str]:

@@ -15,22 +15,9 @@ from typing import Any
 from olivegen.knowledge.catalog import OLIVE_GENERATION, article, facts, suggest
 from olivegen.knowledge.data_components import is_builtin_component
 from olivegen.knowledge.history import why_gone_entry_key
+from olivegen.knowledge.model_types import MODEL_TYPES
 from olivegen.knowledge.resources import schema_json
 
-MODEL_TYPES = (
-    "HfModel",
-    "PyTorchModel",
-    "ONNXModel",
-    "CompositeModel",
-    "CompositePyTorchModel",
-    "DistributedHfModel",
-    "DistributedOnnxModel",
-    "OpenVINOModel",
-    "QNNModel",
-    "SNPEModel",
-    "TensorFlowModel",
-    "DiffusersModel",
-)
 # Keys of a data component (`load_dataset_config` ...): Olive's DataComponentConfig, nested or flat.
 # Keys Olive moves from a search strategy into its sampler's config (olive.search.samplers, 0.13).
 SAMPLER_KEYS = ("max_samples", "seed", "multivariate", "group")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.knowledge.catalog import OLIVE_GENERATION, pass_key
+from olivegen.knowledge.model_types import HF_MODEL
 from olivegen.recipe import Recipe
 from olivegen.recipe.data import DataSpec
 from olivegen.recipe.model import InputModel
@@ -78,7 +79,7 @@ def _input_model(model: InputModel, base: Path) -> dict[str, Any]:
     if model.torch_dtype:
         load_kwargs["torch_dtype"] = model.torch_dtype
     load_kwargs.update(model.load_kwargs)
-    out: dict[str, Any] = {"type": "HfModel", "model_path": path, "task": model.task}
+    out: dict[str, Any] = {"type": HF_MODEL, "model_path": path, "task": model.task}
     if load_kwargs:
         out["load_kwargs"] = load_kwargs
     if model.adapter_path:
