@@ -51,10 +51,14 @@ TAKES_ONNX = (ORT_TRANSFORMERS_OPTIMIZATION, ONNX_BLOCKWISE_RTN, EXTRACT_ADAPTER
 # converter ...) olivegen cannot tell the kind of model.
 KEEPS_PYTORCH = (*TRAINS_ADAPTER, MERGE_ADAPTER_WEIGHTS, *PYTORCH_QUANTIZERS)
 
-# ModelBuilder's limits, where Olive's pass registry says "*" (any provider) or lists Olive's own
-# Precision enum. Precisions: `choices` of `--precision` in onnxruntime_genai/models/builder.py of
-# onnxruntime-genai 0.14.1 (the recipe also accepts int8, which olive-ai 0.13's Precision has).
-MODEL_BUILDER_PRECISIONS = ("int4", "bf16", "fp16", "fp32")
+# ModelBuilder's limits, where Olive's pass registry says "*" (any provider) or lists precisions
+# loosely. Precisions: what ModelBuilder.validate_config accepts in olive/passes/onnx/model_builder.py
+# of olive-ai 0.13 (the recipe's `precision` choices); onnxruntime-genai 0.14.1's own command line
+# (`--precision` choices in onnxruntime_genai/models/builder.py) offers the same but int8.
+MODEL_BUILDER_PRECISIONS = ("int4", "int8", "fp16", "bf16", "fp32")
+MODEL_BUILDER_CLI_PRECISIONS = ("int4", "bf16", "fp16", "fp32")
+# Same validate_config: fp16 needs a GPU device with a provider other than CPU; bf16 needs CUDA.
+MODEL_BUILDER_BF16_PROVIDERS = ("CUDAExecutionProvider",)
 # Providers: ModelBuilder.EP_MAP in olive/passes/onnx/model_builder.py of olive-ai 0.13 (any other
 # provider is built for "cpu").
 MODEL_BUILDER_PROVIDERS = (

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import ast
 import json
+import typing
 from pathlib import Path
 
 from olivegen.knowledge.catalog import GENERATIONS, PASS_ALIASES
+from olivegen.knowledge.passes import MODEL_BUILDER_PRECISIONS
+from olivegen.recipe.passes import ModelBuilder
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "olivegen"
@@ -87,3 +90,8 @@ def test_the_check_fails_on_a_literal_and_ignores_docstrings() -> None:
     assert found == ["checks/example.py:5: 'LoRA'", "checks/example.py:5: '0.9'"]
     assert {"LoRA", "QLoRA", "builder", "0.13", "0.9", "v0.9.2", "0.9.2"} <= words
     assert isinstance(KNOWLEDGE, Path) and KNOWLEDGE.is_dir()
+
+
+def test_the_recipe_offers_the_precisions_model_builder_accepts() -> None:
+    annotation = ModelBuilder.model_fields["precision"].annotation
+    assert typing.get_args(annotation) == MODEL_BUILDER_PRECISIONS
