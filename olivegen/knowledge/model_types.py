@@ -19,6 +19,10 @@ MODEL_TYPES = (
 )
 # What a recipe's `model:` renders as.
 HF_MODEL = "HfModel"
-# Types, lowercased as Olive compares them, whose model already is ONNX, or a Hugging Face / PyTorch one.
-ONNX_MODEL_TYPES = ("onnxmodel", "compositemodel", "distributedonnxmodel")
-HF_MODEL_TYPES = ("hfmodel", "pytorchmodel")
+# Types lowercased, as Olive compares them (`type: hfmodel` is HfModel).
+HF_KIND, PYTORCH_KIND, ONNX_KIND = HF_MODEL.lower(), "pytorchmodel", "onnxmodel"
+# The types whose model already is ONNX, and the Hugging Face / PyTorch ones.
+ONNX_MODEL_TYPES = (ONNX_KIND, "compositemodel", "distributedonnxmodel")
+HF_MODEL_TYPES = (HF_KIND, PYTORCH_KIND)
+# Olive's default task of an HfModel (olive.model.handler.hf.HfModelHandler); a recipe's is text-generation.
+OLIVE_HF_TASK = "text-generation-with-past"
