@@ -151,7 +151,9 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     if _only_in_09(passes) or (several and generation in ("<=0.6", "0.7-0.9")):
         recipe = {"olive": PREVIOUS_GENERATION, **recipe}
         notes.decided(
-            ("olive",), "a pass, parameter or second provider here is in Olive 0.9, not 0.13: rendered for 0.9"
+            ("olive",),
+            f"a pass, parameter or second provider here is in Olive {PREVIOUS_GENERATION}, not {OLIVE_GENERATION}:"
+            f" rendered for {PREVIOUS_GENERATION}",
         )
     recipe["engine"] = _engine(engine, notes, recipe.get("name"), evaluated=bool(chosen))
     scrub_secrets(recipe, notes)
@@ -293,7 +295,9 @@ def _engine(engine: dict[str, Any], notes: Notes, name: Any = None, *, evaluated
         search = {renames.get(k, k): v for k, v in search.items()}
         if search.get("sampler") == "exhaustive":
             search["sampler"] = "sequential"
-            notes.decided(("engine", "search"), "search_algorithm exhaustive is Olive 0.13's sequential sampler")
+            notes.decided(
+                ("engine", "search"), f"search_algorithm exhaustive is Olive {OLIVE_GENERATION}'s sequential sampler"
+            )
     typed_search = {"execution_order", "sampler", "max_iter", "max_time"}
     if isinstance(search, dict) and {"execution_order", "sampler"} <= set(search) <= typed_search:
         out["search"] = search

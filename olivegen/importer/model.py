@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from olivegen.importer.pieces import Notes, flat
+from olivegen.knowledge.catalog import OLIVE_GENERATION
 from olivegen.knowledge.model_types import HF_KIND, HF_MODEL, OLIVE_HF_TASK, PYTORCH_KIND
 
 HF_KEYS = {"type", "model_path", "task", "load_kwargs", "adapter_path", "hf_config", "model_file_format"}
@@ -86,5 +87,7 @@ def _hf_model(model: dict[str, Any], notes: Notes) -> dict[str, Any]:
     if isinstance(adapter, str):
         out["adapter_path"] = adapter
     if model.pop("model_file_format", None):
-        notes.decided(("model",), "model_file_format dropped: Olive 0.13 detects MLflow models by itself")
+        notes.decided(
+            ("model",), f"model_file_format dropped: Olive {OLIVE_GENERATION} detects MLflow models by itself"
+        )
     return out

@@ -58,7 +58,10 @@ def convert_passes(
                 notes.renamed((*path, "type"), written, renamed, since)
             if kind == P.LORA and ("double_quant" in params or "quant_type" in params):
                 kind = P.QLORA
-                notes.decided(("passes", len(out), "type"), "LoRA with double_quant/quant_type is QLoRA in Olive 0.13")
+                notes.decided(
+                    ("passes", len(out), "type"),
+                    f"LoRA with double_quant/quant_type is QLoRA in Olive {OLIVE_GENERATION}",
+                )
             params = _renamed_params(kind, params, path, notes)
             item: dict[str, Any] = {"type": kind}
             if pass_key(kind, None, taken) != key:

@@ -225,7 +225,7 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
         if isinstance(metric, str):
             raise RawKeyError(
                 f"metric {metric!r} is named, not written out: no Olive release reads a metric by name"
-                " (Olive 0.13 and Olive's main branch reject it); write the metric itself",
+                f" (Olive {OLIVE_GENERATION} and Olive's main branch reject it); write the metric itself",
                 at,
             )
         if not isinstance(metric, dict):
@@ -266,6 +266,6 @@ def check_pass_entry(raw: dict[str, Any]) -> dict[str, Any]:
     for key in raw:
         why = why_gone_entry_key(str(key))
         if why:
-            raise ValueError(f"{key!r} is not a key of a pass entry in Olive 0.13: {why}; remove it")
+            raise ValueError(f"{key!r} is not a key of a pass entry in Olive {OLIVE_GENERATION}: {why}; remove it")
     _unknown(raw, tuple(k for k in _props("RunPassConfig") if k not in ("type", "config")), "a pass entry")
     return raw

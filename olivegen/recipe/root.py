@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
-from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION, Generation
+from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION, PREVIOUS_GENERATION, Generation
 from olivegen.recipe.azureml import AzureMLWorkspace
 from olivegen.recipe.base import Identifier, Strict
 from olivegen.recipe.data import DataSpec
@@ -29,7 +29,8 @@ class Recipe(Strict):
     olive: Generation = Field(
         OLIVE_GENERATION,
         description=(
-            "Olive release the config is for: `0.13` (current format) or `0.9` (0.7-0.9.2, the last with the"
+            f"Olive release the config is for: `{OLIVE_GENERATION}` (current format) or `{PREVIOUS_GENERATION}`"
+            " (0.7-0.9.2, the last with the"
             " AzureML system). `render --olive-version` overrides it."
         ),
     )
