@@ -11,7 +11,6 @@ from olivegen.knowledge.model_types import HF_MODEL_TYPES, ONNX_MODEL_TYPES
 from olivegen.knowledge.passes import EXPORTS_ONNX, KEEPS_PYTORCH, PYTORCH_QUANTIZERS, TAKES_HF, TAKES_ONNX
 from olivegen.recipe.passes import QLoRA
 
-# After a pass not in KEEPS_PYTORCH olivegen cannot tell the kind of model, so `model-kind` stays silent.
 # Olive input models (the `olive:` form of `model:`) that already are ONNX.
 ONNX_INPUTS = ONNX_MODEL_TYPES
 
@@ -111,7 +110,7 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
         if kind in EXPORTS_ONNX and onnx_at is None:
             onnx_at = i
         elif kind not in (*KEEPS_PYTORCH, *TAKES_ONNX) and onnx_at is None:
-            unknown = True
+            unknown = True  # after OptimumConversion, a vendor's converter ... the kind of model is not known
 
 
 def _trainers_after_quantizer(
