@@ -46,15 +46,13 @@ def test_installed_wheel_renders_examples_from_another_directory(wheel: Path, tm
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     for example in sorted(EXAMPLES.glob("*.yaml")):
-        result = subprocess.run([cli, "render", str(example)], capture_output=True, text=True, cwd=elsewhere, env=env)
+        result = subprocess.run(
+            [cli, "render", str(example)], capture_output=True, text=True, cwd=elsewhere, env=env
+        )
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["workflow_id"]
     where = subprocess.run(
         [python, "-c", "import olivegen.knowledge.resources as r; print(r.templates_dir('0.13'))"],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env=env,
-        check=True,
+        capture_output=True, text=True, cwd=elsewhere, env=env, check=True,
     )
     assert str(env_dir) in where.stdout, "the installed wheel must use its own packaged templates"

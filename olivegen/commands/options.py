@@ -61,19 +61,25 @@ def outputs(output: str | None, compiled: Sequence[Compiled]) -> list[Path | Non
         if len(compiled) > 1:
             names = ", ".join(str(c.variant) for c in compiled)
             raise ValueError(
-                f"the recipe renders {len(compiled)} configs ({names}); give -o DIR/ or -o 'out/{{variant}}.json'"
+                f"the recipe renders {len(compiled)} configs ({names});"
+                " give -o DIR/ or -o 'out/{variant}.json'"
             )
         return [None]
     text = output
     if "{variant}" in text or "{name}" in text:
-        paths = [Path(text.replace("{variant}", c.variant or _name(c)).replace("{name}", _name(c))) for c in compiled]
+        paths = [
+            Path(text.replace("{variant}", c.variant or _name(c)).replace("{name}", _name(c)))
+            for c in compiled
+        ]
         if len(set(paths)) != len(paths):
             raise ValueError(f"-o {text} gives several configs the same file; use {{variant}} or {{name}}")
         return list(paths)
     if Path(text).is_dir() or text.endswith(("/", "\\")):
         return [Path(text) / f"{_name(c)}.json" for c in compiled]
     if len(compiled) > 1:
-        raise ValueError(f"-o {text} is one file but the recipe renders {len(compiled)} configs; give -o DIR/")
+        raise ValueError(
+            f"-o {text} is one file but the recipe renders {len(compiled)} configs; give -o DIR/"
+        )
     return [Path(text)]
 
 

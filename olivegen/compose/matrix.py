@@ -78,19 +78,26 @@ class Matrix:
                 rule="matrix",
             )
         combos = [
-            tuple(zip(axes, values, strict=True)) for values in itertools.product(*(list(v) for v in axes.values()))
+            tuple(zip(axes, values, strict=True))
+            for values in itertools.product(*(list(v) for v in axes.values()))
         ]
         rules = _excludes(self.data.get("exclude", []), self.where, axes)
-        kept = [Variant(c) for c in combos if not any(all(dict(c)[a] == v for a, v in r.items()) for r in rules)]
+        kept = [
+            Variant(c) for c in combos if not any(all(dict(c)[a] == v for a, v in r.items()) for r in rules)
+        ]
         if not kept:
-            raise RecipeError.single("`exclude` drops every combination of the matrix", self.at, rule="matrix")
+            raise RecipeError.single(
+                "`exclude` drops every combination of the matrix", self.at, rule="matrix"
+            )
         _unique_names(kept, self.at)
         if only:
             chosen = {name for pattern in only for name in _matching(pattern, [v.name for v in kept], self.at)}
             kept = [v for v in kept if v.name in chosen]
         return kept
 
-    def apply(self, variant: Variant, data: dict[str, Any], where: SourceMap, stem: str) -> tuple[Any, SourceMap]:
+    def apply(
+        self, variant: Variant, data: dict[str, Any], where: SourceMap, stem: str
+    ) -> tuple[Any, SourceMap]:
         """Return copies of the recipe data and positions with the variant's changes laid on them."""
         data, where = copy.deepcopy(data), copied(where)
         jobs = []
@@ -117,7 +124,9 @@ class Matrix:
             out = engine.get("output_dir")
             if isinstance(out, str):
                 named = "{name}" in out or "{variant}" in out
-                engine["output_dir"] = out.replace("{variant}", variant.name) + ("" if named else f"/{variant.name}")
+                engine["output_dir"] = out.replace("{variant}", variant.name) + (
+                    "" if named else f"/{variant.name}"
+                )
             if isinstance(engine.get("cache_dir"), str):
                 engine["cache_dir"] = engine["cache_dir"].replace("{variant}", variant.name)
         return data, where
@@ -127,7 +136,9 @@ def _check_axes(block: Any, where: SourceMap, at: Position) -> dict[str, dict[st
     problems: list[Diagnostic] = []
 
     def bad(message: str, loc: tuple[str | int, ...], hint: str | None = None) -> None:
-        problems.append(Diagnostic(message, where.lookup(loc, prefer_value=True) if loc else at, hint, "matrix"))
+        problems.append(
+            Diagnostic(message, where.lookup(loc, prefer_value=True) if loc else at, hint, "matrix")
+        )
 
     if not isinstance(block, dict):
         bad("`matrix` maps axis names to their values", (), "see docs/matrix.md")
@@ -164,12 +175,16 @@ def _excludes(rules: Any, where: SourceMap, axes: dict[str, dict[str, Any]]) -> 
     for i, rule in enumerate(rules):
         loc: tuple[str | int, ...] = ("exclude", i)
         if not isinstance(rule, dict) or not rule:
-            problems.append(Diagnostic("an `exclude` entry maps axes to values", where.lookup(loc), rule="matrix"))
+            problems.append(
+                Diagnostic("an `exclude` entry maps axes to values", where.lookup(loc), rule="matrix")
+            )
             continue
         for axis, value in rule.items():
             if axis not in axes:
                 hint = suggest(axis, list(axes)) or "axes: " + ", ".join(axes)
-                problems.append(Diagnostic(f"no matrix axis {axis!r}", where.lookup((*loc, axis)), hint, "matrix"))
+                problems.append(
+                    Diagnostic(f"no matrix axis {axis!r}", where.lookup((*loc, axis)), hint, "matrix")
+                )
             elif str(value) not in axes[axis]:
                 hint = suggest(str(value), list(axes[axis])) or "values: " + ", ".join(axes[axis])
                 problems.append(
@@ -206,7 +221,9 @@ def label(per_variant: Sequence[tuple[Variant, Sequence[Diagnostic]]]) -> list[l
     """
     from dataclasses import replace
 
-    everywhere = set.intersection(*(set(found) for _, found in per_variant)) if len(per_variant) > 1 else set()
+    everywhere = (
+        set.intersection(*(set(found) for _, found in per_variant)) if len(per_variant) > 1 else set()
+    )
     shared: set[Diagnostic] = set()
     out: list[list[Diagnostic]] = []
     for variant, found in per_variant:

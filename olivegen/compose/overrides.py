@@ -149,7 +149,8 @@ def _find_item(items: list[Any], segment: str, loc: Loc, at: Position, recipe: s
         if index < len(items):
             return index
         raise RecipeError.single(
-            f"{_dotted(loc)} of {recipe} has {len(items)} item{'s' * (len(items) != 1)}; there is no #{index}",
+            f"{_dotted(loc)} of {recipe} has {len(items)} item{'s' * (len(items) != 1)};"
+            f" there is no #{index}",
             at,
             "indexes start at 0",
             rule="override",

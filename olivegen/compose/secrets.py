@@ -38,10 +38,16 @@ NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")  # a workflow id (recip
 def secret_hint(loc: Loc) -> str:
     """Say which reference to write instead of a secret at `loc`."""
     if loc[:2] == ("model", "load_kwargs"):
-        return "write `token: true`: transformers then reads HF_TOKEN or `huggingface-cli login` where Olive runs"
+        return (
+            "write `token: true`: transformers then reads HF_TOKEN or `huggingface-cli login` where Olive"
+            " runs"
+        )
     if "environment" in loc:
         return "leave it out: Olive copies the environment of `olive run` into the python environment"
-    return "give the secret to the machine that runs `olive run` (an environment variable, `az login`), not the recipe"
+    return (
+        "give the secret to the machine that runs `olive run` (an environment variable, `az login`),"
+        " not the recipe"
+    )
 
 
 def find_secrets(data: Any, where: SourceMap) -> list[Diagnostic]:

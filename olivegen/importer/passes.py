@@ -125,9 +125,8 @@ def _respelled(kind: str, key: str, value: Any, params: dict[str, Any]) -> tuple
     if replaced is not None and replaced[0] not in params:
         return replaced[0], QUANT_TYPE_SPELLING[value]
     name = canonical_pass(kind) or kind
-    if key in RESPELLED_VALUES.get(name, ()) and key in pass_params_in(
-        name, OLIVE_GENERATION
-    ):  # not OnnxDynamicQuantization
+    now = pass_params_in(name, OLIVE_GENERATION)
+    if key in RESPELLED_VALUES.get(name, ()) and key in now:  # not OnnxDynamicQuantization
         return key, QUANT_TYPE_SPELLING[value]
     return None
 

@@ -52,7 +52,7 @@ def _drop_secret_keys(value: Any, loc: Loc, notes: Notes) -> None:
             if credential(str(key)) is not None:
                 del value[key]
                 if loc:
-                    notes.decided(loc, "a key that looked like a credential was removed: give it to the run")
+                        notes.decided(loc, "a key that looked like a credential was removed: give it to the run")
                 notes.secret_removed((*loc, "<key>"))
             else:
                 _drop_secret_keys(value[key], (*loc, key), notes)

@@ -87,7 +87,9 @@ def to_lsp_diagnostic(diag: Diagnostic, lines: list[str], related: bool, uri: st
     )
 
 
-def by_uri(path: Path, texts: dict[Path, str], related: bool, outside: bool = False) -> dict[str, list[lsp.Diagnostic]]:
+def by_uri(
+    path: Path, texts: dict[Path, str], related: bool, outside: bool = False
+) -> dict[str, list[lsp.Diagnostic]]:
     """Check a recipe and return its diagnostics by the URI of the file each is located in.
 
     The recipe's own URI is always present (an empty list clears what was shown before). A failure

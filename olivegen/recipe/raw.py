@@ -122,15 +122,13 @@ def check_user_config(
         if key in allowed:
             continue
         if key in USER_CONFIG_BEFORE_07:
-            found.append(
-                RawKeyError(
-                    f"user_config {key!r} is how Olive <= 0.6 gave a metric its data, which Olive {generation} ignores"
-                    " (the metric would get none); write the data as a data config (loading, pre- and"
-                    " post-processing, batch size as its components) and name it in the metric's `data_config`",
-                    (*at, key),
-                    on_key=True,
-                )
-            )
+            found.append(RawKeyError(
+                f"user_config {key!r} is how Olive <= 0.6 gave a metric its data, which Olive {generation} ignores"
+                " (the metric would get none); write the data as a data config (loading, pre- and"
+                " post-processing, batch size as its components) and name it in the metric's `data_config`",
+                (*at, key),
+                on_key=True,
+            ))
             continue
         hint = suggest(str(key), (*metric_keys, *allowed))
         what = "a metric" if metric_keys else f"{article(str(metric_type))} {metric_type} metric's user_config"

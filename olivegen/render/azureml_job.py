@@ -90,7 +90,9 @@ def _command_fields(recipe: Recipe, recipe_path: Path, config_path: Path, job_di
         "command": command,
         "image": host.image,
         "conda_file": (
-            Path(os.path.relpath((base / host.conda_file).resolve(), job_dir)).as_posix() if host.conda_file else None
+            Path(os.path.relpath((base / host.conda_file).resolve(), job_dir)).as_posix()
+            if host.conda_file
+            else None
         ),
         "environment_variables": {"PYTHONUNBUFFERED": "1", "HF_HUB_DISABLE_TELEMETRY": "1"},
     }

@@ -29,7 +29,6 @@ SINGLE_SYSTEM_NAMES = {
     "AzureML": "aml",
 }
 
-
 def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
     """Return the workflow id: the recipe's `name`, else its file name without extensions."""
     return recipe.name or recipe_path.name.split(".")[0]

@@ -111,9 +111,8 @@ class Compiler:
                 known = frozenset(schema.get("properties", {}))
                 sub = self.compile(arg)
                 checks.append(
-                    lambda v, known=known, sub=sub: (
-                        not isinstance(v, dict) or all(sub(item) for k, item in v.items() if k not in known)
-                    )
+                    lambda v, known=known, sub=sub: not isinstance(v, dict)
+                    or all(sub(item) for k, item in v.items() if k not in known)
                 )
             elif keyword == "propertyNames":
                 name_ok = self.compile(arg)

@@ -178,8 +178,7 @@ def _check_tags(events: Any, where: SourceMap) -> None:
         elif tag in COLLECTION_TAGS and (kind == "MappingStartEvent") == tag.endswith(":map"):
             continue
         raise RecipeError.single(
-            f"unsupported YAML tag {_short(tag)!r}"
-            if tag not in CORE_TAGS or kind != "ScalarEvent"
+            f"unsupported YAML tag {_short(tag)!r}" if tag not in CORE_TAGS or kind != "ScalarEvent"
             else f"{str(event.value)[:40]!r} is not a valid {_short(tag)}",
             at,
             "a recipe uses plain YAML values only (no tags such as !include or !!binary)",

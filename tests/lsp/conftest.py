@@ -85,7 +85,9 @@ def uri(path: Path) -> str:
 
 
 def open_doc(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri(path), "yaml", version, text)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri(path), "yaml", version, text))
+    )
     return uri(path)
 
 

@@ -49,14 +49,10 @@ async def test_values_pass_types_providers_devices_and_data_sets(client: Languag
     assert await labels(client, tmp_path, device) == ["cpu", "gpu", "npu"]
     precision = await labels(client, tmp_path, LORA.replace("precision: int4", "precision: ‸"))
     assert precision == ["int4", "int8", "fp16", "bf16", "fp32"]
-    two = LORA.replace(
-        "data:\n",
-        "data:\n  - name: extra\n    hub: {name: tatsu-lab/alpaca}\n    eval_split: 0.1\n    text_cols: [text]\n",
-    )
+    two = LORA.replace("data:\n", "data:\n  - name: extra\n    hub: {name: tatsu-lab/alpaca}\n    eval_split: 0.1\n"
+                       "    text_cols: [text]\n")
     assert await labels(client, tmp_path, two.replace("train_data: travel", "train_data: ‸")) == [
-        "extra",
-        "extra_eval",
-        "travel",
+        "extra", "extra_eval", "travel"
     ]
 
 

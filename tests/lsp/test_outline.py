@@ -70,7 +70,7 @@ def test_lists_written_at_the_key_column_and_nested_lists() -> None:
 def test_extends_refs_in_every_spelling() -> None:
     assert extends_refs(read_lines("extends: base.yaml  # the team's\nname: x\n")) == ["base.yaml"]
     assert extends_refs(read_lines("extends: ['a.yaml', b.yaml]\n")) == ["a.yaml", "b.yaml"]
-    assert extends_refs(read_lines('extends:\n  - a.yaml\n  - "b.yaml"\nname: x\n')) == ["a.yaml", "b.yaml"]
+    assert extends_refs(read_lines("extends:\n  - a.yaml\n  - \"b.yaml\"\nname: x\n")) == ["a.yaml", "b.yaml"]
     assert extends_refs(read_lines("name: x\npasses: []\n")) == []
 
 

@@ -52,7 +52,7 @@ def test_a_matrix_renders_one_pipeline_job_that_azure_ai_ml_loads(run_cli: Run, 
         assert node.compute == ("gpu-h100" if name.endswith("h100") else "gpu-a100")
         assert node.command.endswith(f"olive run --config build/{wid}.json")
         assert (project / "build" / f"{wid}.json").is_file()
-        assert 'get_secret("hf-token")' in node.command and "HF_TOKEN=" in node.command
+        assert "get_secret(\"hf-token\")" in node.command and "HF_TOKEN=" in node.command
         component = node.component
         assert (pipeline.parent / str(component.code)).resolve() == project.resolve()  # the recipe's folder is the code
         assert component.environment.image.startswith("mcr.microsoft.com/azureml/")

@@ -94,7 +94,9 @@ def test_unset_variable_is_an_error_at_its_value(tmp_path: Path) -> None:
     assert exc.value.diagnostics[0].hint == "export WHERE=..., or give a default: ${WHERE:-value}"
 
 
-@pytest.mark.parametrize(("value", "message"), [("${A", "unclosed `${`"), ("${1A}", "malformed reference `${1A}`")])
+@pytest.mark.parametrize(
+    ("value", "message"), [("${A", "unclosed `${`"), ("${1A}", "malformed reference `${1A}`")]
+)
 def test_malformed_reference(tmp_path: Path, value: str, message: str) -> None:
     with pytest.raises(RecipeError, match=message.replace("$", r"\$").replace("{", r"\{")):
         load_source(write(tmp_path, PLAIN + f"description: '{value}'\n"), env={})
@@ -125,21 +127,28 @@ def secret_errors(tmp_path: Path, body: str, env: dict[str, str] | None = None, 
 
 
 def test_a_literal_token_is_refused_at_its_position(tmp_path: Path) -> None:
-    body = PLAIN.replace("model: {path: org/model}", "model:\n  path: org/model\n  load_kwargs: {token: abc123}")
+    body = PLAIN.replace(
+        "model: {path: org/model}", "model:\n  path: org/model\n  load_kwargs: {token: abc123}"
+    )
     assert secret_errors(tmp_path, body) == [
-        f"{tmp_path / 'r.yaml'}:3:24: error[secret]: 'token' holds a secret; olivegen never writes one into a config"
+        f"{tmp_path / 'r.yaml'}:3:24: error[secret]:"
+        " 'token' holds a secret; olivegen never writes one into a config"
     ]
 
 
 def test_token_true_is_the_reference(tmp_path: Path) -> None:
-    body = PLAIN.replace("model: {path: org/model}", "model:\n  path: org/model\n  load_kwargs: {token: true}")
+    body = PLAIN.replace(
+        "model: {path: org/model}", "model:\n  path: org/model\n  load_kwargs: {token: true}"
+    )
     config = compile_recipe(write(tmp_path, body), env={"HF_TOKEN": TOKEN})
     assert config.config["input_model"]["load_kwargs"] == {"token": True}
     assert TOKEN not in config.text
 
 
 def test_a_reference_under_a_secret_key_would_leak_and_is_refused(tmp_path: Path) -> None:
-    body = PLAIN.replace("model: {path: org/model}", "model:\n  path: org/model\n  load_kwargs: {token: '${HF_TOKEN}'}")
+    body = PLAIN.replace(
+        "model: {path: org/model}", "model:\n  path: org/model\n  load_kwargs: {token: '${HF_TOKEN}'}"
+    )
     lines = secret_errors(tmp_path, body, {"HF_TOKEN": TOKEN})
     assert lines == [
         f"{tmp_path / 'r.yaml'}:3:24: error[secret]:"
@@ -155,8 +164,13 @@ def test_secret_environment_variables_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(RecipeError) as exc:
         compile_recipe(write(tmp_path, body), env={"S": "s3cret"})
-    assert [(d.rule, d.message.split(" ")[0]) for d in exc.value.diagnostics] == [("secret", "'AZURE_CLIENT_SECRET'")]
-    assert exc.value.diagnostics[0].hint is not None and "copies the environment" in exc.value.diagnostics[0].hint
+    assert [(d.rule, d.message.split(" ")[0]) for d in exc.value.diagnostics] == [
+        ("secret", "'AZURE_CLIENT_SECRET'")
+    ]
+    assert (
+        exc.value.diagnostics[0].hint is not None
+        and "copies the environment" in exc.value.diagnostics[0].hint
+    )
     body = body.replace("'${S}'", "literal")
     assert [line.split("error[secret]: ")[1] for line in secret_errors(tmp_path, body)] == [
         "'WANDB_API_KEY' holds a secret; olivegen never writes one into a config",
@@ -193,8 +207,12 @@ def test_an_override_cannot_bring_a_secret_in(tmp_path: Path) -> None:
 
 
 def test_ordinary_token_words_are_not_secrets(tmp_path: Path) -> None:
-    body = PLAIN.replace("model: {path: org/model}", "model:\n  path: org/model\n  load_kwargs: {pad_token: x}")
-    assert compile_recipe(write(tmp_path, body), env={}).config["input_model"]["load_kwargs"] == {"pad_token": "x"}
+    body = PLAIN.replace(
+        "model: {path: org/model}", "model:\n  path: org/model\n  load_kwargs: {pad_token: x}"
+    )
+    assert compile_recipe(write(tmp_path, body), env={}).config["input_model"]["load_kwargs"] == {
+        "pad_token": "x"
+    }
 
 
 def test_cli_reports_unset_variables(
@@ -205,5 +223,6 @@ def test_cli_reports_unset_variables(
     result = run_cli("validate", recipe)
     assert result.code == 1
     assert (
-        result.first_out_line == f"{recipe}:6:7: error[environment]: environment variable 'OLIVEGEN_UNSET' is not set"
+        result.first_out_line
+        == f"{recipe}:6:7: error[environment]: environment variable 'OLIVEGEN_UNSET' is not set"
     )

@@ -78,7 +78,9 @@ def test_mappings_merge_lists_replace_scalars_replace(team: Path) -> None:
 
 
 def test_delete_removes_an_inherited_key(team: Path) -> None:
-    child = write(team, "child.yaml", f"extends: base/base.yaml\nengine: {{log_level: {DELETE}}}\nhost: {DELETE}\n")
+    child = write(
+        team, "child.yaml", f"extends: base/base.yaml\nengine: {{log_level: {DELETE}}}\nhost: {DELETE}\n"
+    )
     data = load_source(child).data
     assert data["engine"] == {}
     assert "host" not in data
@@ -97,7 +99,9 @@ def test_delete_in_a_list_is_an_error_at_its_position(team: Path) -> None:
 def test_several_levels_and_bases_later_wins(team: Path) -> None:
     write(team, "mid.yaml", "extends: base/base.yaml\nengine: {log_level: 3}\n")
     write(team, "other.yaml", "engine: {log_level: 4, clean_cache: true}\n")
-    child = write(team, "child.yaml", "extends: [mid.yaml, other.yaml]\nengine: {evaluate_input_model: false}\n")
+    child = write(
+        team, "child.yaml", "extends: [mid.yaml, other.yaml]\nengine: {evaluate_input_model: false}\n"
+    )
     engine = load_source(child).data["engine"]
     assert engine == {"log_level": 4, "clean_cache": True, "evaluate_input_model": False}
 
@@ -121,7 +125,9 @@ def test_error_in_the_childs_value_points_at_the_child(team: Path) -> None:
 def test_base_display_path_follows_the_childs(team: Path) -> None:
     write(team, "child.yaml", "extends: base/base.yaml\n")
     source = load_source(team / "child.yaml", "recipes/child.yaml")
-    assert source.where.lookup(("passes", 0, "r"), prefer_value=True) == Position("recipes/base/base.yaml", 11, 8)
+    assert source.where.lookup(("passes", 0, "r"), prefer_value=True) == Position(
+        "recipes/base/base.yaml", 11, 8
+    )
     assert source.where.path == "recipes/child.yaml"
 
 
@@ -131,8 +137,13 @@ def test_missing_base_names_the_chain(team: Path) -> None:
     with pytest.raises(RecipeError) as exc:
         compile_recipe(child)
     diag = exc.value.diagnostics[0]
-    assert diag.headline() == f"{team / 'mid.yaml'}:1:10: error[extends]: base recipe 'nowhere.yaml' not found"
-    assert diag.hint is not None and f"chain: {child} -> {team / 'mid.yaml'} -> {team / 'nowhere.yaml'}" in diag.hint
+    assert (
+        diag.headline() == f"{team / 'mid.yaml'}:1:10: error[extends]: base recipe 'nowhere.yaml' not found"
+    )
+    assert (
+        diag.hint is not None
+        and f"chain: {child} -> {team / 'mid.yaml'} -> {team / 'nowhere.yaml'}" in diag.hint
+    )
 
 
 def test_cycle_is_an_error_showing_the_chain(tmp_path: Path) -> None:

@@ -192,7 +192,8 @@ def test_render_writes_every_variant_into_a_folder(run_cli: Run, tmp_path: Path)
     assert result.code == 0, result.err
     written = sorted(p.name for p in (tmp_path / "configs").iterdir())
     assert written == sorted(
-        f"mx-{v}.json" for v in ["cpu-int4-b32", "cpu-int4-b128", "cuda-fp16-b128", "dml-int4-b32", "dml-int4-b128"]
+        f"mx-{v}.json"
+        for v in ["cpu-int4-b32", "cpu-int4-b128", "cuda-fp16-b128", "dml-int4-b32", "dml-int4-b128"]
     )
     config = json.loads((tmp_path / "configs" / "mx-dml-int4-b32.json").read_text())
     assert config["workflow_id"] == "mx-dml-int4-b32"
@@ -216,7 +217,9 @@ def test_render_pattern_and_usage_errors(run_cli: Run, tmp_path: Path) -> None:
 
 def test_validate_checks_every_variant(run_cli: Run, tmp_path: Path) -> None:
     assert run_cli("validate", write(tmp_path)).code == 0
-    bad = write(tmp_path, MATRIX.replace("b32: {passes.0.int4_block_size: 32}", "b32: {passes.0.int4_block_size: 33}"))
+    bad = write(
+        tmp_path, MATRIX.replace("b32: {passes.0.int4_block_size: 32}", "b32: {passes.0.int4_block_size: 33}")
+    )
     result = run_cli("validate", bad)
     assert result.code == 1
     assert "[target=cpu-int4, size=b32]" in result.out and "[target=dml-int4, size=b32]" in result.out

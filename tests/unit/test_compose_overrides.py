@@ -109,7 +109,9 @@ def test_later_overrides_win_and_mappings_merge(recipe: Path) -> None:
 
 
 def test_lists_replace(recipe: Path) -> None:
-    data = data_with(recipe, "passes.lora.target_modules=[q_proj, v_proj]", "passes.lora.target_modules=[o_proj]")
+    data = data_with(
+        recipe, "passes.lora.target_modules=[q_proj, v_proj]", "passes.lora.target_modules=[o_proj]"
+    )
     assert data["passes"][0]["target_modules"] == ["o_proj"]
 
 
@@ -133,14 +135,20 @@ def test_an_unknown_key_points_at_its_segment(recipe: Path) -> None:
     with pytest.raises(RecipeError) as exc:
         compile_recipe(recipe, overrides=["passes.lora.rank=4"])
     diag = exc.value.diagnostics[0]
-    assert diag.headline() == "--set passes.lora.rank=4:1:19: error[unknown-key]: unknown key 'rank' in the LoRA pass"
+    assert (
+        diag.headline()
+        == "--set passes.lora.rank=4:1:19: error[unknown-key]: unknown key 'rank' in the LoRA pass"
+    )
 
 
 def test_an_unknown_pass_suggests_one(recipe: Path) -> None:
     with pytest.raises(RecipeError) as exc:
         compile_recipe(recipe, overrides=["passes.lorra.r=4"])
     diag = exc.value.diagnostics[0]
-    assert diag.headline() == f"--set passes.lorra.r=4:1:14: error[override]: no item 'lorra' in passes of {recipe}"
+    assert (
+        diag.headline()
+        == f"--set passes.lorra.r=4:1:14: error[override]: no item 'lorra' in passes of {recipe}"
+    )
     assert diag.hint == "did you mean 'lora'?"
 
 
@@ -158,7 +166,9 @@ def test_every_bad_override_is_reported(recipe: Path) -> None:
 
 
 def test_ambiguous_type_asks_for_a_key(tmp_path: Path, recipe: Path) -> None:
-    two = recipe.read_text().replace("  - type: merge\n", "  - type: merge\n  - type: lora\n    torch_dtype: float32\n")
+    two = recipe.read_text().replace(
+        "  - type: merge\n", "  - type: merge\n  - type: lora\n    torch_dtype: float32\n"
+    )
     recipe.write_text(two)
     with pytest.raises(RecipeError, match="'LoRA' matches 2 items of passes in "):
         load_source(recipe, overrides=["passes.LoRA.r=4"])

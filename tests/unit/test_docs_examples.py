@@ -51,13 +51,17 @@ def test_every_page_exists_and_has_checked_examples() -> None:
 YAML = blocks("yaml")
 
 
-@pytest.mark.parametrize(("page", "before", "body"), YAML, ids=[f"{p}-{i}" for i, (p, _, _) in enumerate(YAML)])
+@pytest.mark.parametrize(
+    ("page", "before", "body"), YAML, ids=[f"{p}-{i}" for i, (p, _, _) in enumerate(YAML)]
+)
 def test_yaml_blocks_are_excerpts_of_real_files(page: str, before: str, body: str) -> None:
     first, _, rest = body.partition("\n")
     assert first.startswith("# "), f"docs/{page}.md: a yaml block starts with `# <file it is taken from>`"
     source = ROOT / first.removeprefix("# ").strip()
     assert source.is_file(), f"docs/{page}.md quotes {source}, which does not exist"
-    assert rest in source.read_text(encoding="utf-8"), f"docs/{page}.md: the block is not an excerpt of {source}"
+    assert rest in source.read_text(encoding="utf-8"), (
+        f"docs/{page}.md: the block is not an excerpt of {source}"
+    )
 
 
 COMMANDS = commands()

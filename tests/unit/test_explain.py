@@ -34,13 +34,18 @@ def test_plan_lists_model_systems_passes_in_order_and_outputs(run_cli: Run) -> N
     assert lines[:7] == [
         "recipe    examples/phi35-travel-lab.yaml",
         "workflow  phi35-travel-lab",
-        "model     microsoft/Phi-3.5-mini-instruct (Hugging Face), task text-generation, trust_remote_code=true",
+        "model     microsoft/Phi-3.5-mini-instruct (Hugging Face), task text-generation,"
+        " trust_remote_code=true",
         "data      travel: json examples/data/data_sample_travel.jsonl, split train",
         "host      CUDAExecutionProvider on gpu  (passes run here)",
         "target    CPUExecutionProvider on cpu  (the model is built and evaluated for this)",
         "passes",
     ]
-    steps = [line.strip() for line in lines if line.startswith("  ") and line.strip()[:2] in ("1.", "2.", "3.", "4.")]
+    steps = [
+        line.strip()
+        for line in lines
+        if line.startswith("  ") and line.strip()[:2] in ("1.", "2.", "3.", "4.")
+    ]
     assert steps == [
         "1. awq (AutoAWQQuantizer)",
         "2. lora (LoRA)",
@@ -119,7 +124,9 @@ def test_matrix_recipe_explains_each_variant(run_cli: Run) -> None:
         "cuda-fp16-phi3",
         "dml-int4-phi35",
     ]
-    one = run_cli("explain", TEAM / "travel-targets.yaml", "--variant", "cuda-fp16-phi3", "--format", "mermaid")
+    one = run_cli(
+        "explain", TEAM / "travel-targets.yaml", "--variant", "cuda-fp16-phi3", "--format", "mermaid"
+    )
     assert one.out.count("flowchart LR") == 1 and "for CUDAExecutionProvider" in one.out
 
 

@@ -47,12 +47,8 @@ def test_09_has_the_native_azureml_system() -> None:
 
 def test_013_runs_azureml_as_a_local_system_with_job_relative_paths() -> None:
     config = compile_recipe(AML).config
-    assert config["systems"] == {
-        "local_system": {
-            "type": "LocalSystem",
-            "accelerators": [{"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}],
-        }
-    }
+    assert config["systems"] == {"local_system": {"type": "LocalSystem", "accelerators": [
+        {"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}]}}
     assert config["engine"]["output_dir"] == "outputs/phi3-azureml-compute"
     assert "azureml_client" not in config
     assert str(ROOT) not in json.dumps(config)
@@ -83,10 +79,7 @@ def test_real_olive_09_accepts_every_example(example: Path, tmp_path: Path) -> N
     assert OLIVE09
     result = subprocess.run(
         [OLIVE09, "-m", "olivegen.render.olive_check", str(config)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"},
+        capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout) == []
@@ -163,10 +156,7 @@ def test_seed_azureml_example_validates_with_real_olive_09(run_cli: Run, tmp_pat
     assert OLIVE09
     result = subprocess.run(
         [OLIVE09, "-m", "olivegen.render.olive_check", str(config)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"},
+        capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"},
     )
     assert result.returncode == 0 and json.loads(result.stdout) == [], result.stdout + result.stderr
 

@@ -34,7 +34,9 @@ def test_example_matches_golden(example: Path, update_golden: bool) -> None:
 
 
 def _diff(expected: str, actual: str) -> str:
-    lines = difflib.unified_diff(expected.splitlines(), actual.splitlines(), "golden", "rendered", lineterm="", n=2)
+    lines = difflib.unified_diff(
+        expected.splitlines(), actual.splitlines(), "golden", "rendered", lineterm="", n=2
+    )
     return "\n".join(lines) + "\n\nTo update the golden files, run: pytest tests/unit/test_golden.py --update-golden"
 
 

@@ -248,7 +248,9 @@ def test_a_set_token_is_masked_in_every_format(run_cli: Run, repo: Path, fmt: st
         assert "hf_****" in result.out + result.err or "hf_%2A%2A%2A%2A" in result.out  # SARIF quotes URIs
 
 
-def test_a_token_from_the_environment_is_not_echoed(run_cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_token_from_the_environment_is_not_echoed(
+    run_cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PRECISION", TOKEN)
     (repo / "r.yaml").write_text(OK.replace("precision: int4", "precision: ${PRECISION}"), encoding="utf-8")
     result = quick(run_cli, "validate", repo / "r.yaml")
@@ -332,7 +334,9 @@ def test_masking_keeps_only_the_prefix() -> None:
 
 
 def test_a_matrix_of_a_trillion_combinations_is_counted_not_built(run_cli: Run, repo: Path) -> None:
-    axes = "".join(f"  a{i}:\n" + "".join(f"    v{j}: ~\n" for j in range(10)) for i in range(12))
+    axes = "".join(
+        f"  a{i}:\n" + "".join(f"    v{j}: ~\n" for j in range(10)) for i in range(12)
+    )
     (repo / "mx.yaml").write_text(OK + "matrix:\n" + axes, encoding="utf-8")
     assert (repo / "mx.yaml").stat().st_size < 1500
     result = quick(run_cli, "validate", repo / "mx.yaml", limit=1.0)
@@ -340,11 +344,9 @@ def test_a_matrix_of_a_trillion_combinations_is_counted_not_built(run_cli: Run, 
 
 
 def test_a_set_alias_bomb_is_refused(run_cli: Run, repo: Path) -> None:
-    bomb = (
-        "[&a [x,x,x,x,x,x,x,x,x], "
-        + ", ".join(f"&{b} [" + ",".join([f"*{a}"] * 9) + "]" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
-        + "]"
-    )
+    bomb = "[&a [x,x,x,x,x,x,x,x,x], " + ", ".join(
+        f"&{b} [" + ",".join([f"*{a}"] * 9) + "]" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    ) + "]"
     assert len(bomb) < 500
     result = quick(run_cli, "validate", repo / "ok.yaml", "--set", f"description={bomb}", limit=1.0)
     assert result.code == 1 and "expands to more than" in said(result)
@@ -423,7 +425,9 @@ def test_a_bad_file_is_one_diagnostic_of_the_batch(run_cli: Run, repo: Path, fmt
     assert "3 files, 2 errors" in said(result)
 
 
-def test_a_bug_on_one_file_still_reports_the_others(run_cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_on_one_file_still_reports_the_others(
+    run_cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import olivegen.commands.validate as validate
 
     real = validate._diagnose

@@ -46,7 +46,11 @@ def test_team_recipe_matches_golden(recipe: Path, update_golden: bool) -> None:
         assert golden.exists(), f"no golden for {golden.name}; run: pytest {__file__} --update-golden"
         expected = golden.read_text(encoding="utf-8")
         assert text == expected, (
-            "\n".join(difflib.unified_diff(expected.splitlines(), text.splitlines(), "golden", "rendered", lineterm=""))
+            "\n".join(
+                difflib.unified_diff(
+                    expected.splitlines(), text.splitlines(), "golden", "rendered", lineterm=""
+                )
+            )
             + f"\n\nTo update the golden files, run: pytest {__file__} --update-golden"
         )
 
