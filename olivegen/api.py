@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.errors import Diagnostic, Position, RecipeError, Severity
-from olivegen.knowledge.catalog import OLIVE_GENERATION
+from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION
+from olivegen.knowledge.sections import olive_section_line
 from olivegen.recipe import Recipe
 from olivegen.source.document import Source, SourceMap
 
@@ -199,7 +200,7 @@ def _validate(source: Source, generation: str | None = None) -> Recipe:
 
     if generation is None and isinstance(source.data, dict):
         written = source.data.get("olive")
-        generation = {0.9: "0.9", 0.13: "0.13"}.get(written) if isinstance(written, float) else written
+        generation = GENERATION_OF_NUMBER.get(written) if isinstance(written, float) else written
     try:
         return Recipe.model_validate(source.data, context={"generation": str(generation or OLIVE_GENERATION)})
     except ValidationError as exc:
@@ -246,7 +247,7 @@ def _refuse_rendered_secret(text: str, source: Source) -> None:
         )
 
 
-OLIVE_TOP_KEYS = re.compile(r"^(input_model|data_configs|evaluators|systems|workflow_id)\s*:", re.M)
+OLIVE_TOP_KEYS = olive_section_line()
 OLIVE_PASSES = re.compile(r"^passes\s*:\s*(#.*)?\n(\s*#.*\n)*[ \t]+[^-\s#]", re.M)
 
 

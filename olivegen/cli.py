@@ -19,6 +19,7 @@ from olivegen import __version__
 from olivegen.commands import COMMANDS, module_name
 from olivegen.commands.common import Exit, HelpFormat, epilog, report
 from olivegen.errors import OlivegenError, RecipeError
+from olivegen.knowledge.catalog import OLIVE_GENERATION, PREVIOUS_GENERATION, RELEASES_OF_GENERATION
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]
@@ -52,14 +53,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-TARGETS = {"0.13": "0.13", "0.9": "0.7-0.9.2"}  # --olive-version -> the olive-ai releases it renders for
+TARGETS = RELEASES_OF_GENERATION  # --olive-version -> the olive-ai releases it renders for
 
 
 def version_text() -> str:
     """Return `--version`: olivegen's version and the Olive releases its configs are for."""
     return (
         f"olivegen {__version__}\n"
-        f"renders for Olive (olive-ai) {TARGETS['0.13']} (default) and {TARGETS['0.9']} (--olive-version 0.9)"
+        f"renders for Olive (olive-ai) {TARGETS[OLIVE_GENERATION]} (default)"
+        f" and {TARGETS[PREVIOUS_GENERATION]} (--olive-version {PREVIOUS_GENERATION})"
     )
 
 
@@ -92,9 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fewer_collections() -> None:
-    """Run the cyclic garbage collector less often: a cold start allocates many objects (imports, model
-    classes, validators) that stay alive, and the default threshold (700) collects them again and again
-    (~7% of a cold `validate`). Reference counting still frees everything acyclic at once."""
+    """Run the cyclic garbage collector less often.
+
+    A cold start allocates many objects that stay alive (modules, model classes, validators), and the
+    default threshold (700) collects them again and again (~7% of a cold `validate`). Reference
+    counting still frees everything acyclic at once.
+    """
     gen0, gen1, gen2 = gc.get_threshold()
     if 0 < gen0 < 20_000:
         gc.set_threshold(20_000, gen1, gen2)

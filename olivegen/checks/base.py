@@ -2,8 +2,9 @@
 
 Every diagnostic olivegen emits carries a stable rule id. Semantic rules
 register with `@rule("id", severity)`; the ids of the earlier stages (YAML,
-schema validation, `--olive`) are described in `STAGE_RULES`. `rule_info`
-answers for both, so every output format can describe every id.
+schema validation, `--olive`) are described in `STAGE_RULES`, and those of
+composition, import, `run` and the commands in `OTHER_RULES`, each with its
+severity. `rule_info` answers for all, so every output format can describe every id.
 """
 
 from __future__ import annotations
@@ -83,20 +84,64 @@ Rule = Callable[[Scope], Iterable[Diagnostic]]
 RULES: dict[str, Rule] = {}
 RULE_INFO: dict[str, RuleInfo] = {}
 
+_E, _W = Severity.ERROR, Severity.WARNING
+
 # Ids of diagnostics found before the semantic rules run (reading, YAML, the recipe schema) or after
-# them (`validate --olive`). Their severity is always error.
-STAGE_RULES: dict[str, str] = {
-    "recipe": "The file cannot be read as a recipe: missing, unreadable, not UTF-8, empty or not a mapping.",
-    "yaml": "The YAML itself is broken: syntax, duplicate keys, tags, nesting or alias expansion beyond the caps.",
-    "indentation": "A key indented to the wrong column: under the wrong parent, or lined up with nothing above it.",
-    "unknown-key": "A key the recipe format does not have (with a did-you-mean or the allowed keys).",
-    "legacy-key": "A key from older Olive configs or tutorials; the hint gives today's spelling.",
-    "missing-key": "A required key is missing.",
-    "invalid-value": "A value has the wrong type or is out of range for its key.",
-    "pass-type": "A pass type Olive does not register, or a pass without `type`.",
-    "secret": "A recipe never holds credentials (Hugging Face tokens, Azure keys, connection strings, SAS"
-    " tokens ...): checked once on the composed recipe and once on the rendered config.",
-    "olive": "The installed Olive rejects or would silently ignore part of the rendered config (`--olive`).",
+# them (`validate --olive`), with the severity they are reported at. docs/rules.md has a section each.
+STAGE_RULES: dict[str, tuple[Severity, str]] = {
+    "recipe": (_E, "The file cannot be read as a recipe: missing, unreadable, not UTF-8, empty or not a mapping."),
+    "yaml": (
+        _E,
+        "The YAML itself is broken: syntax, duplicate keys, tags, nesting or alias expansion beyond the caps.",
+    ),
+    "indentation": (
+        _E,
+        "A key indented to the wrong column: under the wrong parent, or lined up with nothing above it.",
+    ),
+    "unknown-key": (_E, "A key the recipe format does not have (with a did-you-mean or the allowed keys)."),
+    "legacy-key": (_E, "A key from older Olive configs or tutorials; the hint gives today's spelling."),
+    "missing-key": (_E, "A required key is missing."),
+    "invalid-value": (_E, "A value has the wrong type or is out of range for its key."),
+    "pass-type": (_E, "A pass type Olive does not register, or a pass without `type`."),
+    "secret": (
+        _E,
+        "A recipe never holds credentials (Hugging Face tokens, Azure keys, connection strings, SAS tokens ...):"
+        " checked once on the composed recipe and once on the rendered config.",
+    ),
+    "olive": (_E, "The installed Olive rejects or would silently ignore part of the rendered config (`--olive`)."),
+}
+
+# Ids reported by composition, `olivegen import`, `olivegen run`'s preflight and the commands themselves
+# rather than by the rules of one recipe; docs/rules.md lists them in one table.
+OTHER_RULES: dict[str, tuple[Severity, str]] = {
+    "extends": (
+        _E,
+        "An `extends:` base cannot be used: missing, unreadable, outside the repository, a cycle or too deep.",
+    ),
+    "environment": (_E, "A `${VAR}` reference names an unset environment variable without a default, or is malformed."),
+    "override": (_E, "A `--set PATH=VALUE` override is malformed or its path or value does not fit the recipe."),
+    "matrix": (_E, "A `matrix:` is malformed: an axis, an `exclude` entry or a variant that cannot be built."),
+    "name": (_E, "A recipe without `name:` whose file name cannot be a workflow id."),
+    "preset": (_E, "`olivegen init` was given a preset name that does not exist."),
+    "internal": (_E, "olivegen failed on this file (a bug); the other files of the batch are still reported."),
+    "duplicate-key": (_E, "An Olive JSON config writes a key twice in one object: Olive reads only the last one."),
+    "import": (_E, "`olivegen import` cannot convert this part of the Olive config."),
+    "import-dropped": (_W, "`olivegen import` left out a key with no meaning in today's Olive."),
+    "import-approximate": (_W, "`olivegen import` carried a key over with a close, not an equal, meaning."),
+    "import-migrated": (_W, "`olivegen import` rewrote a form today's Olive rejects in today's words."),
+    "import-secret": (_W, "`olivegen import` kept a literal secret of the config out of the recipe."),
+    "olive-renamed": (_W, "A name the Olive config uses was renamed in a later Olive; import wrote today's name."),
+    "olive-removed": (_W, "An engine setting of an older Olive that the Olive the config renders for rejects."),
+    "unknown-evaluator": (_W, "An evaluator named by the engine or a pass that `evaluators` does not define."),
+    "run-flag": (_E, "`olivegen run --host`/`--target` names no execution provider."),
+    "run-olive-missing": (_E, "`olivegen run`: Olive is not installed in this Python environment."),
+    "run-missing-package": (_E, "`olivegen run`: a pass needs a Python package that is not installed."),
+    "run-awq-needs-cuda": (_E, "`olivegen run`: AutoAWQQuantizer needs a CUDA GPU this machine does not have."),
+    "run-no-gpu": (_W, "`olivegen run`: the host is a GPU, but torch sees none; the passes run on the CPU."),
+    "run-cuda-target": (_E, "`olivegen run`: the target is CUDA, but onnxruntime-gpu is not installed."),
+    "run-remote-system": (_E, "`olivegen run`: the host or target is an Azure ML system; run runs Olive here."),
+    "run-lora-int4": (_W, "`olivegen run`: ModelBuilder int4 would quantize the LoRA MatMuls of an Olive config."),
+    "run-lora-rank": (_W, "`olivegen run`: a LoRA rank equals a model dimension, which confuses ExtractAdapters."),
 }
 
 
@@ -104,7 +149,7 @@ def rule(rule_id: str, severity: Severity = Severity.ERROR) -> Callable[[Rule], 
     """Register a rule under a stable id; its docstring's first line is its summary."""
 
     def register(func: Rule) -> Rule:
-        if rule_id in RULES or rule_id in STAGE_RULES:
+        if rule_id in RULES or rule_id in STAGE_RULES or rule_id in OTHER_RULES:
             raise ValueError(f"rule id {rule_id!r} registered twice")
         RULES[rule_id] = func
         summary = (func.__doc__ or rule_id).strip().splitlines()[0]
@@ -118,13 +163,15 @@ def rule_info(rule_id: str) -> RuleInfo:
     """Describe any rule id olivegen emits (semantic rules and the earlier stages)."""
     if rule_id in RULE_INFO:
         return RULE_INFO[rule_id]
-    return RuleInfo(rule_id, Severity.ERROR, STAGE_RULES.get(rule_id, rule_id))
+    severity, summary = STAGE_RULES.get(rule_id) or OTHER_RULES.get(rule_id) or (Severity.ERROR, rule_id)
+    return RuleInfo(rule_id, severity, summary)
 
 
 def all_rule_infos() -> list[RuleInfo]:
-    """Return every rule id olivegen can emit, stage ids first, then semantic rules by id."""
-    stages = [RuleInfo(k, Severity.ERROR, v) for k, v in STAGE_RULES.items()]
-    return stages + [RULE_INFO[k] for k in sorted(RULE_INFO)]
+    """Return every rule id olivegen can emit: stage ids, then semantic rules by id, then the other commands' ids."""
+    stages = [RuleInfo(k, *v) for k, v in STAGE_RULES.items()]
+    others = [RuleInfo(k, *v) for k, v in OTHER_RULES.items()]
+    return stages + [RULE_INFO[k] for k in sorted(RULE_INFO)] + others
 
 
 def run_checks(scope: Scope) -> list[Diagnostic]:

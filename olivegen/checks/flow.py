@@ -6,29 +6,13 @@ from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
+from olivegen.knowledge import passes as P
+from olivegen.knowledge.model_types import HF_MODEL_TYPES, ONNX_MODEL_TYPES
+from olivegen.knowledge.passes import EXPORTS_ONNX, KEEPS_PYTORCH, PYTORCH_QUANTIZERS, TAKES_HF, TAKES_ONNX
 from olivegen.recipe.passes import QLoRA
 
-ADAPTER_PASSES = ("LoRA", "QLoRA", "LoHa", "LoKr", "DoRA")
-# PyTorch quantizers whose output model carries a `quantization_config` (QLoRA refuses such a model).
-PYTORCH_QUANTIZERS = ("AutoAWQQuantizer", "Gptq", "Rtn")
-# Typed passes by the kind of model they take: Hugging Face (PyTorch) or ONNX.
-TAKES_HF = (
-    "LoRA",
-    "QLoRA",
-    "MergeAdapterWeights",
-    "AutoAWQQuantizer",
-    "Gptq",
-    "Rtn",
-    "ModelBuilder",
-    "OnnxConversion",
-)
-TAKES_ONNX = ("OrtTransformersOptimization", "OnnxBlockWiseRtnQuantization", "ExtractAdapters")
-MAKES_ONNX = ("ModelBuilder", "OnnxConversion")
-# Passes known to hand on a PyTorch model. After any other pass (OptimumConversion, a vendor's
-# converter ...) olivegen cannot tell the kind of model, so the rule below stays silent.
-KEEPS_PYTORCH = (*ADAPTER_PASSES, "MergeAdapterWeights", *PYTORCH_QUANTIZERS)
 # Olive input models (the `olive:` form of `model:`) that already are ONNX.
-ONNX_INPUTS = ("onnxmodel", "compositemodel", "distributedonnxmodel")
+ONNX_INPUTS = ONNX_MODEL_TYPES
 
 
 def _input_is_onnx(scope: Scope) -> bool:
@@ -39,7 +23,7 @@ def _input_is_onnx(scope: Scope) -> bool:
 def _input_unknown(scope: Scope) -> bool:
     """Tell whether the input model is neither Hugging Face nor ONNX as far as olivegen knows (an Olive type)."""
     raw = scope.recipe.model.olive
-    return raw is not None and str(raw.get("type", "")).lower() not in (*ONNX_INPUTS, "hfmodel", "pytorchmodel")
+    return raw is not None and str(raw.get("type", "")).lower() not in (*ONNX_INPUTS, *HF_MODEL_TYPES)
 
 
 def _metadata_only(spec: object) -> bool:
@@ -58,9 +42,9 @@ def _adapter_reaches(scope: Scope) -> Iterator[tuple[int, str, bool]]:
     for i, spec in enumerate(scope.recipe.passes):
         kind = _type(spec)
         yield i, kind, has_adapter
-        if kind in ADAPTER_PASSES:
+        if kind in P.TRAINS_ADAPTER:
             has_adapter = True
-        elif kind == "MergeAdapterWeights":
+        elif kind in P.MERGES_ADAPTERS:
             has_adapter = False
 
 
@@ -68,7 +52,7 @@ def _adapter_reaches(scope: Scope) -> Iterator[tuple[int, str, bool]]:
 def merge_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
     """MergeAdapterWeights needs an adapter: a LoRA-family pass before it, or `model.adapter_path`."""
     for i, kind, has_adapter in _adapter_reaches(scope):
-        if kind == "MergeAdapterWeights" and not has_adapter:
+        if kind in P.MERGES_ADAPTERS and not has_adapter:
             yield scope.error(
                 "merge-without-adapter",
                 "MergeAdapterWeights has no adapter to merge",
@@ -81,7 +65,7 @@ def merge_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
 def extract_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
     """ExtractAdapters needs LoRA weights in the ONNX model, and none left after a merge."""
     for i, kind, has_adapter in _adapter_reaches(scope):
-        if kind == "ExtractAdapters" and not has_adapter:
+        if kind in P.EXTRACTS_ADAPTERS and not has_adapter:
             yield scope.error(
                 "extract-without-adapter",
                 "ExtractAdapters has no LoRA weights to extract",
@@ -97,7 +81,7 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
     unknown = _input_unknown(scope)  # the kind of model is not known from here on
     for i, spec in enumerate(scope.recipe.passes):
         kind = _type(spec)
-        if kind == "ModelBuilder" and _metadata_only(spec):
+        if kind == P.MODEL_BUILDER and _metadata_only(spec):
             continue
         if unknown and onnx_at is None:
             continue
@@ -123,10 +107,10 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
                 ("passes", i, "type"),
                 "put ModelBuilder or OnnxConversion before it",
             )
-        if kind in MAKES_ONNX and onnx_at is None:
+        if kind in EXPORTS_ONNX and onnx_at is None:
             onnx_at = i
         elif kind not in (*KEEPS_PYTORCH, *TAKES_ONNX) and onnx_at is None:
-            unknown = True
+            unknown = True  # after OptimumConversion, a vendor's converter ... the kind of model is not known
 
 
 def _trainers_after_quantizer(
@@ -145,20 +129,20 @@ def _trainers_after_quantizer(
 @rule("qlora-on-quantized")
 def qlora_on_quantized(scope: Scope) -> Iterator[Diagnostic]:
     """QLoRA quantizes the base model itself, so it cannot follow AWQ, GPTQ or RTN."""
-    for i, q_index, q_kind in _trainers_after_quantizer(scope, PYTORCH_QUANTIZERS, "QLoRA"):
+    for i, q_index, q_kind in _trainers_after_quantizer(scope, PYTORCH_QUANTIZERS, P.QLORA):
         yield scope.error(
             "qlora-on-quantized",
             f"QLoRA cannot train the model {q_kind} (pass {q_index + 1}) already quantized",
             ("passes", i, "type"),
             "Olive stops with 'Model is already quantized'; drop the quantizer and let QLoRA quantize"
-            + (", or use `type: lora` after AWQ" if q_kind == "AutoAWQQuantizer" else ""),
+            + (", or use `type: lora` after AWQ" if q_kind == P.AUTO_AWQ else ""),
         )
 
 
 @rule("lora-on-olive-quant")
 def lora_on_olive_quant(scope: Scope) -> Iterator[Diagnostic]:
     """LoRA cannot train on the QuantLinear layers Olive's Gptq and Rtn passes write (peft rejects them)."""
-    for i, q_index, q_kind in _trainers_after_quantizer(scope, ("Gptq", "Rtn"), "LoRA"):
+    for i, q_index, q_kind in _trainers_after_quantizer(scope, P.OLIVE_PYTORCH_QUANTIZERS, P.LORA):
         yield scope.error(
             "lora-on-olive-quant",
             f"LoRA cannot train the model {q_kind} (pass {q_index + 1}) quantized",
@@ -180,11 +164,11 @@ def qlora_int4(scope: Scope) -> Iterator[Diagnostic]:
         for j in range(i + 1, len(passes)):
             later = passes[j]
             kind = _type(later)
-            if kind == "MergeAdapterWeights":
+            if kind in P.MERGES_ADAPTERS:
                 merged = True
-            elif kind in ADAPTER_PASSES:
+            elif kind in P.TRAINS_ADAPTER:
                 break
-            elif kind == "ModelBuilder" and getattr(later, "precision", None) == "int4":
+            elif kind == P.MODEL_BUILDER and getattr(later, "precision", None) == "int4":
                 if spec.save_quant_config:
                     where = (
                         ("passes", i, "save_quant_config")

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
 from olivegen.knowledge.architectures import facts_for
+from olivegen.knowledge.passes import NEEDS_CUDA_HOST, NVIDIA_PROVIDERS
 from olivegen.recipe.passes import _LoRAFields
 
-NVIDIA_PROVIDERS = ("CUDAExecutionProvider", "TensorrtExecutionProvider", "NvTensorRTRTXExecutionProvider")
 LARGE_MODEL_BILLIONS = 1.0
 BYTES_PER_PARAM = {"float32": 4, "bfloat16": 2, "float16": 4}  # float16 trains in fp32 with fp16 autocast
 
@@ -26,7 +26,7 @@ def awq_needs_cuda(scope: Scope) -> Iterator[Diagnostic]:
     if host.resolved_device() == "gpu" and host.provider in NVIDIA_PROVIDERS:
         return
     for i, spec in enumerate(scope.recipe.passes):
-        if str(getattr(spec, "type", "")) == "AutoAWQQuantizer":
+        if str(getattr(spec, "type", "")) in NEEDS_CUDA_HOST:
             where = ("host",) if scope.written("host") else ("passes", i, "type")
             yield scope.error(
                 "awq-needs-cuda",

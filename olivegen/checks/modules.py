@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
+from olivegen.knowledge import passes as P
 from olivegen.knowledge.architectures import facts_for, model_id
 from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.passes import ModelBuilder, _LoRAFields
@@ -52,12 +53,12 @@ def lora_int4_nodes(scope: Scope) -> Iterator[Diagnostic]:
     adapter = scope.recipe.model.adapter_path is not None
     facts = None
     for i, spec in enumerate(passes):
-        if kinds[i] in ("LoRA", "QLoRA"):
+        if kinds[i] in P.TYPED_ADAPTER_TRAINERS:
             adapter = True
-        elif kinds[i] == "MergeAdapterWeights":
+        elif kinds[i] in P.MERGES_ADAPTERS:
             adapter = False
         elif isinstance(spec, ModelBuilder) and spec.precision == "int4" and adapter:
-            if "ExtractAdapters" not in kinds[i + 1 :] or spec.int4_nodes_to_exclude:
+            if P.EXTRACT_ADAPTERS not in kinds[i + 1 :] or spec.int4_nodes_to_exclude:
                 continue
             if "int4_nodes_to_exclude" in (spec.extra_options or {}):
                 continue

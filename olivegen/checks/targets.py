@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
 from olivegen.knowledge.catalog import canonical_pass, canonical_pass_in, facts, pass_info, providers_for_device
+from olivegen.knowledge.passes import MODEL_BUILDER_BF16_PROVIDERS
 from olivegen.recipe.passes import ModelBuilder
 
 
@@ -110,7 +111,7 @@ def builder_precision(scope: Scope) -> Iterator[Diagnostic]:
                 "Olive skips the pass ('FP16 is not supported on CPU') and ends without a model;"
                 " use int4 or fp32 for the CPU, or `target: cuda`",
             )
-        elif spec.precision == "bf16" and target.provider != "CUDAExecutionProvider":
+        elif spec.precision == "bf16" and target.provider not in MODEL_BUILDER_BF16_PROVIDERS:
             yield scope.error(
                 "builder-precision",
                 f"ModelBuilder precision 'bf16' needs the CUDA target provider, not {target.provider}",

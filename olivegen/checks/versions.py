@@ -7,7 +7,7 @@ from pathlib import Path
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
-from olivegen.knowledge.catalog import has_pass, pass_params_in
+from olivegen.knowledge.catalog import OLIVE_GENERATION, has_pass, pass_params_in
 from olivegen.recipe.passes import GenericPass
 
 
@@ -15,7 +15,7 @@ from olivegen.recipe.passes import GenericPass
 def olive_version(scope: Scope) -> Iterator[Diagnostic]:
     """A pass or pass parameter the selected Olive release (`olive:` / `--olive-version`) does not have."""
     generation = scope.recipe.olive
-    if generation == "0.13":
+    if generation == OLIVE_GENERATION:
         return
     for i, spec in enumerate(scope.recipe.passes):
         kind = str(getattr(spec, "type", ""))
@@ -24,8 +24,8 @@ def olive_version(scope: Scope) -> Iterator[Diagnostic]:
                 "olive-version",
                 f"the {kind} pass does not exist in Olive {generation}",
                 ("passes", i, "type"),
-                'render for Olive 0.13 (`olive: "0.13"`), or pick a pass Olive '
-                f"{generation} has (`olivegen passes` lists 0.13's)",
+                f'render for Olive {OLIVE_GENERATION} (`olive: "{OLIVE_GENERATION}"`), or pick a pass Olive '
+                f"{generation} has (`olivegen passes` lists {OLIVE_GENERATION}'s)",
             )
             continue
         known = pass_params_in(kind, generation)
@@ -43,7 +43,7 @@ def olive_version(scope: Scope) -> Iterator[Diagnostic]:
                     "olive-version",
                     f"the {kind} pass of Olive {generation} has no parameter {olive_key!r}",
                     loc,
-                    "remove it, or render for Olive 0.13",
+                    f"remove it, or render for Olive {OLIVE_GENERATION}",
                 )
 
 
@@ -69,12 +69,12 @@ def azureml_job(scope: Scope) -> Iterator[Diagnostic]:
     """On Olive 0.13 the Azure ML job runs the whole workflow on the compute, from the recipe's folder."""
     recipe = scope.recipe
     host, target = recipe.host, recipe.target
-    if recipe.olive != "0.13":
+    if recipe.olive != OLIVE_GENERATION:
         return
     if target is not None and target.type == "azureml" and host.type != "azureml":
         yield scope.error(
             "azureml-job",
-            "an Azure ML target needs an Azure ML host on Olive 0.13",
+            f"an Azure ML target needs an Azure ML host on Olive {OLIVE_GENERATION}",
             ("target", "type"),
             "make the host the same Azure ML system: the job then runs every pass and the evaluation there",
         )

@@ -17,11 +17,12 @@ from olivegen.commands.common import Exit, HelpFormat, epilog, report
 from olivegen.commands.explain_inputs import data_origin, model_label, model_line, value
 from olivegen.commands.explain_inputs import shown as shown  # `diff` reads it from here
 from olivegen.commands.options import add_outside, add_set, add_variant
+from olivegen.knowledge import passes as P
 
 if TYPE_CHECKING:
     from olivegen.api import Compiled
 
-GPU_PASSES = {"AutoAWQQuantizer": "autoawq refuses to run without a CUDA GPU"}
+GPU_PASSES = {P.AUTO_AWQ: "autoawq refuses to run without a CUDA GPU"}
 DATA_KEYS = ("train_data_config", "eval_data_config", "data_config")
 
 
@@ -73,7 +74,7 @@ def gpu_needs(compiled: Compiled) -> list[tuple[str, str]]:
         kind = str(getattr(spec, "type", ""))
         if kind in GPU_PASSES:
             needs.append((key, GPU_PASSES[kind]))
-        if kind in ("LoRA", "QLoRA") and getattr(spec, "torch_dtype", None) == "float16":
+        if kind in P.TYPED_ADAPTER_TRAINERS and getattr(spec, "torch_dtype", None) == "float16":
             needs.append((key, "float16 trains in mixed precision on a GPU"))
         if getattr(spec, "use_gpu", False) or getattr(spec, "float16", False):
             needs.append((key, "optimizes for GPU inference"))

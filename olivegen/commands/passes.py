@@ -10,6 +10,7 @@ import typing
 from typing import Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, say
+from olivegen.knowledge.catalog import OLIVE_GENERATION
 
 KINDS = (
     "typed: the recipe knows the pass's keys (checked, with defaults; see docs/recipe-reference.md);"
@@ -22,7 +23,10 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "passes",
         help="list the Olive passes a recipe can use",
-        description="List the Olive 0.13 passes a recipe can name in `type:`, with their providers and precisions. "
+        description=(
+            f"List the Olive {OLIVE_GENERATION} passes a recipe can name in `type:`, with their providers"
+            " and precisions. "
+        )
         + KINDS
         + ".",
         epilog=epilog(

@@ -9,7 +9,7 @@ from typing import Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 from olivegen.commands.options import add_outside, add_set, add_variant, outputs
-from olivegen.knowledge.catalog import GENERATIONS
+from olivegen.knowledge.catalog import GENERATIONS, PREVIOUS_GENERATION
 
 
 def add_parser(sub: Any) -> None:
@@ -27,7 +27,8 @@ def add_parser(sub: Any) -> None:
             },
             [
                 "olivegen render examples/phi3-tone-classification.yaml -o olive-config.json",
-                "olivegen render examples/phi35-travel-lab.yaml --olive-version 0.9 -o lab-olive09.json",
+                f"olivegen render examples/phi35-travel-lab.yaml --olive-version {PREVIOUS_GENERATION} -o"
+                " lab-olive09.json",
                 "olivegen render examples/phi35-travel-lab.yaml -o olive-config.json --check",
             ],
         ),

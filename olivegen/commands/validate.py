@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from olivegen.commands.common import Exit, HelpFormat, epilog, say
 from olivegen.commands.options import add_outside, add_set
 from olivegen.errors import Diagnostic, OlivegenError, Position, RecipeError, Severity
-from olivegen.knowledge.catalog import GENERATIONS
+from olivegen.knowledge.catalog import GENERATIONS, OLIVE_GENERATION, PREVIOUS_GENERATION
 
 if TYPE_CHECKING:
     from olivegen.source.document import SourceMap
@@ -239,8 +239,11 @@ def execute(args: argparse.Namespace) -> Exit:
 
     fmt = args.format or default_format()
     overrides = getattr(args, "overrides", None) or []
-    if args.olive and args.olive_version == "0.9":
-        say("olivegen validate: --olive checks with the installed Olive (0.13); for 0.9 output run")
+    if args.olive and args.olive_version == PREVIOUS_GENERATION:
+        say(
+            f"olivegen validate: --olive checks with the installed Olive ({OLIVE_GENERATION}); for"
+            f" {PREVIOUS_GENERATION} output run"
+        )
         say(
             "  python -m olivegen.render.olive_check CONFIG.json  with an olive-ai 0.9.2 Python (see docs/migration.md)"
         )

@@ -26,6 +26,7 @@ from olivegen.compose.overrides import Assignment, apply_all, parse_override
 from olivegen.compose.secrets import check_stem, find_secrets
 from olivegen.compose.tree import DELETE, copied, drop, raise_if, stray_deletes, subtree
 from olivegen.errors import Diagnostic, Position, RecipeError
+from olivegen.knowledge.sections import OLIVE_ONLY_SECTIONS
 from olivegen.source.document import Source, SourceMap
 from olivegen.source.paths import repository_root, within
 
@@ -57,7 +58,7 @@ class Composed:
         return Source(data, where, "")
 
 
-OLIVE_SECTIONS = ("input_model", "data_configs", "evaluators", "systems", "workflow_id")
+OLIVE_SECTIONS = OLIVE_ONLY_SECTIONS
 
 
 def _refuse_olive_config(data: dict[str, Any], where: SourceMap, shown: str) -> None:

@@ -16,7 +16,8 @@ from olivegen.importer.passes import convert_passes
 from olivegen.importer.pieces import Notes, flat, section
 from olivegen.importer.scrub import scrub_secrets
 from olivegen.importer.systems import convert_systems
-from olivegen.knowledge.catalog import suggest
+from olivegen.knowledge.catalog import GENERATIONS, OLIVE_GENERATION, PREVIOUS_GENERATION, suggest
+from olivegen.knowledge.sections import OLIVE_SECTIONS
 from olivegen.source.document import SourceMap
 
 ENGINE_KEYS = {
@@ -57,19 +58,19 @@ RAW_ENGINE_KEYS = {
 
 # Top-level keys of older Olive configs beside the sections (RunConfig of 0.9 and before).
 OLDER_TOP_KEYS = ("auto_optimizer_config", "azureml_client", "workflow_host", "verbose", "$schema")
-TOP_KEYS = {"input_model", "data_configs", "evaluators", "systems", "passes", "engine", "workflow_id"}
+TOP_KEYS = OLIVE_SECTIONS
 
 
 def _known_engine_keys() -> set[str]:
     """Return every engine setting of Olive 0.13 and 0.9 (their RunEngineConfig) and of older releases."""
-    return ENGINE_KEYS | RAW_ENGINE_KEYS | {k for g in ("0.13", "0.9") for k in _engine_keys(g)}
+    return ENGINE_KEYS | RAW_ENGINE_KEYS | {k for g in GENERATIONS for k in _engine_keys(g)}
 
 
 def _engine_keys(generation: str) -> set[str]:
     """Return the engine settings of one Olive generation ("0.13", "0.9"): its RunEngineConfig."""
     from olivegen.recipe.raw import olive_keys
 
-    return set(olive_keys("RunEngineConfig", generation if generation in ("0.13", "0.9") else "0.13"))
+    return set(olive_keys("RunEngineConfig", generation if generation in GENERATIONS else OLIVE_GENERATION))
 
 
 @dataclass
@@ -148,9 +149,11 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     recipe["passes"] = passes
     several = any(isinstance(recipe.get(k), dict) and recipe[k].get("extra_providers") for k in ("host", "target"))
     if _only_in_09(passes) or (several and generation in ("<=0.6", "0.7-0.9")):
-        recipe = {"olive": "0.9", **recipe}
+        recipe = {"olive": PREVIOUS_GENERATION, **recipe}
         notes.decided(
-            ("olive",), "a pass, parameter or second provider here is in Olive 0.9, not 0.13: rendered for 0.9"
+            ("olive",),
+            f"a pass, parameter or second provider here is in Olive {PREVIOUS_GENERATION}, not {OLIVE_GENERATION}:"
+            f" rendered for {PREVIOUS_GENERATION}",
         )
     recipe["engine"] = _engine(engine, notes, recipe.get("name"), evaluated=bool(chosen))
     scrub_secrets(recipe, notes)
@@ -161,12 +164,12 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         else:  # Olive puts a top-level key it does not know into `engine`, which refuses it
             hint = suggest(str(key), sorted(known | set(OLDER_TOP_KEYS) | TOP_KEYS))
             notes.unknown((key,), f"Olive has no section or engine setting {key!r}", hint)
-    target = _engine_keys(str(recipe.get("olive", "0.13")))
+    target = _engine_keys(str(recipe.get("olive", OLIVE_GENERATION)))
     for key in engine:
         if key in known and key not in target:  # an older Olive's: the Olive it renders for rejects it
             notes.unknown(
                 ("engine", key),
-                f"Olive {recipe.get('olive', '0.13')} has no engine setting {key!r} (an older Olive's)",
+                f"Olive {recipe.get('olive', OLIVE_GENERATION)} has no engine setting {key!r} (an older Olive's)",
                 "leave it out: that Olive refuses the config with it; `olivegen import` does",
                 "olive-removed",
             )
@@ -234,14 +237,22 @@ def detect_generation(cfg: dict[str, Any]) -> str:
         return by_passes
     newer = older = False
     for entry in entries:
-        now, then = canonical_pass_in(str(entry.get("type")), "0.13"), canonical_pass_in(str(entry.get("type")), "0.9")
+        now, then = (
+            canonical_pass_in(str(entry.get("type")), OLIVE_GENERATION),
+            canonical_pass_in(str(entry.get("type")), PREVIOUS_GENERATION),
+        )
         if now and not then:
             newer = True
         elif now and then:
             params = set(entry) - {"type", "host", "evaluator"}
-            newer |= any(k in pass_params_in(now, "0.13") and k not in pass_params_in(then, "0.9") for k in params)
+            newer |= any(
+                k in pass_params_in(now, OLIVE_GENERATION) and k not in pass_params_in(then, PREVIOUS_GENERATION)
+                for k in params
+            )
             older |= any(
-                k in pass_params_in(then, "0.9") and k not in pass_params_in(now, "0.13") and not on_main(now, k)
+                k in pass_params_in(then, PREVIOUS_GENERATION)
+                and k not in pass_params_in(now, OLIVE_GENERATION)
+                and not on_main(now, k)
                 for k in params
             )
         elif then:
@@ -284,7 +295,9 @@ def _engine(engine: dict[str, Any], notes: Notes, name: Any = None, *, evaluated
         search = {renames.get(k, k): v for k, v in search.items()}
         if search.get("sampler") == "exhaustive":
             search["sampler"] = "sequential"
-            notes.decided(("engine", "search"), "search_algorithm exhaustive is Olive 0.13's sequential sampler")
+            notes.decided(
+                ("engine", "search"), f"search_algorithm exhaustive is Olive {OLIVE_GENERATION}'s sequential sampler"
+            )
     typed_search = {"execution_order", "sampler", "max_iter", "max_time"}
     if isinstance(search, dict) and {"execution_order", "sampler"} <= set(search) <= typed_search:
         out["search"] = search
@@ -308,11 +321,11 @@ def _only_in_09(passes: list[dict[str, Any]]) -> bool:
     for item in passes:
         kind = str(item.get("type"))
         if canonical_pass(kind) is None:
-            if canonical_pass_in(kind, "0.9") is not None:
+            if canonical_pass_in(kind, PREVIOUS_GENERATION) is not None:
                 return True
             continue
         params = {**(item.get("config") or {}), **(item.get("options") or {})}
-        now, then = pass_params_in(kind, "0.13"), pass_params_in(kind, "0.9")
+        now, then = pass_params_in(kind, OLIVE_GENERATION), pass_params_in(kind, PREVIOUS_GENERATION)
         if any(k not in now and k in then and not on_main(kind, k) for k in params):  # on main: newer, not older
             return True
     return False

@@ -7,7 +7,7 @@ from typing import Any
 
 from olivegen.errors import Diagnostic, RecipeError
 from olivegen.importer.pieces import Notes, flat, json_path
-from olivegen.knowledge.catalog import suggest
+from olivegen.knowledge.catalog import OLIVE_GENERATION, suggest
 
 
 def resolve_evaluator(ref: Any, evaluators: dict[str, Any]) -> dict[str, Any] | None:
@@ -98,7 +98,7 @@ def write_out_named_metrics(cfg: dict[str, Any], notes: Notes) -> None:
                 notes.migrated(
                     (*path, "metrics", i),
                     f"metric {metric!r} is named, not written out: no Olive release reads a metric by name"
-                    " (Olive 0.13 and Olive's main branch reject it)",
+                    f" (Olive {OLIVE_GENERATION} and Olive's main branch reject it)",
                     "`olivegen import` writes it out from the top-level `metrics` list",
                 )
     if not used:

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from olivegen.errors import Diagnostic, RecipeError
 from olivegen.importer.pieces import JsonPath, Notes, json_path
+from olivegen.knowledge.catalog import OLIVE_GENERATION
 
 
 def apply_pass_flows(cfg: dict[str, Any], notes: Notes) -> None:
@@ -24,7 +25,7 @@ def apply_pass_flows(cfg: dict[str, Any], notes: Notes) -> None:
     if flows is None or flows == []:  # Olive read no flows as "every pass, in order"; 0.9.2 and 0.13 reject the key
         notes.migrated(
             ("pass_flows",),
-            "Olive 0.8 removed `pass_flows` (Olive 0.9.2 and 0.13 reject the key)",
+            f"Olive 0.8 removed `pass_flows` (Olive 0.9.2 and {OLIVE_GENERATION} reject the key)",
             "`olivegen import` leaves the empty `pass_flows` out: every pass runs, in order",
         )
         return
@@ -43,14 +44,15 @@ def apply_pass_flows(cfg: dict[str, Any], notes: Notes) -> None:
                     notes,
                     ("pass_flows", i, j),
                     f"flow {i + 1} runs {name!r} twice",
-                    "Olive 0.13 runs each entry of `passes` once: copy the pass under a second name",
+                    f"Olive {OLIVE_GENERATION} runs each entry of `passes` once: copy the pass under a second name",
                 )
             seen.add(name)
     if len(flows) > 1:
         _refuse(
             notes,
             ("pass_flows",),
-            f"{len(flows)} pass flows: Olive ran each flow as its own workflow; Olive 0.13 runs one list of"
+            f"{len(flows)} pass flows: Olive ran each flow as its own workflow; Olive {OLIVE_GENERATION} runs one"
+            " list of"
             " passes per config",
             _split_hint(flows, list(passes)),
         )
@@ -61,7 +63,7 @@ def apply_pass_flows(cfg: dict[str, Any], notes: Notes) -> None:
     cfg["passes"] = {name: passes[name] for name in flow}
     notes.migrated(
         ("pass_flows",),
-        "Olive 0.8 removed `pass_flows` (Olive 0.9.2 and 0.13 reject the key)",
+        f"Olive 0.8 removed `pass_flows` (Olive 0.9.2 and {OLIVE_GENERATION} reject the key)",
         "`olivegen import` keeps the passes of the one flow, in its order",
     )
     notes.decided(("passes",), "the passes of the config's one pass flow, in the flow's order")

@@ -23,6 +23,7 @@ from olivegen.knowledge.data_components import (
     legacy_default_types,
     legacy_takes,
 )
+from olivegen.knowledge.model_types import HF_KIND, OLIVE_HF_TASK, ONNX_KIND
 
 AUTO_FILLED = {"model_name", "task"}  # Olive filled these in from the input model (0.2-0.6.1 and 0.13 alike)
 
@@ -39,13 +40,13 @@ def model_task_now(model: dict[str, Any]) -> str | None:
     if isinstance(raw, dict):
         kind = str(raw.get("type", "")).lower()
         config = flat(raw)
-        if kind == "hfmodel":
-            return str(config.get("task") or "text-generation-with-past")
+        if kind == HF_KIND:
+            return str(config.get("task") or OLIVE_HF_TASK)
         attributes = config.get("model_attributes")
-        if kind == "onnxmodel" and isinstance(attributes, dict):
-            return str(attributes.get("hf_task") or "text-generation-with-past")
+        if kind == ONNX_KIND and isinstance(attributes, dict):
+            return str(attributes.get("hf_task") or OLIVE_HF_TASK)
         return None
-    return str(model.get("task") or "text-generation-with-past")
+    return str(model.get("task") or OLIVE_HF_TASK)
 
 
 def modern_data(

@@ -6,9 +6,9 @@ import copy
 from typing import Any
 
 from olivegen.importer.pieces import Notes, flat
+from olivegen.knowledge.catalog import OLIVE_GENERATION
+from olivegen.knowledge.model_types import HF_KIND, HF_MODEL, OLIVE_HF_TASK, PYTORCH_KIND
 
-# Olive's default task of an HfModel (olive.model.handler.hf.HfModelHandler); the recipe's is text-generation.
-OLIVE_HF_TASK = "text-generation-with-past"
 HF_KEYS = {"type", "model_path", "task", "load_kwargs", "adapter_path", "hf_config", "model_file_format"}
 HF_CONFIG_KEYS = {"model_name", "task", "model_loading_args", "from_pretrained_args"}
 
@@ -16,10 +16,10 @@ HF_CONFIG_KEYS = {"model_name", "task", "model_loading_args", "from_pretrained_a
 def convert_model(raw: dict[str, Any], notes: Notes) -> dict[str, Any]:
     """Return the recipe model: typed when every key has a typed home, else Olive's own words under `olive:`."""
     model = flat(raw)
-    kind = str(model.get("type", "HfModel")).lower()
+    kind = str(model.get("type", HF_MODEL)).lower()
     hf_config = flat(model.get("hf_config"))
     typed = (
-        (kind == "hfmodel" or (kind == "pytorchmodel" and hf_config and "model_path" not in model))
+        (kind == HF_KIND or (kind == PYTORCH_KIND and hf_config and "model_path" not in model))
         and set(model) <= HF_KEYS
         and set(hf_config) <= HF_CONFIG_KEYS
         and (isinstance(model.get("model_path"), str) or model.get("model_path") is None)
@@ -29,9 +29,9 @@ def convert_model(raw: dict[str, Any], notes: Notes) -> dict[str, Any]:
     registry = isinstance(model.get("model_path"), dict) and flat(model["model_path"]).get("type") == (
         "azureml_registry_model"
     )
-    if typed or (registry and kind == "hfmodel" and set(model) <= HF_KEYS and not hf_config):
+    if typed or (registry and kind == HF_KIND and set(model) <= HF_KEYS and not hf_config):
         return _hf_model(model, notes)
-    if kind == "pytorchmodel" and hf_config:
+    if kind == PYTORCH_KIND and hf_config:
         notes.decided(("model", "olive"), "an Olive <=0.6 PyTorchModel with hf_config: check it is an HfModel now")
     return {"olive": _olive_form(copy.deepcopy(raw))}
 
@@ -49,7 +49,7 @@ def _plain_load_kwargs(model: dict[str, Any], hf_config: dict[str, Any]) -> bool
 def _olive_form(raw: dict[str, Any]) -> dict[str, Any]:
     """Return a raw model as Olive 0.13 reads it: flat keys beside `type` (`config:` nesting is the same)."""
     out = flat(raw)
-    out.setdefault("type", "HfModel")
+    out.setdefault("type", HF_MODEL)
     return out
 
 
@@ -87,5 +87,7 @@ def _hf_model(model: dict[str, Any], notes: Notes) -> dict[str, Any]:
     if isinstance(adapter, str):
         out["adapter_path"] = adapter
     if model.pop("model_file_format", None):
-        notes.decided(("model",), "model_file_format dropped: Olive 0.13 detects MLflow models by itself")
+        notes.decided(
+            ("model",), f"model_file_format dropped: Olive {OLIVE_GENERATION} detects MLflow models by itself"
+        )
     return out

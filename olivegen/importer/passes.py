@@ -6,7 +6,15 @@ from typing import Any
 
 from olivegen.importer.evaluate import resolve_evaluator
 from olivegen.importer.pieces import JsonPath, Notes, flat
-from olivegen.knowledge.catalog import canonical_pass, pass_key, pass_params_in, suggest, training_argument_names
+from olivegen.knowledge import passes as P
+from olivegen.knowledge.catalog import (
+    OLIVE_GENERATION,
+    canonical_pass,
+    pass_key,
+    pass_params_in,
+    suggest,
+    training_argument_names,
+)
 from olivegen.knowledge.history import (
     GONE_PASS_ENTRY_KEYS,
     QUANT_TYPE_SPELLING,
@@ -48,9 +56,12 @@ def convert_passes(
                 since = f"Olive {(releases_of(renamed) or ['v?'])[0].lstrip('v')}"
                 notes.decided(("passes", len(out), "type"), f"{written} is called {renamed} since {since}")
                 notes.renamed((*path, "type"), written, renamed, since)
-            if kind == "LoRA" and ("double_quant" in params or "quant_type" in params):
-                kind = "QLoRA"
-                notes.decided(("passes", len(out), "type"), "LoRA with double_quant/quant_type is QLoRA in Olive 0.13")
+            if kind == P.LORA and ("double_quant" in params or "quant_type" in params):
+                kind = P.QLORA
+                notes.decided(
+                    ("passes", len(out), "type"),
+                    f"LoRA with double_quant/quant_type is QLoRA in Olive {OLIVE_GENERATION}",
+                )
             params = _renamed_params(kind, params, path, notes)
             item: dict[str, Any] = {"type": kind}
             if pass_key(kind, None, taken) != key:
@@ -114,7 +125,8 @@ def _respelled(kind: str, key: str, value: Any, params: dict[str, Any]) -> tuple
     if replaced is not None and replaced[0] not in params:
         return replaced[0], QUANT_TYPE_SPELLING[value]
     name = canonical_pass(kind) or kind
-    if key in RESPELLED_VALUES.get(name, ()) and key in pass_params_in(name, "0.13"):  # not OnnxDynamicQuantization
+    now = pass_params_in(name, OLIVE_GENERATION)
+    if key in RESPELLED_VALUES.get(name, ()) and key in now:  # not OnnxDynamicQuantization
         return key, QUANT_TYPE_SPELLING[value]
     return None
 
@@ -161,7 +173,7 @@ def _typed_params(
 
 def _olive_defaults(kind: str, model: Any, params: dict[str, Any], item: dict[str, Any]) -> None:
     """Where a typed field's default is not Olive's, write Olive's default: the recipe must mean the source."""
-    olive_params = pass_params_in(kind, "0.13")
+    olive_params = pass_params_in(kind, OLIVE_GENERATION)
     for name, field in model.model_fields.items():
         olive_name = model.RENAMES.get(name, name)
         info = olive_params.get(olive_name)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from olivegen.errors import Diagnostic, Position, Severity
+from olivegen.knowledge.catalog import OLIVE_GENERATION
 from olivegen.source.document import Loc, SourceMap
 
 JsonPath = tuple[str | int, ...]
@@ -71,7 +72,7 @@ class Notes:
         written = self.written(path)
         self.diagnostics.append(
             Diagnostic(
-                f"{json_path(written)} has no meaning in Olive 0.13: {why}",
+                f"{json_path(written)} has no meaning in Olive {OLIVE_GENERATION}: {why}",
                 self.position(path),
                 "check the imported recipe; nothing of this key was carried over",
                 "import-dropped",
@@ -94,7 +95,7 @@ class Notes:
     def renamed(self, path: JsonPath, old: str, new: str, since: str = "") -> None:
         """Report a name Olive 0.13 no longer knows, which import replaced by today's (renamed `since` a release)."""
         found = Diagnostic(
-            f"{json_path(self.written(path))}: Olive 0.13 has no {old!r}; it is called {new!r} now"
+            f"{json_path(self.written(path))}: Olive {OLIVE_GENERATION} has no {old!r}; it is called {new!r} now"
             + (f" (renamed in {since})" if since else ""),
             self.position(path),
             f"write {new!r}",

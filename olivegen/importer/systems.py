@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from olivegen.importer.pieces import Notes, flat
-from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, article, canonical_provider
+from olivegen.knowledge.catalog import (
+    OLIVE_GENERATION,
+    PREVIOUS_GENERATION,
+    PROVIDER_DEFAULT_DEVICE,
+    article,
+    canonical_provider,
+)
 
 # The keys of each Olive system type that become recipe host/target fields.
 USED_KEYS = {
@@ -58,8 +64,9 @@ def _system_spec(spec: dict[str, Any], engine_eps: Any, label: str, notes: Notes
             out["hf_token"] = True
         notes.decided(
             (label, "type"),
-            "Olive 0.13 has no AzureML system: olivegen renders a job that runs `olive run` on this compute"
-            ' (or the native system with `olive: "0.9"`)',
+            f"Olive {OLIVE_GENERATION} has no AzureML system: olivegen renders a job that runs `olive run` on this"
+            " compute"
+            f' (or the native system with `olive: "{PREVIOUS_GENERATION}"`)',
         )
     elif kind == "Docker":
         out["type"] = "docker"

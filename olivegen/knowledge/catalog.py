@@ -11,12 +11,20 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
-from typing import Any
+from typing import Any, Final, Literal
 
 from olivegen.knowledge.resources import schema_json
 
-OLIVE_GENERATION = "0.13"
-GENERATIONS = ("0.13", "0.9")
+# Olive generations olivegen renders for: the default (olive-ai 0.13.0, schemas/olive-0.13/) and the
+# previous one (olive-ai 0.9.2, schemas/olive-0.9/); their PROVENANCE.json records the exact versions.
+OLIVE_GENERATION: Final = "0.13"
+PREVIOUS_GENERATION: Final = "0.9"
+GENERATIONS = (OLIVE_GENERATION, PREVIOUS_GENERATION)
+Generation = Literal["0.13", "0.9"]  # GENERATIONS as a type (a recipe's `olive:`)
+# YAML reads `olive: 0.9` as a number: the generation each number means.
+GENERATION_OF_NUMBER = {float(g): g for g in GENERATIONS}
+# The olive-ai releases each generation's configs are for (`olivegen --olive-version`).
+RELEASES_OF_GENERATION = {OLIVE_GENERATION: "0.13", PREVIOUS_GENERATION: "0.7-0.9.2"}
 
 PASS_ALIASES = {
     "awq": "AutoAWQQuantizer",

@@ -14,12 +14,13 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from olivegen.errors import RecipeError
+from olivegen.knowledge.sections import olive_section_line
 from olivegen.lsp.outline import Cursor, Line, cursor_at, item_value, read_lines
 from olivegen.source.document import MAX_BYTES
 
 _MODELINE = re.compile(r"recipe\.schema\.json")
 _TOP_KEY = re.compile(r"^(extends|passes)\s*:", re.MULTILINE)
-_OLIVE_KEY = re.compile(r"^(input_model|data_configs|evaluators|systems|workflow_id)\s*:", re.MULTILINE)
+_OLIVE_KEY = olive_section_line()
 SUFFIXES = (".olive.yaml", ".olive.yml")
 MAX_BASES = 64
 

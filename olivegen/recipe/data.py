@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from olivegen.knowledge.catalog import OLIVE_GENERATION
 from olivegen.recipe.base import Identifier, NonEmptyStr, Strict
 from olivegen.recipe.raw import check_data
 
@@ -92,7 +93,8 @@ class DataSpec(Strict):
     def _not_a_count(cls, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 1 and value == int(value):
             raise ValueError(
-                f"eval_split is a fraction in (0, 1), not a count: Olive 0.13 has no way to hold out {value:g}"
+                f"eval_split is a fraction in (0, 1), not a count: Olive {OLIVE_GENERATION} has no way to hold out"
+                f" {value:g}"
                 " samples (Olive <= 0.6's eval_dataset_size drew them at random from the pre-processed training"
                 " samples, eval_split holds out the split's last rows before pre-processing); write a fraction"
                 " such as `eval_split: 0.1` (the last 10% of the rows), or a separate data set as the pass's"

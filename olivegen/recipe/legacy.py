@@ -10,6 +10,8 @@ are today's names in Olive's own config that a recipe spells differently
 
 from __future__ import annotations
 
+from olivegen.knowledge.catalog import OLIVE_GENERATION
+
 OUTDATED_KEYS: dict[str, str] = {
     "lora_r": "Olive renamed `lora_r` to `r`: write `r: 64`",
     "lora_alpha": "Olive renamed `lora_alpha` to `alpha`: write `alpha: 64`",
@@ -36,7 +38,7 @@ OUTDATED_KEYS: dict[str, str] = {
     "warmup_ratio": "transformers 5 removed `warmup_ratio`; write `warmup_steps`",
     "hf_token": "never write tokens in a recipe: set HF_TOKEN in the environment of the run",
     "pass_flows": (
-        "Olive 0.8 removed pass_flows: Olive 0.13 runs `passes` in order; keep the passes of one flow"
+        f"Olive 0.8 removed pass_flows: Olive {OLIVE_GENERATION} runs `passes` in order; keep the passes of one flow"
         " (one recipe per flow, or a `matrix:` whose values `$delete` the passes a flow does not run)"
     ),
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from olivegen.knowledge.catalog import suggest
+from olivegen.knowledge.catalog import PREVIOUS_GENERATION, suggest
 from olivegen.knowledge.history import (
     data_param_instead,
     moved_param,
@@ -56,9 +56,12 @@ def no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
     if renamed:
         hint: str | None = renamed_hint(renamed[0])
     elif respelled:
-        hint = f"Olive 0.9 took `{respelled[0]}` instead, with Olive's spellings: {respelled[1]}"
+        hint = f"Olive {PREVIOUS_GENERATION} took `{respelled[0]}` instead, with Olive's spellings: {respelled[1]}"
     elif moved:
-        hint = f"Olive 0.9 passes it on through `{moved}`: write `{moved}: {{{key!r}: ...}}`, with the same value"
+        hint = (
+            f"Olive {PREVIOUS_GENERATION} passes it on through `{moved}`: write `{moved}: {{{key!r}: ...}}`, with"
+            " the same value"
+        )
     elif data:
         hint = (
             f"since Olive 0.7 the pass reads its data from `{data}`: name a data set of `data:` there, whose"

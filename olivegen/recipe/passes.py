@@ -13,9 +13,11 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
+from olivegen.knowledge import passes as P
 from olivegen.knowledge.catalog import (
     OLIVE_GENERATION,
     PASS_ALIASES,
+    PREVIOUS_GENERATION,
     all_pass_names,
     canonical_pass,
     canonical_pass_in,
@@ -115,15 +117,15 @@ class _LoRAFields(PassBase):
 class LoRA(_LoRAFields):
     """LoRA fine-tuning of a Hugging Face model; the adapter is kept beside the model."""
 
-    CANONICAL: ClassVar[str] = "LoRA"
-    type: str = _type_field("LoRA")
+    CANONICAL: ClassVar[str] = P.LORA
+    type: str = _type_field(P.LORA)
 
 
 class QLoRA(_LoRAFields):
     """LoRA on a 4-bit (bitsandbytes) quantized base model."""
 
-    CANONICAL: ClassVar[str] = "QLoRA"
-    type: str = _type_field("QLoRA")
+    CANONICAL: ClassVar[str] = P.QLORA
+    type: str = _type_field(P.QLORA)
     quant_type: Literal["nf4", "fp4"] = Field("nf4", description="4-bit data type of the frozen base weights.")
     double_quant: bool = Field(False, description="Quantize the quantization constants again (saves memory).")
     compute_dtype: TorchDtype | None = Field(None, description="Compute data type; defaults to `torch_dtype`.")
@@ -139,15 +141,15 @@ class QLoRA(_LoRAFields):
 class MergeAdapterWeights(PassBase):
     """Merge the LoRA adapter into the base weights."""
 
-    CANONICAL: ClassVar[str] = "MergeAdapterWeights"
-    type: str = _type_field("MergeAdapterWeights")
+    CANONICAL: ClassVar[str] = P.MERGE_ADAPTER_WEIGHTS
+    type: str = _type_field(P.MERGE_ADAPTER_WEIGHTS)
 
 
 class ModelBuilder(PassBase):
     """onnxruntime-genai's model builder: Hugging Face model -> optimized ONNX for onnxruntime-genai."""
 
-    CANONICAL: ClassVar[str] = "ModelBuilder"
-    type: str = _type_field("ModelBuilder")
+    CANONICAL: ClassVar[str] = P.MODEL_BUILDER
+    type: str = _type_field(P.MODEL_BUILDER)
     precision: Literal["int4", "int8", "fp16", "bf16", "fp32"] = Field(description="Precision of the ONNX weights.")
     int4_block_size: Literal[16, 32, 64, 128, 256] | None = Field(None, description="int4: quantization block size.")
     int4_accuracy_level: Literal[1, 2, 3, 4] | None = Field(
@@ -165,9 +167,9 @@ class ModelBuilder(PassBase):
 class AutoAWQQuantizer(PassBase):
     """Activation-aware weight quantization (autoawq); needs a CUDA host."""
 
-    CANONICAL: ClassVar[str] = "AutoAWQQuantizer"
+    CANONICAL: ClassVar[str] = P.AUTO_AWQ
     RENAMES: ClassVar[dict[str, str]] = {"data": "data_config"}
-    type: str = _type_field("AutoAWQQuantizer")
+    type: str = _type_field(P.AUTO_AWQ)
     bits: Literal[4] = Field(4, description="Weight bits (autoawq supports 4).")
     q_group_size: int = Field(128, ge=-1, description="Quantization group size (-1: per channel).")
     zero_point: bool = Field(True, description="Use a zero point (asymmetric quantization).")
@@ -181,9 +183,9 @@ class AutoAWQQuantizer(PassBase):
 class Gptq(PassBase):
     """GPTQ weight quantization of a PyTorch model (runs on CPU with a small calibration set)."""
 
-    CANONICAL: ClassVar[str] = "Gptq"
+    CANONICAL: ClassVar[str] = P.GPTQ
     RENAMES: ClassVar[dict[str, str]] = {"data": "data_config"}
-    type: str = _type_field("Gptq")
+    type: str = _type_field(P.GPTQ)
     bits: Literal[4, 8] = Field(4, description="Weight bits.")
     group_size: int = Field(128, ge=-1, description="Quantization group size (-1: per channel).")
     sym: bool = Field(False, description="Symmetric quantization.")
@@ -196,8 +198,8 @@ class Gptq(PassBase):
 class Rtn(PassBase):
     """Round-to-nearest weight quantization of a PyTorch model (no data needed)."""
 
-    CANONICAL: ClassVar[str] = "Rtn"
-    type: str = _type_field("Rtn")
+    CANONICAL: ClassVar[str] = P.RTN
+    type: str = _type_field(P.RTN)
     bits: Literal[4, 8] = Field(4, description="Weight bits.")
     group_size: int = Field(128, ge=-1, description="Group size; must divide the hidden size (-1: per channel).")
     sym: bool = Field(False, description="Symmetric quantization.")
@@ -208,8 +210,8 @@ class Rtn(PassBase):
 class OnnxConversion(PassBase):
     """Export a PyTorch model to ONNX."""
 
-    CANONICAL: ClassVar[str] = "OnnxConversion"
-    type: str = _type_field("OnnxConversion")
+    CANONICAL: ClassVar[str] = P.ONNX_CONVERSION
+    type: str = _type_field(P.ONNX_CONVERSION)
     target_opset: int = Field(20, ge=7, le=30, description="ONNX opset.")
     use_dynamo_exporter: bool = Field(
         True, description="Use the dynamo exporter (the TorchScript one fails on transformers 5 caches)."
@@ -223,8 +225,8 @@ class OnnxConversion(PassBase):
 class OrtTransformersOptimization(PassBase):
     """ONNX Runtime transformer graph fusions."""
 
-    CANONICAL: ClassVar[str] = "OrtTransformersOptimization"
-    type: str = _type_field("OrtTransformersOptimization")
+    CANONICAL: ClassVar[str] = P.ORT_TRANSFORMERS_OPTIMIZATION
+    type: str = _type_field(P.ORT_TRANSFORMERS_OPTIMIZATION)
     model_type: str | None = Field(None, description="Model family, e.g. `phi`, `gpt2`; detected if unset (or empty).")
     opt_level: Literal[0, 1, 2, 99] | None = Field(None, description="Graph optimization level.")
     float16: bool = Field(False, description="Convert to float16.")
@@ -239,8 +241,8 @@ class OrtTransformersOptimization(PassBase):
 class OnnxBlockWiseRtnQuantization(PassBase):
     """int4 MatMulNBits weight quantization of an ONNX model, block by block."""
 
-    CANONICAL: ClassVar[str] = "OnnxBlockWiseRtnQuantization"
-    type: str = _type_field("OnnxBlockWiseRtnQuantization")
+    CANONICAL: ClassVar[str] = P.ONNX_BLOCKWISE_RTN
+    type: str = _type_field(P.ONNX_BLOCKWISE_RTN)
     block_size: Literal[16, 32, 64, 128, 256] = Field(128, description="Quantization block size.")
     is_symmetric: bool = Field(True, description="Symmetric quantization.")
     accuracy_level: Literal[0, 1, 2, 3, 4] = Field(0, description="MatMulNBits accuracy level (0: unset).")
@@ -252,8 +254,8 @@ class OnnxBlockWiseRtnQuantization(PassBase):
 class ExtractAdapters(PassBase):
     """Move LoRA weights out of an ONNX model into a separate adapter file for onnxruntime-genai."""
 
-    CANONICAL: ClassVar[str] = "ExtractAdapters"
-    type: str = _type_field("ExtractAdapters")
+    CANONICAL: ClassVar[str] = P.EXTRACT_ADAPTERS
+    type: str = _type_field(P.EXTRACT_ADAPTERS)
     save_format: Literal["onnx_adapter", "numpy", "safetensors", "pt"] = Field(
         "onnx_adapter", description="Adapter file format; `onnx_adapter` is what `og.Adapters` loads."
     )
@@ -280,8 +282,9 @@ class GenericPass(PassBase):
         if renamed and canonical_pass_in(renamed, generation):
             raise ValueError(f"{value!r} is called {renamed} in Olive {generation}; write `type: {renamed}`")
         why = why_unknown_pass(value)
-        if generation != "0.9" and canonical_pass_in(value, "0.9"):
-            raise ValueError(f'unknown pass type {value!r}: {why}; render for Olive 0.9 with `olive: "0.9"`')
+        if generation != PREVIOUS_GENERATION and canonical_pass_in(value, PREVIOUS_GENERATION):
+            then = PREVIOUS_GENERATION
+            raise ValueError(f'unknown pass type {value!r}: {why}; render for Olive {then} with `olive: "{then}"`')
         hint = suggest(value, all_pass_names() + list(PASS_ALIASES)) if why == "in no Olive release" else None
         if hint:  # most likely a typo: the hint says it all
             raise ValueError(f"unknown pass type {value!r}; {hint}")
@@ -324,17 +327,17 @@ def _pass_tag(value: Any) -> str | None:
 
 
 PassSpec = Annotated[
-    Annotated[LoRA, Tag("LoRA")]
-    | Annotated[QLoRA, Tag("QLoRA")]
-    | Annotated[MergeAdapterWeights, Tag("MergeAdapterWeights")]
-    | Annotated[ModelBuilder, Tag("ModelBuilder")]
-    | Annotated[AutoAWQQuantizer, Tag("AutoAWQQuantizer")]
-    | Annotated[Gptq, Tag("Gptq")]
-    | Annotated[Rtn, Tag("Rtn")]
-    | Annotated[OnnxConversion, Tag("OnnxConversion")]
-    | Annotated[OrtTransformersOptimization, Tag("OrtTransformersOptimization")]
-    | Annotated[OnnxBlockWiseRtnQuantization, Tag("OnnxBlockWiseRtnQuantization")]
-    | Annotated[ExtractAdapters, Tag("ExtractAdapters")]
+    Annotated[LoRA, Tag(P.LORA)]
+    | Annotated[QLoRA, Tag(P.QLORA)]
+    | Annotated[MergeAdapterWeights, Tag(P.MERGE_ADAPTER_WEIGHTS)]
+    | Annotated[ModelBuilder, Tag(P.MODEL_BUILDER)]
+    | Annotated[AutoAWQQuantizer, Tag(P.AUTO_AWQ)]
+    | Annotated[Gptq, Tag(P.GPTQ)]
+    | Annotated[Rtn, Tag(P.RTN)]
+    | Annotated[OnnxConversion, Tag(P.ONNX_CONVERSION)]
+    | Annotated[OrtTransformersOptimization, Tag(P.ORT_TRANSFORMERS_OPTIMIZATION)]
+    | Annotated[OnnxBlockWiseRtnQuantization, Tag(P.ONNX_BLOCKWISE_RTN)]
+    | Annotated[ExtractAdapters, Tag(P.EXTRACT_ADAPTERS)]
     | Annotated[GenericPass, Tag("generic")],
     Discriminator(
         _pass_tag,

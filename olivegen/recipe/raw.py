@@ -15,22 +15,9 @@ from typing import Any
 from olivegen.knowledge.catalog import OLIVE_GENERATION, article, facts, suggest
 from olivegen.knowledge.data_components import is_builtin_component
 from olivegen.knowledge.history import why_gone_entry_key
+from olivegen.knowledge.model_types import MODEL_TYPES
 from olivegen.knowledge.resources import schema_json
 
-MODEL_TYPES = (
-    "HfModel",
-    "PyTorchModel",
-    "ONNXModel",
-    "CompositeModel",
-    "CompositePyTorchModel",
-    "DistributedHfModel",
-    "DistributedOnnxModel",
-    "OpenVINOModel",
-    "QNNModel",
-    "SNPEModel",
-    "TensorFlowModel",
-    "DiffusersModel",
-)
 # Keys of a data component (`load_dataset_config` ...): Olive's DataComponentConfig, nested or flat.
 # Keys Olive moves from a search strategy into its sampler's config (olive.search.samplers, 0.13).
 SAMPLER_KEYS = ("max_samples", "seed", "multivariate", "group")
@@ -254,7 +241,7 @@ def check_evaluator(raw: dict[str, Any]) -> dict[str, Any]:
         if isinstance(metric, str):
             raise RawKeyError(
                 f"metric {metric!r} is named, not written out: no Olive release reads a metric by name"
-                " (Olive 0.13 and Olive's main branch reject it); write the metric itself",
+                f" (Olive {OLIVE_GENERATION} and Olive's main branch reject it); write the metric itself",
                 at,
             )
         if not isinstance(metric, dict):
@@ -295,6 +282,6 @@ def check_pass_entry(raw: dict[str, Any]) -> dict[str, Any]:
     for key in raw:
         why = why_gone_entry_key(str(key))
         if why:
-            raise ValueError(f"{key!r} is not a key of a pass entry in Olive 0.13: {why}; remove it")
+            raise ValueError(f"{key!r} is not a key of a pass entry in Olive {OLIVE_GENERATION}: {why}; remove it")
     _unknown(raw, tuple(k for k in _props("RunPassConfig") if k not in ("type", "config")), "a pass entry")
     return raw

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
+from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION, PREVIOUS_GENERATION, Generation
 from olivegen.recipe.azureml import AzureMLWorkspace
 from olivegen.recipe.base import Identifier, Strict
 from olivegen.recipe.data import DataSpec
@@ -25,10 +26,11 @@ class Recipe(Strict):
     )
     name: Identifier | None = Field(None, description="Workflow id; defaults to the recipe's file name.")
     description: str | None = Field(None, description="What this recipe is for (not rendered).")
-    olive: Literal["0.13", "0.9"] = Field(
-        "0.13",
+    olive: Generation = Field(
+        OLIVE_GENERATION,
         description=(
-            "Olive release the config is for: `0.13` (current format) or `0.9` (0.7-0.9.2, the last with the"
+            f"Olive release the config is for: `{OLIVE_GENERATION}` (current format) or `{PREVIOUS_GENERATION}`"
+            " (0.7-0.9.2, the last with the"
             " AzureML system). `render --olive-version` overrides it."
         ),
     )
@@ -58,7 +60,7 @@ class Recipe(Strict):
     @classmethod
     def _version_text(cls, value: Any) -> Any:
         """Accept `olive: 0.9` as YAML reads it (a float) as well as the quoted text."""
-        return {0.9: "0.9", 0.13: "0.13"}.get(value, value) if isinstance(value, float) else value
+        return GENERATION_OF_NUMBER.get(value, value) if isinstance(value, float) else value
 
     @field_validator("passes", mode="after")
     @classmethod

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, GENERATIONS
 from olivegen.recipe import Recipe
 
 SCHEMA_ID = "https://raw.githubusercontent.com/olivegen/olivegen/main/schemas/recipe.schema.json"
@@ -114,7 +115,7 @@ def recipe_schema() -> dict[str, Any]:
     required = out.pop("required", [])
     out["if"] = {"required": ["extends"]}
     out["else"] = {"required": required}
-    props["olive"] = {**props["olive"], "anyOf": [{"enum": ["0.13", "0.9"]}, {"enum": [0.13, 0.9]}]}
+    props["olive"] = {**props["olive"], "anyOf": [{"enum": list(GENERATIONS)}, {"enum": list(GENERATION_OF_NUMBER)}]}
     props["olive"].pop("enum", None)
     props["olive"].pop("type", None)
     return {

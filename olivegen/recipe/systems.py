@@ -7,6 +7,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from olivegen.knowledge.catalog import (
+    OLIVE_GENERATION,
+    PREVIOUS_GENERATION,
     PROVIDER_ALIASES,
     PROVIDER_DEFAULT_DEVICE,
     article,
@@ -30,7 +32,10 @@ class SystemSpec(Strict):
     device: Device | None = Field(None, description="Device; derived from the provider when unset.")
     extra_providers: list[NonEmptyStr] = Field(
         default_factory=list,
-        description="Olive 0.9 only: further execution providers of the same device; Olive ran the workflow for each.",
+        description=(
+            f"Olive {PREVIOUS_GENERATION} only: further execution providers of the same device; Olive ran"
+            " the workflow for each."
+        ),
     )
     dockerfile: NonEmptyStr | None = Field(None, description="Docker: Dockerfile, relative to the build context.")
     build_context: NonEmptyStr | None = Field(None, description="Docker: build context folder, relative to the recipe.")
@@ -80,10 +85,11 @@ class SystemSpec(Strict):
     @field_validator("extra_providers")
     @classmethod
     def _known_extra(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        generation = (info.context or {}).get("generation", "0.13")
-        if value and generation != "0.9":
+        generation = (info.context or {}).get("generation", OLIVE_GENERATION)
+        if value and generation != PREVIOUS_GENERATION:
             raise ValueError(
-                f"Olive {generation} runs one execution provider per accelerator (Olive 0.9 ran several):"
+                f"Olive {generation} runs one execution provider per accelerator (Olive {PREVIOUS_GENERATION} ran"
+                " several):"
                 " keep `provider`, or one recipe per provider (a `matrix:`)"
             )
         return [_provider_name(v) for v in value]

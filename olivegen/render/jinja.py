@@ -37,7 +37,7 @@ def _environment(generation: str) -> Any:
     # Plain JSON, not Jinja's HTML-safe variant (which writes ' as \u0027): the output is a JSON or
     # YAML file, never HTML, and JSON is valid YAML.
     env.filters["tojson"] = _tojson
-    env.filters["merge"] = _merge
+    env.filters["overlay"] = _overlay
     return env
 
 
@@ -45,7 +45,7 @@ def _tojson(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
-def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+def _overlay(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     """Return a new mapping: `first`'s keys in place (`second`'s value wins), then `second`'s new keys."""
     return {**first, **second}
 

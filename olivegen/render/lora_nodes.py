@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from olivegen.knowledge import passes as P
 from olivegen.knowledge.architectures import facts_for
 from olivegen.recipe import Recipe
 from olivegen.recipe.model import InputModel
@@ -33,7 +34,8 @@ LORA_BUILDER_NODES: dict[str, tuple[str, ...]] = {
     "down_proj": ("mlp/down_proj",),
     "gate_up_proj": ("mlp/gate_proj", "mlp/up_proj"),
 }
-LORA_FAMILY = ("LoRA", "QLoRA")
+# The typed trainers only: olivegen knows which modules they adapt (knowledge/passes.py).
+LORA_FAMILY = P.TYPED_ADAPTER_TRAINERS
 
 
 def lora_builder_nodes(layers: int, modules: list[str] | tuple[str, ...]) -> list[str]:
@@ -72,15 +74,15 @@ def lora_int4_exclusions(recipe: Recipe, base: Path) -> dict[int, list[str]]:
         kind = kinds[index]
         if kind in LORA_FAMILY:
             chosen = getattr(spec, "target_modules", None)
-            if kind == "QLoRA":  # QLoRA adapts every linear layer it quantizes (Olive overrides target_modules)
+            if kind == P.QLORA:  # QLoRA adapts every linear layer it quantizes (Olive overrides target_modules)
                 targets = list(facts.family.linear) if facts.family else []
             else:
                 targets = list(chosen) if chosen else list(facts.family.default_lora if facts.family else ())
-        elif kind == "MergeAdapterWeights":
+        elif kind in P.MERGES_ADAPTERS:
             targets = None
         elif isinstance(spec, ModelBuilder) and spec.precision == "int4" and targets:
             user_owned = "int4_nodes_to_exclude" in (spec.extra_options or {})
-            if "ExtractAdapters" not in kinds[index + 1 :] or user_owned or facts.layers is None:
+            if P.EXTRACT_ADAPTERS not in kinds[index + 1 :] or user_owned or facts.layers is None:
                 continue
             derived = lora_builder_nodes(facts.layers, targets)
             if derived:

@@ -14,21 +14,24 @@ from typing import Any
 
 from olivegen.checks.base import Scope
 from olivegen.errors import Diagnostic, Severity
+from olivegen.knowledge import passes as P
+from olivegen.knowledge.passes import NVIDIA_PROVIDERS as CUDA_PROVIDERS
 from olivegen.runner.machine import Machine
-from olivegen.runner.retarget import CUDA_PROVIDERS, describe
+from olivegen.runner.retarget import describe
 
-LORA_FAMILY = ("LoRA", "QLoRA", "DoRA", "LoHa", "LoKr")
+# Every LoRA-family trainer, typed or not: each needs peft, and each leaves an adapter.
+LORA_FAMILY = P.TRAINS_ADAPTER
 # Python module each pass imports, and the pip package that provides it.
 PASS_MODULES: dict[str, tuple[tuple[str, str], ...]] = {
-    "QLoRA": (("bitsandbytes", "bitsandbytes"), ("peft", "peft")),
-    "LoRA": (("peft", "peft"),),
-    "DoRA": (("peft", "peft"), ("bitsandbytes", "bitsandbytes")),
-    "LoHa": (("peft", "peft"),),
-    "LoKr": (("peft", "peft"),),
-    "AutoAWQQuantizer": (("awq", "autoawq"),),
-    "ModelBuilder": (("onnxruntime_genai", "onnxruntime-genai"),),
-    "GptqModel": (("gptqmodel", "gptqmodel"),),
-    "GptqQuantizer": (("auto_gptq", "auto-gptq"),),
+    P.QLORA: (("bitsandbytes", "bitsandbytes"), ("peft", "peft")),
+    P.LORA: (("peft", "peft"),),
+    P.DORA: (("peft", "peft"), ("bitsandbytes", "bitsandbytes")),
+    P.LOHA: (("peft", "peft"),),
+    P.LOKR: (("peft", "peft"),),
+    P.AUTO_AWQ: (("awq", "autoawq"),),
+    P.MODEL_BUILDER: (("onnxruntime_genai", "onnxruntime-genai"),),
+    P.GPTQ_MODEL: (("gptqmodel", "gptqmodel"),),
+    P.GPTQ_QUANTIZER: (("auto_gptq", "auto-gptq"),),
 }
 EXTRA_FOR = {
     "bitsandbytes": "olivegen[qlora]",
@@ -80,7 +83,7 @@ def _awq(scope: Scope, machine: Machine, found: Sequence[Diagnostic]) -> Iterato
     if any(d.rule == "awq-needs-cuda" for d in found):
         return  # the recipe rule already says the host is not CUDA
     for i, spec in enumerate(scope.recipe.passes):
-        if _kind(spec) != "AutoAWQQuantizer":
+        if _kind(spec) not in P.NEEDS_CUDA_HOST:
             continue
         followed_by_lora = any(_kind(s) in LORA_FAMILY for s in scope.recipe.passes[i + 1 :])
         cpu_fix = (
@@ -112,7 +115,7 @@ def _cuda_host(scope: Scope, machine: Machine) -> Iterator[Diagnostic]:
     host = scope.recipe.host
     if host.type != "local" or host.resolved_device() != "gpu" or host.provider not in CUDA_PROVIDERS:
         return
-    if any(_kind(s) == "AutoAWQQuantizer" for s in scope.recipe.passes):
+    if any(_kind(s) in P.NEEDS_CUDA_HOST for s in scope.recipe.passes):
         return  # reported as an error above
     if not machine.cuda_gpu():
         yield _warning(
@@ -160,9 +163,9 @@ def _unexcluded_lora(scope: Scope, config: dict[str, Any]) -> Iterator[Diagnosti
     for i, kind in enumerate(kinds):
         if kind in LORA_FAMILY:
             adapter = True
-        elif kind == "MergeAdapterWeights":
+        elif kind in P.MERGES_ADAPTERS:
             adapter = False
-        elif kind == "ModelBuilder" and adapter and "ExtractAdapters" in kinds[i + 1 :]:
+        elif kind == P.MODEL_BUILDER and adapter and P.EXTRACT_ADAPTERS in kinds[i + 1 :]:
             params = rendered[i] if i < len(rendered) else {}
             if params.get("precision") == "int4" and not params.get("int4_nodes_to_exclude"):
                 yield _warning(
@@ -193,7 +196,7 @@ def _model_dims(scope: Scope) -> dict[str, int]:
 
 def _rank_collision(scope: Scope) -> Iterator[Diagnostic]:
     kinds = [_kind(s) for s in scope.recipe.passes]
-    if "ExtractAdapters" not in kinds:
+    if P.EXTRACT_ADAPTERS not in kinds:
         return
     dims = None
     for i, spec in enumerate(scope.recipe.passes):

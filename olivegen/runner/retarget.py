@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from olivegen.errors import Diagnostic, RecipeError
 from olivegen.knowledge.catalog import PROVIDER_DEFAULT_DEVICE, canonical_provider
+from olivegen.knowledge.passes import NVIDIA_PROVIDERS, TYPED_ADAPTER_TRAINERS
 from olivegen.recipe import Recipe
 from olivegen.recipe.systems import SystemSpec
 from olivegen.runner.machine import Machine
 
-CUDA_PROVIDERS = ("CUDAExecutionProvider", "TensorrtExecutionProvider", "NvTensorRTRTXExecutionProvider")
+CUDA_PROVIDERS = NVIDIA_PROVIDERS
 
 
 def describe(spec: SystemSpec) -> str:
@@ -89,7 +90,7 @@ def apply_overrides(recipe: Recipe, host: str | None, target: str | None, machin
             " onnxruntime-gpu is not installed,"
             " so a CUDA model could not be loaded here; pass --target cuda to build for CUDA anyway"
         )
-    trains = any(str(getattr(spec, "type", "")) in ("LoRA", "QLoRA") for spec in recipe.passes)
+    trains = any(str(getattr(spec, "type", "")) in TYPED_ADAPTER_TRAINERS for spec in recipe.passes)
     if trains and host is not None and new_host.resolved_device() == "cpu" and old_host.resolved_device() != "cpu":
         notes.append("training settings unchanged: LoRA and QLoRA train on the CPU in the recipe's torch_dtype")
     if not notes:

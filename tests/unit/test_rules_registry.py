@@ -15,6 +15,7 @@ import pytest
 
 from olivegen.api import compile_recipe
 from olivegen.checks import RULE_INFO, all_rule_infos, rule_info
+from olivegen.checks.base import OTHER_RULES
 from olivegen.errors import Diagnostic, RecipeError, Severity
 from tests.conftest import ROOT
 
@@ -76,7 +77,9 @@ DOC_FILES = {
     "models/tiny-phi3/config.json": '{"model_type": "phi3", "architectures": ["Phi3ForCausalLM"]}',
 }
 SEMANTIC = sorted(RULE_INFO)
-ALL_IDS = [info.id for info in all_rule_infos()]
+# Composition, import, run and the commands report under ids of their own: one table row each, no section.
+OTHER_IDS = sorted(OTHER_RULES)
+ALL_IDS = [info.id for info in all_rule_infos() if info.id not in OTHER_RULES]
 # `olive` needs `validate --olive` and the installed Olive; its section is prose only.
 EXECUTABLE = [rule_id for rule_id in ALL_IDS if rule_id != "olive"]
 
@@ -102,6 +105,14 @@ def test_every_rule_is_documented() -> None:
     for rule_id, section in sections.items():
         severity = rule_info(rule_id).severity.value
         assert f"**Severity:** {severity}" in section, f"{rule_id}: the doc must state severity {severity}"
+
+
+def test_other_rule_ids_are_listed() -> None:
+    # each row carries the anchor SARIF's helpUri (`rules.md#id`) points at
+    table = re.findall(
+        r'^\| <a id="([a-z0-9-]+)"></a>`\1` \| (error|warning) \|', RULES_DOC.read_text(encoding="utf-8"), re.M
+    )
+    assert sorted(table) == sorted((i, rule_info(i).severity.value) for i in OTHER_IDS), "one row per other id"
 
 
 @pytest.mark.parametrize("rule_id", EXECUTABLE)

@@ -1,0 +1,16 @@
+"""The top-level sections of an Olive config, and what tells an Olive config from a recipe."""
+
+from __future__ import annotations
+
+import re
+
+# Sections of Olive's RunConfig (olive/workflows/run/config.py, olive-ai 0.13) that a recipe never
+# has at its top level: any of them means the file is an Olive config.
+OLIVE_ONLY_SECTIONS = ("input_model", "data_configs", "evaluators", "systems", "workflow_id")
+# The sections `olivegen import` reads (the rest of RunConfig's top level goes into `engine`).
+OLIVE_SECTIONS = frozenset({*OLIVE_ONLY_SECTIONS, "passes", "engine"})
+
+
+def olive_section_line() -> re.Pattern[str]:
+    """Return a pattern that finds a line starting one of OLIVE_ONLY_SECTIONS (`input_model:` ...) in YAML text."""
+    return re.compile(rf"^({'|'.join(OLIVE_ONLY_SECTIONS)})\s*:", re.MULTILINE)
