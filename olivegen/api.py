@@ -263,3 +263,27 @@ def compile_variants(
     if any(r is None for r in results):
         raise RecipeError([d for diags in labelled for d in diags])
     return [replace(c, warnings=w) for c, w in zip(results, labelled, strict=True) if c is not None]
+
+
+def compose_unsaved(path: Path, texts: Mapping[Path, str], *, outside: bool = False) -> Source:
+    """Return what an editor's recipe says (data and positions, unchecked): for hover, completion, definition.
+
+    The recipe composed with its bases and `${VAR}` as `compile_variants` composes it (the `matrix:`
+    left folded, nothing validated or rendered), reading `texts` (resolved path -> an editor's unsaved
+    text) instead of those files. When composing fails (a broken base, a base refused as outside the
+    repository), the recipe's own text alone, parsed; RecipeError when that fails too.
+    """
+    import os
+
+    from olivegen.compose import compose
+    from olivegen.source.yaml_rt import parse
+
+    try:
+        composed = compose(path, str(path), None, outside=outside, texts=texts)
+    except RecipeError:
+        own = texts.get(Path(os.path.realpath(path)))
+        if own is None:
+            raise
+        source = parse(own, str(path))
+        return Source(source.data if isinstance(source.data, dict) else {}, source.where, own)
+    return Source(composed.data, composed.where, "")
