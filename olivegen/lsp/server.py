@@ -40,6 +40,8 @@ class _Protocol(LanguageServerProtocol):
     pygls files the future of every notification whose handler is a generator or coroutine (its own
     didOpen/didChange/didClose are) in `_request_futures`, under a fresh id that nothing removes:
     about 2.5 KB of memory per keystroke, measured with bench/lsp_latency.py. Each is dropped when done.
+    pygls 2.1.1 has no public API for this, so the `lsp` extra pins pygls to 2.1.x (pyproject.toml);
+    tests/lsp/test_server.py fails if a release changes these internals.
     """
 
     def _handle_notification(self, method_name: str, params: Any) -> None:
