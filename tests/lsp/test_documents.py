@@ -96,6 +96,9 @@ def test_a_second_keystroke_does_not_read_an_unchanged_base_again(tmp_path: Path
         for uri, text in ((mine, RECIPE), (team, "extends: mine.olive.yaml\n")):
             item = lsp.TextDocumentItem(uri, "yaml", 1, text)
             notify(lsp.TEXT_DOCUMENT_DID_OPEN, lsp.DidOpenTextDocumentParams(item))
+        while server.finding:
+            await asyncio.gather(*server.finding)
+        opened.extend(reads)
         for version in (2, 3, 4):  # three keystrokes in mine.olive.yaml, which team.olive.yaml extends
             change = lsp.TextDocumentContentChangeWholeDocument(text=RECIPE + " " * version)
             notify(
@@ -105,10 +108,12 @@ def test_a_second_keystroke_does_not_read_an_unchanged_base_again(tmp_path: Path
             while server.finding:
                 await asyncio.gather(*server.finding)
 
+    opened: list[Path] = []
     asyncio.run(session())
     assert scheduled == [mine, team] + [mine, team] * 3  # team.olive.yaml is checked again after each keystroke
     on_disk = [(root / "a.yaml").resolve(), (root / "b.yaml").resolve()]  # the bases of mine, not open
-    assert sorted(reads) == on_disk  # read once each, at the first keystroke, never again
+    assert sorted(opened) == on_disk  # read once each, when team.olive.yaml was opened
+    assert reads == opened  # and never again
 
 
 def test_columns_go_through_pygls_position_codec() -> None:
