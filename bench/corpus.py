@@ -98,10 +98,9 @@ def reason_class(message: str) -> str:
 
 def run_one(path: Path, source: str, generation: str, olive: bool, older: list[Any] | None = None) -> Result:
     """Import, compile, check with Olive and compare one config."""
-    from olivegen.api import compile_source
+    from olivegen.api import Options, compile
     from olivegen.importer import convert_config, recipe_yaml
     from olivegen.source.olive_config import load_config_with_positions
-    from olivegen.source.yaml_rt import parse
 
     result = Result(str(path), source, generation)
     try:
@@ -122,7 +121,7 @@ def run_one(path: Path, source: str, generation: str, olive: bool, older: list[A
         text = recipe_yaml(converted.recipe, converted.comments, source=path.name, generation=converted.generation)
         recipe_path = path.with_name(path.stem + ".olivegen.yaml")  # never written: only its folder matters
         try:
-            compiled = compile_source(parse(text, str(recipe_path)), recipe_path)
+            (compiled,) = compile(recipe_path, Options(texts={recipe_path.resolve(): text}))
         except RecipeError as exc:
             result.outcome, result.reason = "refused", _first(exc)
             return result

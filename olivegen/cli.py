@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv:  # bare `olivegen`: the help, and the usage-error exit code
         parser.print_help(sys.stderr)
-        return Exit.INTERNAL
+        return Exit.USAGE
     args = parser.parse_args(argv)
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = MaskedStream(sys.stdout), MaskedStream(sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+HEAVY_MODULES = ("olive", "torch", "transformers", "datasets", "peft", "onnxruntime", "onnxruntime_genai")
+IMPORTED_AT_COLLECTION = pytest.StashKey[list[str]]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note which heavy modules collection imported: none should be (tests import them in fixtures or bodies)."""
+    session.config.stash[IMPORTED_AT_COLLECTION] = [name for name in HEAVY_MODULES if name in sys.modules]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

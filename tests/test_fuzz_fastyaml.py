@@ -25,7 +25,22 @@ from olivegen.source.yaml_rt import parse, parse_ruamel
 from tests.conftest import EXAMPLES, ROOT
 from tests.test_fuzz_validate import generated, mutated, values
 
-pytestmark = pytest.mark.skipif(_tools() is None, reason="PyYAML with libyaml is not installed: no fast path to check")
+
+def _libyaml() -> bool:
+    """Whether this environment has PyYAML built with libyaml (asked of PyYAML, not of the code under test)."""
+    try:
+        import yaml  # type: ignore[import-untyped]
+    except ImportError:
+        return False
+    return hasattr(yaml, "CBaseLoader")
+
+
+pytestmark = pytest.mark.skipif(not _libyaml(), reason="PyYAML with libyaml is not installed: no fast path to check")
+
+
+def test_the_fast_path_is_on_where_libyaml_is() -> None:
+    """A fast path that stopped finding libyaml would decline everything: a failure here, not a skip."""
+    assert _tools() is not None
 
 
 def _utf8(path: Path) -> bool:

@@ -11,8 +11,13 @@ import pytest
 from olivegen.api import compile_recipe
 from tests.conftest import EXAMPLES, CliResult
 
-pytest.importorskip("olive", reason="olive-ai is not installed (pip install '.[olive]')")
 pytestmark = pytest.mark.olive
+
+
+@pytest.fixture(scope="session", autouse=True)
+def olive_installed() -> None:
+    """Skip where Olive is not installed; imported here, not at collection (importing Olive takes seconds)."""
+    pytest.importorskip("olive", reason="olive-ai is not installed (pip install '.[olive]')")
 
 
 def test_examples_pass_olives_own_validation(run_cli: Callable[..., CliResult]) -> None:

@@ -14,7 +14,6 @@ from olivegen.checks import (  # noqa: F401  (registers the rules)
     host,
     modules,
     references,
-    secrets,
     targets,
     training,
     values,

@@ -60,10 +60,6 @@ class Scope:
         """Return the system the model is optimized for: `target`, else the host."""
         return self.recipe.target or self.recipe.host
 
-    def target_loc(self, *rest: str) -> Loc:
-        """Return the recipe path of a target field: under `target` when written, else under `host`."""
-        return ("target", *rest) if self.recipe.target is not None else ("host", *rest)
-
     def path_hint(self, written: str) -> str:
         """Say where a missing path was looked for: the recipe's folder, or (absolute) as written."""
         if Path(written).expanduser().is_absolute():  # a base's relative paths arrive rebased onto its folder
@@ -98,6 +94,8 @@ STAGE_RULES: dict[str, str] = {
     "missing-key": "A required key is missing.",
     "invalid-value": "A value has the wrong type or is out of range for its key.",
     "pass-type": "A pass type Olive does not register, or a pass without `type`.",
+    "secret": "A recipe never holds credentials (Hugging Face tokens, Azure keys, connection strings, SAS"
+    " tokens ...): checked once on the composed recipe and once on the rendered config.",
     "olive": "The installed Olive rejects or would silently ignore part of the rendered config (`--olive`).",
 }
 

@@ -16,6 +16,7 @@ class Exit(IntEnum):
     OK = 0
     RECIPE_ERROR = 1
     INTERNAL = 2
+    USAGE = 2  # the command line asks for something impossible (same code as INTERNAL, as documented)
     RUN_FAILED = 3  # `olivegen run`: Olive produced no output model
 
 
@@ -34,10 +35,12 @@ def report(diagnostics: Sequence[Diagnostic]) -> None:
 
 
 def say(message: str) -> None:
-    """Print a status line to stderr (stdout is kept for rendered output); credentials are masked."""
-    from olivegen.source.secrets import mask
+    """Print a status line to stderr (stdout is kept for rendered output).
 
-    print(mask(message), file=sys.stderr, flush=True)
+    Credentials are masked once, by the stream itself: `cli.main` wraps stdout and stderr in
+    `report.safe_text.MaskedStream` for every command.
+    """
+    print(message, file=sys.stderr, flush=True)
 
 
 def epilog(exits: dict[int, str], examples: list[str]) -> str:

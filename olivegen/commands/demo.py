@@ -95,7 +95,7 @@ def demo_folder(output: Path | None) -> Path:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Build, render, run, generate, summarize."""
-    from olivegen.api import compile_recipe
+    from olivegen.api import compile
     from olivegen.commands.run import progress
     from olivegen.render.write import write_atomic
     from olivegen.runner.execute import execute_plan
@@ -108,7 +108,7 @@ def execute(args: argparse.Namespace) -> Exit:
     say(f"olivegen demo: building a tiny random-weight {args.arch} model in {folder / 'tiny'}")
     build_tiny_model(folder / "tiny", args.arch)
     recipe = write_recipe(folder, args.steps)
-    compiled = compile_recipe(recipe)
+    (compiled,) = compile(recipe)
     report(compiled.warnings)
     write_atomic(folder / "olive-config.json", compiled.text)
     say(f"olivegen demo: wrote {recipe} and rendered it to {folder / 'olive-config.json'}")

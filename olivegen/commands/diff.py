@@ -60,7 +60,7 @@ def execute(args: argparse.Namespace) -> Exit:
     """Print the differences, variant by variant for matrix recipes."""
     if args.overrides and args.new.suffix.lower() == ".json":
         say(f"olivegen diff: --set changes the second recipe, but {args.new} is a rendered config")
-        return Exit.INTERNAL
+        return Exit.USAGE
     outside = getattr(args, "outside", False)
     old, new = configs(args.old, [], outside=outside), configs(args.new, args.overrides, outside=outside)
     lines = diff_variants(old, new)
@@ -76,9 +76,9 @@ def configs(path: Path, overrides: list[str], *, outside: bool = False) -> Confi
         from olivegen.source.olive_config import load_config_json
 
         return {"": load_config_json(path)}
-    from olivegen.api import compile_variants
+    from olivegen.api import Options, compile
 
-    compiled = compile_variants(path, overrides=overrides, outside=outside)
+    compiled = compile(path, Options(overrides=overrides, outside=outside))
     for one in compiled:
         report(one.warnings)
     return {one.variant or "": one.config for one in compiled}

@@ -50,11 +50,10 @@ def add_parser(sub: Any) -> None:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Print the plan of a recipe, or of each variant of a matrix recipe."""
-    from olivegen.api import compile_variants
+    from olivegen.api import Options, compile
 
-    compiled = compile_variants(
-        args.recipe, overrides=args.overrides, only=args.variants, outside=getattr(args, "outside", False)
-    )
+    options = Options(overrides=args.overrides, only=args.variants, outside=getattr(args, "outside", False))
+    compiled = compile(args.recipe, options)
     for one in compiled:
         report(one.warnings)
     if args.format == "mermaid":  # one diagram; a matrix draws each variant as a subgraph of it

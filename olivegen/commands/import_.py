@@ -40,15 +40,13 @@ def execute(args: argparse.Namespace) -> Exit:
     """Convert, report what was dropped or decided, check the result compiles, and write it."""
     if args.output is not None and str(args.output) == "-":  # the usual spelling of stdout
         args.output = None
-    from olivegen.api import compile_source
-    from olivegen.compose.secrets import find_secrets
+    from olivegen.api import Options, compile
     from olivegen.importer import convert_config, recipe_yaml
     from olivegen.render.write import write_atomic
-    from olivegen.source.yaml_rt import parse
 
     if args.output is not None and args.output.exists() and not args.force:
         say(f"olivegen import: {args.output} exists; pass --force to overwrite it")
-        return Exit.INTERNAL
+        return Exit.USAGE
     from olivegen.source.olive_config import load_config_with_positions
 
     config, where = load_config_with_positions(args.config)
@@ -69,9 +67,7 @@ def execute(args: argparse.Namespace) -> Exit:
     shown = str(target) if args.output is not None else "<recipe on stdout>"
     found: list[Diagnostic] = []
     try:
-        source = parse(text, shown)
-        found = find_secrets(source.data, source.where)  # the guard every recipe passes (scrubbed: none)
-        compile_source(source, target)
+        compile(target, Options(texts={target.resolve(): text}, display=shown))  # as `validate` will see it
     except RecipeError as exc:
         found += [d for d in exc.diagnostics if d.severity is Severity.ERROR]
     if found:

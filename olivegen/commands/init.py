@@ -48,7 +48,7 @@ def execute(args: argparse.Namespace) -> Exit:
         return Exit.OK
     if not args.preset:
         say("olivegen init: give --preset NAME (see olivegen init --list)")
-        return Exit.INTERNAL
+        return Exit.USAGE
     from olivegen.knowledge.resources import schema_modeline
 
     if str(args.output) == "-":
@@ -58,7 +58,7 @@ def execute(args: argparse.Namespace) -> Exit:
     text = schema_modeline(target) + written_as(presets.text(args.preset), args.preset, target)
     if target.exists() and not args.force:
         say(f"olivegen init: {target} exists; pass --force to overwrite it")
-        return Exit.INTERNAL  # a usage mistake, like every refusal to run
+        return Exit.USAGE  # like every refusal to run
     from olivegen.render.write import write_atomic
 
     write_atomic(target, text)

@@ -60,7 +60,7 @@ def execute(args: argparse.Namespace) -> Exit:
         if missing not in ("pygls", "lsprotocol"):
             raise  # not the extra: a bug, shown in full by the CLI
         say(f"olivegen lsp: needs the lsp extra ({missing} is not installed): pip install 'olivegen[lsp]'")
-        return Exit.INTERNAL
+        return Exit.USAGE
     logging.basicConfig(level=logging.WARNING, format="olivegen lsp: %(levelname)s: %(message)s")
     serve(max(args.debounce, 0) / 1000, outside=args.outside)
     return Exit.OK

@@ -59,28 +59,34 @@ def add_parser(sub: Any) -> None:
 
 def execute(args: argparse.Namespace) -> Exit:
     """Render one recipe (every variant of a matrix) to stdout, files, or compare with files."""
-    from olivegen.api import compile_variants
+    from olivegen.api import Options, compile
+    from olivegen.render.azureml_job import needs_job
     from olivegen.render.write import drifted, write_atomic
 
     if args.check and args.output in (None, "-"):
         say("olivegen render: --check needs -o/--output, the file to compare with")
-        return Exit.INTERNAL
-    compiled = compile_variants(
-        args.recipe, overrides=args.overrides, only=args.variants, generation=args.olive_version, outside=args.outside
+        return Exit.USAGE
+    options = Options(
+        generation=args.olive_version,
+        overrides=args.overrides,
+        only=args.variants,
+        outside=args.outside,
+        relative_to=args.relative_to,
     )
+    compiled = compile(args.recipe, options)
     try:
         targets = outputs(args.output, compiled)
     except ValueError as exc:
         say(f"olivegen render: {exc}")
-        return Exit.INTERNAL
-    if args.relative_to is not None:
-        compiled = [_relocated(one, args.relative_to) for one in compiled]
-    _place_jobs(args.recipe, compiled, targets)  # an Azure ML job that cannot be placed: refused before any write
+        return Exit.USAGE
+    jobs, pipeline = _jobs(args.recipe, compiled, targets)  # one that cannot be placed: refused before any write
     stale = False
-    for one, target in zip(compiled, targets, strict=True):
+    for one, target, job in zip(compiled, targets, jobs, strict=True):
         report(one.warnings)
         if target is None:
             sys.stdout.write(one.text)
+            if needs_job(one.recipe):
+                say("the host is Azure ML: pass -o inside the recipe's folder to also write the job that runs it")
         elif args.check:
             if drifted(target, one.text):
                 fix = f"olivegen render {args.recipe} -o {args.output}"
@@ -91,72 +97,42 @@ def execute(args: argparse.Namespace) -> Exit:
         else:
             write_atomic(target, one.text, inputs=one.inputs)
             say(f"wrote {target}")
-        stale = _azureml_job(one, target, check=args.check) or stale
-    stale = _azureml_pipeline(args.recipe, compiled, targets, check=args.check) or stale
+        if job is not None:
+            stale = _write_job(job, args.check, inputs=one.inputs) or stale
+    if pipeline is not None:
+        variants = sum(job is not None for job in jobs)
+        stale = _write_job(pipeline, args.check, f" (one pipeline job, {variants} variants in parallel)") or stale
     return Exit.RECIPE_ERROR if stale else Exit.OK
 
 
-def _place_jobs(recipe: Path, compiled: list[Any], targets: list[Path | None]) -> None:
-    """Build every Azure ML job (and a matrix's pipeline job) the render will write; raise if one cannot be placed."""
+def _jobs(recipe: Path, compiled: list[Any], targets: list[Path | None]) -> tuple[list[Any], Any]:
+    """Build, once, the Azure ML job beside each written config and a matrix's pipeline job running them all.
+
+    Raises when one cannot be placed (a config outside the recipe's folder), before anything is written.
+    """
     from olivegen.render.azureml_job import PipelineNode, build_job, build_pipeline, needs_job
 
+    jobs = []
     nodes = []
     for one, target in zip(compiled, targets, strict=True):
+        job = None
         if target is not None and needs_job(one.recipe):
-            build_job(one.recipe, one.path, target, one.config["workflow_id"])
+            job = build_job(one.recipe, one.path, target, one.config["workflow_id"])
             if one.variant is not None:
                 nodes.append(PipelineNode(one.recipe, target, one.config["workflow_id"], one.variant))
-    if nodes:
-        build_pipeline(recipe, nodes)
+        jobs.append(job)
+    return jobs, build_pipeline(recipe, nodes) if nodes else None
 
 
-def _azureml_pipeline(recipe: Path, compiled: list[Any], targets: list[Path | None], *, check: bool) -> bool:
-    """Write (or check) one pipeline job running every variant of a matrix on an Azure ML host; True when stale."""
-    from olivegen.render.azureml_job import PipelineNode, build_pipeline, needs_job
+def _write_job(job: Any, check: bool, what: str = "", inputs: tuple[Path, ...] = ()) -> bool:
+    """Write (or with --check compare) an Azure ML job file; True when it is out of date."""
     from olivegen.render.write import drifted, write_atomic
 
-    pairs = [(c, t) for c, t in zip(compiled, targets, strict=True) if c.variant is not None and needs_job(c.recipe)]
-    nodes = [PipelineNode(c.recipe, t, c.config["workflow_id"], c.variant) for c, t in pairs if t is not None]
-    if not nodes or len(nodes) < len(pairs):
-        return False
-    job = build_pipeline(recipe, nodes)
     if check:
         if drifted(job.path, job.text):
             say(f"{job.path}: out of date")
             return True
         return False
-    write_atomic(job.path, job.text)
-    say(f"wrote {job.path} (one pipeline job, {len(nodes)} variants in parallel)\nsubmit it with: {job.submit}")
+    write_atomic(job.path, job.text, inputs=inputs)
+    say(f"wrote {job.path}{what}\nsubmit it with: {job.submit}")
     return False
-
-
-def _azureml_job(compiled: Any, target: Path | None, *, check: bool) -> bool:
-    """Write (or check) the Azure ML job beside the config when the host is Azure ML; True when stale."""
-    from olivegen.render.azureml_job import build_job, needs_job
-    from olivegen.render.write import drifted, write_atomic
-
-    if not needs_job(compiled.recipe):
-        return False
-    if target is None:
-        say("the host is Azure ML: pass -o inside the recipe's folder to also write the job that runs it")
-        return False
-    job = build_job(compiled.recipe, compiled.path, target, compiled.config["workflow_id"])
-    if check:
-        if drifted(job.path, job.text):
-            say(f"{job.path}: out of date")
-            return True
-        return False
-    write_atomic(job.path, job.text, inputs=compiled.inputs)
-    say(f"wrote {job.path}\nsubmit it with: {job.submit}")
-    return False
-
-
-def _relocated(compiled: Any, anchor: Path) -> Any:
-    """Return the compiled config with its local paths relative to `anchor`."""
-    from dataclasses import replace
-
-    from olivegen.render.jinja import dump
-    from olivegen.render.relocate import relocate
-
-    config = relocate(compiled.config, anchor.resolve())
-    return replace(compiled, config=config, text=dump(config))

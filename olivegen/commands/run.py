@@ -202,15 +202,15 @@ def execute(args: argparse.Namespace) -> Exit:
 
 def _matrix_variants(args: argparse.Namespace) -> list[str] | None:
     """Return the variants to run one after another, or None for a single run (no matrix, or one exact --variant)."""
-    from olivegen.compose import compose
+    from olivegen.api import Options, variant_names
 
-    composed = compose(args.recipe, str(args.recipe), None)
-    if composed.matrix is None:
-        return None  # load_source reports a --variant given for a recipe without a matrix
+    every = variant_names(args.recipe)
+    if every is None:
+        return None  # compile reports a --variant given for a recipe without a matrix
     pattern = args.variant
-    if pattern is not None and pattern in [v.name for v in composed.matrix.variants()]:
+    if pattern is not None and pattern in every:
         return None
-    return [v.name for v in composed.matrix.variants([pattern] if pattern is not None else None)]
+    return variant_names(args.recipe, Options(only=[pattern])) if pattern is not None else every
 
 
 def _run_matrix(args: argparse.Namespace, variants: list[str]) -> Exit:

@@ -112,7 +112,7 @@ def diagnose_file(
 def _diagnose(
     recipe: Path, *, olive: bool, overrides: list[str] | None, generation: str | None, outside: bool
 ) -> list[Diagnostic]:
-    from olivegen.api import compile_olive_config, compile_variants, is_olive_config
+    from olivegen.api import Options, compile, compile_olive_config, is_olive_config
 
     raw = is_olive_config(recipe)  # an Olive config is checked as it is, at its own lines
     try:
@@ -121,7 +121,7 @@ def _diagnose(
                 return [Diagnostic("--set changes recipes, not Olive configs", Position(str(recipe), 1, 1))]
             variants = [compile_olive_config(recipe, generation)]
         else:
-            variants = compile_variants(recipe, overrides=overrides or [], generation=generation, outside=outside)
+            variants = compile(recipe, Options(overrides=overrides or [], generation=generation, outside=outside))
     except RecipeError as exc:
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]
@@ -244,7 +244,7 @@ def execute(args: argparse.Namespace) -> Exit:
         say(
             "  python -m olivegen.render.olive_check CONFIG.json  with an olive-ai 0.9.2 Python (see docs/migration.md)"
         )
-        return Exit.INTERNAL
+        return Exit.USAGE
     found = diagnose_files(
         list(args.recipes),
         olive=args.olive,

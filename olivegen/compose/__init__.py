@@ -7,7 +7,8 @@ models, semantic checks, rendering - sees an ordinary recipe.
 
 Order: each file's `${VAR}` are filled in; bases are merged under the recipe;
 then a matrix cell's changes; then `--set` overrides (the command line wins);
-last, the guard against literal secrets and stray `$delete`.
+last, the guard against literal secrets and stray `$delete`: the one scan of each composed
+recipe for credentials (the rendered config gets one more, in `api`, for what paths bring in).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Composed:
         else:
             data, where = copy.deepcopy(self.data), copied(self.where)
         raise_if(apply_all(data, where, overrides))
+        # the one scan of the composed input: a matrix cell's values and its name (in `name`) included
         raise_if(find_secrets(data, where) + stray_deletes(data, where))
         if data.get("name") is None:
             raise_if(check_stem(self.stem, where))
@@ -96,7 +98,6 @@ def compose(
     (data, where), files = load(
         path, display, os.environ if env is None else env, root=root, trusted=trusted, outside=outside, texts=texts
     )
-    raise_if(find_secrets(data, where))  # the matrix too: its value names become variant names
     _refuse_olive_config(data, where, display)
     matrix = None
     if "matrix" in data:

@@ -28,15 +28,24 @@ from typing import Any
 
 from olivegen.errors import Diagnostic, Position
 from olivegen.source.document import Loc, SourceMap
-from olivegen.source.secrets import credential, is_secret_key
+from olivegen.source.secrets import AZURE, HF, credential, credentials, is_secret_key
 
 __all__ = ["check_stem", "find_secrets", "is_secret_key", "secret_hint"]
 
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")  # a workflow id (recipe/base.py Identifier)
 
 
-def secret_hint(loc: Loc) -> str:
-    """Say which reference to write instead of a secret at `loc`."""
+ISSUER_HINTS = {
+    HF: "revoke it at huggingface.co/settings/tokens, remove it, and set HF_TOKEN in the environment"
+    " of `olive run` (huggingface_hub reads it from there)",
+    AZURE: "rotate it in the Azure portal, remove it, and let the run sign in with `az login` or a managed"
+    " identity, or read it from an environment variable such as AZURE_STORAGE_CONNECTION_STRING",
+}
+OTHER_HINT = "revoke it where it was issued, remove it, and give it to the run through its environment"
+
+
+def secret_hint(loc: Loc, issuer: str | None = None) -> str:
+    """Say which reference to write instead of a secret at `loc` (a credential of `issuer`, when known)."""
     if loc[:2] == ("model", "load_kwargs"):
         return (
             "write `token: true`: transformers then reads HF_TOKEN or `huggingface-cli login` where Olive"
@@ -44,6 +53,8 @@ def secret_hint(loc: Loc) -> str:
         )
     if "environment" in loc:
         return "leave it out: Olive copies the environment of `olive run` into the python environment"
+    if issuer is not None:
+        return ISSUER_HINTS.get(issuer, OTHER_HINT)
     return (
         "give the secret to the machine that runs `olive run` (an environment variable, `az login`),"
         " not the recipe"
@@ -111,11 +122,11 @@ def _walk(value: Any, loc: Loc, where: SourceMap) -> Iterator[Diagnostic]:
         )
         return
     if isinstance(value, str):
-        kind = credential(value)
-        if kind is not None:
+        for kind, _match, issuer in credentials(value):
             yield Diagnostic(
                 f"this value looks like {kind}; olivegen never writes secrets into a config",
                 at,
-                secret_hint(loc),
+                secret_hint(loc, issuer),
                 rule="secret",
             )
+            break

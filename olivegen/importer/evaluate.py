@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import copy
-import typing
 from typing import Any
 
 from olivegen.errors import Diagnostic, RecipeError
 from olivegen.importer.pieces import Notes, flat, json_path
 from olivegen.knowledge.catalog import suggest
-from olivegen.recipe.engine import AccuracySub, LatencySub
-
-TYPED_SUBS = set(typing.get_args(LatencySub)) | set(typing.get_args(AccuracySub))
 
 
 def resolve_evaluator(ref: Any, evaluators: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,6 +1,6 @@
 """Diagnostics for an open recipe: the `validate` pipeline run on the editor's text, as LSP diagnostics.
 
-`check` compiles every variant with `olivegen.api.compile_variants`, reading open documents
+`check` compiles every variant with `olivegen.api.compile`, reading open documents
 from their unsaved text, and groups what it finds by file: a problem located in a base the
 recipe `extends` is published on the base's URI. A diagnostic's range starts where
 `validate` points and covers the key or value written there; its code is the rule id and
@@ -30,10 +30,10 @@ def find(path: Path, texts: dict[Path, str], outside: bool = False) -> list[Diag
 
     `outside`: trust `extends` bases outside the recipe's repository (`--allow-extends-outside`).
     """
-    from olivegen.api import compile_variants
+    from olivegen.api import Options, compile
 
     try:
-        variants = compile_variants(path, display=str(path), texts=texts, outside=outside)
+        variants = compile(path, Options(display=str(path), texts=texts, outside=outside))
     except RecipeError as exc:
         return list(exc.diagnostics)
     return [w for compiled in variants for w in compiled.warnings]

@@ -243,11 +243,11 @@ class Composed:
 
 def compose_text(doc: Document, texts: dict[Path, str]) -> Composed | None:
     """Compose a document with its bases from unsaved texts (`api.compose_unsaved`); on failure the last good one."""
-    from olivegen.api import compose_unsaved
+    from olivegen.api import Options, compose_unsaved
 
     try:
         own = {Path(os.path.realpath(doc.path)): doc.text}
-        source = compose_unsaved(doc.path, {**texts, **own}, outside=doc.outside)
+        source = compose_unsaved(doc.path, Options(texts={**texts, **own}, outside=doc.outside))
     except RecipeError:
         return doc._composed
     result = Composed(source.data, source.where)

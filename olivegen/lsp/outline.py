@@ -39,16 +39,6 @@ class Line:
         found = [c for c in cols if c >= 0]
         return min(found) if found else -1
 
-    def starts_at(self, col: int) -> str | None:
-        """Return what starts at a column: '-', 'key', 'scalar' or None."""
-        if col in self.dashes:
-            return "-"
-        if col == self.key_col:
-            return "key"
-        if col == self.scalar_col:
-            return "scalar"
-        return None
-
 
 def read_line(text: str) -> Line:
     """Split one line into its dashes, key and value."""

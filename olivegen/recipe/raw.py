@@ -99,8 +99,26 @@ def _output_schema(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
     return schema
 
 
+@cache
+def _quick() -> Any:
+    """Return the output schema's yes/no compiler (the render check's own): a valid block never imports jsonschema."""
+    from olivegen.source.schema_fast import Compiler
+
+    return Compiler(_output_schema())
+
+
 def _fits(value: Any, subschema: dict[str, Any], what: str, at: tuple[str | int, ...] = ()) -> None:
-    """Check a raw block against the part of the output schema it renders into (what the render check demands)."""
+    """Check a raw block against the part of the output schema it renders into (what the render check demands).
+
+    The quick check answers first; jsonschema is asked only for the message of a block that does not fit.
+    """
+    from olivegen.source.schema_fast import Unsupported
+
+    try:
+        if _quick().compile(subschema)(value):
+            return
+    except Unsupported:
+        pass
     from jsonschema import Draft202012Validator
 
     schema = {**subschema, "$defs": _output_schema()["$defs"]}

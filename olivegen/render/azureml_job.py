@@ -3,7 +3,7 @@
 Olive dropped its AzureML system in 0.9.3. The same intent (run the workflow on a named
 GPU cluster, in a docker image with a conda environment) is an Azure ML command job
 that runs `olive run`: the recipe's folder is uploaded as the job's code, the config's
-paths are relative to it (olivegen/render/generations.py), and the Hugging Face token, if
+paths are relative to it (api._render), and the Hugging Face token, if
 asked for, is read from the workspace key vault on the compute, never written down.
 
 A matrix renders one pipeline job beside its configs (`<recipe>.pipeline.yml`): one command

@@ -1,11 +1,30 @@
-"""Recipe -> a plain, JSON-able render context. All defaulting and path resolution lives here."""
+"""Recipe -> a plain, JSON-able render context: what the recipe means, in no Olive release's shape.
+
+All defaulting and path resolution lives here; the shape of the output (section and key names,
+nesting, what goes where, how systems are named) is the templates' (`templates/olive-<gen>/`).
+
+The context (every value JSON-able; paths already absolute, or relative to `relative_to`):
+
+- `name`: the workflow's name.
+- `model`: `olive` (a raw block, else None), `path` (local path or Hugging Face id), `registry`
+  ({registry, name, version} or None), `task`, `load_kwargs`, `adapter_path`.
+- `systems`: `host` and `target`, each {kind: local|docker|python_environment|azureml, device,
+  providers, and the fields of its kind}.
+- `workspace`: the Azure ML workspace ({subscription_id, resource_group, workspace, keyvault}) or None.
+- `data`: one entry per data set Olive sees (an `eval_split` makes two): name, `olive` (raw) or
+  `hub`/`datastore`/`files` with `format`, `delimiter`, `split`, and `preprocess` settings.
+- `evaluation`: None, {olive: raw}, or {metrics: [{name, type, sub_types, data, backend, user_config}]}.
+- `passes`: [{name, type, params, known_params}]: `known_params` lists the parameters the rendered
+  Olive release has for that pass (knowledge/; empty when it does not know the pass).
+- `engine`: output_dir, cache_dir, log_level, evaluate_input_model, search, clean_cache, olive (raw).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from olivegen.knowledge.catalog import pass_key
+from olivegen.knowledge.catalog import OLIVE_GENERATION, pass_key, pass_params_in
 from olivegen.recipe import Recipe
 from olivegen.recipe.data import DataSpec
 from olivegen.recipe.model import InputModel
@@ -13,134 +32,133 @@ from olivegen.recipe.naming import data_format, default_train_data
 from olivegen.recipe.passes import GenericPass
 from olivegen.recipe.systems import SystemSpec
 from olivegen.render.lora_nodes import lora_int4_exclusions
-from olivegen.source.paths import is_local_path, raw_paths, resolve
+from olivegen.source.paths import is_local_path, raw_paths, relative, relative_raw_paths, resolve
 
-OLIVE_SYSTEM_TYPES = {
-    "local": "LocalSystem",
-    "docker": "Docker",
-    "python_environment": "PythonEnvironment",
-    "azureml": "AzureML",
-}
-SINGLE_SYSTEM_NAMES = {
-    "LocalSystem": "local_system",
-    "Docker": "docker_system",
-    "PythonEnvironment": "python_system",
-    "AzureML": "aml",
-}
 
 def workflow_name(recipe: Recipe, recipe_path: Path) -> str:
     """Return the workflow id: the recipe's `name`, else its file name without extensions."""
     return recipe.name or recipe_path.name.split(".")[0]
 
 
-def build_context(recipe: Recipe, recipe_path: Path, generation: str = "0.13") -> dict[str, Any]:
+class _Paths:
+    """Resolves a recipe's paths once: against the recipe's folder, then relative to `relative_to` if given."""
+
+    def __init__(self, base: Path, relative_to: Path | None) -> None:
+        self.base = base
+        self.anchor = relative_to.resolve() if relative_to is not None else None
+
+    def local(self, value: str) -> str:
+        return str(relative(resolve(self.base, value), self.anchor))
+
+    def raw(self, block: Any) -> Any:
+        return raw_paths(block, self.base)  # their relative form: relative_raw_paths over the whole context
+
+
+def build_context(
+    recipe: Recipe, recipe_path: Path, generation: str = OLIVE_GENERATION, *, relative_to: Path | None = None
+) -> dict[str, Any]:
     """Build the render context: plain dicts and lists, in the order they are rendered.
 
-    `generation` is the Olive release rendered for ("0.13" or "0.9"); see olivegen/render/generations.py.
+    `generation` (the Olive release rendered for) only chooses the facts attached (`known_params`);
+    `relative_to`: write local paths relative to this folder (None: absolute).
     """
-    from olivegen.render.generations import adapt_context
-
     base = recipe_path.resolve().parent
-    name = workflow_name(recipe, recipe_path)
-    systems, host_name, target_name = _systems(recipe, base)
-    data_configs = [cfg for spec in recipe.data for cfg in _data_configs(spec, base)]
+    paths = _Paths(base, relative_to)
+    target = recipe.target or recipe.host
+    workspace = recipe.azureml
     context = {
-        "workflow_id": name,
-        "input_model": _input_model(recipe.model, base),
-        "systems": systems,
-        "data_configs": data_configs,
-        "evaluators": _evaluators(recipe, base),
-        "passes": _passes(recipe, lora_int4_exclusions(recipe, base)),
-        "engine": _engine(recipe, base, name, host_name, target_name),
+        "name": workflow_name(recipe, recipe_path),
+        "model": _model(recipe.model, paths),
+        "systems": {"host": _system(recipe.host, paths), "target": _system(target, paths)},
+        "workspace": workspace.model_dump(mode="json") if workspace is not None else None,
+        "data": [entry for spec in recipe.data for entry in _data(spec, paths)],
+        "evaluation": _evaluation(recipe, paths),
+        "passes": _passes(recipe, generation, lora_int4_exclusions(recipe, base)),
+        "engine": _engine(recipe, paths, workflow_name(recipe, recipe_path)),
     }
-    return adapt_context(context, recipe, base, generation)
+    if paths.anchor is not None:  # the path keys of raw Olive blocks, wherever they stand
+        context = relative_raw_paths(context, paths.anchor)
+    return context
 
 
-def _input_model(model: InputModel, base: Path) -> dict[str, Any]:
+def _model(model: InputModel, paths: _Paths) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "olive": None,
+        "path": None,
+        "registry": None,
+        "task": model.task,
+        "load_kwargs": {},
+        "adapter_path": None,
+    }
     if model.olive is not None:
-        raw: dict[str, Any] = raw_paths(model.olive, base)
-        return raw
+        out["olive"] = paths.raw(model.olive)
+        return out
     registry = model.registry_ref()
-    path: Any
     if registry is not None:
-        path = {
-            "type": "azureml_registry_model",
-            "config": {"registry_name": registry.registry, "name": registry.name, "version": registry.version},
-        }
-    elif model.path is not None and is_local_path(base, model.path):
-        path = resolve(base, model.path)
+        out["registry"] = {"registry": registry.registry, "name": registry.name, "version": registry.version}
+    elif model.path is not None and is_local_path(paths.base, model.path):
+        out["path"] = paths.local(model.path)
     else:
-        path = model.path
+        out["path"] = model.path
     load_kwargs: dict[str, Any] = {}
     if model.trust_remote_code:
         load_kwargs["trust_remote_code"] = True
     if model.torch_dtype:
         load_kwargs["torch_dtype"] = model.torch_dtype
     load_kwargs.update(model.load_kwargs)
-    out: dict[str, Any] = {"type": "HfModel", "model_path": path, "task": model.task}
-    if load_kwargs:
-        out["load_kwargs"] = load_kwargs
+    out["load_kwargs"] = load_kwargs
     if model.adapter_path:
-        out["adapter_path"] = resolve(base, model.adapter_path)
+        out["adapter_path"] = paths.local(model.adapter_path)
     return out
 
 
-def _system(spec: SystemSpec, base: Path) -> dict[str, Any]:
+def _system(spec: SystemSpec, paths: _Paths) -> dict[str, Any]:
+    """Return a system as what it is: equal dicts render as equal Olive systems (so one system, not two)."""
     out: dict[str, Any] = {
-        "type": OLIVE_SYSTEM_TYPES[spec.type],
-        "accelerators": [
-            {"device": spec.resolved_device(), "execution_providers": [spec.provider, *spec.extra_providers]}
-        ],
+        "kind": spec.type,
+        "device": spec.resolved_device(),
+        "providers": [spec.provider, *spec.extra_providers],
     }
     if spec.type == "docker":
         out["dockerfile"] = spec.dockerfile
-        out["build_context_path"] = resolve(base, spec.build_context or ".")
-        if spec.image_name:
-            out["image_name"] = spec.image_name
-        for key in ("work_dir", "build_args", "run_params", "clean_image"):
-            if getattr(spec, key) is not None:
-                out[key] = getattr(spec, key)
+        out["build_context"] = paths.local(spec.build_context or ".")
+        for key in ("image_name", "work_dir", "build_args", "run_params", "clean_image"):
+            out[key] = getattr(spec, key)
     if spec.type == "azureml":
-        out["aml_compute"] = spec.compute
-        docker: dict[str, Any] = {"base_image": spec.image}
-        if spec.conda_file:
-            docker["conda_file_path"] = resolve(base, spec.conda_file)
-        out["aml_docker_config"] = docker
-        if spec.hf_token:
-            out["hf_token"] = True
+        out["compute"] = spec.compute
+        out["image"] = spec.image
+        out["conda_file"] = paths.local(spec.conda_file) if spec.conda_file else None
+        out["hf_token"] = spec.hf_token
     if spec.type == "python_environment":
-        if spec.python:
-            out["python_environment_path"] = resolve(base, spec.python)
-        if spec.environment:
-            out["environment_variables"] = dict(sorted(spec.environment.items()))
-        if spec.prepend_to_path:
-            out["prepend_to_path"] = [resolve(base, p) for p in spec.prepend_to_path]
+        out["python"] = paths.local(spec.python) if spec.python else None
+        out["environment"] = dict(sorted(spec.environment.items()))
+        out["prepend_to_path"] = [paths.local(p) for p in spec.prepend_to_path] if spec.prepend_to_path else None
     return out
 
 
-def _systems(recipe: Recipe, base: Path) -> tuple[dict[str, Any], str, str]:
-    target = recipe.target or recipe.host
-    host_cfg, target_cfg = _system(recipe.host, base), _system(target, base)
-    if host_cfg == target_cfg:
-        name = SINGLE_SYSTEM_NAMES[host_cfg["type"]]
-        return {name: host_cfg}, name, name
-    return {"host_system": host_cfg, "target_system": target_cfg}, "host_system", "target_system"
-
-
-def _data_configs(spec: DataSpec, base: Path) -> list[dict[str, Any]]:
+def _data(spec: DataSpec, paths: _Paths) -> list[dict[str, Any]]:
+    """Return the data sets Olive sees for one recipe data set: one, or a train and an `_eval` part."""
     if spec.olive is not None:
-        return [{"name": spec.name, **raw_paths(spec.olive, base)}]
-    load: dict[str, Any]
+        return [{"name": spec.name, "olive": paths.raw(spec.olive)}]
+    load: dict[str, Any] = {"hub": None, "datastore": None, "files": None, "format": None, "delimiter": None}
     if spec.hub is not None:
-        load = {"data_name": spec.hub.name}
-        if spec.hub.subset:
-            load["subset"] = spec.hub.subset
+        load["hub"] = {"name": spec.hub.name, "subset": spec.hub.subset}
     elif spec.datastore is not None:
-        load = {"data_name": data_format(spec), "data_files": spec.datastore.uri()}
+        store = spec.datastore
+        load["format"] = data_format(spec)
+        load["datastore"] = {
+            "uri": store.uri(),
+            "subscription_id": store.subscription_id,
+            "resource_group": store.resource_group,
+            "workspace": store.workspace,
+            "datastore": store.datastore,
+            "path": store.path,
+        }
     else:
-        files = [resolve(base, f) for f in spec.file_list()]
-        load = {"data_name": data_format(spec), "data_files": files[0] if len(files) == 1 else files}
-        if spec.format is None and all(f.lower().endswith(".tsv") for f in files):
+        written = spec.file_list()
+        load["format"] = data_format(spec)
+        load["files"] = [paths.local(f) for f in written]
+        if spec.format is None and all(f.lower().endswith(".tsv") for f in written):
             load["delimiter"] = "\t"  # `datasets`' csv builder reads commas unless told
     pre: dict[str, Any] = {"strategy": spec.strategy, "max_seq_len": spec.max_seq_len}
     if spec.text_template is not None:
@@ -160,70 +178,76 @@ def _data_configs(spec: DataSpec, base: Path) -> list[dict[str, Any]]:
     if spec.max_samples is not None:
         pre["max_samples"] = spec.max_samples
 
-    def config(name: str, split: str) -> dict[str, Any]:
-        return {
-            "name": name,
-            "type": "HuggingfaceContainer",
-            "load_dataset_config": {**load, "split": split},
-            "pre_process_data_config": dict(pre),
-        }
+    def part(name: str, split: str) -> dict[str, Any]:
+        return {"name": name, "olive": None, **load, "split": split, "preprocess": dict(pre)}
 
     if spec.eval_split is None:
-        return [config(spec.name, spec.split)]
+        return [part(spec.name, spec.split)]
     cut = round((1 - spec.eval_split) * 100)
-    return [config(spec.name, f"{spec.split}[:{cut}%]"), config(f"{spec.name}_eval", f"{spec.split}[{cut}%:]")]
+    return [part(spec.name, f"{spec.split}[:{cut}%]"), part(f"{spec.name}_eval", f"{spec.split}[{cut}%:]")]
 
 
-def _passes(recipe: Recipe, exclusions: dict[int, list[str]] | None = None) -> dict[str, dict[str, Any]]:
+def _passes(recipe: Recipe, generation: str, exclusions: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
     eval_names = {f"{d.name}_eval" for d in recipe.data if d.eval_split is not None}
-    out: dict[str, dict[str, Any]] = {}
+    out: list[dict[str, Any]] = []
+    taken: set[str] = set()
     for index, spec in enumerate(recipe.passes):
-        key = pass_key(str(spec.type), spec.name, set(out))
+        key = pass_key(str(spec.type), spec.name, taken)
+        taken.add(key)
+        merged: dict[str, Any]
         if isinstance(spec, GenericPass):
-            out[key] = {"type": spec.type, **spec.config, **spec.olive}
-            continue
-        params = spec.model_dump(mode="json", exclude={"name", "type", "options", "olive"}, exclude_none=True)
-        if "training" in params:
-            training = params.pop("training")
-            extra = training.pop("extra", {})
-            training = {**training, **extra}
-            params["training"] = training or None
-            if params["training"] is None:
-                del params["training"]
-        if "train_data" in spec.model_fields:
-            train = params.get("train_data") or default_train_data(recipe)
-            if train is not None:
-                params["train_data"] = train
-            if "eval_data" not in params and f"{train}_eval" in eval_names:
-                params["eval_data"] = f"{train}_eval"
-        if exclusions and index in exclusions:
-            params["int4_nodes_to_exclude"] = exclusions[index]
-        renamed = {spec.RENAMES.get(k, k): v for k, v in params.items()}
-        out[key] = {"type": str(spec.type), **renamed, **spec.options, **spec.olive}
+            merged = {"type": spec.type, **spec.config, **spec.olive}
+        else:
+            params = spec.model_dump(mode="json", exclude={"name", "type", "options", "olive"}, exclude_none=True)
+            if "training" in params:
+                training = params.pop("training")
+                extra = training.pop("extra", {})
+                training = {**training, **extra}
+                params["training"] = training or None
+                if params["training"] is None:
+                    del params["training"]
+            if "train_data" in spec.model_fields:
+                train = params.get("train_data") or default_train_data(recipe)
+                if train is not None:
+                    params["train_data"] = train
+                if "eval_data" not in params and f"{train}_eval" in eval_names:
+                    params["eval_data"] = f"{train}_eval"
+            if exclusions and index in exclusions:
+                params["int4_nodes_to_exclude"] = exclusions[index]
+            renamed = {spec.RENAMES.get(k, k): v for k, v in params.items()}
+            merged = {"type": str(spec.type), **renamed, **spec.options, **spec.olive}
+        kind = merged.pop("type")
+        out.append(
+            {"name": key, "type": kind, "params": merged, "known_params": sorted(pass_params_in(kind, generation))}
+        )
     return out
 
 
-def _evaluators(recipe: Recipe, base: Path) -> dict[str, Any]:
+def _evaluation(recipe: Recipe, paths: _Paths) -> dict[str, Any] | None:
     if recipe.evaluate is None:
-        return {}
+        return None
     if recipe.evaluate.olive is not None:
-        return {"evaluator": raw_paths(recipe.evaluate.olive, base)}
-    metrics = []
+        return {"olive": paths.raw(recipe.evaluate.olive), "metrics": None}
+    metrics: list[dict[str, Any]] = []
     for m in recipe.evaluate.metrics:
-        metric: dict[str, Any] = {"name": m.name, "type": m.type, "sub_types": m.sub_type_list(), "data_config": m.data}
-        if m.backend is not None:
-            metric["backend"] = m.backend
-        if m.user_config is not None:
-            metric["user_config"] = raw_paths(m.user_config, base)
-        metrics.append(metric)
+        metrics.append(
+            {
+                "name": m.name,
+                "type": m.type,
+                "sub_types": m.sub_type_list(),
+                "data": m.data,
+                "backend": m.backend,
+                "user_config": paths.raw(m.user_config) if m.user_config is not None else None,
+            }
+        )
     subs = [s for metric in metrics for s in metric["sub_types"]]
     if len(subs) > 1 and not any("priority" in s for s in subs):  # Olive: "Priority must be specified ..."
         for rank, sub in enumerate(subs, start=1):
             sub["priority"] = rank
-    return {"evaluator": {"metrics": metrics}}
+    return {"olive": None, "metrics": metrics}
 
 
-def _engine_folder(engine: Any, field: str, base: Path, name: str) -> str:
+def _engine_folder(engine: Any, field: str, paths: _Paths, name: str) -> str:
     """Return an engine folder: a written one from the recipe's folder; a default one left relative.
 
     Olive resolves a relative folder against the folder `olive run` starts in, so the defaults
@@ -231,26 +255,17 @@ def _engine_folder(engine: Any, field: str, base: Path, name: str) -> str:
     (a checkout's examples/ stays clean).
     """
     value = str(getattr(engine, field)).replace("{name}", name)
-    return resolve(base, value) if field in engine.model_fields_set else value
+    return paths.local(value) if field in engine.model_fields_set else str(relative(value, paths.anchor))
 
 
-def _engine(recipe: Recipe, base: Path, name: str, host: str, target: str) -> dict[str, Any]:
+def _engine(recipe: Recipe, paths: _Paths, name: str) -> dict[str, Any]:
     engine = recipe.engine
-    out: dict[str, Any] = {
-        "host": host,
-        "target": target,
-        "output_dir": _engine_folder(engine, "output_dir", base, name),
-        "cache_dir": _engine_folder(engine, "cache_dir", base, name),
-        "log_severity_level": engine.log_level,
+    return {
+        "output_dir": _engine_folder(engine, "output_dir", paths, name),
+        "cache_dir": _engine_folder(engine, "cache_dir", paths, name),
+        "log_level": engine.log_level,
         "evaluate_input_model": engine.evaluate_input_model,
+        "search": None if engine.search is None else engine.search.model_dump(mode="json", exclude_none=True),
+        "clean_cache": bool(engine.clean_cache),
+        "olive": paths.raw(engine.olive),
     }
-    if engine.search is None:
-        out["search_strategy"] = False
-    else:
-        out["search_strategy"] = engine.search.model_dump(mode="json", exclude_none=True)
-    if recipe.evaluate is not None:
-        out["evaluator"] = "evaluator"
-    if engine.clean_cache:
-        out["clean_cache"] = True
-    out.update(raw_paths(engine.olive, base))
-    return out

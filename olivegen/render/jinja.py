@@ -1,4 +1,8 @@
-"""Render context -> JSON text through sandboxed Jinja, then parse it straight back."""
+"""Render context -> JSON text through sandboxed Jinja, then parse it.
+
+The context says what the recipe means (olivegen/render/context.py); the templates of a generation
+(`templates/olive-<gen>/`, then the shared pieces in `templates/common/`) give it Olive's shape.
+"""
 
 from __future__ import annotations
 
@@ -33,11 +37,17 @@ def _environment(generation: str) -> Any:
     # Plain JSON, not Jinja's HTML-safe variant (which writes ' as \u0027): the output is a JSON or
     # YAML file, never HTML, and JSON is valid YAML.
     env.filters["tojson"] = _tojson
+    env.filters["merge"] = _merge
     return env
 
 
 def _tojson(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """Return a new mapping: `first`'s keys in place (`second`'s value wins), then `second`'s new keys."""
+    return {**first, **second}
 
 
 def render_text(context: dict[str, Any], generation: str) -> str:

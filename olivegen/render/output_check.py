@@ -29,7 +29,7 @@ def _validator(generation: str) -> Any:
 @cache
 def _quick(generation: str) -> Any:
     """Compile the schema once into a yes/no check; None when it uses a keyword the quick check lacks."""
-    from olivegen.render.schema_fast import Unsupported, compile_schema
+    from olivegen.source.schema_fast import Unsupported, compile_schema
 
     try:
         return compile_schema(_schema(generation))
@@ -46,7 +46,7 @@ def _conforms(config: dict[str, Any], generation: str) -> bool:
 def schema_problems(config: dict[str, Any], generation: str = OLIVE_GENERATION) -> list[str]:
     """Return every problem of a rendered config as `$.json.path: message`; empty when valid.
 
-    jsonschema is imported only when the quick check (olivegen/render/schema_fast.py) says no.
+    jsonschema is imported only when the quick check (olivegen.source.schema_fast.py) says no.
     """
     problems = []
     if not _conforms(config, generation):

@@ -25,7 +25,6 @@ RECORD = re.compile(r"^\[\d{4}-\d\d-\d\d [\d:,.]+\] \[(?P<level>[A-Z]+)\] \[(?P<
 RUNNING = re.compile(r"^Running pass (?P<key>[^:\s]+):(?P<type>\S+)$")
 FINISHED = re.compile(r"^Pass (?P<key>[^:\s]+):(?P<type>\S+) finished in (?P<sec>[\d.]+) seconds$")
 CACHED = re.compile(r"^Loaded model from cache: (?P<id>\S+)$")
-SAVED = re.compile(r"^Saved output model to (?P<path>.+)$")
 PRUNED = "Invalid config, pruned."
 FAILED = ("Pass run failed.", "Pass run_pass failed")
 NO_OUTPUT = "No output model produced"
@@ -51,7 +50,6 @@ class PassRun:
     status: str = PENDING
     started: float | None = None
     seconds: float | None = None  # wall time olivegen measured, start to end
-    olive_seconds: float | None = None  # what Olive reported
     reason: str | None = None
 
 
@@ -76,7 +74,6 @@ class OliveLog:
 
     passes: list[PassRun]
     no_output: bool = False
-    saved_to: str | None = None
     last_exception: str | None = None
     setup_error: str | None = None  # an exception before any pass started
     network_error: str | None = None  # the first exception that says the Hub (or any host) was out of reach
@@ -137,8 +134,7 @@ class OliveLog:
                 self._failing = False
                 self._last_info = None
                 events.append(Event("start", i, run))
-        elif (m := FINISHED.match(msg)) is not None and self._current is not None:
-            self.passes[self._current].olive_seconds = float(m["sec"])
+        elif FINISHED.match(msg) and self._current is not None:
             events += self._end(OK, now)
         elif CACHED.match(msg) and self._current is not None:
             events += self._end(CACHED_, now)
@@ -149,8 +145,6 @@ class OliveLog:
             self._failing = True  # the traceback that follows names the error
         elif msg.startswith(NO_OUTPUT):
             self.no_output = True
-        elif (m := SAVED.match(msg)) is not None:
-            self.saved_to = m["path"].strip()
         elif level == "INFO" and self._current is not None:
             self._last_info = msg
         return events

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from olivegen.api import Compiled
 from olivegen.errors import Diagnostic, RecipeError, Severity
+from olivegen.recipe import Recipe
 from olivegen.runner.layout import RunLayout
 from olivegen.runner.machine import Machine
 
@@ -78,50 +79,55 @@ def plan_run(
     default_cache_dir: Path | None = None,
     share_cache: bool = False,
 ) -> Plan:
-    """Compile the recipe, apply `--host`/`--target`, place the folders, and refuse what cannot run here.
+    """Compile the recipe with `--host`/`--target` applied and the run's folders placed; refuse what cannot run here.
 
-    Raises RecipeError with every error at once: the recipe's own, then preflight's.
-    `default_cache_dir` (a matrix run's shared cache root) stands in for `cache_dir` when neither
-    it nor the recipe's `engine.cache_dir` is given. `share_cache`: run a matrix variant under the
-    matrix's workflow id (`<name>` instead of `<name>-<variant>`), because Olive keeps its cache per
-    workflow id (`cache_dir/<workflow_id>/`): only then do the variants find each other's pass results.
+    The recipe goes through `api.compile` like any other command's (retargeting and placement are
+    its options), so every guard of the pipeline holds for `run` too. Raises RecipeError with every
+    error at once: the recipe's own, then preflight's. `default_cache_dir` (a matrix run's shared
+    cache root) stands in for `cache_dir` when neither it nor the recipe's `engine.cache_dir` is
+    given. `share_cache`: run a matrix variant under the matrix's workflow id (`<name>` instead of
+    `<name>-<variant>`), because Olive keeps its cache per workflow id (`cache_dir/<workflow_id>/`):
+    only then do the variants find each other's pass results.
     """
-    from olivegen.api import check_recipe, load_source, render_recipe, validate_recipe
-    from olivegen.checks.base import Scope
-    from olivegen.render.jinja import dump
+    from olivegen.api import Options, compile, scope_of
     from olivegen.runner.preflight import preflight
     from olivegen.runner.retarget import apply_overrides
 
     machine = machine or Machine()
-    source = load_source(recipe_path, overrides=overrides, variant=variant, outside=outside)
-    # compile_recipe's steps, with --host/--target applied before the checks see the recipe
-    changed = apply_overrides(validate_recipe(source), host, target, machine)
-    recipe = changed.recipe
-    found = check_recipe(recipe, source, recipe_path)
-    if any(d.severity is Severity.ERROR for d in found):
-        raise RecipeError(found)
-    config = render_recipe(recipe, recipe_path)
-    engine = config["engine"]
-    out = (outdir if outdir is not None else Path(engine["output_dir"])).expanduser().resolve()
-    olive_cache = None
-    if cache_dir is None and "cache_dir" in recipe.engine.model_fields_set:
-        olive_cache = Path(engine["cache_dir"])
-    layout = RunLayout.under(out, cache_dir or (None if olive_cache else default_cache_dir), olive_cache)
-    notes = [*changed.notes, *place(config, layout)]
-    if olive_cache is not None:
-        notes.append(f"Olive cache: {olive_cache} (the recipe's engine.cache_dir)")
-    warnings = [d for d in found if d.severity is Severity.WARNING]
-    scope = Scope(recipe, source.where, recipe_path.resolve().parent)
-    checked = preflight(scope, machine, config, found)
+    placed: dict[str, Any] = {}
+
+    def retarget(recipe: Recipe) -> tuple[Recipe, list[str]]:
+        changed = apply_overrides(recipe, host, target, machine)
+        return changed.recipe, list(changed.notes)
+
+    def put(recipe: Recipe, config: dict[str, Any]) -> list[str]:
+        engine = config["engine"]
+        out = (outdir if outdir is not None else Path(engine["output_dir"])).expanduser().resolve()
+        olive_cache = None
+        if cache_dir is None and "cache_dir" in recipe.engine.model_fields_set:
+            olive_cache = Path(engine["cache_dir"])
+        layout = RunLayout.under(out, cache_dir or (None if olive_cache else default_cache_dir), olive_cache)
+        placed["layout"] = layout
+        notes = place(config, layout)
+        if olive_cache is not None:
+            notes.append(f"Olive cache: {olive_cache} (the recipe's engine.cache_dir)")
+        own_id = str(config.get("workflow_id", ""))
+        if share_cache and variant and own_id.endswith(f"-{variant}"):
+            placed["label"], config["workflow_id"] = own_id, own_id.removesuffix(f"-{variant}")
+            notes.append(
+                f"Olive workflow id {config['workflow_id']!r}, shared by the variants so they share Olive's cache"
+            )
+        return notes
+
+    only = [variant] if variant is not None else None
+    options = Options(overrides=overrides, only=only, single=True, outside=outside, retarget=retarget, place=put)
+    (compiled,) = compile(recipe_path, options)
+    checked = preflight(scope_of(compiled), machine, compiled.config, compiled.warnings)
     errors = [d for d in checked if d.severity is Severity.ERROR]
     if errors and check_machine:
         raise RecipeError(errors + [d for d in checked if d.severity is Severity.WARNING])
+    notes = list(compiled.notes)
     if errors:
         notes.append(f"preflight errors ignored (--no-preflight): {len(errors)}")
-    warnings += checked
-    label = None
-    own_id = str(config.get("workflow_id", ""))
-    if share_cache and variant and own_id.endswith(f"-{variant}"):
-        label, config["workflow_id"] = own_id, own_id.removesuffix(f"-{variant}")
-        notes.append(f"Olive workflow id {config['workflow_id']!r}, shared by the variants so they share Olive's cache")
-    return Plan(Compiled(recipe_path, recipe, config, dump(config), warnings, variant), layout, notes, label)
+    compiled = replace(compiled, warnings=[*compiled.warnings, *checked])
+    return Plan(compiled, placed["layout"], notes, placed.get("label"))

@@ -19,6 +19,9 @@ from olivegen.source.document import MAX_DEPTH
 
 MAX_MERGES = 100  # `<<` merge keys in one document: ruamel's cost grows with their square
 _OPENERS = re.compile(r"[\[{\"'|>]")
+_DOUBLE_QUOTED = re.compile(r'["\\]')  # what ends, or escapes within, a double-quoted scalar
+_SINGLE_QUOTED = re.compile(r"'")
+_PLAIN_END = re.compile(r":(?=[ \t]|$)|(?<=[ \t])#")  # `: ` or ` #`: the end of a plain scalar in block context
 _MERGE = re.compile(r"(?:^|[\s{,])<<\s*:", re.MULTILINE)
 
 
@@ -53,15 +56,15 @@ def _scan(line: str, lineno: int, display: str, depth: int, quote: str, what: st
     end = len(line)
     while col < end:
         ch = line[col]
-        if quote:
-            if quote == '"' and ch == "\\":
+        if quote:  # jump to the next character that can end the quote (a 2 MiB string is one search)
+            stop = (_DOUBLE_QUOTED if quote == '"' else _SINGLE_QUOTED).search(line, col)
+            if stop is None:
+                break
+            col = stop.start()
+            if line[col] == "\\" or (quote == "'" and line.startswith("''", col)):
                 col += 2
                 continue
-            if ch == quote:
-                if quote == "'" and col + 1 < end and line[col + 1] == "'":
-                    col += 2
-                    continue
-                quote = ""
+            quote = ""
             col += 1
             continue
         if ch == " " or ch == "\t":
@@ -99,15 +102,8 @@ def _scan(line: str, lineno: int, display: str, depth: int, quote: str, what: st
 
 def _next_indicator(line: str, col: int) -> int:
     """Skip a plain scalar in block context: to the next `: `, ` #` or the end of the line."""
-    end = len(line)
-    while col < end:
-        ch = line[col]
-        if ch == ":" and (col + 1 == end or line[col + 1] in " \t"):
-            return col
-        if ch == "#" and line[col - 1] in " \t":
-            return col
-        col += 1
-    return end
+    found = _PLAIN_END.search(line, col)
+    return found.start() if found is not None else len(line)
 
 
 def _check_merges(text: str, display: str, what: str) -> None:

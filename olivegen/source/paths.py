@@ -13,6 +13,20 @@ def resolve(base: Path, value: str) -> str:
     return str(path if path.is_absolute() else (base / path).resolve())
 
 
+def relative(value: Any, anchor: Path | None) -> Any:
+    """Return an absolute path (or each of a list) relative to `anchor`, where `olive run` will start.
+
+    None leaves it as it is, and so does anything else: a relative path, an id, a mapping.
+    """
+    if anchor is None:
+        return value
+    if isinstance(value, str) and os.path.isabs(value):
+        return Path(os.path.relpath(value, anchor)).as_posix()
+    if isinstance(value, list):
+        return [relative(v, anchor) for v in value]
+    return value
+
+
 def is_local_path(base: Path, value: str) -> bool:
     """Tell a local folder from a Hugging Face id: explicit path syntax, or it exists beside the recipe."""
     if value.startswith(("./", "../", "/", "~", ".\\")) or value in (".", ".."):
@@ -77,3 +91,20 @@ def _raw_path(value: Any, base: Path, always: bool) -> Any:
     if not isinstance(value, str) or not value or "://" in value:
         return raw_paths(value, base)
     return resolve(base, value) if always or is_local_path(base, value) else value
+
+
+def relative_raw_paths(node: Any, anchor: Path) -> Any:
+    """Copy `node` with the values of raw Olive path keys (`user_script`, `data_files`, ...) relative to `anchor`.
+
+    Every such key is reached, wherever it stands (a pass's `olive:` block, a system's variables).
+    """
+    if isinstance(node, dict):
+        return {
+            key: relative(value, anchor)
+            if key in RAW_PATH_KEYS or key in RAW_MAYBE_PATH_KEYS
+            else relative_raw_paths(value, anchor)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [relative_raw_paths(item, anchor) for item in node]
+    return node

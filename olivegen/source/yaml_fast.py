@@ -1,8 +1,8 @@
-"""A fast path for `yamlsource.parse`: libyaml's event stream, with ruamel's YAML 1.2 scalar rules.
+"""A fast path for `source.yaml_rt.parse`: libyaml's event stream, with ruamel's YAML 1.2 scalar rules.
 
 ruamel.yaml's round-trip loader is pure Python and takes ~4 ms for a recipe;
 libyaml (PyYAML's C parser) reads the same text in a tenth of that. This
-module builds exactly what `yamlsource.parse` builds - the plain data and
+module builds exactly what `yaml_rt.parse` builds - the plain data and
 the position of every key and value - from libyaml's events, resolving plain
 scalars with ruamel's own YAML 1.2 resolver and constructors, so the values
 are ruamel's.
@@ -11,7 +11,7 @@ It only vouches for ordinary recipes. Anything else returns None and the
 caller takes the ruamel path, which owns every error message: libyaml
 missing or failing, tags, anchors and aliases, merge keys, duplicate or
 non-scalar keys, several documents, an empty document or a top level that is
-not a mapping, nesting or size beyond yamlsource's caps, tabs, empty values,
+not a mapping, nesting or size beyond `source.document`'s caps, tabs, empty values,
 `%` directives (`%YAML 1.1` changes how ruamel reads scalars), block scalars
 (`|`, `>`), NEL/LS/PS line breaks and lone CRs.
 tests/test_fuzz_fastyaml.py holds both paths to identical output.
@@ -108,7 +108,7 @@ def check_written(text: str, display: str) -> None:
 
 
 def fast_parse(text: str, display: str) -> Source | None:
-    """Return what `yamlsource.parse` returns for ordinary recipe text, or None to take the ruamel path."""
+    """Return what `yaml_rt.parse` returns for ordinary recipe text, or None to take the ruamel path."""
     tools = _tools()
     if tools is None or "\t" in text or "<<" in text or _ODD_BREAKS.search(text) or _DIRECTIVE.search(text):
         return None  # `%YAML 1.1` switches ruamel to YAML 1.1 scalars (yes, 017, 1:20): ruamel reads those
@@ -126,7 +126,7 @@ def fast_parse(text: str, display: str) -> Source | None:
 
 
 class _Builder:
-    """Fold libyaml events into plain data and positions, the way yamlsource's converter does."""
+    """Fold libyaml events into plain data and positions, the way `ruamel_tree.Converter` does."""
 
     def __init__(self, where: SourceMap) -> None:
         self.where = where

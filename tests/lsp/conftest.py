@@ -103,8 +103,12 @@ def change(client: LanguageClient, doc: str, version: int, text: str, at: lsp.Ra
     )
 
 
-async def published(client: LanguageClient, doc: str, version: int | None = None, timeout: float = 15) -> list[Any]:
-    """Wait for diagnostics published on `doc` (for `version`, when given) and return them."""
+async def published(client: LanguageClient, doc: str, version: int | None = None, timeout: float = 120) -> list[Any]:
+    """Wait for diagnostics published on `doc` (for `version`, when given) and return them.
+
+    `timeout` only ends a wait for what never comes (a hang); it is no speed test, so a loaded machine,
+    where the server's start and first check take many times longer, never reaches it.
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:

@@ -8,10 +8,12 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from olivegen.api import compile_recipe
+from olivegen.knowledge.catalog import GENERATIONS
 from tests.conftest import EXAMPLES, ROOT, CliResult
 from tests.unit.test_golden import GOLDEN, portable
 
@@ -52,6 +54,54 @@ def test_013_runs_azureml_as_a_local_system_with_job_relative_paths() -> None:
     assert config["engine"]["output_dir"] == "outputs/phi3-azureml-compute"
     assert "azureml_client" not in config
     assert str(ROOT) not in json.dumps(config)
+
+
+def _context(example: Path, generation: str) -> dict[str, Any]:
+    from olivegen.api import compile_recipe
+    from olivegen.render.azureml_job import needs_job
+    from olivegen.render.context import build_context
+
+    recipe = compile_recipe(example, generation=generation).recipe
+    job_folder = example.parent if needs_job(recipe) else None  # as api._render does
+    return build_context(recipe, example, generation, relative_to=job_folder)
+
+
+@pytest.mark.parametrize("generation", GENERATIONS)
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=[p.stem for p in EXAMPLE_FILES])
+def test_templates_give_the_neutral_context_its_olive_shape(example: Path, generation: str) -> None:
+    """The context says what the recipe means; the templates of a generation make it an Olive config."""
+    from olivegen.render.jinja import render_config
+
+    context = _context(example, generation)
+    config = render_config(context, generation)
+    assert config != context
+    assert not {"workflow_id", "input_model", "data_configs", "evaluators"} & set(context)  # no Olive section
+    assert config == compile_recipe(example, generation=generation).config
+
+
+def test_the_09_shape_comes_from_the_09_templates() -> None:
+    """One context, two shapes: Olive 0.9's AzureML system and azureml_client, 0.13's local system."""
+    from olivegen.render.jinja import render_config
+
+    context = _context(AML, "0.9")
+    assert context["systems"]["host"]["kind"] == "azureml" and '"AzureML"' not in json.dumps(context)
+    assert "azureml_client" not in json.dumps(context)
+    old = render_config(context, "0.9")
+    assert old["azureml_client"]["workspace_name"] == "my-workspace"
+    assert old["systems"]["aml"]["type"] == "AzureML"
+    assert old["data_configs"][0]["load_dataset_config"]["data_files"]["type"] == "azureml_datastore"
+    new = render_config(context, "0.13")
+    assert "azureml_client" not in new and new["systems"]["local_system"]["type"] == "LocalSystem"
+    assert new["data_configs"][0]["load_dataset_config"]["data_files"].startswith("azureml://")
+
+
+def test_relative_to_writes_paths_from_that_folder() -> None:
+    """`relative_to` resolves the paths once, relative to the folder `olive run` starts in."""
+    example = EXAMPLES / "phi35-travel-lab.yaml"
+    absolute = compile_recipe(example).text
+    relative = compile_recipe(example, relative_to=ROOT).text
+    assert str(ROOT) in absolute and str(ROOT) not in relative
+    assert relative == absolute.replace(str(ROOT) + "/", "")
 
 
 def test_09_drops_defaulted_parameters_0_9_lacks(tmp_path: Path) -> None:

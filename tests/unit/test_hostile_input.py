@@ -42,10 +42,16 @@ def repo(tmp_path: Path) -> Path:
 
 
 def quick(run: Run, *args: str | Path, limit: float = 2.0) -> CliResult:
-    start = time.perf_counter()
+    """Run olivegen in this process; it must end within `limit` seconds of CPU time (this process's, all threads).
+
+    CPU time, not wall time: a loaded machine stretches the wall clock, not the work done. Each limit is at
+    least 5x the CPU time measured for its test run alone (first imports included): an input that makes
+    olivegen quadratic, or build what it should count, goes far past it.
+    """
+    start = time.process_time()
     result = run(*args)
-    took = time.perf_counter() - start
-    assert took < limit, f"olivegen {args[0]} took {took:.2f} s"
+    took = time.process_time() - start
+    assert took < limit, f"olivegen {args[0]} took {took:.2f} s of CPU time"
     assert result.code in (0, 1, 2)
     assert "Traceback" not in said(result), result.err
     return result
@@ -229,12 +235,11 @@ def test_a_data_file_outside_the_repository_never_shows_its_first_line(
 
 
 def test_the_credential_table_is_one(repo: Path) -> None:
-    from olivegen.checks import secrets as rule
     from olivegen.compose import secrets as guard
     from olivegen.importer import scrub
     from olivegen.source import secrets as table
 
-    assert rule.credentials is table.credentials
+    assert guard.credentials is table.credentials
     assert guard.credential is table.credential and scrub.credential is table.credential
     assert guard.is_secret_key is table.is_secret_key is scrub.is_secret_key
 
@@ -293,15 +298,18 @@ def test_a_token_as_the_file_name_is_refused_and_masked(run_cli: Run, repo: Path
     no_secret(result)
 
 
-def test_a_token_as_a_folder_name_never_reaches_the_rendered_config(run_cli: Run, repo: Path) -> None:
+@pytest.mark.parametrize("command", ["render", "validate", "run"])
+def test_a_token_as_a_folder_name_never_reaches_the_rendered_config(run_cli: Run, repo: Path, command: str) -> None:
+    """Every command compiles through `api.compile`, so `run` refuses it too (it once wrote OUT/olive-config.json)."""
     folder = repo / TOKEN
     folder.mkdir()
     (folder / "d.jsonl").write_text('{"prompt": "a", "response": "b"}\n', encoding="utf-8")
     data = 'data:\n  - name: d\n    files: d.jsonl\n    text_template: "{prompt} {response}"\n'
     (folder / "r.yaml").write_text(OK.replace("passes:", data + "passes:"), encoding="utf-8")
-    result = quick(run_cli, "render", folder / "r.yaml", "-o", repo / "out.json")
+    out = {"render": ["-o", repo / "out.json"], "validate": [], "run": ["-o", repo / "out", "--no-preflight"]}
+    result = quick(run_cli, command, folder / "r.yaml", *out[command])
     assert result.code == 1 and "the rendered config would hold a Hugging Face token" in said(result)
-    assert not (repo / "out.json").exists()
+    assert not (repo / "out.json").exists() and not (repo / "out").exists()
     no_secret(result)
 
 
@@ -583,7 +591,7 @@ def test_brackets_inside_scalars_are_text() -> None:
     assert data["a"] == "x" + "[" * 100 and data["d"] == "[" * 100 + "\n"
 
 
-# --- 2 MiB inputs: bounded time on either parser ------------------------------------------------
+# --- 2 MiB inputs: bounded CPU time on either parser --------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -599,13 +607,13 @@ def test_brackets_inside_scalars_are_text() -> None:
 def test_two_mebibytes_end_in_seconds(run_cli: Run, repo: Path, body: str, fragment: str) -> None:
     (repo / "big.yaml").write_text(OK + "x-big:\n" + body, encoding="utf-8")
     assert (repo / "big.yaml").stat().st_size <= 2 * 1024 * 1024
-    result = quick(run_cli, "validate", repo / "big.yaml", limit=3.0)
+    result = quick(run_cli, "validate", repo / "big.yaml", limit=3.0)  # 0.50 s alone at most (flow)
     assert result.code == 1 and fragment in said(result)
 
 
 def test_a_long_plain_value_is_not_quadratic(run_cli: Run, repo: Path) -> None:
     (repo / "long.yaml").write_text(OK + "description: " + "x" * 2_000_000 + "\n", encoding="utf-8")
-    assert quick(run_cli, "validate", repo / "long.yaml", limit=3.0).code == 0
+    assert quick(run_cli, "validate", repo / "long.yaml", limit=5.0).code == 0  # 0.95 s alone
 
 
 def test_a_folder_link_out_of_the_repository_is_refused(run_cli: Run, repo: Path, tmp_path: Path) -> None:

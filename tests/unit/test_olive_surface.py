@@ -352,8 +352,6 @@ def test_an_accelerator_without_device_takes_its_providers_device() -> None:
 
 def test_raw_block_paths_in_a_base_mean_the_base_folder_and_relocate(tmp_path: Path) -> None:
     """`olive:` paths a base writes are the base's, as its typed paths are; --relative-to reaches them."""
-    from olivegen.render.relocate import relocate
-
     (tmp_path / "b").mkdir()
     for name in ("s.py", "d.jsonl"):
         (tmp_path / "b" / name).write_text("\n", encoding="utf-8")
@@ -369,7 +367,7 @@ def test_raw_block_paths_in_a_base_mean_the_base_folder_and_relocate(tmp_path: P
     data = config["data_configs"][0]
     assert data["user_script"] == str(tmp_path / "b" / "s.py")
     assert data["load_dataset_config"]["data_files"] == str(tmp_path / "b" / "d.jsonl")
-    moved = relocate(config, tmp_path)["data_configs"][0]
+    moved = compile_recipe(tmp_path / "child.yaml", relative_to=tmp_path).config["data_configs"][0]
     assert moved["user_script"] == "b/s.py" and moved["load_dataset_config"]["data_files"] == "b/d.jsonl"
 
 

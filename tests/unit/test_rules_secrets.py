@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from olivegen.api import validate_recipe
-from olivegen.checks import Scope, run_checks
+from olivegen.compose.secrets import find_secrets
 from olivegen.source.secrets import CREDENTIALS as SECRETS
 from olivegen.source.yaml_rt import parse
 from tests.unit.test_rules_registry import diagnose, one
@@ -84,11 +83,11 @@ def test_every_pattern_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_the_rule_alone_finds_every_case(tmp_path: Path, case: str) -> None:
-    """Composition refuses most of these first; the semantic rule must still find each on a bare Source."""
+def test_the_one_scan_finds_every_case_with_its_issuers_hint(case: str) -> None:
+    """Composition's scan (the one scan of the input) finds each shape and says how its issuer revokes it."""
     line, kind, hint = CASES[case]
     text = line + (MODEL if not line.startswith("model:") else "") + PASSES
     source = parse(text, "r.yaml")
-    found = [d for d in run_checks(Scope(validate_recipe(source), source.where, tmp_path)) if d.rule == "secret"]
+    found = [d for d in find_secrets(source.data, source.where) if d.rule == "secret"]
     assert len(found) == 1 and kind in found[0].message
     assert found[0].hint and hint in found[0].hint

@@ -75,16 +75,14 @@ def feed(config: dict[str, object], lines: list[str], returncode: int) -> OliveL
     return log
 
 
-def test_a_successful_run_has_every_pass_ok_with_olives_durations() -> None:
+def test_a_successful_run_has_every_pass_ok_with_its_duration() -> None:
     log = feed(CONFIG, SUCCESS, 0)
     assert [(r.key, r.status) for r in log.passes] == [
         ("lora", "ok"),
         ("model_builder", "ok"),
         ("extract_adapters", "ok"),
     ]
-    assert [r.olive_seconds for r in log.passes] == [1.800144, 0.228957, 0.049898]
     assert log.passes[0].seconds == 3.0  # fed at t=1 (start) and t=4 (finish)
-    assert log.saved_to == "/out/model"
     assert log.failed() is None and not log.no_output
 
 

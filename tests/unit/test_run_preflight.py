@@ -237,11 +237,16 @@ def test_run_dry_run_writes_the_config_and_starts_nothing(
     assert not (tmp_path / "out" / "olive-run.log").exists()
 
 
-def test_run_refusal_prints_the_diagnostic_and_exits_1(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+def test_run_refusal_prints_the_diagnostic_and_exits_1(
+    tmp_path: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a machine without a CUDA GPU (faked, so the same everywhere): AWQ is refused before Olive starts."""
+    import olivegen.runner.plan as plan_module
+
+    monkeypatch.setattr(plan_module, "Machine", lambda: CPU_BOX)
     path = recipe(tmp_path, "host: cuda\ntarget: cpu\npasses:\n  - {type: awq}\n  - {type: builder, precision: int4}\n")
     result = run_cli("run", path, "-o", tmp_path / "out")
-    if "run-awq-needs-cuda" not in result.err:
-        pytest.skip("this machine can run AWQ (a CUDA GPU and autoawq)")
+    assert "error[run-awq-needs-cuda]" in result.err, result.err
     assert result.code == 1
     assert result.first_err_line.startswith(f"{path}:")
     assert not (tmp_path / "out" / "olive-config.json").exists()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from olivegen.knowledge.resources import schema_json
-from olivegen.render.schema_fast import Unsupported, conforms
+from olivegen.source.schema_fast import Unsupported, conforms
 from tests.conftest import ROOT
 
 GOLDEN = sorted((ROOT / "tests" / "golden").rglob("*.json"))

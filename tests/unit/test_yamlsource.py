@@ -25,10 +25,11 @@ def test_timestamps_stay_strings_and_scalars_are_plain() -> None:
 
 
 def expect_error(text: str, fragment: str) -> str:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine stretches wall time, not the work done
     with pytest.raises(RecipeError) as info:
         parse(text, "h.yaml")
-    assert time.perf_counter() - start < 5, "hostile input must be refused quickly"
+    took = time.process_time() - start
+    assert took < 1.0, f"hostile input must be refused quickly, not after {took:.2f} s of CPU time"  # 0.02 s alone
     line = info.value.diagnostics[0].headline()
     assert fragment in line
     assert line.startswith("h.yaml:")
