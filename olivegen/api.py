@@ -322,3 +322,29 @@ def compile_recipe(path: str | Path, **options: Any) -> Compiled:
 def compile_variants(path: str | Path, **options: Any) -> list[Compiled]:
     """Compile every variant: the keyword form of `compile`, `Options`' fields as keywords."""
     return compile(path, Options(**options))
+
+
+def compose_unsaved(path: Path, options: Options | None = None) -> Source:
+    """Return what an editor's recipe says (data and positions, unchecked): for hover, completion, definition.
+
+    The recipe composed with its bases and `${VAR}` as `compile` composes it (the `matrix:` left
+    folded, nothing validated or rendered), reading `options.texts` (resolved path -> an editor's
+    unsaved text) instead of those files. When composing fails (a broken base, a base refused as
+    outside the repository), the recipe's own unsaved text alone, parsed; RecipeError when that fails too.
+    """
+    import os
+
+    from olivegen.compose import compose
+    from olivegen.source.yaml_rt import parse
+
+    options = options or Options()
+    shown = options.display or str(path)
+    try:
+        composed = compose(path, shown, options.env, outside=options.outside, texts=options.texts)
+    except RecipeError:
+        own = (options.texts or {}).get(Path(os.path.realpath(path)))
+        if own is None:
+            raise
+        source = parse(own, shown)
+        return Source(source.data if isinstance(source.data, dict) else {}, source.where, own)
+    return Source(composed.data, composed.where, "")

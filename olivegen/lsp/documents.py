@@ -1,27 +1,39 @@
 """The documents an editor has open: which are recipes, their unsaved text, and what they say once composed.
 
 Positions: LSP counts columns in UTF-16 code units (or what the client and server agree on),
-olivegen in characters; `to_lsp` and `from_lsp` convert a column on a given line.
+olivegen in characters; `to_lsp` and `from_lsp` convert a column on a given line with pygls' own
+`PositionCodec`, the one the server agreed on at initialize.
+
+Base recipes on disk are read as `validate` reads them: through `source/files.py` (regular files,
+bounded), a `.yaml` file inside the recipe's repository unless its bases are trusted
+(`--allow-extends-outside`); `BaseFiles` reads each once per (path, size, mtime_ns).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from lsprotocol import types as lsp
+from pygls.workspace import PositionCodec
+
 from olivegen.errors import RecipeError
 from olivegen.knowledge.sections import olive_section_line
 from olivegen.lsp.outline import Cursor, Line, cursor_at, item_value, read_lines
-from olivegen.source.document import MAX_BYTES
+from olivegen.source.files import read_text
+from olivegen.source.paths import repository_root, within
 
 _MODELINE = re.compile(r"recipe\.schema\.json")
 _TOP_KEY = re.compile(r"^(extends|passes)\s*:", re.MULTILINE)
 _OLIVE_KEY = olive_section_line()
 SUFFIXES = (".olive.yaml", ".olive.yml")
+BASE_SUFFIXES = (".yaml", ".yml")
 MAX_BASES = 64
 
 
@@ -57,43 +69,72 @@ def is_recipe(path: Path, text: str, globs: list[str]) -> bool:
     return bool(_MODELINE.search(head) or (_TOP_KEY.search(text) and not _OLIVE_KEY.search(text)))
 
 
-# The position encoding agreed with the client at initialize: "utf-16" (LSP's default), "utf-8" or "utf-32".
-ENCODING = {"name": "utf-16"}
+# The position encoding agreed with the client at initialize (pygls' codec): UTF-16, LSP's default, until then.
+_codec = PositionCodec()
 
 
-def _units(char: str) -> int:
-    name = ENCODING["name"]
-    if name == "utf-8":
-        return len(char.encode("utf-8"))
-    if name == "utf-32":
-        return 1
-    return 2 if ord(char) > 0xFFFF else 1
+def use_codec(codec: PositionCodec) -> None:
+    """Use the position encoding the server agreed with the client (`workspace.position_codec`)."""
+    global _codec
+    _codec = codec
 
 
 def to_lsp(text: str, col: int) -> int:
     """Return the column, in the agreed position encoding, of a character column on a line."""
-    if text.isascii():
-        return col
-    return sum(_units(c) for c in text[:col])
+    return _codec.client_num_units(text[:col])
+
+
+def from_lsp(text: str, col: int) -> int:
+    """Return the character column of a column in the agreed position encoding (the line's end past it)."""
+    if col >= _codec.client_num_units(text):  # pygls would answer one character before the end
+        return len(text)
+    return _codec.position_from_client_units([text], lsp.Position(0, col)).character
 
 
 def cursor_of(doc: Document, line: int, character: int) -> Cursor | None:
-    """Return what is under an LSP position (0-based line, UTF-16 column) of a document; None past its end."""
+    """Return what is under an LSP position (0-based line, column in the agreed encoding); None past its end."""
     if line >= len(doc.lines):
         return None
     return cursor_at(doc.lines, line, from_lsp(doc.lines[line].text, character))
 
 
-def from_lsp(text: str, col: int) -> int:
-    """Return the character column of a column in the agreed position encoding."""
-    if text.isascii():
-        return min(col, len(text))
-    units = 0
-    for i, char in enumerate(text):
-        if units >= col:
-            return i
-        units += _units(char)
-    return len(text)
+class BaseFiles:
+    """The `extends` entries of base recipes on disk, each file read once per (path, size, mtime_ns).
+
+    Thread-safe: the server asks from a worker thread, never from its event loop. Only the entries are
+    kept (not the text), so a base of 2 MiB costs a few bytes once read.
+    """
+
+    LIMIT = 4096  # files remembered; past it the cache starts again
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[tuple[int, int], list[str]]] = {}
+        self._lock = threading.Lock()
+
+    def refs(self, path: Path) -> list[str] | None:
+        """Return the files a base on disk extends; None when it is not a regular, readable recipe file."""
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        stamp = (info.st_size, info.st_mtime_ns)
+        with self._lock:
+            known = self._known.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        try:
+            text = read_text(path, str(path))  # bounded, regular files only; changed since stat: read next time
+        except RecipeError:
+            return None
+        refs = extends_refs(read_lines(text))
+        with self._lock:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            self._known[path] = (stamp, refs)
+        return refs
+
+
+_DISK = BaseFiles()
 
 
 @dataclass
@@ -104,6 +145,7 @@ class Document:
     path: Path
     text: str
     version: int
+    outside: bool = False  # bases outside the recipe's repository are trusted (--allow-extends-outside)
     _lines: list[Line] | None = field(default=None, repr=False)
     _composed: Composed | None = field(default=None, repr=False)
 
@@ -118,22 +160,29 @@ class Document:
         """Take new text; what was read from the old text is dropped (the last composed data is kept)."""
         self.text, self.version, self._lines = text, version, None
 
-    def bases(self, texts: dict[Path, str]) -> set[Path]:
-        """Return every file this recipe extends, directly or through its bases (resolved paths)."""
+    def bases(self, texts: dict[Path, str], disk: BaseFiles = _DISK) -> set[Path]:
+        """Return every file this recipe extends, directly or through its bases (resolved paths).
+
+        Open files are read from `texts`, others from disk through `disk`. As `validate` does, a base
+        that is not a .yaml file, or lies outside the recipe's repository (unless `outside`), is not read.
+        """
+        trusted = repository_root(self.path)
         found: set[Path] = set()
-        todo = [(self.path, self.text)]
+        todo = [(self.path, extends_refs(read_lines(self.text)))]  # not `lines`: this runs off the event loop
         while todo and len(found) < MAX_BASES:
-            path, text = todo.pop()
-            for ref in extends_refs(read_lines(text)):
+            path, refs = todo.pop()
+            for ref in refs:
                 base = Path(ref).expanduser()
+                if "\0" in ref or not base.name.lower().endswith(BASE_SUFFIXES):
+                    continue
                 base = (base if base.is_absolute() else path.parent / base).resolve()
-                if base in found:
+                if base in found or not (self.outside or within(base, trusted)):
                     continue
                 found.add(base)
                 if base in texts:
-                    todo.append((base, texts[base]))
-                elif base.is_file() and base.stat().st_size <= MAX_BYTES:
-                    todo.append((base, base.read_text(encoding="utf-8", errors="replace")))
+                    todo.append((base, extends_refs(read_lines(texts[base]))))
+                elif (on_disk := disk.refs(base)) is not None:
+                    todo.append((base, on_disk))
         return found
 
     def pass_type(self, path: tuple[str | int, ...]) -> str | None:
@@ -194,20 +243,14 @@ class Composed:
 
 
 def compose_text(doc: Document, texts: dict[Path, str]) -> Composed | None:
-    """Compose a document with its bases from the unsaved texts; on failure the last good result (or None)."""
-    from olivegen.compose import compose
+    """Compose a document with its bases from unsaved texts (`api.compose_unsaved`); on failure the last good one."""
+    from olivegen.api import Options, compose_unsaved
 
     try:
-        composed = compose(doc.path, str(doc.path), None, texts=texts)
+        own = {Path(os.path.realpath(doc.path)): doc.text}
+        source = compose_unsaved(doc.path, Options(texts={**texts, **own}, outside=doc.outside))
     except RecipeError:
-        try:
-            from olivegen.source.yaml_rt import parse
-
-            source = parse(doc.text, str(doc.path))
-        except RecipeError:
-            return doc._composed
-        result = Composed(source.data if isinstance(source.data, dict) else {}, source.where)
-    else:
-        result = Composed(composed.data, composed.where)
+        return doc._composed
+    result = Composed(source.data, source.where)
     doc._composed = result
     return result

@@ -26,7 +26,7 @@ from olivegen.lsp.actions import code_actions
 from olivegen.lsp.completion import TRIGGERS, complete
 from olivegen.lsp.definition import definition
 from olivegen.lsp.diagnostics import by_uri
-from olivegen.lsp.documents import ENCODING, Document, is_recipe, uri_to_path
+from olivegen.lsp.documents import Document, is_recipe, uri_to_path, use_codec
 from olivegen.lsp.hover import hover
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ class _Protocol(LanguageServerProtocol):
     pygls files the future of every notification whose handler is a generator or coroutine (its own
     didOpen/didChange/didClose are) in `_request_futures`, under a fresh id that nothing removes:
     about 2.5 KB of memory per keystroke, measured with bench/lsp_latency.py. Each is dropped when done.
+    pygls 2.1.1 has no public API for this, so the `lsp` extra pins pygls to 2.1.x (pyproject.toml);
+    tests/lsp/test_server.py fails if a release changes these internals.
     """
 
     def _handle_notification(self, method_name: str, params: Any) -> None:
@@ -70,6 +72,7 @@ class RecipeServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.results: dict[str, dict[str, list[lsp.Diagnostic]]] = {}  # recipe URI -> file URI -> diagnostics
         self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="olivegen-check")
+        self.finding: set[asyncio.Task[None]] = set()  # dependents being found (kept referenced until done)
 
     def texts(self) -> dict[Path, str]:
         """Return the unsaved text of every open YAML file (recipes, and bases that are not recipes alone)."""
@@ -92,7 +95,7 @@ class RecipeServer(LanguageServer):
         path = uri_to_path(uri)
         if path is None or not is_recipe(path, text, self.globs):
             return None
-        doc = self.docs[uri] = Document(uri, path, text, version)
+        doc = self.docs[uri] = Document(uri, path, text, version, outside=self.outside)
         return doc
 
     def schedule(self, doc: Document, delay: float) -> None:
@@ -134,22 +137,27 @@ class RecipeServer(LanguageServer):
             params = lsp.PublishDiagnosticsParams(uri, list(merged.values()), doc.version if doc else None)
             self.text_document_publish_diagnostics(params)
 
-    def dependents(self, uri: str) -> list[Document]:
-        """Return the open recipes that extend a changed file, directly or through other bases."""
+    def recheck_dependents(self, uri: str, delay: float) -> None:
+        """Check again, after `delay`, the open recipes that extend a changed file.
+
+        Which recipes those are is found in a worker thread (bases not open are read from disk there,
+        once per size and mtime), never on the event loop that reads the editor's keystrokes.
+        """
         path = uri_to_path(uri)
-        if path is None:
-            return []
+        others = [doc for other, doc in self.docs.items() if other != uri and "extends" in doc.text]
+        if path is None or not others:
+            return
         texts = self.texts()
-        target = path.resolve()
-        out = []
-        for other, doc in self.docs.items():
-            if other != uri and "extends" in doc.text:
-                try:
-                    if target in doc.bases(texts):
-                        out.append(doc)
-                except (OSError, RuntimeError):  # an unreadable base or a link loop: the check itself reports it
-                    continue
-        return out
+
+        async def find_and_schedule() -> None:
+            found = await asyncio.to_thread(dependents, path, others, texts)
+            for doc in found:
+                if self.docs.get(doc.uri) is doc:
+                    self.schedule(doc, delay)
+
+        task = asyncio.get_running_loop().create_task(find_and_schedule())
+        self.finding.add(task)
+        task.add_done_callback(self.finding.discard)
 
     def warm_up(self) -> None:
         """Compile a small recipe once, in the checker thread, so the first real check is already warm."""
@@ -160,6 +168,22 @@ class RecipeServer(LanguageServer):
         path = Path(tempfile.gettempdir()) / "olivegen-lsp-warm-up.olive.yaml"  # never written: text only
         text = "model:\n  path: microsoft/Phi-3-mini-4k-instruct\npasses:\n  - type: builder\n    precision: int4\n"
         self.checker.submit(_safely, [], find, path, {path.resolve(): text})
+
+
+def dependents(path: Path, docs: list[Document], texts: dict[Path, str]) -> list[Document]:
+    """Return the recipes among `docs` that extend a file, directly or through other bases (reads files)."""
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):
+        return []
+    out = []
+    for doc in docs:
+        try:
+            if target in doc.bases(texts):
+                out.append(doc)
+        except (OSError, RuntimeError):  # an unreadable base or a link loop: the check itself reports it
+            continue
+    return out
 
 
 def _safely(default: T, func: Callable[..., T], *args: Any) -> T:
@@ -185,8 +209,7 @@ def build(debounce: float = DEBOUNCE, outside: bool = False) -> RecipeServer:
         caps = params.capabilities.text_document
         publish = caps.publish_diagnostics if caps else None
         ls.related = bool(publish and publish.related_information)
-        encoding = ls.workspace.position_encoding or "utf-16"
-        ENCODING["name"] = str(getattr(encoding, "value", encoding))
+        use_codec(ls.workspace.position_codec)
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: RecipeServer, params: lsp.InitializedParams) -> None:
@@ -198,8 +221,7 @@ def build(debounce: float = DEBOUNCE, outside: bool = False) -> RecipeServer:
         doc = ls.track(item.uri, item.text, item.version)
         if doc is not None:
             ls.schedule(doc, 0)
-            for other in ls.dependents(item.uri):
-                ls.schedule(other, ls.debounce)
+            ls.recheck_dependents(item.uri, ls.debounce)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: RecipeServer, params: lsp.DidChangeTextDocumentParams) -> None:
@@ -208,8 +230,8 @@ def build(debounce: float = DEBOUNCE, outside: bool = False) -> RecipeServer:
         doc = ls.track(uri, text, params.text_document.version)
         if doc is not None:
             ls.schedule(doc, ls.debounce)
-        for other in ls.dependents(uri):  # a base changed, recipe or not: what extends it is checked again
-            ls.schedule(other, 2 * ls.debounce if doc is not None else ls.debounce)
+        # a base changed, recipe or not: what extends it is checked again
+        ls.recheck_dependents(uri, 2 * ls.debounce if doc is not None else ls.debounce)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: RecipeServer, params: lsp.DidCloseTextDocumentParams) -> None:
@@ -220,8 +242,7 @@ def build(debounce: float = DEBOUNCE, outside: bool = False) -> RecipeServer:
             task.cancel()
         if doc is not None:
             ls.publish(uri, {})
-        for other in ls.dependents(uri):  # its unsaved text is gone: what extends it reads the file again
-            ls.schedule(other, ls.debounce)
+        ls.recheck_dependents(uri, ls.debounce)  # its unsaved text is gone: what extends it reads the file
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: RecipeServer, params: lsp.HoverParams) -> lsp.Hover | None:
