@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from olivegen.errors import ResourceMissing
 
-_CHECKOUT = Path(__file__).resolve().parent.parent.parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # olivegen/: a wheel's force-included folders are here
+_CHECKOUT = _PACKAGE.parent
 
 
-def _root(kind: str) -> Traversable:
-    packaged = resources.files("olivegen").joinpath(kind)
+@cache
+def _root(kind: str) -> Path:
+    """Return the folder `kind` (templates, schemas): the package's own, else the checkout's.
+
+    A plain path, not importlib.resources: pip installs olivegen unzipped, and importlib.resources
+    costs a cold `validate` ~10 ms of imports (zipfile, tempfile ...).
+    """
+    packaged = _PACKAGE / kind
     if packaged.is_dir():
         return packaged
     checkout = _CHECKOUT / kind

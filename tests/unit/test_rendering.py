@@ -182,3 +182,27 @@ def test_tsv_files_are_read_with_tabs(tmp_path: Path) -> None:
     )
     load = compile_recipe(recipe).config["data_configs"][0]["load_dataset_config"]
     assert load["data_name"] == "csv" and load["delimiter"] == "\t"
+
+
+def test_compiled_templates_are_kept_and_a_broken_cache_only_costs_a_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jinja's per-user cache of compiled templates (like __pycache__): used when good, ignored when broken."""
+    import tempfile
+
+    from olivegen.render import jinja
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    recipe = EXAMPLES / "phi3-tone-classification.yaml"
+
+    def fresh_render() -> str:
+        jinja._environment.cache_clear()
+        return compile_recipe(recipe).text
+
+    first = fresh_render()
+    cached = sorted(tmp_path.glob("_jinja2-cache-*/*.cache"))
+    assert cached, "the compiled templates were not kept"
+    for path in cached:
+        path.write_bytes(b"not a cache")
+    assert fresh_render() == first
+    jinja._environment.cache_clear()
