@@ -44,7 +44,7 @@ def code_named(config: dict[str, Any]) -> list[tuple[Loc, str]]:
         target, at = systems[target], ("systems", target)
     if isinstance(target, dict):
         kind = str(target.get("type", "")).replace("_", "").lower()
-        inner = target.get("config") if isinstance(target.get("config"), dict) else target
+        inner: dict[str, Any] = target["config"] if isinstance(target.get("config"), dict) else target
         inner_at = (*at, "config") if inner is not target else at
         if kind == "pythonenvironment":
             for key in ("python_environment_path", "prepend_to_path"):
