@@ -6,7 +6,7 @@ import string
 from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
-from olivegen.checks.datafiles import columns
+from olivegen.checks.datafiles import columns, unread
 from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import suggest
 from olivegen.recipe.data import DataSpec
@@ -87,6 +87,14 @@ def unknown_column(scope: Scope) -> Iterator[Diagnostic]:
         name = files[0]
         found = columns((scope.base / name).expanduser(), data_format(data))
         if found is None:
+            why = unread((scope.base / name).expanduser(), data_format(data))
+            if why is not None:  # a bounded read: the columns go unchecked, and the report says so
+                yield scope.warning(
+                    "unknown-column",
+                    f"the columns {field} uses are not checked: {why}",
+                    ("data", i, field),
+                    "Olive reads the file at run time; check the column names by hand",
+                )
             continue
         missing = [col for col in dict.fromkeys(wanted) if col not in found]
         # a file outside the recipe's repository is not the author's to show (`files: ~/.git-credentials`)

@@ -3,7 +3,9 @@
 `datasets` reads these formats at run time; olivegen reads just enough to
 know the column names: the first rows of a JSON array or JSON lines file,
 the header of a CSV file, the schema of a Parquet file (only when pyarrow
-can be imported). Anything it cannot tell for sure answers None.
+can be imported, and only from a footer of at most HEAD_BYTES: its length is
+read first, from the file's last 8 bytes). Anything it cannot tell for sure
+answers None; `unread` says why when the file was too large to tell.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,6 +27,17 @@ HEAD_ROWS = 20
 
 def columns(path: Path, file_format: str) -> frozenset[str] | None:
     """Return the column names of a local data file, or None when they cannot be told cheaply."""
+    found = _read(path, file_format)
+    return None if isinstance(found, str) else found
+
+
+def unread(path: Path, file_format: str) -> str | None:
+    """Say why the columns of a data file were not read although it is there (its schema is too large), or None."""
+    found = _read(path, file_format)
+    return found if isinstance(found, str) else None
+
+
+def _read(path: Path, file_format: str) -> frozenset[str] | str | None:
     try:
         stat = path.stat()
     except (OSError, ValueError):  # ValueError: a NUL byte in the name
@@ -34,7 +48,7 @@ def columns(path: Path, file_format: str) -> frozenset[str] | None:
 
 
 @lru_cache(maxsize=256)
-def _columns(path: str, file_format: str, size: int, mtime_ns: int) -> frozenset[str] | None:
+def _columns(path: str, file_format: str, size: int, mtime_ns: int) -> frozenset[str] | str | None:
     del mtime_ns  # part of the cache key only
     if file_format == "text":
         return frozenset({"text"})
@@ -118,12 +132,52 @@ def _csv_columns(text: str, complete: bool, delimiter: str = ",") -> frozenset[s
     return frozenset(name if name else f"Unnamed: {i}" for i, name in enumerate(header)) or None
 
 
-def _parquet_columns(path: str) -> frozenset[str] | None:
+PARQUET_MAGIC = b"PAR1"
+
+
+def _parquet_columns(path: str) -> frozenset[str] | str | None:
+    """Read a Parquet schema from its footer only, and only when the footer is at most HEAD_BYTES.
+
+    A Parquet file ends with its metadata, the metadata's length (4 bytes, little-endian) and
+    `PAR1`; pyarrow would read and decode the whole metadata (407 MB for 100,000 columns).
+    """
     if find_spec("pyarrow") is None:
         return None
     try:
+        footer = _parquet_footer(path)
+        if not isinstance(footer, bytes):
+            return footer
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        return frozenset(pq.read_schema(path).names)
+        # the footer alone, framed as a file: the schema needs nothing else
+        framed = PARQUET_MAGIC + footer + len(footer).to_bytes(4, "little") + PARQUET_MAGIC
+        return frozenset(pq.read_schema(pa.BufferReader(framed)).names)
     except Exception:  # an unreadable or foreign file: Olive will report it at run time
         return None
+
+
+def _parquet_footer(path: str) -> bytes | str | None:
+    """Return a Parquet file's metadata bytes; why not (too large) as text; None when it is no Parquet file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))  # as read_head
+    try:
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode) or info.st_size < 12:
+            return None
+        os.lseek(fd, info.st_size - 8, os.SEEK_SET)
+        tail = os.read(fd, 8)
+        if len(tail) != 8 or tail[4:] != PARQUET_MAGIC:
+            return None
+        length = int.from_bytes(tail[:4], "little")
+        if length > HEAD_BYTES:
+            return (
+                f"its Parquet footer (the schema) is {length:,} bytes, more than the {HEAD_BYTES // 1024} KiB"
+                " olivegen reads"
+            )
+        if length + 12 > info.st_size:
+            return None
+        os.lseek(fd, info.st_size - 8 - length, os.SEEK_SET)
+        footer = os.read(fd, length)
+        return footer if len(footer) == length else None
+    finally:
+        os.close(fd)

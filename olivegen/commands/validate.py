@@ -65,7 +65,14 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--olive",
         action="store_true",
-        help="also check with the installed Olive: a recipe's rendered config, or an Olive config as written",
+        help="also check with the installed Olive: a recipe's rendered config, or an Olive config as written;"
+        " an input naming a script (user_script, script_dir, model_script) or a python environment or Docker"
+        " target is refused, since Olive's check would import or run it",
+    )
+    parser.add_argument(
+        "--trust-scripts",
+        action="store_true",
+        help="for inputs you trust: lets Olive import the scripts they name (with --olive; never on a pull request)",
     )
     parser.add_argument(
         "--olive-version",
@@ -83,13 +90,16 @@ def diagnose_file(
     overrides: list[str] | None = None,
     generation: str | None = None,
     outside: bool = False,
+    trust_scripts: bool = False,
 ) -> list[Diagnostic]:
     """Return every diagnostic for one recipe, every variant of a matrix (an empty list: it compiles cleanly).
 
     Nothing one file does stops the batch: any failure is that file's diagnostic.
     """
     try:
-        return _diagnose(recipe, olive=olive, overrides=overrides, generation=generation, outside=outside)
+        return _diagnose(
+            recipe, olive=olive, overrides=overrides, generation=generation, outside=outside, trust=trust_scripts
+        )
     except RecipeError as exc:
         return list(exc.diagnostics)
     except OlivegenError as exc:
@@ -110,7 +120,13 @@ def diagnose_file(
 
 
 def _diagnose(
-    recipe: Path, *, olive: bool, overrides: list[str] | None, generation: str | None, outside: bool
+    recipe: Path,
+    *,
+    olive: bool,
+    overrides: list[str] | None,
+    generation: str | None,
+    outside: bool,
+    trust: bool = False,
 ) -> list[Diagnostic]:
     from olivegen.api import Options, compile, compile_olive_config, is_olive_config
 
@@ -126,10 +142,14 @@ def _diagnose(
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]
     if olive and raw:  # the config the user runs, not olivegen's rendering of it
-        return found + _olive_on_config(recipe)
+        return found + _olive_on_config(recipe, trust)
     for compiled in variants if olive else []:
         from olivegen.render.olive_check import olive_problems
 
+        refused = [] if trust else _code_named(compiled.config, compiled.where, recipe, compiled.variant)
+        if refused:
+            found += refused
+            continue
         found += [
             Diagnostic(
                 f"[{compiled.variant}] {problem}" if compiled.variant else problem,
@@ -137,21 +157,48 @@ def _diagnose(
                 "olivegen rendered something Olive rejects",
                 "olive",
             )
-            for problem in olive_problems(compiled.config)
+            for problem in olive_problems(compiled.config, trust_scripts=trust)
         ]
     return found
 
 
-def _olive_on_config(path: Path) -> list[Diagnostic]:
+def _code_named(
+    config: dict[str, Any], where: SourceMap | None, path: Path, variant: str | None = None
+) -> list[Diagnostic]:
+    """Refuse, at the key that names it, code that Olive's check of `config` would import or run.
+
+    For a recipe `where` holds the recipe's positions: the rendered key is placed where the recipe
+    writes a key of that name (`data[0].olive.user_script`), else at the recipe's first line.
+    """
+    from olivegen.render.olive_check import TRUST_HINT, code_named
+
+    found = []
+    for loc, why in code_named(config):
+        at = Position(str(path), 1, 1)
+        if where is not None and loc in where.keys:
+            at = where.lookup(loc)
+        elif where is not None:
+            written = [k for k in where.keys if k and k[-1] == loc[-1]]
+            at = where.keys[written[0]] if written else where.lookup(())
+        label = f"[{variant}] " if variant else ""
+        found.append(Diagnostic(f"{label}{why}; refused with --olive", at, TRUST_HINT, "olive"))
+    return found
+
+
+def _olive_on_config(path: Path, trust: bool = False) -> list[Diagnostic]:
     """Check an Olive config with the installed Olive, from its own folder (as `olive run` there would)."""
     from olivegen.render.olive_check import olive_problems
     from olivegen.source.olive_config import load_config_with_positions
 
     config, where = load_config_with_positions(path)
+    if not trust:
+        refused = _code_named(config, where, path)
+        if refused:
+            return refused
     here = os.getcwd()
     try:
         os.chdir(path.resolve().parent)  # Olive resolves a user_script or a model path from where it runs
-        problems = olive_problems(config)
+        problems = olive_problems(config, trust_scripts=trust)
     finally:
         os.chdir(here)
     return [
@@ -193,7 +240,13 @@ PARALLEL_FROM = 64  # files; below this a second process costs more than it save
 
 
 def diagnose_files(
-    recipes: list[Path], *, olive: bool, overrides: list[str], generation: str | None = None, outside: bool = False
+    recipes: list[Path],
+    *,
+    olive: bool,
+    overrides: list[str],
+    generation: str | None = None,
+    outside: bool = False,
+    trust_scripts: bool = False,
 ) -> list[list[Diagnostic]]:
     """Return the diagnostics of every recipe, in order; many recipes are checked on every core.
 
@@ -204,7 +257,14 @@ def diagnose_files(
 
     def serial() -> list[list[Diagnostic]]:
         return [
-            diagnose_file(recipe, olive=olive, overrides=overrides, generation=generation, outside=outside)
+            diagnose_file(
+                recipe,
+                olive=olive,
+                overrides=overrides,
+                generation=generation,
+                outside=outside,
+                trust_scripts=trust_scripts,
+            )
             for recipe in recipes
         ]
 
@@ -254,6 +314,7 @@ def execute(args: argparse.Namespace) -> Exit:
         overrides=overrides,
         generation=args.olive_version,
         outside=getattr(args, "outside", False),
+        trust_scripts=getattr(args, "trust_scripts", False),
     )
     reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found, strict=True)]
     totals = Totals.of(reports)

@@ -13,7 +13,8 @@ every link followed, unless `--allow-extends-outside` trusts other places;
 so `extends: /etc/passwd` or `~/.git-credentials` is refused before it is
 read, and no line of such a file reaches a diagnostic. Each file is read and
 composed once however many recipes extend it (a diamond costs one load), and
-at most MAX_FILES files are read in all.
+at most MAX_FILES files, of MAX_TOTAL_BYTES in all, are read: the `extends`
+entry whose base crosses that budget is refused before the base is parsed.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from olivegen.source.yaml_rt import parse
 MAX_LEVELS = 16
 MAX_FILES = 64
 MAX_REF = 1024  # characters in one `extends` entry
+MAX_TOTAL_BYTES = 8 * 1024 * 1024  # the recipe and all its bases (each file may hold 2 MiB: source/document.py)
 SUFFIXES = (".yaml", ".yml")
 Layer = tuple[dict[str, Any], SourceMap]
 
@@ -50,6 +52,7 @@ class Loader:
     outside: bool = False  # --allow-extends-outside
     done: dict[Path, Layer | RecipeError] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    total: int = 0  # bytes of every file read so far
     texts: Mapping[Path, str] | None = None  # by resolved path: text read instead of the file (editor buffers)
 
 
@@ -72,10 +75,22 @@ def load(
     return layer, loader.files
 
 
-def _load(loader: Loader, path: Path, display: str, chain: tuple[tuple[str, Path], ...]) -> Layer:
+def _load(
+    loader: Loader, path: Path, display: str, chain: tuple[tuple[str, Path], ...], at: Position | None = None
+) -> Layer:
     loader.files.append(path)
     text = loader.texts.get(Path(os.path.realpath(path))) if loader.texts else None
-    source = parse(read_text(path, display) if text is None else text, display)
+    text = read_text(path, display) if text is None else text
+    loader.total += len(text.encode("utf-8", "surrogatepass"))
+    if at is not None and loader.total > MAX_TOTAL_BYTES:  # before the parse, which is what costs the time
+        raise RecipeError.single(
+            f"the recipe and its bases hold more than {MAX_TOTAL_BYTES // 2**20} MiB in all"
+            f" ({len(loader.files)} files read); this base crosses it",
+            at,
+            "merge or shrink the bases: composition reads at most 8 MiB for one recipe",
+            rule="extends",
+        )
+    source = parse(text, display)
     data, problems = interpolate(source.data, source.where, loader.env)
     where = source.where
     raise_if(problems)
@@ -149,8 +164,10 @@ def _base(
         raise fail(f"base recipe {ref!r} not found", hint)
     if len(loader.done) >= MAX_FILES:
         raise fail(f"the recipe extends more than {MAX_FILES} files", "merge some bases")
+    if loader.total > MAX_TOTAL_BYTES:  # the entry that crossed the budget is reported; read nothing more
+        return None
     try:
-        layer = _load(loader, base, base_display, chain)
+        layer = _load(loader, base, base_display, chain, at)
     except RecipeError as exc:
         loader.done[real] = exc
         raise

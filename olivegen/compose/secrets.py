@@ -1,8 +1,11 @@
 """Secrets never reach a rendered config: fields that hold one accept only references.
 
-A secret-holding field is a key named like one (`token`, `password`,
-`api_key`, `connection_string` ...; under `environment:` any variable whose
-name ends like one, e.g. `HF_TOKEN`, `AZURE_CLIENT_SECRET`). Such a field may
+A secret-holding field is a key that names a token, secret, password, private
+or access key, case-insensitive and with any prefix (`token`, `db_password`,
+`openai_api_key`, `hf_api_token`, `aws_secret_access_key`, `clientSecret`;
+under `environment:` e.g. `HF_TOKEN`, `AZURE_CLIENT_SECRET`), but not one that
+only mentions a token (`max_new_tokens`, `pad_token_id`, `tokenizer`) or a key
+(`keyvault`, `metric_key`): `is_secret_name` in olivegen/source/secrets.py. Such a field may
 hold only a reference Olive or transformers resolves on the machine that runs
 `olive run`:
 
@@ -13,8 +16,8 @@ hold only a reference Olive or transformers resolves on the machine that runs
 - Azure data is read with the identity of `az login` or a managed identity,
   never with a key or SAS token written in the recipe.
 
-Any string that *looks* like a credential (a Hugging Face token, an Azure SAS
-signature or account key, a private key ...: the one table in
+Any string that *looks* like a credential (a Hugging Face token, an OpenAI or
+AWS key, an Azure SAS signature or account key, a private key, `password=...`: the one table in
 olivegen/source/secrets.py) is refused wherever it is written: as a value, as
 a mapping key, as a matrix value name, or as the recipe's file name (which
 would become the workflow id).
@@ -47,18 +50,12 @@ OTHER_HINT = "revoke it where it was issued, remove it, and give it to the run t
 def secret_hint(loc: Loc, issuer: str | None = None) -> str:
     """Say which reference to write instead of a secret at `loc` (a credential of `issuer`, when known)."""
     if loc[:2] == ("model", "load_kwargs"):
-        return (
-            "write `token: true`: transformers then reads HF_TOKEN or `huggingface-cli login` where Olive"
-            " runs"
-        )
+        return "write `token: true`: transformers then reads HF_TOKEN or `huggingface-cli login` where Olive runs"
     if "environment" in loc:
         return "leave it out: Olive copies the environment of `olive run` into the python environment"
     if issuer is not None:
         return ISSUER_HINTS.get(issuer, OTHER_HINT)
-    return (
-        "give the secret to the machine that runs `olive run` (an environment variable, `az login`),"
-        " not the recipe"
-    )
+    return "give the secret to the machine that runs `olive run` (an environment variable, `az login`), not the recipe"
 
 
 def find_secrets(data: Any, where: SourceMap) -> list[Diagnostic]:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Iterator
 from typing import Any
+
+from olivegen.source.document import Loc
+
+# keys whose value Olive's own config check imports (a user script or package) or puts on sys.path
+SCRIPT_KEYS = frozenset({"user_script", "script_dir", "model_script"})
+TRUST_HINT = "pass --trust-scripts only for inputs you trust: it lets Olive import the scripts they name"
 
 
 class _Collect(logging.Handler):
@@ -20,8 +27,56 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def olive_problems(config: dict[str, Any]) -> list[str]:
-    """Return what the installed Olive rejects or would ignore in a config; empty when it accepts all of it."""
+def code_named(config: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """Return (where, why) for everything in a config that Olive's own check would import or run.
+
+    Olive's config validation imports `user_script` (data configs, evaluators, even of an unknown
+    type, passes) with `script_dir` on sys.path, and creates the target system to ask it for its
+    providers: a python environment's `python` runs, a Docker image is built. None of that may
+    happen for an input nobody trusted (a pull request's files).
+    """
+    found = [(loc, f"Olive's check would import and run {value}") for loc, value in _scripts(config, ())]
+    engine: Any = config.get("engine") if isinstance(config.get("engine"), dict) else config
+    systems: Any = config.get("systems") if isinstance(config.get("systems"), dict) else {}
+    target = engine.get("target") if isinstance(engine, dict) else None
+    at: Loc = ("engine", "target") if engine is not config else ("target",)
+    if isinstance(target, str) and target in systems:
+        target, at = systems[target], ("systems", target)
+    if isinstance(target, dict):
+        kind = str(target.get("type", "")).replace("_", "").lower()
+        inner: dict[str, Any] = target["config"] if isinstance(target.get("config"), dict) else target
+        inner_at = (*at, "config") if inner is not target else at
+        if kind == "pythonenvironment":
+            for key in ("python_environment_path", "prepend_to_path"):
+                if inner.get(key):
+                    found.append(((*inner_at, key), f"Olive's check would run the `python` found in {inner[key]}"))
+        elif kind == "docker":
+            found.append((at, "Olive's check would build this Docker image (its Dockerfile runs commands)"))
+    return found
+
+
+def _scripts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in SCRIPT_KEYS and item not in (None, "", False):
+                yield (*loc, key), str(item)
+            else:
+                yield from _scripts(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _scripts(item, (*loc, i))
+
+
+def olive_problems(config: dict[str, Any], *, trust_scripts: bool = False) -> list[str]:
+    """Return what the installed Olive rejects or would ignore in a config; empty when it accepts all of it.
+
+    A config naming code Olive's check would import or run is refused before Olive is imported,
+    unless `trust_scripts` says the input is trusted.
+    """
+    if not trust_scripts:
+        named = code_named(config)
+        if named:
+            return [f"{'.'.join(map(str, loc))}: {why} ({TRUST_HINT})" for loc, why in named]
     # bitsandbytes (pulled in by Olive's QLoRA pass) warns on import that an optional CPU kernel is
     # missing; it says nothing about the config, so keep it off the report
     logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
@@ -85,7 +140,9 @@ def _target_accelerator(config: dict[str, Any]) -> tuple[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m olivegen.render.olive_check CONFIG.json`: print the problems as JSON, for another Python's Olive.
+    """`python -m olivegen.render.olive_check [--trust-scripts] CONFIG.json`: print the problems as JSON.
+
+    For another Python's Olive. A config naming a script is refused unless `--trust-scripts` comes first.
 
     `--many A.json B.json ...` checks every file in this one process (Olive is imported once) and
     prints `{file: [problems]}`; each is checked from its own folder, so its relative paths resolve there.
@@ -95,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     import sys
 
     args = sys.argv[1:] if argv is None else argv
+    trust = bool(args) and args[0] == "--trust-scripts"
+    args = args[1:] if trust else args
     if args and args[0] == "--many":
         found: dict[str, list[str]] = {}
         here = os.getcwd()
@@ -103,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
                 with open(name, encoding="utf-8") as handle:
                     config = json.load(handle)
                 os.chdir(os.path.dirname(os.path.abspath(name)))
-                found[name] = olive_problems(config)
+                found[name] = olive_problems(config, trust_scripts=trust)
             except Exception as exc:  # one unreadable config does not stop the batch
                 found[name] = [f"{type(exc).__name__}: {exc}"]
             finally:
@@ -112,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if any(found.values()) else 0
     with open(args[0], encoding="utf-8") as handle:
         config = json.load(handle)
-    problems = olive_problems(config)
+    problems = olive_problems(config, trust_scripts=trust)
     print(json.dumps(problems))
     return 1 if problems else 0
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +58,32 @@ def _from_json(text: str, path: Path, found: RecipeError | None = None) -> dict[
         if found is not None and path.suffix.lower() in (".yaml", ".yml"):
             raise found from None  # an Olive config in YAML: the YAML reader's finding
         raise RecipeError.single(f"not a JSON config: {exc.msg}", Position(str(path), exc.lineno, exc.colno)) from None
+    except ValueError:  # Python reads at most 4,300 digits into an int (sys.get_int_max_str_digits)
+        raise huge_number(text, str(path)) or RecipeError.single(
+            "a number in the config cannot be read", Position(str(path), 1, 1), rule="invalid-value"
+        ) from None
     if not isinstance(data, dict):
         raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1))
     refuse_surrogates(data, text, SourceMap(str(path)))
     return data
+
+
+def huge_number(text: str, display: str) -> RecipeError | None:
+    """Return the error for the first integer longer than Python reads (4,300 digits), at its position; or None."""
+    limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+    if not limit:
+        return None
+    match = re.search(rf"(?<![0-9])[0-9]{{{limit + 1},}}", text)
+    if match is None:
+        return None
+    start = match.start()
+    line, col = text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+    return RecipeError.single(
+        f"a number of {len(match.group()):,} digits: more than the {limit:,} digits an integer may have here",
+        Position(display, line, col),
+        "no Olive setting takes such a number: write a smaller one (or a string, in quotes)",
+        rule="invalid-value",
+    )
 
 
 def _read(path: Path) -> str:
@@ -82,6 +106,8 @@ def load_config_with_positions(path: Path) -> tuple[dict[str, Any], SourceMap | 
     try:
         source = parse(text, str(path))
     except RecipeError as exc:  # not YAML (JSON YAML cannot read), or a key written twice
+        if "integer string conversion" in str(exc):  # the YAML reader met a number longer than Python reads
+            exc = huge_number(text, str(path)) or exc
         return _from_json(text, path, exc), None
     if not isinstance(source.data, dict):
         raise RecipeError.single("an Olive config is a JSON object", Position(str(path), 1, 1))
