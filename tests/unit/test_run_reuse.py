@@ -24,7 +24,8 @@ from olivegen.runner import batch, execute, fingerprint
 from tests.conftest import CliResult
 from tests.unit.test_run_matrix import FAKE_OLIVE, RECIPE
 
-REAL_KEY_FOLDER = getattr(fingerprint, "key_folder", None)  # before the autouse fixture points it at the test session's folder
+# taken before the autouse fixture points it at the test session's folder
+REAL_KEY_FOLDER = getattr(fingerprint, "key_folder", None)
 NOTHING_CHANGED = "nothing changed since the last successful run"
 Run = Callable[..., CliResult]
 
@@ -95,9 +96,7 @@ def _forge_out(run_cli: Run, repo: Path) -> tuple[str, dict[str, object]]:
         "outdir": str(out),
         "config": str(out / "olive-config.json"),
         "log": str(out / "olive-run.log"),
-        "passes": [
-            {"key": "model_builder", "type": "ModelBuilder", "status": "ok", "seconds": 1.0, "reason": None}
-        ],
+        "passes": [{"key": "model_builder", "type": "ModelBuilder", "status": "ok", "seconds": 1.0, "reason": None}],
         "model": {
             "path": str(model),
             "files": [{"path": forged_path, "bytes": 6}],
@@ -120,9 +119,7 @@ def _forge_out(run_cli: Run, repo: Path) -> tuple[str, dict[str, object]]:
     return text, summary
 
 
-def test_a_forged_out_folder_starts_olive_and_shows_none_of_its_metrics(
-    run_cli: Run, repo: Path, starts: Path
-) -> None:
+def test_a_forged_out_folder_starts_olive_and_shows_none_of_its_metrics(run_cli: Run, repo: Path, starts: Path) -> None:
     _forge_out(run_cli, repo)
     result = _run(run_cli, repo)
     assert result.code == 0, result.err
@@ -210,7 +207,12 @@ def test_other_versions_rerun(run_cli: Run, repo: Path, starts: Path, monkeypatc
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("HF_ENDPOINT", "https://mirror.example"), ("CUDA_VISIBLE_DEVICES", "GPU-5fe1c3d2"), ("OLIVE_LOG_SETTING", "verbose-x")]
+    ("name", "value"),
+    [
+        ("HF_ENDPOINT", "https://mirror.example"),
+        ("CUDA_VISIBLE_DEVICES", "GPU-5fe1c3d2"),
+        ("OLIVE_LOG_SETTING", "verbose-x"),
+    ],
 )
 def test_an_environment_variable_that_changes_olive_reruns(
     run_cli: Run, repo: Path, starts: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
@@ -286,7 +288,9 @@ def test_the_key_is_never_read_or_made_through_a_link(tmp_path: Path, monkeypatc
         fingerprint.signing_key()
 
 
-def test_without_a_key_nothing_is_reused(run_cli: Run, repo: Path, starts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_key_nothing_is_reused(
+    run_cli: Run, repo: Path, starts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert _run(run_cli, repo).code == 0
 
     def no_key(env: object = None) -> bytes:
