@@ -94,8 +94,9 @@ def test_a_backtick_in_the_recipe_path_does_not_close_the_headings_code_span() -
     assert heading == "### olivegen run ``a`<img src=x>`.yaml``: 1 of 1 variants succeeded"
 
 
+@pytest.mark.usefixtures("starts")
 def test_the_step_summary_of_a_matrix_run_is_escaped(
-    tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch, starts: Path
+    tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "team`s <img src=https:e.vil> [x](https:e.vil) <details open>"
     model = folder / "model"
