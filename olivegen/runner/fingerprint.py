@@ -481,6 +481,8 @@ def _read_key(folder_fd: int, folder: Path) -> bytes | None:
 def signing_key(env: Mapping[str, str] | None = None) -> bytes:
     """Return this user's signing key, made on first use (32 random bytes, hex, mode 0600); NoKey says why not."""
     folder = key_folder(env)
+    if not folder.is_absolute():  # no home folder: never a key relative to the working folder
+        raise NoKey(f"no home folder for the key ({folder})")
     folder_fd = _open_folder(folder)
     try:
         key = _read_key(folder_fd, folder)

@@ -312,3 +312,13 @@ def test_fifos_and_devices_under_the_inputs_are_never_opened(tmp_path: Path) -> 
     states = fingerprint.take(config)
     assert states is not None and list(states) == [str(folder / "a.bin")]
     assert fingerprint.changed(config, states) is None
+
+
+def test_without_a_home_folder_there_is_no_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(fingerprint, "key_folder", REAL_KEY_FOLDER)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # HOME unset and no password entry
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(fingerprint.NoKey, match="no home folder"):
+        fingerprint.signing_key()
+    assert list(tmp_path.iterdir()) == []
