@@ -46,6 +46,21 @@ def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
+@pytest.fixture(scope="session")
+def _run_key_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("run-key-home")
+
+
+@pytest.fixture(autouse=True)
+def run_key_folder(_run_key_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`olivegen run` in a test seals its rerun records with a key of the test session, never the user's."""
+    from olivegen.runner import fingerprint
+
+    folder = _run_key_home / "olivegen"
+    monkeypatch.setattr(fingerprint, "key_folder", lambda env=None: folder, raising=False)
+    return folder
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
     """Run `olivegen ARGS...` in this process; return exit code, stdout and stderr."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 from olivegen.commands.options import add_outside, add_set
 from olivegen.errors import Diagnostic, RecipeError, Severity
+from olivegen.report import safe_text
 
 if TYPE_CHECKING:
     from olivegen.runner.execute import Heartbeat
@@ -77,7 +78,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _label(index: int, total: int, key: str, kind: str) -> str:
-    return f"[{index + 1}/{total}] {key} ({kind})"
+    return safe_text.shown(f"[{index + 1}/{total}] {key} ({kind})")
 
 
 def progress(total: int) -> Any:
@@ -134,7 +135,7 @@ def plan_recipe(
     for note in plan.notes:
         if note not in seen:
             seen.add(note)
-            say(f"olivegen run: {note}")
+            say(f"olivegen run: {safe_text.shown(note)}")
     report_once(plan.warnings, seen)
     if args.dry_run:
         from olivegen.runner.layout import make_dir
@@ -159,7 +160,7 @@ def reused(plan: Plan, force: bool) -> RunSummary | None:
         )
         return verdict.summary
     if verdict.why_not not in (None, reuse.NO_RUN):
-        say(f"olivegen run: {plan.workflow_id}: running again: {verdict.why_not}")
+        say(f"olivegen run: {plan.workflow_id}: running again: {safe_text.shown(verdict.why_not or '')}")
     return None
 
 
@@ -195,7 +196,7 @@ def execute(args: argparse.Namespace) -> Exit:
         return Exit.OK
     _print_summary(summary)
     if not summary.ok:
-        say(f"olivegen run: error: {summary.failure}")
+        say(f"olivegen run: error: {safe_text.shown(summary.failure or '')}")
         return Exit.RUN_FAILED
     return Exit.OK
 
@@ -261,7 +262,7 @@ def _run_matrix(args: argparse.Namespace, variants: list[str]) -> Exit:
         def done(index: int, result: RunSummary | OlivegenError) -> None:
             name = to_run[index][0]
             if isinstance(result, OlivegenError):
-                say(f"olivegen run: {name}: error: {result}")
+                say(f"olivegen run: {name}: error: {safe_text.shown(str(result))}")
                 rows[name] = matrix.Row(name, matrix.FAILED, outdir=str(root / name), failure=str(result))
                 return
             _print_summary(result)

@@ -101,10 +101,10 @@ def _command_fields(recipe: Recipe, recipe_path: Path, config_path: Path, job_di
 def _submit(recipe: Recipe, job_path: Path) -> str:
     workspace = recipe.azureml
     assert workspace is not None
-    return (
-        f"az ml job create --file {shlex.quote(str(job_path))} --subscription {workspace.subscription_id}"
-        f" --resource-group {workspace.resource_group} --workspace-name {workspace.workspace}"
-    )
+    # every argument quoted: the workspace names come from the recipe, and the line is pasted into a shell
+    words = ["az", "ml", "job", "create", "--file", str(job_path), "--subscription", workspace.subscription_id]
+    words += ["--resource-group", workspace.resource_group, "--workspace-name", workspace.workspace]
+    return shlex.join(words)
 
 
 def build_job(recipe: Recipe, recipe_path: Path, config_path: Path, workflow_id: str) -> Job:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
+from olivegen.report.safe_text import markdown_code, markdown_text, shown
 from olivegen.runner.summary import RunSummary, human
 
 # A variant's status in the table.
@@ -84,6 +85,7 @@ def format_table(rows: Sequence[Row]) -> list[str]:
     """Return the comparison as aligned text lines, failures after the table."""
     metrics = _metric_names(rows)
     table = [_header(metrics)] + [_cells(r, metrics) for r in rows]
+    table = [[shown(c) for c in line] for line in table]
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     lines = [
         "  ".join(
@@ -91,26 +93,29 @@ def format_table(rows: Sequence[Row]) -> list[str]:
         ).rstrip()
         for line in table
     ]
-    lines += [f"{r.variant}: {r.failure}" for r in rows if r.failure and r.status in (FAILED, INVALID)]
+    lines += [shown(f"{r.variant}: {r.failure}") for r in rows if r.failure and r.status in (FAILED, INVALID)]
     return lines
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def format_markdown(recipe: str, rows: Sequence[Row]) -> str:
-    """Return the comparison as a Markdown table (for $GITHUB_STEP_SUMMARY and matrix-summary.md)."""
+    """Return the comparison as a Markdown table (for $GITHUB_STEP_SUMMARY and matrix-summary.md).
+
+    Everything that came from a file or a value (the recipe's path, variant and metric names,
+    failure lines quoting pass types and Olive's messages) is escaped: it shows as written and
+    never becomes a link, an image, HTML, or a new row or block.
+    """
     metrics = _metric_names(rows)
     done = sum(r.status in (OK, REUSED) for r in rows)
-    lines = [f"### olivegen run `{_md(recipe)}`: {done} of {len(rows)} variants succeeded", ""]
+    lines = [f"### olivegen run {markdown_code(recipe)}: {done} of {len(rows)} variants succeeded", ""]
     header = _header(metrics)
-    lines.append("| " + " | ".join(_md(h) for h in header) + " |")
+    fixed = len(header) - len(metrics)  # the columns olivegen names; then one per metric name (from files)
+    lines.append("| " + " | ".join(header[:fixed] + [markdown_text(h) for h in header[fixed:]]) + " |")
     lines.append("| " + " | ".join(["---", "---"] + ["---:"] * (len(header) - 2)) + " |")
     for row in rows:
-        lines.append("| " + " | ".join(_md(c) for c in _cells(row, metrics)) + " |")
+        variant, *numbers = _cells(row, metrics)  # the numbers are olivegen's own formatting
+        lines.append("| " + " | ".join([markdown_text(variant), *numbers]) + " |")
     failures = [r for r in rows if r.failure and r.status in (FAILED, INVALID)]
     if failures:
         lines.append("")
-        lines += [f"- `{_md(r.variant)}`: {_md(r.failure or '')}" for r in failures]
+        lines += [f"- {markdown_code(r.variant)}: {markdown_text(r.failure or '')}" for r in failures]
     return "\n".join(lines) + "\n"

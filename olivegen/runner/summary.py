@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from olivegen.report.safe_text import shown
 from olivegen.runner.layout import OLIVE_BOOKKEEPING
 from olivegen.runner.logparse import FAILED_, PRUNED_, OliveLog, PassRun, shorten
 
@@ -168,42 +169,50 @@ def failure_line(log: OliveLog, returncode: int, model: OutputModel | None, log_
 
 def _pass_line(index: int, total: int, run: PassRun, key_width: int, type_width: int) -> str:
     took = f"{run.seconds:6.1f} s" if run.seconds is not None else "      -"
-    line = f"  [{index}/{total}] {run.key:<{key_width}} {run.type:<{type_width}} {run.status:<8} {took}"
+    key, kind, status = shown(run.key), shown(run.type), shown(run.status)
+    line = f"  [{index}/{total}] {key:<{key_width}} {kind:<{type_width}} {status:<8} {took}"
     if run.status in (FAILED_, PRUNED_) and run.reason:
-        line += f"  {shorten(run.reason, 160)}"
+        line += f"  {shown(shorten(run.reason, 160))}"
     return line
 
 
 def format_summary(summary: RunSummary) -> list[str]:
-    """Return the summary as lines of text."""
-    lines = [f"{summary.workflow_id}: {'ok' if summary.ok else 'FAILED'} in {summary.seconds:.1f} s"]
+    """Return the summary as lines of text.
+
+    Every name and path in it came from files (the recipe, Olive's log, the output folder's file
+    names, a summary read back from disk) and is shown with its control characters escaped: a
+    file name holding a line break cannot start a line of its own (`::warning file=...::` is a
+    GitHub workflow command when a line starts with it).
+    """
+    workflow = shown(summary.workflow_id)
+    lines = [f"{workflow}: {'ok' if summary.ok else 'FAILED'} in {summary.seconds:.1f} s"]
     if summary.reused:
-        lines[0] = f"{summary.workflow_id}: reused: nothing changed since the last successful run, Olive not started"
+        lines[0] = f"{workflow}: reused: nothing changed since the last successful run, Olive not started"
     if summary.peak_rss_bytes:
         lines[0] += f", peak memory {human(summary.peak_rss_bytes)}"
     lines.append("passes:")
     total = len(summary.passes)
-    key_width = max([len(run.key) for run in summary.passes] + [12])
-    type_width = max([len(run.type) for run in summary.passes] + [12])
+    key_width = max([len(shown(run.key)) for run in summary.passes] + [12])
+    type_width = max([len(shown(run.type)) for run in summary.passes] + [12])
     lines += [_pass_line(i, total, run, key_width, type_width) for i, run in enumerate(summary.passes, 1)]
     model = summary.model
     if model is not None:
-        lines.append(f"output model: {model.path} ({len(model.files)} files, {human(model.total_bytes)})")
+        lines.append(f"output model: {shown(model.path)} ({len(model.files)} files, {human(model.total_bytes)})")
         biggest = sorted(model.files, key=lambda f: -f.bytes)[:SHOWN_FILES]
         for f in sorted(biggest, key=lambda f: f.path):
-            lines.append(f"  {human(f.bytes):>10}  {f.path}")
+            lines.append(f"  {human(f.bytes):>10}  {shown(f.path)}")
         if len(model.files) > SHOWN_FILES:
             lines.append(f"  ... and {len(model.files) - SHOWN_FILES} smaller files")
         if model.genai:
             if model.adapters:
-                names = ", ".join(f"{a.path} ({human(a.bytes)})" for a in model.adapters)
+                names = ", ".join(f"{shown(a.path)} ({human(a.bytes)})" for a in model.adapters)
                 lines.append(f"adapters (og.Adapters.load): {names}")
             else:
                 lines.append("adapters: none (the adapter, if any, is merged into the weights)")
     if summary.metrics:
-        lines.append("metrics: " + ", ".join(f"{k} {v:.4g}" for k, v in sorted(summary.metrics.items())))
-    lines.append(f"config: {summary.config}")
-    lines.append(f"log: {summary.log}")
+        lines.append("metrics: " + ", ".join(f"{shown(k)} {v:.4g}" for k, v in sorted(summary.metrics.items())))
+    lines.append(f"config: {shown(summary.config)}")
+    lines.append(f"log: {shown(summary.log)}")
     return lines
 
 

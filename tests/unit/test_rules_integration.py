@@ -103,10 +103,23 @@ def test_documented_workflow_is_valid_and_runs_validate() -> None:
     assert len(blocks) == 1
     workflow = YAML(typ="safe", pure=True).load(blocks[0])
     steps = workflow["jobs"]["validate"]["steps"]
-    runs = "\n".join(step.get("run", "") for step in steps)
-    assert "olivegen validate --strict" in runs and "olivegen validate --format sarif" in runs
-    assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps)
+    assert [s["uses"] for s in steps if "/olivegen@" in s.get("uses", "")] == ["OWNER/olivegen@<commit-sha>"]
     assert workflow["permissions"]["security-events"] == "write"
+    # the action at the repository root does the work (tests/test_action.py runs it on a clean clone)
+    action = YAML(typ="safe", pure=True).load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    action_steps = action["runs"]["steps"]
+    runs = "\n".join(step.get("run", "") for step in action_steps)
+    assert "olivegen validate --format github" in runs and "olivegen validate --format sarif" in runs
+    assert 'pip install --disable-pip-version-check --quiet "$OLIVEGEN_ACTION_PATH"' in runs
+    assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in action_steps)
+    assert any(step.get("uses", "").startswith("actions/setup-python") for step in action_steps)
+
+
+def test_no_document_names_a_release_that_does_not_exist() -> None:
+    for path in (DOC, HOOKS, ROOT / "README.md"):
+        text = path.read_text(encoding="utf-8")
+        assert "olivegen==" not in text and "rev: v0." not in text and "@v0.1.0" not in text, path
 
 
 def test_documented_ci_command_passes_on_the_examples(run_cli: Any) -> None:
