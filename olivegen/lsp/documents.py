@@ -81,7 +81,7 @@ def use_codec(codec: PositionCodec) -> None:
 
 def to_lsp(text: str, col: int) -> int:
     """Return the column, in the agreed position encoding, of a character column on a line."""
-    return _codec.client_num_units(text[:col])
+    return int(_codec.client_num_units(text[:col]))
 
 
 def from_lsp(text: str, col: int) -> int:
