@@ -90,7 +90,7 @@ def unknown_column(scope: Scope) -> Iterator[Diagnostic]:
             why = unread((scope.base / name).expanduser(), data_format(data))
             if why is not None:  # a bounded read: the columns go unchecked, and the report says so
                 yield scope.warning(
-                    "unknown-column",
+                    "columns-unchecked",
                     f"the columns {field} uses are not checked: {why}",
                     ("data", i, field),
                     "Olive reads the file at run time; check the column names by hand",

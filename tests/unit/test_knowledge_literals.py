@@ -28,6 +28,8 @@ KNOWLEDGE = PACKAGE / "knowledge"
 ALLOWED = {
     # the Python module autoawq installs (`import awq`), which happens to be the recipe alias too
     ("runner/preflight.py", "awq"),
+    # a distribution whose version a run records (`onnx`), which happens to be the recipe alias too
+    ("runner/fingerprint.py", "onnx"),
 }
 
 # A generation named inside human text ("Olive 0.13 has no ..."): build it from OLIVE_GENERATION /
