@@ -20,7 +20,6 @@ it needs the `olive` extra (olive-ai) in the same Python, and runs from this che
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,8 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from validate_speed import environment  # bench/ is sys.path[0]: the same child environment
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -37,20 +38,6 @@ OLIVE_CHECK = (
     "from olive.workflows.run.config import RunConfig\n"
     "RunConfig.parse_file_or_obj(sys.argv[1])\n"
 )
-
-
-def environment(tmp: Path) -> dict[str, str]:
-    """The children's environment: bytecode caches on, offline, caches (Hugging Face, Olive) in `tmp`."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
-    env.update(
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        HF_DATASETS_OFFLINE="1",
-        HF_HOME=str(tmp / "hf"),
-        XDG_CACHE_HOME=str(tmp / "xdg"),
-        PYTHONIOENCODING="utf-8",
-    )
-    return env
 
 
 def timed(cmd: Sequence[str], env: dict[str, str]) -> float:

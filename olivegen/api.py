@@ -80,13 +80,7 @@ def compile(path: str | Path, options: Options | None = None) -> list[Compiled]:
         return [replace(_stages(composed.source(jobs), recipe_path, options), inputs=composed.files)]
     variants = composed.matrix.variants(options.only)
     if options.single and (not options.only or len(variants) != 1):
-        names = [v.name for v in composed.matrix.variants()]
-        raise RecipeError.single(
-            f"the recipe has a matrix of {len(names)} variants ({', '.join(names)})",
-            composed.matrix.at,
-            "pick one with --variant NAME, or render them all with `olivegen render RECIPE -o DIR/`",
-            rule="matrix",
-        )
+        raise _one_variant_wanted(composed.matrix)
     if options.single:  # one config asked for by name: its diagnostics need no variant label
         (variant,) = variants
         return [
@@ -164,18 +158,23 @@ def load_source(
         if variant is not None:
             (chosen,) = composed.matrix.variants([variant])
             return composed.source(parse_overrides(overrides), chosen)
-        names = [v.name for v in composed.matrix.variants()]
-        raise RecipeError.single(
-            f"the recipe has a matrix of {len(names)} variants ({', '.join(names)})",
-            composed.matrix.at,
-            "pick one with --variant NAME, or render them all with `olivegen render RECIPE -o DIR/`",
-            rule="matrix",
-        )
+        raise _one_variant_wanted(composed.matrix)
     if variant is not None:
         raise RecipeError.single(
             f"the recipe has no matrix, so no variant {variant!r}", Position(display or str(path), 1, 1), rule="matrix"
         )
     return composed.source(parse_overrides(overrides))
+
+
+def _one_variant_wanted(matrix: Any) -> RecipeError:
+    """Return the error for a matrix recipe where one config is wanted and no single variant is named."""
+    names = [v.name for v in matrix.variants()]
+    return RecipeError.single(
+        f"the recipe has a matrix of {len(names)} variants ({', '.join(names)})",
+        matrix.at,
+        "pick one with --variant NAME, or render them all with `olivegen render RECIPE -o DIR/`",
+        rule="matrix",
+    )
 
 
 def variant_names(path: Path, options: Options | None = None) -> list[str] | None:
