@@ -16,9 +16,10 @@ from typing import Any
 
 from olivegen.errors import Diagnostic, Position, RecipeError, Severity
 from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION
+from olivegen.knowledge.passes import MERGE_ADAPTER_WEIGHTS
 from olivegen.knowledge.sections import olive_section_line
 from olivegen.recipe import Recipe
-from olivegen.source.document import Source, SourceMap
+from olivegen.source.document import Loc, Source, SourceMap
 
 # `olivegen run --host/--target`: the validated recipe -> the recipe to check and render, and notes on what changed
 Retarget = Callable[[Recipe], tuple[Recipe, list[str]]]
@@ -111,9 +112,13 @@ def _stages(source: Source, recipe_path: Path, options: Options) -> Compiled:
     """One composed recipe through the stages after composition: model, checks, render, output checks."""
     from olivegen.render.jinja import dump
 
-    recipe = _validate(source, options.generation)
-    if options.generation is not None and options.generation != recipe.olive:
+    recipe, schema_found, broken, where = _validate_parts(source, options.generation)
+    if recipe is not None and options.generation is not None and options.generation != recipe.olive:
         recipe = recipe.model_copy(update={"olive": options.generation})
+    if schema_found:  # every mistake at once: the rules that read no broken part run on what validated
+        found = [] if recipe is None else _check(recipe, source, recipe_path, broken, where)
+        raise RecipeError(sorted(schema_found + found, key=_file_order))
+    assert recipe is not None
     notes: list[str] = []
     if options.retarget is not None:
         recipe, changed = options.retarget(recipe)
@@ -193,6 +198,31 @@ def _validate(source: Source, generation: str | None = None) -> Recipe:
 
     Pass types and parameters are checked against the registry of `generation` (else the recipe's `olive:`).
     """
+    recipe, found, _, _ = _validate_parts(source, generation)
+    if found or recipe is None:
+        raise RecipeError(found)
+    return recipe
+
+
+# the parts of a recipe that are lists of independent items: a broken item is left out, the rest checked
+_LISTS = ("data", "passes")
+# what stands in for a required part that failed: no rule reading it runs (checks/reads.py)
+_STAND_INS: dict[str, Any] = {"model": {"path": "stand-in/model"}, "passes": [{"type": MERGE_ADAPTER_WEIGHTS}]}
+_SALVAGE_ROUNDS = 8
+
+
+def _validate_parts(
+    source: Source, generation: str | None
+) -> tuple[Recipe | None, list[Diagnostic], set[str], SourceMap]:
+    """Validate a recipe; when it fails, also the Recipe of the parts that did validate.
+
+    Returns (recipe, schema diagnostics, broken parts, positions). Without schema errors: the recipe,
+    [], an empty set and the source's positions. With them: the diagnostics (all of them, as the
+    whole recipe's validation reports them), and a Recipe of the rest: each broken top-level part
+    left out (or a stand-in, for a required one), each broken data set or pass left out of its
+    list, with positions renumbered to match; `broken` names those parts (`data[]`/`passes[]` for
+    items) so the checks skip the rules that read them. None when nothing usable validates.
+    """
     from pydantic import ValidationError
 
     from olivegen.recipe.diagnose import from_validation_error
@@ -200,17 +230,82 @@ def _validate(source: Source, generation: str | None = None) -> Recipe:
     if generation is None and isinstance(source.data, dict):
         written = source.data.get("olive")
         generation = GENERATION_OF_NUMBER.get(written) if isinstance(written, float) else written
+    context = {"generation": str(generation or OLIVE_GENERATION)}
     try:
-        return Recipe.model_validate(source.data, context={"generation": str(generation or OLIVE_GENERATION)})
+        return Recipe.model_validate(source.data, context=context), [], set(), source.where
     except ValidationError as exc:
-        raise RecipeError(from_validation_error(exc, Recipe, source.data, source.where)) from None
+        found = from_validation_error(exc, Recipe, source.data, source.where)
+        errors = exc.errors(include_url=False)
+    if not isinstance(source.data, dict):
+        return None, found, set(), source.where
+    data: dict[str, Any] = source.data
+    known = {f.alias or name for name, f in Recipe.model_fields.items()} | set(Recipe.model_fields)
+    broken: set[str] = set()
+    dropped: dict[str, set[int]] = {part: set() for part in _LISTS}
+    kept: dict[str, list[int]] = {}
+    for _ in range(_SALVAGE_ROUNDS):
+        for err in errors:
+            loc = tuple(err["loc"])
+            if not loc or loc[0] not in known:
+                continue  # a key the recipe does not have: left out below, it breaks nothing
+            head = str(loc[0])
+            if head in _LISTS and len(loc) > 1 and isinstance(loc[1], int) and head in kept:
+                dropped[head].add(kept[head][loc[1]])  # a later round's index is into the kept items
+                broken.add(f"{head}[]")
+            elif head in _LISTS and len(loc) > 1 and isinstance(loc[1], int) and isinstance(data.get(head), list):
+                dropped[head].add(loc[1])
+                broken.add(f"{head}[]")
+            else:
+                broken.add(head)
+        salvaged = {k: v for k, v in data.items() if k in known and k not in broken}
+        for head in _LISTS:
+            if head in salvaged and dropped[head]:
+                kept[head] = [i for i in range(len(data[head])) if i not in dropped[head]]
+                salvaged[head] = [data[head][i] for i in kept[head]]
+        salvaged |= {k: v for k, v in _STAND_INS.items() if k in broken}
+        try:
+            recipe = Recipe.model_validate(salvaged, context=context)
+        except ValidationError as again:
+            errors = again.errors(include_url=False)
+            continue
+        return recipe, found, broken, _renumbered(source.where, kept)
+    return None, found, broken, source.where
 
 
-def _check(recipe: Recipe, source: Source, recipe_path: Path) -> list[Diagnostic]:
-    """Recipe -> semantic diagnostics (errors and warnings), in file order."""
+def _renumbered(where: SourceMap, kept: dict[str, list[int]]) -> SourceMap:
+    """Positions of a recipe whose lists keep only the items `kept` names (old indexes, in order)."""
+    if not kept:
+        return where
+    new_index = {head: {old: new for new, old in enumerate(items)} for head, items in kept.items()}
+
+    def move(table: dict[Loc, Position]) -> dict[Loc, Position]:
+        out: dict[Loc, Position] = {}
+        for loc, at in table.items():
+            if len(loc) > 1 and loc[0] in new_index and isinstance(loc[1], int):
+                index = new_index[str(loc[0])].get(loc[1])
+                if index is None:
+                    continue
+                loc = (loc[0], index, *loc[2:])
+            out[loc] = at
+        return out
+
+    return SourceMap(where.path, move(where.keys), move(where.values))
+
+
+def _file_order(d: Diagnostic) -> tuple[int, int]:
+    return (d.at.line, d.at.col) if d.at else (0, 0)
+
+
+def _check(
+    recipe: Recipe, source: Source, recipe_path: Path, broken: set[str] | None = None, where: SourceMap | None = None
+) -> list[Diagnostic]:
+    """Recipe -> semantic diagnostics (errors and warnings), in file order.
+
+    `broken`/`where`: the parts that failed the schema and the positions of what is left (`_validate_parts`).
+    """
     from olivegen.checks import Scope, run_checks
 
-    return run_checks(Scope(recipe, source.where, recipe_path.resolve().parent))
+    return run_checks(Scope(recipe, where or source.where, recipe_path.resolve().parent), broken or ())
 
 
 def _render(recipe: Recipe, recipe_path: Path, generation: str, relative_to: Path | None) -> dict[str, Any]:

@@ -111,7 +111,7 @@ def olive_problems(config: dict[str, Any], *, trust_scripts: bool = False) -> li
                 problems.append(f"engine.target: {type(exc).__name__}: {exc}")
         package = OlivePackageConfig.load_default_config()
         device, provider = _target_accelerator(config)
-        spec = AcceleratorSpec(device, provider)
+        spec = AcceleratorSpec(_device(device), provider)
         for key, pass_configs in run_config.passes.items():
             for pass_config in pass_configs:
                 try:
@@ -123,6 +123,16 @@ def olive_problems(config: dict[str, Any], *, trust_scripts: bool = False) -> li
         root.handlers, root.propagate = own_handlers, propagate
     problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m or "will be ignored" in m]
     return problems
+
+
+def _device(name: str) -> Any:
+    """Olive's Device enum for a device name (passes read `accelerator_type.CPU` off it); the name if unknown."""
+    from olive.hardware.accelerator import Device
+
+    try:
+        return Device(name)
+    except ValueError:
+        return name
 
 
 def _target_accelerator(config: dict[str, Any]) -> tuple[str, str]:
