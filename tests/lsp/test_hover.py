@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
@@ -61,7 +63,8 @@ TOKEN = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"  # a Hugging Face token's
 @pytest.mark.asyncio
 async def test_hover_masks_credentials_in_a_data_sets_file_columns_and_source(client: LanguageClient, tmp_path):
     data = tmp_path / f"{TOKEN}.jsonl"
-    data.write_text('{"prompt": "a", "response": "b", "%s": "c", "note password=hunter22": "d"}\n' % TOKEN)
+    row = {"prompt": "a", "response": "b", TOKEN: "c", "note password=hunter22": "d"}
+    data.write_text(json.dumps(row) + "\n")
     text = LORA.replace("files: data.jsonl", f"files: {data.name}")
     text = text.replace("  - name: travel\n", f"  - name: hub\n    hub: {{name: org/{TOKEN}}}\n  - name: travel\n")
     path, body = recipe(tmp_path, text)
