@@ -12,6 +12,12 @@ review comments:
 Lists of named objects (`data_configs`) are matched by `name`; the order of
 `passes` is the order Olive runs them, so a reordering is reported too.
 Matrix recipes are compared variant by variant.
+
+What is compared is what Olive reads (`importer/meaning.py`, the rules `import` uses): an engine
+setting written at the top level, a pass's parameters under `config:` or flat, a system's
+`config:` wrapper, a parameter written with Olive's default are layout, not changes. When only
+layout differs, the command says "same meaning". Values are shown whole: one that does not fit
+on a line is printed as indented JSON below it, never cut.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 from olivegen.commands.options import add_outside, add_set
 
 Configs = dict[str, dict[str, Any]]
+WIDTH = 120  # a value longer than this is shown as indented JSON on the lines below its path
 
 
 def add_parser(sub: Any) -> None:
@@ -35,7 +42,9 @@ def add_parser(sub: Any) -> None:
         "diff",
         help="semantic diff of the Olive configs two recipes (or configs) render to",
         description="Show what changes in the rendered Olive config between two recipes (or configs), one line"
-        " per changed value, by path. `--set` changes the second side only.",
+        " per changed value, by path. What Olive reads alike (engine settings at the top level, `config:`"
+        " wrappers, a default written out) is no change: then it says 'same meaning'. `--set` changes the"
+        " second side only.",
         epilog=epilog(
             {
                 0: "compared: also when the configs differ (like `git diff`), unless --exit-code",
@@ -63,11 +72,26 @@ def execute(args: argparse.Namespace) -> Exit:
         return Exit.USAGE
     outside = getattr(args, "outside", False)
     old, new = configs(args.old, [], outside=outside), configs(args.new, args.overrides, outside=outside)
-    lines = diff_variants(old, new)
+    lines = diff_variants(*_meanings(old, new))
     sys.stdout.write("".join(f"{line}\n" for line in lines))
     if not lines:
-        say("no differences")
+        layout = diff_variants(old, new)
+        say(f"same meaning (written differently in {len(layout)} places)" if layout else "no differences")
     return Exit.RECIPE_ERROR if lines and args.exit_code else Exit.OK
+
+
+def _meanings(old: Configs, new: Configs) -> tuple[Configs, Configs]:
+    """Both sides as Olive reads them (`importer/meaning.py`), variants of the same name paired."""
+    from olivegen.importer.meaning import meaning, pair
+
+    old, new = {n: meaning(c) for n, c in old.items()}, {n: meaning(c) for n, c in new.items()}
+    if len(old) == len(new) == 1:
+        (a, one), (b, other) = next(iter(old.items())), next(iter(new.items()))
+        one, other = pair(one, other)
+        return {a: one}, {b: other}
+    for name in old.keys() & new.keys():
+        old[name], new[name] = pair(old[name], new[name])
+    return old, new
 
 
 def configs(path: Path, overrides: list[str], *, outside: bool = False) -> Configs:
@@ -116,10 +140,26 @@ def diff(old: Any, new: Any, path: str = "") -> list[str]:
             return [line for i, (a, b) in enumerate(zip(old, new, strict=True)) for line in diff(a, b, f"{path}[{i}]")]
     if old == new:
         return []
-    before, after = show(old), show(new)
-    if before == after:  # shown alike (an absolute path and its relative form): say what differs
-        before, after = show(old, relative=False), show(new, relative=False)
-    return [f"{path}: {before} -> {after}"]
+    relative = show(old) != show(new)  # shown alike (an absolute path and its relative form): say what differs
+    before, after = show(old, relative=relative), show(new, relative=relative)
+    if not _long(before) and not _long(after):
+        return [f"{path}: {before} -> {after}"]
+    return [f"{path}: changed from\n{_indent(before)}\n  to\n{_indent(after)}"]
+
+
+def _added(path: str, value: Any) -> str:
+    shown = show(value)
+    if not _long(shown):
+        return f"{path}: added {shown}"
+    return f"{path}: added\n{_indent(shown)}"
+
+
+def _long(shown: str) -> bool:
+    return "\n" in shown or len(shown) > WIDTH
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.split("\n"))
 
 
 def _by_key(old: dict[str, Any], new: dict[str, Any], where: Callable[[str], str]) -> list[str]:
@@ -130,7 +170,7 @@ def _by_key(old: dict[str, Any], new: dict[str, Any], where: Callable[[str], str
         if key not in new:
             lines.append(f"{child}: removed")
         elif key not in old:
-            lines.append(f"{child}: added {show(new[key])}")
+            lines.append(_added(child, new[key]))
         else:
             lines.extend(diff(old[key], new[key], child))
     return lines
@@ -144,9 +184,10 @@ def _names(items: list[Any]) -> list[str] | None:
 
 
 def show(value: Any, *, relative: bool = True) -> str:
-    """Show a JSON value compactly, on one line (long values are cut; paths under this folder, relative)."""
-    text = json.dumps(_relative(value) if relative else value, ensure_ascii=False, separators=(", ", ": "))
-    return text if len(text) <= 120 else text[:117] + "..."
+    """Show a JSON value whole: on one line when it fits, else indented (paths under this folder, relative)."""
+    shown = _relative(value) if relative else value
+    text = json.dumps(shown, ensure_ascii=False, separators=(", ", ": "))
+    return text if len(text) <= WIDTH else json.dumps(shown, ensure_ascii=False, indent=2)
 
 
 def _relative(value: Any) -> Any:

@@ -17,6 +17,7 @@ from olivegen.importer.pieces import Notes, flat, section
 from olivegen.importer.scrub import scrub_secrets
 from olivegen.importer.systems import convert_systems
 from olivegen.knowledge.catalog import GENERATIONS, OLIVE_GENERATION, PREVIOUS_GENERATION, suggest
+from olivegen.knowledge.data_components import KINDS
 from olivegen.knowledge.sections import OLIVE_SECTIONS
 from olivegen.source.document import SourceMap
 
@@ -61,9 +62,20 @@ OLDER_TOP_KEYS = ("auto_optimizer_config", "azureml_client", "workflow_host", "v
 TOP_KEYS = OLIVE_SECTIONS
 
 
-def _known_engine_keys() -> set[str]:
+def known_engine_keys() -> set[str]:
     """Return every engine setting of Olive 0.13 and 0.9 (their RunEngineConfig) and of older releases."""
     return ENGINE_KEYS | RAW_ENGINE_KEYS | {k for g in GENERATIONS for k in _engine_keys(g)}
+
+
+# a data config's components: `{type, params: {...}}` each (`flat(..., "params")`)
+DATA_COMPONENTS = tuple(f"{kind}_config" for kind in KINDS)
+
+
+def data_list(raw: Any) -> list[Any]:
+    """Return data configs as the list Olive reads: the legacy mapping of name -> data config as named items."""
+    if isinstance(raw, dict):
+        return [{**(spec if isinstance(spec, dict) else {}), "name": name} for name, spec in raw.items()]
+    return list(raw) if isinstance(raw, list) else []
 
 
 def _engine_keys(generation: str) -> set[str]:
@@ -157,7 +169,7 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         )
     recipe["engine"] = _engine(engine, notes, recipe.get("name"), evaluated=bool(chosen))
     scrub_secrets(recipe, notes)
-    known = _known_engine_keys()
+    known = known_engine_keys()
     for key in cfg:
         if key in known or key in OLDER_TOP_KEYS:
             notes.dropped((key,), "not a section of a recipe")
@@ -191,7 +203,7 @@ def _data_list(cfg: dict[str, Any], display: str, where: SourceMap | None, notes
         cfg.pop("data_configs")
         for i, name in enumerate(raw):  # findings about item i are about the config's `data_configs.<name>`
             notes.moved.setdefault(("data_configs", i), ("data_configs", name))
-        return [{**(spec if isinstance(spec, dict) else {}), "name": name} for name, spec in raw.items()]
+        return data_list(raw)
     out: list[Any] = section(cfg, "data_configs", list, display, where)
     return out
 

@@ -1,7 +1,14 @@
-"""Completion: keys (pass-specific), pass types, providers, devices, data set names, template columns, LoRA modules."""
+"""Completion: keys (pass-specific), pass types, providers, devices, data set names, template columns, LoRA modules.
+
+A column name comes from a data file (the pull request's as much as the author's): it is inserted
+escaped for the YAML scalar it goes into (`_column_edit`), so a newline, a quote, `: `, `#` or
+surrounding spaces never break the recipe or change what else it says; names shaped like a
+credential are not offered at all (`facts.data_columns`).
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -92,6 +99,90 @@ def _values(
     return [(c, key.type, Value) for c in key.choices] if key else []
 
 
+_PLAIN_SAFE = re.compile(r"\w[\w.\-]*(?: [\w.\-]+)*")  # a name every scalar style takes as written
+_YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+
+
+def double_quoted_body(text: str) -> str:
+    """Return `text` escaped for the inside of a YAML double-quoted scalar (no raw line break, no control character)."""
+    out = []
+    for ch in text:
+        if ch in _YAML_ESCAPES:
+            out.append(_YAML_ESCAPES[ch])
+        elif not ch.isprintable() or ch in "\u0085\u2028\u2029\ufeff":
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _single_quoted_end(text: str, start: int) -> int | None:
+    """Return the column of the quote closing a single-quoted scalar opened at `start` (None: not on this line)."""
+    i = start + 1
+    while i < len(text):
+        if text[i] == "'":
+            if text[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return i
+        i += 1
+    return None
+
+
+def _continues(lines: list[Line], row: int) -> bool:
+    """Tell whether a plain scalar on line `row` goes on to the next lines (a multi-line plain scalar)."""
+    indent = lines[row].first
+    for line in lines[row + 1 :]:
+        if line.block_of is None and line.first < 0 and not line.text.strip():
+            continue
+        stripped = line.text.strip()
+        if stripped.startswith("#"):
+            return False
+        return line.first > indent and line.key is None and not line.dashes
+    return False
+
+
+def _column_edit(doc: Document, row: int, start: int, end: int, name: str) -> lsp.TextEdit | None:
+    """Return the edit writing `name` over columns start..end of a template, escaped for its scalar style.
+
+    Double-quoted: escaped in place. Single-quoted: `'` doubled, or the value rewritten double-quoted
+    when the name holds what single quotes cannot (a line break, a control character). Plain: a
+    name that is not plain-safe turns the value into a double-quoted scalar. Block (`|`, `>`):
+    only names without a line break or control character. None: the name cannot go here.
+    """
+    line = doc.lines[row]
+    text = line.text
+    if _PLAIN_SAFE.fullmatch(name):
+        return _edit(text, row, start, end, name)
+    printable = all(ch.isprintable() for ch in name)
+    if line.block_of is not None:
+        return _edit(text, row, start, end, name) if printable else None
+    at = line.value_col
+    if at < 0 or at >= len(text):
+        return None
+    quote = text[at]
+    if quote == '"':
+        return _edit(text, row, start, end, double_quoted_body(name))
+    if quote == "'":
+        close = _single_quoted_end(text, at)
+        if printable:
+            return _edit(text, row, start, end, name.replace("'", "''"))
+        if close is None or not (at < start and end <= close):
+            return None
+        before = text[at + 1 : start].replace("''", "'")
+        after = text[end:close].replace("''", "'")
+        return _edit(text, row, at, close + 1, '"' + double_quoted_body(before + name + after) + '"')
+    if _continues(doc.lines, row):
+        return None
+    comment = re.search(r"[ \t]#", text[at:])
+    stop = at + comment.start() if comment else len(text.rstrip())
+    if not (at <= start and end <= stop):
+        return None
+    value = text[at:start] + name + text[end:stop]
+    return _edit(text, row, at, stop, '"' + double_quoted_body(value) + '"')
+
+
 def _template_columns(doc: Document, texts: dict[Path, str], cur: Cursor, col: int) -> list[lsp.CompletionItem] | None:
     """Complete a column name inside `{...}` of a data set's `text_template` (None: not in a placeholder)."""
     path = cur.path
@@ -114,15 +205,16 @@ def _template_columns(doc: Document, texts: dict[Path, str], cur: Cursor, col: i
     while end < len(line) and (line[end].isalnum() or line[end] in "_-. "):
         end += 1
     close = "" if line[end : end + 1] == "}" else "}"
-    return [
-        lsp.CompletionItem(
-            name,
-            kind=lsp.CompletionItemKind.Field,
-            detail=f"column of {found[0]}",
-            text_edit=_edit(line, cur.line, open_at + 1, end, name + close),
+    items = []
+    for name in found[1]:
+        edit = _column_edit(doc, cur.line, open_at + 1, end, name + close)
+        if edit is None:
+            continue
+        shown = name if _PLAIN_SAFE.fullmatch(name) else '"' + double_quoted_body(name) + '"'
+        items.append(
+            lsp.CompletionItem(shown, kind=lsp.CompletionItemKind.Field, detail=f"column of {found[0]}", text_edit=edit)
         )
-        for name in found[1]
-    ]
+    return items
 
 
 def complete(doc: Document, texts: dict[Path, str], position: lsp.Position) -> list[lsp.CompletionItem]:

@@ -87,8 +87,11 @@ def describe_data_set(spec: dict[str, Any], folder: Path) -> str:
     lines = [f"**data set `{name}`**", ""]
     hub = spec.get("hub")
     store = spec.get("datastore")
+    from olivegen.source.secrets import mask
+
     if _files(spec):
-        lines.append("source: local file" + ("s " if len(_files(spec)) > 1 else " ") + ", ".join(_files(spec)))
+        shown = ", ".join(mask(f) for f in _files(spec))
+        lines.append("source: local file" + ("s " if len(_files(spec)) > 1 else " ") + shown)
     elif isinstance(hub, dict):
         subset = f" (subset {hub.get('subset')})" if hub.get("subset") else ""
         lines.append(f"source: Hugging Face Hub `{hub.get('name')}`{subset}")
@@ -101,7 +104,7 @@ def describe_data_set(spec: dict[str, Any], folder: Path) -> str:
     cols = data_columns(spec, folder)
     if cols is not None:
         lines += ["", f"columns of {cols[0]}: " + ", ".join(f"`{c}`" for c in cols[1])]
-    return "  \n".join(lines)
+    return mask("  \n".join(lines))
 
 
 def _first_sentence(text: str) -> str:

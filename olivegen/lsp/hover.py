@@ -1,4 +1,8 @@
-"""Hover: a key's description, type and default; a pass type's description and parameters; a data set's source."""
+"""Hover: a key's description, type and default; a pass type's description and parameters; a data set's source.
+
+Everything shown is masked (`source/secrets.py`): a recipe whose composition was refused for holding a
+credential is still read from its own text, so a data file, hub name or path may be token-shaped.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from olivegen.lsp.documents import Document, compose_text, cursor_of, to_lsp
 from olivegen.lsp.facts import DATA_REFS, describe_data_set, describe_pass, find_data_set
 from olivegen.lsp.fields import Key, key_at
 from olivegen.lsp.outline import Cursor
+from olivegen.source.secrets import mask
 
 
 def describe_key(name: str, key: Key) -> str:
@@ -59,4 +64,4 @@ def hover(doc: Document, texts: dict[Path, str], position: lsp.Position) -> lsp.
         lsp.Position(cur.line, to_lsp(doc.lines[cur.line].text, cur.start)),
         lsp.Position(cur.line, to_lsp(doc.lines[cur.line].text, cur.end)),
     )
-    return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, content), span)
+    return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, mask(content)), span)

@@ -128,6 +128,50 @@ async def test_go_to_definition_of_extends_and_data_set_names(client: LanguageCl
     assert to_data.uri == uri(base) and to_data.range.start == lsp.Position(3, 10)
 
 
+async def definition_of(client: LanguageClient, doc: str, line: int, character: int) -> lsp.Location | None:
+    found = await client.text_document_definition_async(
+        lsp.DefinitionParams(lsp.TextDocumentIdentifier(doc), lsp.Position(line=line, character=character))
+    )
+    assert found is None or isinstance(found, lsp.Location), found
+    return found
+
+
+def outside_targets(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """A repository (with `.git`), a base outside it, a link inside it pointing out; the extends values to try."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "recipes").mkdir()
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(LORA, encoding="utf-8")
+    (repo / "recipes" / "linked.yaml").symlink_to(outside)
+    (repo / "recipes" / "inside.yaml").write_text(LORA, encoding="utf-8")
+    refs = ["/etc/passwd", "../../outside.yaml", str(outside), "linked.yaml", "/etc/hostname", "../../.."]
+    return repo, outside, refs
+
+
+@pytest.mark.asyncio
+async def test_go_to_definition_never_leaves_the_repository(client: LanguageClient, tmp_path):
+    repo, _, refs = outside_targets(tmp_path)
+    for n, ref in enumerate(refs):
+        doc = open_doc(client, repo / "recipes" / f"child-{n}.olive.yaml", f"extends: {ref}\nname: child\n")
+        assert await definition_of(client, doc, 0, 11) is None, ref
+        listed = open_doc(client, repo / "recipes" / f"listed-{n}.olive.yaml", f"extends:\n  - '{ref}'\n")
+        assert await definition_of(client, listed, 1, 6) is None, ref
+    inside = open_doc(client, repo / "recipes" / "ok.olive.yaml", "extends: inside.yaml\n")
+    found = await definition_of(client, inside, 0, 11)
+    assert found is not None and found.uri == uri(repo / "recipes" / "inside.yaml")
+
+
+@pytest.mark.asyncio
+async def test_go_to_definition_outside_only_when_trusted(trusting_client: LanguageClient, tmp_path):
+    repo, outside, _ = outside_targets(tmp_path)
+    doc = open_doc(trusting_client, repo / "recipes" / "child.olive.yaml", "extends: ../../outside.yaml\n")
+    found = await definition_of(trusting_client, doc, 0, 11)
+    assert found is not None and Path(found.uri.removeprefix("file://")).resolve() == outside
+    passwd = open_doc(trusting_client, repo / "recipes" / "p.olive.yaml", "extends: /etc/passwd\n")
+    assert await definition_of(trusting_client, passwd, 0, 11) is None, "not a .yaml file: never a base"
+
+
 @pytest.mark.asyncio
 async def test_a_parameter_olive_renamed_gets_todays_name(client: LanguageClient, tmp_path):
     renamed = LORA + "  - type: OnnxDynamicQuantization\n    config:\n      ActivationSymmetric: true\n"

@@ -70,3 +70,53 @@ async def test_template_columns_and_target_modules(client: LanguageClient, tmp_p
     llama = LORA.replace("microsoft/Phi-3-mini-4k-instruct", "meta-llama/Llama-3.2-1B")
     llama = llama.replace("    r: 8\n", "    r: 8\n    target_modules: [‸]\n")
     assert "gate_proj" in await labels(client, tmp_path, llama)
+
+
+TOKEN = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"  # a Hugging Face token's shape (made up)
+ODD = ["first\nsecond", 'say "hi"', "it's", "key: value", "note #1", " padded ", "tab\there", "back\\slash"]
+
+
+def apply_edit(text: str, edit: lsp.TextEdit) -> str:
+    lines = text.split("\n")
+    offsets = [sum(len(line) + 1 for line in lines[:i]) for i in range(len(lines) + 1)]
+    start = offsets[edit.range.start.line] + edit.range.start.character
+    end = offsets[edit.range.end.line] + edit.range.end.character
+    return text[:start] + edit.new_text + text[end:]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "template",
+    ['"<|user|>{pro‸"', "'<|user|>{pro‸'", "<|user|>{pro‸", "'it''s {pro‸} # x'", "<|user|>{pro‸} # a comment"],
+)
+async def test_column_names_are_inserted_escaped_for_their_scalar(client: LanguageClient, tmp_path, template):
+    """A column name from the data file is a YAML scalar's text, never YAML syntax (a raw newline, `: `, `#`)."""
+    import json
+
+    from ruamel.yaml import YAML
+
+    row = {"prompt": "a", TOKEN: "b", "x password=hunter22": "c", **{name: "d" for name in ODD}}
+    (tmp_path / "odd.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    marked = LORA.replace("data.jsonl", "odd.jsonl").replace(
+        '"<|user|>{prompt}<|assistant|>{response}"', template
+    )
+    before, _, after = marked.partition("‸")
+    text = before + after
+    path, body = recipe(tmp_path, text)
+    doc = open_doc(client, path, body)
+    position = lsp.Position(line=before.count("\n"), character=len(before.split("\n")[-1]))
+    found = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(doc), position)
+    )
+    items = found.items if isinstance(found, lsp.CompletionList) else found or []
+    offered = {}
+    for item in items:
+        assert "\n" not in item.text_edit.new_text and "\n" not in item.label
+        edited = apply_edit(text, item.text_edit)
+        value = YAML(typ="safe").load(edited)["data"][0]["text_template"]
+        offered[value] = item.label
+    assert all(TOKEN[3:] not in label and "hunter22" not in label for label in offered.values())
+    prefix = YAML(typ="safe").load(text)["data"][0]["text_template"].split("{")[0]
+    tail = "} # x" if template.startswith("'it") else ""  # the quoted template went on past the cursor
+    for name in ["prompt", *ODD]:
+        assert f"{prefix}{{{name}}}{tail}" in offered or f"{prefix}{{{name}{tail}" in offered, (name, offered)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
@@ -53,3 +55,25 @@ async def test_hover_on_a_generic_pass_and_its_config(client: LanguageClient, tm
     assert "- `calibrate_method`" in static
     method = await hover_at(client, doc, text, "      calibrate_method: MinMax", "calibrate")
     assert method.startswith("**calibrate_method**")
+
+
+TOKEN = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"  # a Hugging Face token's shape (made up)
+
+
+@pytest.mark.asyncio
+async def test_hover_masks_credentials_in_a_data_sets_file_columns_and_source(client: LanguageClient, tmp_path):
+    data = tmp_path / f"{TOKEN}.jsonl"
+    row = {"prompt": "a", "response": "b", TOKEN: "c", "note password=hunter22": "d"}
+    data.write_text(json.dumps(row) + "\n")
+    text = LORA.replace("files: data.jsonl", f"files: {data.name}")
+    text = text.replace("  - name: travel\n", f"  - name: hub\n    hub: {{name: org/{TOKEN}}}\n  - name: travel\n")
+    path, body = recipe(tmp_path, text)
+    doc = open_doc(client, path, body)
+    await published(client, doc, 1)
+    travel = await hover_at(client, doc, body, "    train_data: travel", "travel")
+    assert travel and "source: local file hf_****" in travel, travel
+    assert "columns of hf_****.jsonl: `prompt`, `response`" in travel, travel
+    hub = await hover_at(client, doc, body, "  - name: hub", "hub")
+    assert hub and "Hugging Face Hub `org/hf_****`" in hub, hub
+    for shown in (travel, hub):
+        assert TOKEN[3:] not in shown and "hunter22" not in shown

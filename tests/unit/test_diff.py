@@ -48,9 +48,19 @@ def test_diff_paths(old: Any, new: Any, lines: list[str]) -> None:
     assert diff(old, new) == lines
 
 
-def test_long_values_are_cut() -> None:
-    [line] = diff({"a": 1}, {"a": 1, "b": "x" * 500})
-    assert len(line) < 140 and line.endswith("...")
+def test_long_values_are_shown_whole() -> None:
+    [added] = diff({"a": 1}, {"a": 1, "b": ["x" * 100, "y" * 100, "end"]})
+    assert "..." not in added
+    assert added.splitlines() == [
+        "b: added",
+        "    [",
+        f'      "{"x" * 100}",',
+        f'      "{"y" * 100}",',
+        '      "end"',
+        "    ]",
+    ]
+    [changed] = diff({"b": "x" * 300}, {"b": "x" * 299 + "z"})
+    assert changed.splitlines() == ["b: changed from", f'    "{"x" * 300}"', "  to", f'    "{"x" * 299}z"']
 
 
 def test_variants_are_compared_by_name() -> None:
@@ -132,3 +142,76 @@ def test_set_with_a_rendered_config_is_a_usage_error(run_cli: Any, tmp_path: Pat
     result = run_cli("diff", config, config, "--set", "passes.lora.r=8")
     assert result.code == 2
     assert "rendered config" in result.err
+
+
+# An Olive config as older releases wrote it: engine settings at the top level, `config:` wrappers on the
+# model, the system and each pass, data configs as a mapping with `params:`, a falsy search, a default written;
+# FLAT_LAYOUT is the same config as Olive 0.13 writes it (the system named differently, another default written).
+CPU = {"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}
+OLDER_LAYOUT = {
+    "workflow_id": "older",
+    "input_model": {
+        "type": "HfModel",
+        "config": {"model_path": "microsoft/Phi-3-mini-4k-instruct", "task": "text-generation"},
+    },
+    "systems": {"local": {"type": "LocalSystem", "config": {"accelerators": [CPU]}}},
+    "data_configs": {
+        "d": {
+            "type": "HuggingfaceContainer",
+            "load_dataset_config": {"params": {"data_name": "json", "split": "train"}},
+        }
+    },
+    "passes": {
+        "conversion": {"type": "OnnxConversion", "config": {"target_opset": 17, "use_dynamo_exporter": False}},
+        "quantization": {"type": "OnnxDynamicQuantization", "config": {"per_channel": True}},
+    },
+    "host": "local",
+    "target": "local",
+    "output_dir": "outputs/older",
+    "search_strategy": False,
+    "evaluate_input_model": False,
+}
+FLAT_LAYOUT = {
+    "workflow_id": "older",
+    "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct", "task": "text-generation"},
+    "systems": {"cpu_system": {"type": "LocalSystem", "accelerators": [CPU]}},
+    "data_configs": [
+        {"name": "d", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "json", "split": "train"}}
+    ],
+    "evaluators": {},
+    "passes": {
+        "conversion": {"type": "OnnxConversion", "target_opset": 17, "dynamic": True},
+        "quantization": {"type": "OnnxDynamicQuantization", "per_channel": True},
+    },
+    "engine": {"host": "cpu_system", "target": "cpu_system", "output_dir": "outputs/older"},
+}
+
+
+def test_layout_olive_reads_alike_is_no_difference(run_cli: Run, tmp_path: Path) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(OLDER_LAYOUT))
+    new.write_text(json.dumps(FLAT_LAYOUT))
+    result = run_cli("diff", old, new, "--exit-code")
+    assert result.code == 0 and result.out == "", result.out
+    assert "same meaning" in result.err and "no differences" not in result.err
+    changed = json.loads(json.dumps(FLAT_LAYOUT))
+    changed["passes"]["quantization"]["per_channel"] = False
+    changed["engine"]["output_dir"] = "outputs/other"
+    new.write_text(json.dumps(changed))
+    result = run_cli("diff", old, new, "--exit-code")
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "passes.quantization.per_channel: true -> false",
+        'engine.output_dir: "outputs/older" -> "outputs/other"',
+    ]
+
+
+def test_an_olive_config_and_its_imported_rendering_mean_the_same(run_cli: Run, tmp_path: Path) -> None:
+    config, recipe, rendered = tmp_path / "older.json", tmp_path / "older.yaml", tmp_path / "rendered.json"
+    older = {k: v for k, v in OLDER_LAYOUT.items() if k != "data_configs"}
+    config.write_text(json.dumps({**older, "cache_dir": "cache", "log_severity_level": 1}, indent=2))
+    assert run_cli("import", config, "-o", recipe).code == 0
+    assert run_cli("render", recipe, "-o", rendered, "--relative-to", tmp_path).code == 0
+    result = run_cli("diff", config, rendered, "--exit-code")
+    assert result.code == 0 and result.out == "", result.out
+    assert "same meaning" in result.err
