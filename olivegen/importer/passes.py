@@ -20,6 +20,7 @@ from olivegen.knowledge.history import (
     QUANT_TYPE_SPELLING,
     RESPELLED_VALUES,
     moved_param,
+    param_releases,
     releases_of,
     renamed_param,
     respelled_param,
@@ -56,12 +57,8 @@ def convert_passes(
                 since = f"Olive {(releases_of(renamed) or ['v?'])[0].lstrip('v')}"
                 notes.decided(("passes", len(out), "type"), f"{written} is called {renamed} since {since}")
                 notes.renamed((*path, "type"), written, renamed, since)
-            if kind == P.LORA and ("double_quant" in params or "quant_type" in params):
-                kind = P.QLORA
-                notes.decided(
-                    ("passes", len(out), "type"),
-                    f"LoRA with double_quant/quant_type is QLoRA in Olive {OLIVE_GENERATION}",
-                )
+            if kind == P.LORA:
+                _qlora_only(params, path, notes, len(out))
             params = _renamed_params(kind, params, path, notes)
             item: dict[str, Any] = {"type": kind}
             if pass_key(kind, None, taken) != key:
@@ -77,6 +74,36 @@ def convert_passes(
             notes.origins[("passes", len(out))] = path
             out.append(item)
     return out
+
+
+def _qlora_only(params: dict[str, Any], path: JsonPath, notes: Notes, index: int) -> None:
+    """Drop, with a warning, the QLoRA parameters a LoRA pass sets: no Olive release has them on LoRA.
+
+    Olive ran such a pass as plain LoRA (Olive <= 0.6 ignored unknown pass keys without a word, pydantic
+    v1's default; Olive 0.7+ logs that it ignores them), so the recipe keeps LoRA, full-precision base.
+    """
+    gone = [k for k in params if not param_releases(P.LORA, k) and param_releases(P.QLORA, k)]
+    for key in gone:
+        del params[key]
+        since = param_releases(P.QLORA, key)
+        notes.ignored(
+            (*path, key),
+            f"no Olive release has {key!r} on LoRA ({P.QLORA} has it, Olive {_span(since)}): Olive ignored it and"
+            " trained plain LoRA on the full-precision base, and so does the recipe",
+            f"to train on a 4-bit base, write `type: {P.QLORA}` (with `{key}`) in the recipe; then set"
+            " `save_quant_config: false` before ModelBuilder int4",
+        )
+    if gone:
+        notes.decided(
+            ("passes", index, "type"),
+            f"LoRA as Olive ran it: it ignored {', '.join(gone)} (QLoRA parameters)",
+        )
+
+
+def _span(tags: list[str]) -> str:
+    """`v0.3.2 ... v0.13.0` -> `0.3.2-0.13.0`."""
+    first, last = tags[0].lstrip("v."), tags[-1].lstrip("v.")
+    return first if first == last else f"{first}-{last}"
 
 
 EVAL_SPLIT_DIFFERS = (

@@ -80,6 +80,18 @@ class Notes:
             )
         )
 
+    def ignored(self, path: JsonPath, why: str, hint: str) -> None:
+        """Report a key Olive itself ignored: left out of the recipe, which then means what Olive ran."""
+        self.diagnostics.append(
+            Diagnostic(
+                f"{json_path(self.written(path))}: {why}",
+                self.position(path),
+                hint,
+                "import-dropped",
+                Severity.WARNING,
+            )
+        )
+
     def approximated(self, path: JsonPath, what: str) -> None:
         """Report a key import carried over with a meaning close to, but not the same as, the source's."""
         self.diagnostics.append(
