@@ -72,6 +72,7 @@ def convert_passes(
             if entry:
                 item["olive"] = entry
             notes.origins[("passes", len(out))] = path
+            notes.carry(path)  # every parameter is typed, under `options` or `training`, or reported above
             out.append(item)
     return out
 
