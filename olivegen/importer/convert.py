@@ -130,7 +130,8 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         for spec in (entry if isinstance(entry, list) else [entry])
         if isinstance(spec, dict) and isinstance(spec.get("evaluator"), str)
     }
-    passes = convert_passes(raw_passes, notes, eval_splits, systems, evaluators)
+    raw_data = {d["name"] for d in datas if "olive" in d}
+    passes = convert_passes(raw_passes, notes, eval_splits, systems, evaluators, raw_data)
     for name in named_by_passes & set(evaluators):
         notes.carry(("evaluators", name))
     for data in datas:

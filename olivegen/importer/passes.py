@@ -37,8 +37,12 @@ def convert_passes(
     eval_splits: dict[str, float],
     systems: dict[str, Any] | None = None,
     evaluators: dict[str, Any] | None = None,
+    raw_data: set[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Map each pass to a recipe pass: typed fields, `options` for the rest, legacy names renamed."""
+    """Map each pass to a recipe pass: typed fields, `options` for the rest, legacy names renamed.
+
+    `raw_data` names the data sets kept in Olive's words (`olive:`), which a recipe cannot split.
+    """
     out: list[dict[str, Any]] = []
     taken: set[str] = set()
     for key, raw in passes.items():
@@ -65,7 +69,7 @@ def convert_passes(
                 item["name"] = key
             taken.add(key)
             if kind in TYPED_PASSES:
-                item.update(_typed_params(kind, params, path, notes, eval_splits, len(out)))
+                item.update(_typed_params(kind, params, path, notes, eval_splits, len(out), raw_data or set()))
             else:
                 if params:
                     item["config"] = params
@@ -160,7 +164,13 @@ def _respelled(kind: str, key: str, value: Any, params: dict[str, Any]) -> tuple
 
 
 def _typed_params(
-    kind: str, params: dict[str, Any], path: JsonPath, notes: Notes, eval_splits: dict[str, float], index: int
+    kind: str,
+    params: dict[str, Any],
+    path: JsonPath,
+    notes: Notes,
+    eval_splits: dict[str, float],
+    index: int,
+    raw_data: set[str],
 ) -> dict[str, Any]:
     model = TYPED_PASSES[kind]
     fields = set(model.model_fields) - {"type", "name", "options"}
@@ -173,6 +183,13 @@ def _typed_params(
             train = params.get("train_data_config")
             if params.get("eval_data_config") is not None:
                 notes.dropped((*path, olive_key), "the pass names eval_data_config, which Olive evaluated on instead")
+            elif isinstance(train, str) and train in raw_data:  # `olive:` gives the whole data config: no split
+                notes.dropped(
+                    (*path, olive_key),
+                    f"its train data set {train!r} is kept in Olive's own words, which a recipe cannot split",
+                    f"to evaluate during training, add a data set for the held-out rows (a copy of {train!r} with"
+                    " its own split) and name it as the pass's `eval_data`",
+                )
             elif isinstance(train, str):
                 eval_splits[train] = value  # a count (> 1) has no Olive 0.13 form: `validate` says so at it
                 notes.decided(

@@ -80,14 +80,14 @@ class Notes:
             return Position(self.display, 1, 1)
         return self.where.lookup(path)
 
-    def dropped(self, path: JsonPath, why: str) -> None:
-        """Report a key with no modern meaning."""
+    def dropped(self, path: JsonPath, why: str, hint: str | None = None) -> None:
+        """Report a key with no modern meaning (`hint`: what to write instead, when there is something)."""
         written = self._report(path)
         self.diagnostics.append(
             Diagnostic(
                 f"{json_path(written)} has no meaning in Olive {OLIVE_GENERATION}: {why}",
                 self.position(path),
-                "check the imported recipe; nothing of this key was carried over",
+                hint or "check the imported recipe; nothing of this key was carried over",
                 "import-dropped",
                 Severity.WARNING,
             )
