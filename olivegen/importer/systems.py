@@ -128,13 +128,14 @@ def convert_systems(
             else None
         )
         where = ("systems", name) if isinstance(name, str) and spec is not None else ("engine", label)
-        if name is None and not (label == "target" and (eps or host_name is None)):  # eps: Olive <= 0.6's target
-            neither = label == "host" and target_name is None and not eps
-            notes.decided(
-                (label,),
-                f"the config names no {'host or target' if neither else label}: Olive's default, a local system on"
-                " the CPU (CPUExecutionProvider)",
-            )
+        if name is None:
+            if not (label == "target" and (eps or host_name is None)):  # eps: Olive <= 0.6's target
+                neither = label == "host" and target_name is None and not eps
+                notes.decided(
+                    (label,),
+                    f"the config names no {'host or target' if neither else label}: Olive's default, a local system"
+                    " on the CPU (CPUExecutionProvider)",
+                )
         elif spec is None:  # Olive stops at it: no such system
             known = ", ".join(map(repr, systems)) or "none"
             _refuse(notes, ("engine", label), f"no system named {name!r}", f"the systems are {known}")
