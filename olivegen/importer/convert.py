@@ -118,9 +118,8 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         notes.carry(("metrics",))
     tasks = input_model_task(config.get("input_model")), model_task_now(recipe["model"])  # Olive <= 0.6.1, 0.13
     datas = convert_data(_data_list(cfg, display, where, notes), notes, *tasks)
-    systems = {
-        name: notes.flat(spec, ("systems", name)) for name, spec in section(cfg, "systems", dict, display, where).items()
-    }
+    written_systems = section(cfg, "systems", dict, display, where)
+    systems = {name: notes.flat(spec, ("systems", name)) for name, spec in written_systems.items()}
     evaluators = section(cfg, "evaluators", dict, display, where)
     eval_splits: dict[str, float] = {}
     raw_passes = section(cfg, "passes", dict, display, where)
@@ -241,7 +240,7 @@ def _data_list(cfg: dict[str, Any], display: str, where: SourceMap | None, notes
         cfg.pop("data_configs")
         for i, name in enumerate(raw):  # findings about item i are about the config's `data_configs.<name>`
             notes.moved.setdefault(("data_configs", i), ("data_configs", name))
-        return [{**(spec if isinstance(spec, dict) else {}), "name": name} for name, spec in raw.items()]
+        return [{**spec, "name": name} if isinstance(spec, dict) else spec for name, spec in raw.items()]
     out: list[Any] = section(cfg, "data_configs", list, display, where)
     return out
 

@@ -73,6 +73,12 @@ def modern_data(
     shared = dict(shared or {})
     since = "component_kwargs" in shared  # written for Olive 0.3.1 or later (0.2 had no such key)
     extra = shared.pop("component_kwargs", None) or {}
+    for key in extra:
+        if key not in KINDS:  # Olive looked up the four components' names only
+            notes.dropped(
+                (*path, "params_config", "component_kwargs", key),
+                f"not a component (Olive read {', '.join(KINDS)}): Olive ignored it",
+            )
     container = str(cfg.get("type") or "DataContainer")
     hf = container == "HuggingfaceContainer"
     task = shared.get("task") or (legacy_task if hf else None)

@@ -53,7 +53,7 @@ def _system_spec(spec: dict[str, Any], engine_eps: Any, label: str, notes: Notes
     out: dict[str, Any] = {}
     if not eps and device == "gpu":  # Olive picks the installed onnxruntime's first provider for the device
         notes.decided(
-            (label, "provider"),
+            (label,),
             "the config names device gpu but no execution provider: Olive takes the first the installed"
             " onnxruntime has for it (CUDA with onnxruntime-gpu, DirectML with onnxruntime-directml);"
             " olivegen wrote CUDA: check",

@@ -69,6 +69,9 @@ def _at(value: Any, path: JsonPath) -> Any:
 
 
 def _keys(value: Any) -> set[str]:
+    """Every key in a recipe, and every text (a data config's key in Olive's mapping form is its `name`)."""
+    if isinstance(value, str):
+        return {value}
     if isinstance(value, dict):
         return set(value) | {k for v in value.values() for k in _keys(v)}
     if isinstance(value, list):
@@ -88,7 +91,7 @@ ORIGINALS = [c for c in (json.loads(json.dumps(load_config_with_positions(p)[0])
 VALUES = st.one_of(st.integers(-5, 5), st.booleans(), st.text("abc", max_size=3), st.just([1]), st.just({"k": 1}))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_an_unknown_key_at_any_level_is_carried_or_reported(data: st.DataObject) -> None:
     """Insert `zz_fuzz` anywhere; the import carries it verbatim (an `olive:` block, `options`) or reports it."""
