@@ -145,7 +145,7 @@ def convert_systems(
                 notes,
                 (*where, "type"),
                 f"a recipe's {label} cannot be {article(str(kind))} {kind} system (Olive {OLIVE_GENERATION} has"
-                " LocalSystem, Docker and PythonEnvironment; Olive 0.9 also AzureML)",
+                f" LocalSystem, Docker and PythonEnvironment; Olive {PREVIOUS_GENERATION} also AzureML)",
                 f"write the {label} as one of those, or keep this config for the Olive that has {kind}",
             )
         # Olive's default host and target: the local machine's CPU (the recipe's default host is CUDA)
