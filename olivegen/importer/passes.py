@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from olivegen.errors import Diagnostic, RecipeError
 from olivegen.importer.evaluate import resolve_evaluator
-from olivegen.importer.pieces import JsonPath, Notes, flat
+from olivegen.importer.pieces import JsonPath, Notes, flat, json_path
 from olivegen.knowledge import passes as P
 from olivegen.knowledge.catalog import (
     OLIVE_GENERATION,
@@ -184,12 +185,16 @@ def _typed_params(
             if params.get("eval_data_config") is not None:
                 notes.dropped((*path, olive_key), "the pass names eval_data_config, which Olive evaluated on instead")
             elif isinstance(train, str) and train in raw_data:  # `olive:` gives the whole data config: no split
-                notes.dropped(
-                    (*path, olive_key),
-                    f"its train data set {train!r} is kept in Olive's own words, which a recipe cannot split",
-                    f"to evaluate during training, add a data set for the held-out rows (a copy of {train!r} with"
-                    " its own split) and name it as the pass's `eval_data`",
+                at = (*path, olive_key)
+                message = (
+                    f"{json_path(notes.written(at))}: Olive held out {value} of the training samples to evaluate on;"
+                    f" its train data set {train!r} stays in Olive's own words (`olive:`), which a recipe cannot split"
                 )
+                hint = (
+                    f"write the held-out rows as a data config of their own (a copy of {train!r} with its own split),"
+                    " name it as the pass's `eval_data_config`, and leave out eval_dataset_size"
+                )
+                raise RecipeError([Diagnostic(message, notes.position(at), hint, "import")])
             elif isinstance(train, str):
                 eval_splits[train] = value  # a count (> 1) has no Olive 0.13 form: `validate` says so at it
                 notes.decided(

@@ -3,7 +3,8 @@
 For each Olive config in tests/data: import it, validate the recipe, and apply mechanically each hint that
 names its fix (`key: value` to write, "leave out `key`", "set KEY to at most N") to the mapping at the
 finding's line; repeat. A recipe that validated must still validate; no fix may undo an earlier one (the
-Olive v0.4 case: `eval_split: 0.1` as one hint, "leave out `eval_split`" as the next); and the rounds end.
+Olive v0.4 case: `eval_split: 0.1` as one hint, "leave out `eval_split`" as the next, which import now
+refuses at `eval_dataset_size` itself); and the rounds end.
 """
 
 from __future__ import annotations
