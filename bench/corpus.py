@@ -118,8 +118,11 @@ def run_one(path: Path, source: str, generation: str, olive: bool, older: list[A
             return result
         result.label = converted.generation
         result.import_warnings = sum(1 for d in converted.diagnostics if d.severity is Severity.WARNING)
-        text = recipe_yaml(converted.recipe, converted.comments, source=path.name, generation=converted.generation)
         recipe_path = path.with_name(path.stem + ".olivegen.yaml")  # never written: only its folder matters
+        from olivegen.importer import name_from_config
+
+        name_from_config(converted.recipe, path, recipe_path)  # as `olivegen import -o` names it
+        text = recipe_yaml(converted.recipe, converted.comments, source=path.name, generation=converted.generation)
         try:
             (compiled,) = compile(recipe_path, Options(texts={recipe_path.resolve(): text}))
         except RecipeError as exc:

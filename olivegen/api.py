@@ -366,15 +366,17 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
     (warnings at their JSON path), then the recipe's schema, registry and semantic checks.
     Raises RecipeError with every error found.
     """
-    from olivegen.importer import convert_config, recipe_yaml
+    from olivegen.importer import convert_config, name_from_config, recipe_yaml
     from olivegen.importer.positions import back_to_config
     from olivegen.source.olive_config import load_config_with_positions
     from olivegen.source.yaml_rt import parse
 
     config, where = load_config_with_positions(path)
     converted = convert_config(config, where, str(path))
-    text = recipe_yaml(converted.recipe, converted.comments, source=path.name, generation=converted.generation)
     recipe_path = path.with_name(f"{path.stem}.olivegen.yaml")  # never written: relative paths resolve beside it
+    # named as `olivegen import` names it: Olive never takes a workflow id from the config's file name
+    name_from_config(converted.recipe, path, recipe_path)
+    text = recipe_yaml(converted.recipe, converted.comments, source=path.name, generation=converted.generation)
     source = parse(text, str(recipe_path))  # the imported recipe's own positions, to move findings back
     assert converted.notes is not None
     # the config itself is checked: a name Olive 0.13 does not know, or a form no Olive it renders for

@@ -71,8 +71,10 @@ def test_imported_seed_guide_renders_what_olive_013_accepts(run_cli: Callable[..
     from olivegen.render.olive_check import olive_problems
     from tests.unit.test_generations import _imported_seed
 
-    recipe = _imported_seed(run_cli, tmp_path)
-    assert olive_problems(compile_recipe(recipe).config) == []
+    recipe = _imported_seed(run_cli, tmp_path)  # exit 0: the LoRA Olive ran (issue 19's first "done when")
+    config = compile_recipe(recipe).config
+    assert [p["type"] for p in config["passes"].values()] == ["LoRA", "MergeAdapterWeights", "ModelBuilder"]
+    assert olive_problems(config) == []  # RunConfig.parse_file_or_obj and each pass's config class
 
 
 def test_olive_configs_rendered_from_the_olive_surface_pass_olives_check(tmp_path: Path) -> None:

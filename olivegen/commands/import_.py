@@ -41,7 +41,7 @@ def execute(args: argparse.Namespace) -> Exit:
     if args.output is not None and str(args.output) == "-":  # the usual spelling of stdout
         args.output = None
     from olivegen.api import Options, compile
-    from olivegen.importer import convert_config, recipe_yaml
+    from olivegen.importer import convert_config, name_from_config, recipe_yaml
     from olivegen.render.write import write_atomic
 
     if args.output is not None and args.output.exists() and not args.force:
@@ -51,7 +51,7 @@ def execute(args: argparse.Namespace) -> Exit:
 
     config, where = load_config_with_positions(args.config)
     converted = convert_config(config, where, str(args.config))
-    _name_from_config(converted.recipe, args.config, args.output)
+    name_from_config(converted.recipe, args.config, args.output)
     from olivegen.knowledge.resources import schema_modeline
 
     modeline = schema_modeline(args.output)  # the schema this install ships, relative to the recipe
@@ -80,22 +80,3 @@ def execute(args: argparse.Namespace) -> Exit:
         say(f"wrote {args.output}")
     return Exit.RECIPE_ERROR if found else Exit.OK
 
-
-def _name_from_config(recipe: dict[str, Any], config: Path, output: Path | None) -> None:
-    """Write `name:` from the config's file name where the recipe's file name would not give the same id.
-
-    A recipe without `name:` is named by its file name up to the first dot; `v0.9.2@bert.json` would
-    become `v0`, and `team@v1.json` no workflow id at all.
-    """
-    import re
-
-    from olivegen.compose.secrets import NAME
-
-    if "name" in recipe:
-        return
-    wanted = re.sub(r"[^A-Za-z0-9_.-]+", "-", config.stem).strip(".-")[:64].rstrip(".-")
-    default = (output or config.with_suffix(".yaml")).name.split(".")[0]
-    if wanted and NAME.match(wanted) and (wanted != default or not NAME.match(default)):
-        rest = dict(recipe)
-        recipe.clear()
-        recipe.update({"name": wanted, **rest})  # first in the recipe, where a reader looks for it

@@ -9,6 +9,6 @@ dropped silently.
 from __future__ import annotations
 
 from olivegen.importer.convert import Converted, convert_config
-from olivegen.importer.emit import recipe_yaml
+from olivegen.importer.emit import name_from_config, recipe_yaml
 
-__all__ = ["Converted", "convert_config", "recipe_yaml"]
+__all__ = ["Converted", "convert_config", "name_from_config", "recipe_yaml"]

@@ -13,12 +13,12 @@ from olivegen.importer.flows import apply_pass_flows
 from olivegen.importer.legacy_data import input_model_data, input_model_task, model_task_now
 from olivegen.importer.model import convert_model
 from olivegen.importer.passes import convert_passes
-from olivegen.importer.pieces import Notes, flat, section
+from olivegen.importer.pieces import Notes, flat, section, unaccounted
 from olivegen.importer.scrub import scrub_secrets
 from olivegen.importer.systems import convert_systems
 from olivegen.knowledge.catalog import GENERATIONS, OLIVE_GENERATION, PREVIOUS_GENERATION, suggest
 from olivegen.knowledge.data_components import KINDS
-from olivegen.knowledge.sections import OLIVE_SECTIONS
+from olivegen.knowledge.sections import MAIN_ONLY_TOP_KEYS, OLIVE_MAIN_COMMIT, OLIVE_SECTIONS
 from olivegen.source.document import SourceMap
 
 ENGINE_KEYS = {
@@ -74,7 +74,8 @@ DATA_COMPONENTS = tuple(f"{kind}_config" for kind in KINDS)
 def data_list(raw: Any) -> list[Any]:
     """Return data configs as the list Olive reads: the legacy mapping of name -> data config as named items."""
     if isinstance(raw, dict):
-        return [{**(spec if isinstance(spec, dict) else {}), "name": name} for name, spec in raw.items()]
+        # a non-object entry stays as written: import reports it (a data config must be an object)
+        return [{**spec, "name": name} if isinstance(spec, dict) else spec for name, spec in raw.items()]
     return list(raw) if isinstance(raw, list) else []
 
 
@@ -112,6 +113,7 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     recipe: dict[str, Any] = {}
     if "workflow_id" in cfg:
         recipe["name"] = cfg.pop("workflow_id")
+        notes.carry(("workflow_id",))
     client = flat(section(cfg, "azureml_client", dict, display, where))
     if client:
         recipe["azureml"] = {
@@ -120,31 +122,43 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
             "workspace": client.pop("workspace_name", None),
             **({"keyvault": client.pop("keyvault_name")} if "keyvault_name" in client else {}),
         }
+        notes.carry(("azureml_client",), "subscription_id", "resource_group", "workspace_name", "keyvault_name")
         for key in client:
             notes.dropped(("azureml_client", key), "not needed to reach the workspace")
     recipe["model"] = convert_model(section(cfg, "input_model", dict, display, where), notes)
     if "metrics" in cfg:  # top-level metrics no evaluator names: kept so that `validate` names them
         recipe["metrics"] = cfg.pop("metrics")
+        notes.carry(("metrics",))
     tasks = input_model_task(config.get("input_model")), model_task_now(recipe["model"])  # Olive <= 0.6.1, 0.13
     datas = convert_data(_data_list(cfg, display, where, notes), notes, *tasks)
-    systems = {name: flat(spec) for name, spec in section(cfg, "systems", dict, display, where).items()}
+    written_systems = section(cfg, "systems", dict, display, where)
+    systems = {name: notes.flat(spec, ("systems", name)) for name, spec in written_systems.items()}
     evaluators = section(cfg, "evaluators", dict, display, where)
     eval_splits: dict[str, float] = {}
     raw_passes = section(cfg, "passes", dict, display, where)
     named_by_passes = {
-        spec.get("evaluator")
+        str(spec["evaluator"])
         for entry in raw_passes.values()
         for spec in (entry if isinstance(entry, list) else [entry])
         if isinstance(spec, dict) and isinstance(spec.get("evaluator"), str)
     }
-    passes = convert_passes(raw_passes, notes, eval_splits, systems, evaluators)
+    raw_data = {d["name"] for d in datas if "olive" in d}
+    passes = convert_passes(raw_passes, notes, eval_splits, systems, evaluators, raw_data)
+    for name in named_by_passes & set(evaluators):
+        notes.carry(("evaluators", name))
     for data in datas:
         if data["name"] in eval_splits:
             data["eval_split"] = eval_splits[data["name"]]
     fold_eval_pairs(datas, passes)
     if datas:
         recipe["data"] = datas
-    recipe.update(convert_systems(systems, engine, notes))
+    pass_hosts = {
+        str(spec["host"])
+        for entry in raw_passes.values()
+        for spec in (entry if isinstance(entry, list) else [entry])
+        if isinstance(spec, dict) and isinstance(spec.get("host"), str)
+    }
+    recipe.update(convert_systems(systems, engine, notes, pass_hosts))
     chosen_ref = engine.get("evaluator")
     chosen = resolve_evaluator(engine.pop("evaluator", None), evaluators)
     if chosen is None and isinstance(chosen_ref, str):  # Olive stops at it: "... not found"
@@ -153,6 +167,9 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     notes.origins[("evaluate",)] = (
         ("evaluators", chosen_ref) if isinstance(chosen_ref, str) else ("engine", "evaluator")
     )
+    if chosen is not None:  # an empty evaluator evaluates nothing, as the recipe without `evaluate`
+        notes.carry(("evaluators", chosen_ref) if isinstance(chosen_ref, str) else ("engine", "evaluator"))
+        notes.carry(("engine", "evaluator"))
     if chosen:
         recipe["evaluate"] = convert_evaluation(chosen, notes)
     for name in evaluators:
@@ -170,12 +187,38 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
     recipe["engine"] = _engine(engine, notes, recipe.get("name"), evaluated=bool(chosen))
     scrub_secrets(recipe, notes)
     known = known_engine_keys()
+    if "builds" in cfg:  # one recipe is one workflow: the builds would silently become none of them
+        at = ("builds",)
+        raise RecipeError(
+            [
+                Diagnostic(
+                    f"$.builds: a multi-build config, which only Olive's main branch reads (after {OLIVE_GENERATION},"
+                    f" at {OLIVE_MAIN_COMMIT}); Olive {OLIVE_GENERATION} refuses it, and a recipe is one build",
+                    notes.position(at),
+                    "import one config per build: a copy of the config with that build's settings written in,"
+                    " without `builds`",
+                    "import",
+                )
+            ]
+        )
     for key in cfg:
         if key in known or key in OLDER_TOP_KEYS:
             notes.dropped((key,), "not a section of a recipe")
+        elif key in MAIN_ONLY_TOP_KEYS:
+            notes.unknown(
+                (key,),
+                f"only Olive's main branch (after {OLIVE_GENERATION}, at {OLIVE_MAIN_COMMIT}) reads {key!r}, for"
+                f" `builds`; Olive {OLIVE_GENERATION} refuses it",
+                "leave it out: without `builds` it has no meaning; `olivegen import` does",
+            )
         else:  # Olive puts a top-level key it does not know into `engine`, which refuses it
             hint = suggest(str(key), sorted(known | set(OLDER_TOP_KEYS) | TOP_KEYS))
-            notes.unknown((key,), f"Olive has no section or engine setting {key!r}", hint)
+            notes.unknown(
+                (key,),
+                f"neither Olive {OLIVE_GENERATION} nor Olive's main branch (at {OLIVE_MAIN_COMMIT}) has a section"
+                f" or engine setting {key!r}",
+                hint,
+            )
     target = _engine_keys(str(recipe.get("olive", OLIVE_GENERATION)))
     for key in engine:
         if key in known and key not in target:  # an older Olive's: the Olive it renders for rejects it
@@ -188,7 +231,14 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         elif key in known:
             notes.dropped(("engine", key), "engine setting olivegen does not render")
         else:
-            notes.unknown(("engine", key), f"Olive has no engine setting {key!r}", suggest(str(key), sorted(known)))
+            notes.unknown(
+                ("engine", key),
+                f"neither Olive {OLIVE_GENERATION} nor Olive's main branch (at {OLIVE_MAIN_COMMIT}) has an engine"
+                f" setting {key!r}",
+                suggest(str(key), sorted(known)),
+            )
+    for path in unaccounted(config, notes):  # the last word: no key leaves the config without one
+        notes.uncarried(path)
     if any(d.rule == "unknown-evaluator" for d in notes.diagnostics):  # Olive stops there: no recipe means it
         raise RecipeError(
             [replace(d, severity=Severity.ERROR) if d.rule == "unknown-evaluator" else d for d in notes.diagnostics]
@@ -286,9 +336,12 @@ def _engine(engine: dict[str, Any], notes: Notes, name: Any = None, *, evaluated
     ):
         if engine.get(theirs) is not None:
             out[ours] = engine.pop(theirs)
+            notes.carry(("engine", theirs))
         engine.pop(theirs, None)
     if "output_dir" not in out:
         out["output_dir"] = "."  # Olive's default: the folder `olive run` starts in
+    if "evaluate_input_model" in engine:  # without an evaluator Olive evaluates nothing: the same either way
+        notes.carry(("engine", "evaluate_input_model"))
     evaluate_input = engine.pop("evaluate_input_model", True)  # Olive's default is true
     if evaluated:
         out["evaluate_input_model"] = evaluate_input
@@ -301,6 +354,8 @@ def _engine(engine: dict[str, Any], notes: Notes, name: Any = None, *, evaluated
         if out.get(key) == default.replace("{name}", str(name)):
             del out[key]
     raw: dict[str, Any] = {}
+    if "search_strategy" in engine:  # typed, in Olive's words, or false: no search, as a recipe
+        notes.carry(("engine", "search_strategy"))
     search = engine.pop("search_strategy", None)
     if isinstance(search, dict):  # Olive <= 0.6 names: search_algorithm (exhaustive is the sequential sampler)
         renames = {"search_algorithm": "sampler", "search_algorithm_config": "sampler_config"}
@@ -318,6 +373,7 @@ def _engine(engine: dict[str, Any], notes: Notes, name: Any = None, *, evaluated
     for key in RAW_ENGINE_KEYS:
         if key in engine:
             raw[key] = engine.pop(key)
+            notes.carry(("engine", key))
     if raw:
         out["olive"] = raw
     if "output_dir" in out or "cache_dir" in out:

@@ -7,6 +7,7 @@ from typing import Any
 
 from olivegen.importer.legacy_data import modern_data
 from olivegen.importer.pieces import Notes, flat
+from olivegen.knowledge.data_components import current_default_type
 
 PRE_PROCESS_KEYS = {
     "text_template": "text_template",
@@ -48,15 +49,20 @@ def convert_data(
         if not isinstance(name, str) or not name:
             notes.dropped(("data_configs", i, "name"), f"a data config's name is text; called it data_{i}")
             name = f"data_{i}"
-        if not typed_data(cfg):
+        here = ("data_configs", i)
+        if not typed_data(cfg, task_now):
             notes.decided(("data", len(out), "olive"), "kept in Olive's own words (not a text corpus a recipe types)")
             out.append({"name": name, "olive": cfg})
+            notes.carry(here)
             continue
+        notes.carry(here, "name", "type")
         cfg.pop("type", None)
         load = notes.flat(cfg.pop("load_dataset_config", {}), ("data_configs", i, "load_dataset_config"), "params")
         pre = notes.flat(
             cfg.pop("pre_process_data_config", {}), ("data_configs", i, "pre_process_data_config"), "params"
         )
+        notes.carry((*here, "load_dataset_config"), *(set(load) & LOAD_KEYS))
+        notes.carry((*here, "pre_process_data_config"), *(set(pre) & PRE_KEYS))
         load.pop("type", None)
         pre.pop("type", None)
         data: dict[str, Any] = {"name": name}
@@ -91,6 +97,7 @@ def convert_data(
             data["split"] = split
         if pre.pop("dataset_type", "corpus") != "corpus":
             notes.decided(("data", i, "name"), "the source used a non-corpus dataset_type; recipes build text corpora")
+        pre_keys = set(pre)
         for key, target in PRE_PROCESS_KEYS.items():
             if key in pre:
                 data[target] = pre.pop(key)
@@ -101,6 +108,12 @@ def convert_data(
             data["text_cols"] = [data["text_cols"]]
         if "text_template" in data and "text_cols" in data:
             del data["text_cols"]  # the template names its columns; Olive ignores text_cols then
+            if "text_cols" in pre_keys:
+                notes.ignored(
+                    (*here, "pre_process_data_config", "text_cols"),
+                    "Olive ignores text_cols when text_template is set (the template names the columns)",
+                    "leave text_cols out; the recipe keeps the template",
+                )
         for key in ("model_name", "trust_remote_code", "task"):
             pre.pop(key, None)
         for key in list(load):
@@ -117,8 +130,17 @@ LOAD_KEYS = {"type", "data_name", "data_files", "split", "subset"}
 PRE_KEYS = {*PRE_PROCESS_KEYS, "type", "model_name", "trust_remote_code", "task", "dataset_type"}
 
 
-def typed_data(cfg: dict[str, Any]) -> bool:
-    """Tell whether a data config is a Hugging Face text corpus every key of which a recipe data set types."""
+TEXT_GENERATION_PRE = "text_generation_huggingface_pre_process"
+
+
+def typed_data(cfg: dict[str, Any], task_now: str | None = None) -> bool:
+    """Tell whether a data config is a Hugging Face text corpus every key of which a recipe data set types.
+
+    A pre-processing without a `type` is the one Olive 0.13 picks for the task (the data config's
+    own, else the input model's, `task_now`): a text corpus only where that is text generation;
+    otherwise (`huggingface_pre_process` for text classification ...) it keeps its own words, whose
+    defaults (no `text_cols`, no padding setting) are not a text corpus's.
+    """
     if cfg.get("type") != "HuggingfaceContainer" or not set(cfg) <= {
         "type",
         "load_dataset_config",
@@ -126,11 +148,17 @@ def typed_data(cfg: dict[str, Any]) -> bool:
     }:
         return False
     load, pre = flat(cfg.get("load_dataset_config"), "params"), flat(cfg.get("pre_process_data_config"), "params")
+    if pre.get("type") is None:
+        task = pre.get("task") or task_now
+        if current_default_type("HuggingfaceContainer", "pre_process_data", str(task) if task else None) != (
+            TEXT_GENERATION_PRE
+        ):
+            return False
     return (
         set(load) <= LOAD_KEYS
         and set(pre) <= PRE_KEYS
         and load.get("type") in (None, "huggingface_dataset")
-        and pre.get("type") in (None, "text_generation_huggingface_pre_process")
+        and pre.get("type") in (None, TEXT_GENERATION_PRE)
         and pre.get("dataset_type", "corpus") == "corpus"
         and bool(load.get("data_name"))
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 from olivegen.source.document import Loc
@@ -54,3 +55,23 @@ def recipe_yaml(
     header = HEADER.format(modeline=modeline, source=source, generation=generation)
     header += "".join(f"# REVIEW: {text}\n" for text in top_level)
     return header + stream.getvalue()
+
+
+def name_from_config(recipe: dict[str, Any], config: Path, output: Path | None) -> None:
+    """Write `name:` from the config's file name where the recipe's file name would not give the same id.
+
+    A recipe without `name:` is named by its file name up to the first dot; `v0.9.2@bert.json` would
+    become `v0`, and `team@v1.json` no workflow id at all.
+    """
+    import re
+
+    from olivegen.compose.secrets import NAME
+
+    if "name" in recipe:
+        return
+    wanted = re.sub(r"[^A-Za-z0-9_.-]+", "-", config.stem).strip(".-")[:64].rstrip(".-")
+    default = (output or config.with_suffix(".yaml")).name.split(".")[0]
+    if wanted and NAME.match(wanted) and (wanted != default or not NAME.match(default)):
+        rest = dict(recipe)
+        recipe.clear()
+        recipe.update({"name": wanted, **rest})  # first in the recipe, where a reader looks for it

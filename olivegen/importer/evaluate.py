@@ -108,6 +108,8 @@ def write_out_named_metrics(cfg: dict[str, Any], notes: Notes) -> None:
     for i, metric in enumerate(top):
         if not (isinstance(metric, dict) and metric.get("name") in used):
             notes.dropped(("metrics", i), "no evaluator names this metric")
+        else:
+            notes.carry(("metrics", i))  # written out where an evaluator names it
 
 
 def _evaluators(cfg: dict[str, Any]) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:

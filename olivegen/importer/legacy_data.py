@@ -69,9 +69,16 @@ def modern_data(
     ):
         return cfg  # not the shape Olive read: `validate` refuses it as written
     out = {k: v for k, v in cfg.items() if k not in ("components", "params_config")}
+    notes.carry(path, "components", "params_config")  # written out below; what no component takes is reported
     shared = dict(shared or {})
     since = "component_kwargs" in shared  # written for Olive 0.3.1 or later (0.2 had no such key)
     extra = shared.pop("component_kwargs", None) or {}
+    for key in extra:
+        if key not in KINDS:  # Olive looked up the four components' names only
+            notes.dropped(
+                (*path, "params_config", "component_kwargs", key),
+                f"not a component (Olive read {', '.join(KINDS)}): Olive ignored it",
+            )
     container = str(cfg.get("type") or "DataContainer")
     hf = container == "HuggingfaceContainer"
     task = shared.get("task") or (legacy_task if hf else None)

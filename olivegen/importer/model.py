@@ -15,7 +15,7 @@ HF_CONFIG_KEYS = {"model_name", "task", "model_loading_args", "from_pretrained_a
 
 def convert_model(raw: dict[str, Any], notes: Notes) -> dict[str, Any]:
     """Return the recipe model: typed when every key has a typed home, else Olive's own words under `olive:`."""
-    model = flat(raw)
+    model = notes.flat(raw, ("input_model",))
     kind = str(model.get("type", HF_MODEL)).lower()
     hf_config = flat(model.get("hf_config"))
     typed = (
@@ -30,9 +30,11 @@ def convert_model(raw: dict[str, Any], notes: Notes) -> dict[str, Any]:
         "azureml_registry_model"
     )
     if typed or (registry and kind == HF_KIND and set(model) <= HF_KEYS and not hf_config):
+        notes.carry(("input_model",), *(set(model) - {"model_file_format"}))
         return _hf_model(model, notes)
     if kind == PYTORCH_KIND and hf_config:
         notes.decided(("model", "olive"), "an Olive <=0.6 PyTorchModel with hf_config: check it is an HfModel now")
+    notes.carry(("input_model",))
     return {"olive": _olive_form(copy.deepcopy(raw))}
 
 
@@ -90,4 +92,7 @@ def _hf_model(model: dict[str, Any], notes: Notes) -> dict[str, Any]:
         notes.decided(
             ("model",), f"model_file_format dropped: Olive {OLIVE_GENERATION} detects MLflow models by itself"
         )
+        notes.dropped(("input_model", "model_file_format"), "Olive detects MLflow models by itself")
+    else:
+        notes.carry(("input_model", "model_file_format"))  # absent, null or false: nothing to carry
     return out

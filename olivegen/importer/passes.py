@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from olivegen.errors import Diagnostic, RecipeError
 from olivegen.importer.evaluate import resolve_evaluator
-from olivegen.importer.pieces import JsonPath, Notes, flat
+from olivegen.importer.pieces import JsonPath, Notes, flat, json_path
 from olivegen.knowledge import passes as P
 from olivegen.knowledge.catalog import (
     OLIVE_GENERATION,
@@ -20,6 +21,7 @@ from olivegen.knowledge.history import (
     QUANT_TYPE_SPELLING,
     RESPELLED_VALUES,
     moved_param,
+    param_releases,
     releases_of,
     renamed_param,
     respelled_param,
@@ -36,8 +38,12 @@ def convert_passes(
     eval_splits: dict[str, float],
     systems: dict[str, Any] | None = None,
     evaluators: dict[str, Any] | None = None,
+    raw_data: set[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Map each pass to a recipe pass: typed fields, `options` for the rest, legacy names renamed."""
+    """Map each pass to a recipe pass: typed fields, `options` for the rest, legacy names renamed.
+
+    `raw_data` names the data sets kept in Olive's words (`olive:`), which a recipe cannot split.
+    """
     out: list[dict[str, Any]] = []
     taken: set[str] = set()
     for key, raw in passes.items():
@@ -56,27 +62,54 @@ def convert_passes(
                 since = f"Olive {(releases_of(renamed) or ['v?'])[0].lstrip('v')}"
                 notes.decided(("passes", len(out), "type"), f"{written} is called {renamed} since {since}")
                 notes.renamed((*path, "type"), written, renamed, since)
-            if kind == P.LORA and ("double_quant" in params or "quant_type" in params):
-                kind = P.QLORA
-                notes.decided(
-                    ("passes", len(out), "type"),
-                    f"LoRA with double_quant/quant_type is QLoRA in Olive {OLIVE_GENERATION}",
-                )
+            if kind == P.LORA:
+                _qlora_only(params, path, notes, len(out))
             params = _renamed_params(kind, params, path, notes)
             item: dict[str, Any] = {"type": kind}
             if pass_key(kind, None, taken) != key:
                 item["name"] = key
             taken.add(key)
             if kind in TYPED_PASSES:
-                item.update(_typed_params(kind, params, path, notes, eval_splits, len(out)))
+                item.update(_typed_params(kind, params, path, notes, eval_splits, len(out), raw_data or set()))
             else:
                 if params:
                     item["config"] = params
             if entry:
                 item["olive"] = entry
             notes.origins[("passes", len(out))] = path
+            notes.carry(path)  # every parameter is typed, under `options` or `training`, or reported above
             out.append(item)
     return out
+
+
+def _qlora_only(params: dict[str, Any], path: JsonPath, notes: Notes, index: int) -> None:
+    """Drop, with a warning, the QLoRA parameters a LoRA pass sets: no Olive release has them on LoRA.
+
+    Olive ran such a pass as plain LoRA (Olive <= 0.6 ignored unknown pass keys without a word, pydantic
+    v1's default; Olive 0.7+ logs that it ignores them), so the recipe keeps LoRA, full-precision base.
+    """
+    gone = [k for k in params if not param_releases(P.LORA, k) and param_releases(P.QLORA, k)]
+    for key in gone:
+        del params[key]
+        since = param_releases(P.QLORA, key)
+        notes.ignored(
+            (*path, key),
+            f"no Olive release has {key!r} on LoRA ({P.QLORA} has it, Olive {_span(since)}): Olive ignored it and"
+            " trained plain LoRA on the full-precision base, and so does the recipe",
+            f"to train on a 4-bit base, write `type: {P.QLORA}` (with `{key}`) in the recipe; then set"
+            " `save_quant_config: false` before ModelBuilder int4",
+        )
+    if gone:
+        notes.decided(
+            ("passes", index, "type"),
+            f"LoRA as Olive ran it: it ignored {', '.join(gone)} (QLoRA parameters)",
+        )
+
+
+def _span(tags: list[str]) -> str:
+    """`v0.3.2 ... v0.13.0` -> `0.3.2-0.13.0`."""
+    first, last = tags[0].lstrip("v."), tags[-1].lstrip("v.")
+    return first if first == last else f"{first}-{last}"
 
 
 EVAL_SPLIT_DIFFERS = (
@@ -132,7 +165,13 @@ def _respelled(kind: str, key: str, value: Any, params: dict[str, Any]) -> tuple
 
 
 def _typed_params(
-    kind: str, params: dict[str, Any], path: JsonPath, notes: Notes, eval_splits: dict[str, float], index: int
+    kind: str,
+    params: dict[str, Any],
+    path: JsonPath,
+    notes: Notes,
+    eval_splits: dict[str, float],
+    index: int,
+    raw_data: set[str],
 ) -> dict[str, Any]:
     model = TYPED_PASSES[kind]
     fields = set(model.model_fields) - {"type", "name", "options"}
@@ -145,6 +184,17 @@ def _typed_params(
             train = params.get("train_data_config")
             if params.get("eval_data_config") is not None:
                 notes.dropped((*path, olive_key), "the pass names eval_data_config, which Olive evaluated on instead")
+            elif isinstance(train, str) and train in raw_data:  # `olive:` gives the whole data config: no split
+                at = (*path, olive_key)
+                message = (
+                    f"{json_path(notes.written(at))}: Olive held out {value} of the training samples to evaluate on;"
+                    f" its train data set {train!r} stays in Olive's own words (`olive:`), which a recipe cannot split"
+                )
+                hint = (
+                    f"write the held-out rows as a data config of their own (a copy of {train!r} with its own split),"
+                    " name it as the pass's `eval_data_config`, and leave out eval_dataset_size"
+                )
+                raise RecipeError([Diagnostic(message, notes.position(at), hint, "import")])
             elif isinstance(train, str):
                 eval_splits[train] = value  # a count (> 1) has no Olive 0.13 form: `validate` says so at it
                 notes.decided(

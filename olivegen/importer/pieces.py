@@ -43,6 +43,9 @@ class Notes:
     moved: dict[JsonPath, JsonPath] = field(default_factory=dict)
     origins: dict[JsonPath, JsonPath] = field(default_factory=dict)  # recipe path -> the config path it came from
     gone_by_09: list[Diagnostic] = field(default_factory=list)  # renames Olive 0.9 lacks the old name of too
+    # the accounting of every key path of the config (as written): carried into the recipe, or reported
+    carried: set[JsonPath] = field(default_factory=set)
+    reported: set[JsonPath] = field(default_factory=set)
 
     def written(self, path: JsonPath) -> JsonPath:
         """Map a path in the flattened config back to where it was written (longest moved prefix)."""
@@ -60,6 +63,16 @@ class Notes:
                 self.moved[(*path, key)] = (*self.written(path), nested, key)
         return flat(obj, nested)
 
+    def carry(self, path: JsonPath, *keys: str | int) -> None:
+        """Record that a key (with all below it), or the `keys` of an object, went into the recipe."""
+        for each in [(*path, k) for k in keys] if keys else [tuple(path)]:
+            self.carried.add(self.written(each))
+
+    def _report(self, path: JsonPath) -> JsonPath:
+        written = self.written(path)
+        self.reported.add(written)
+        return written
+
     def position(self, path: JsonPath) -> Position:
         """Return where a JSON path was written (line 1 when positions are unknown)."""
         path = self.written(path)
@@ -67,14 +80,39 @@ class Notes:
             return Position(self.display, 1, 1)
         return self.where.lookup(path)
 
-    def dropped(self, path: JsonPath, why: str) -> None:
-        """Report a key with no modern meaning."""
-        written = self.written(path)
+    def dropped(self, path: JsonPath, why: str, hint: str | None = None) -> None:
+        """Report a key with no modern meaning (`hint`: what to write instead, when there is something)."""
+        written = self._report(path)
         self.diagnostics.append(
             Diagnostic(
                 f"{json_path(written)} has no meaning in Olive {OLIVE_GENERATION}: {why}",
                 self.position(path),
-                "check the imported recipe; nothing of this key was carried over",
+                hint or "check the imported recipe; nothing of this key was carried over",
+                "import-dropped",
+                Severity.WARNING,
+            )
+        )
+
+    def ignored(self, path: JsonPath, why: str, hint: str) -> None:
+        """Report a key Olive itself ignored: left out of the recipe, which then means what Olive ran."""
+        self.diagnostics.append(
+            Diagnostic(
+                f"{json_path(self._report(path))}: {why}",
+                self.position(path),
+                hint,
+                "import-dropped",
+                Severity.WARNING,
+            )
+        )
+
+    def uncarried(self, written: JsonPath) -> None:
+        """Report a key path of the config, as written, that no step of the import carried or reported."""
+        self.reported.add(written)
+        self.diagnostics.append(
+            Diagnostic(
+                f"{json_path(written)}: `olivegen import` did not carry this into the recipe",
+                self.where.lookup(written) if self.where is not None else Position(self.display, 1, 1),
+                "check whether Olive used it; if it did, write it into the recipe yourself",
                 "import-dropped",
                 Severity.WARNING,
             )
@@ -84,7 +122,7 @@ class Notes:
         """Report a key import carried over with a meaning close to, but not the same as, the source's."""
         self.diagnostics.append(
             Diagnostic(
-                f"{json_path(self.written(path))}: {what}",
+                f"{json_path(self._report(path))}: {what}",
                 self.position(path),
                 "check that this is what you want, or write the data set's split and `eval_data` yourself",
                 "import-approximate",
@@ -95,7 +133,7 @@ class Notes:
     def renamed(self, path: JsonPath, old: str, new: str, since: str = "") -> None:
         """Report a name Olive 0.13 no longer knows, which import replaced by today's (renamed `since` a release)."""
         found = Diagnostic(
-            f"{json_path(self.written(path))}: Olive {OLIVE_GENERATION} has no {old!r}; it is called {new!r} now"
+            f"{json_path(self._report(path))}: Olive {OLIVE_GENERATION} has no {old!r}; it is called {new!r} now"
             + (f" (renamed in {since})" if since else ""),
             self.position(path),
             f"write {new!r}",
@@ -109,13 +147,13 @@ class Notes:
     def migrated(self, path: JsonPath, message: str, hint: str) -> None:
         """Report a form Olive 0.13 rejects that import wrote in its words (an error when `validate` checks it)."""
         at = self.position(path)
-        message = f"{json_path(self.written(path))}: {message}"
+        message = f"{json_path(self._report(path))}: {message}"
         self.diagnostics.append(Diagnostic(message, at, hint, "import-migrated", Severity.WARNING))
 
     def unknown(self, path: JsonPath, message: str, hint: str | None, rule: str = "unknown-key") -> None:
         """Report a key no Olive release has, or a name nothing defines: dropped on import, an error in `validate`."""
         at = self.position(path)
-        message = f"{json_path(self.written(path))}: {message}"
+        message = f"{json_path(self._report(path))}: {message}"
         self.diagnostics.append(Diagnostic(message, at, hint, rule, Severity.WARNING))
 
     def secret_removed(self, recipe_loc: Loc) -> None:
@@ -155,3 +193,34 @@ def _release(since: str) -> tuple[int, ...]:
     """Return the version in `Olive 0.9.0` as (0, 9, 0); a text without one is after every release."""
     match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", since)
     return tuple(int(g or 0) for g in match.groups()) if match else (99,)
+
+
+def leaf_paths(value: Any, path: JsonPath = ()) -> list[JsonPath]:
+    """Every key path of a config down to its values.
+
+    A `null`, `{}` or `[]` is Olive's default for its key: nothing to carry, so not a path to account for.
+    """
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in leaf_paths(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in leaf_paths(v, (*path, i))]
+    return [] if value is None else [path]
+
+
+def covered(path: JsonPath, paths: set[JsonPath]) -> bool:
+    """Tell whether a path or one of the paths above it is in `paths`."""
+    return any(path[:end] in paths for end in range(len(path), -1, -1))
+
+
+def unaccounted(config: Any, notes: Notes, path: JsonPath = ()) -> list[JsonPath]:
+    """Return the highest key paths of `config` neither carried nor reported, nor anything below them."""
+    done = notes.carried | notes.reported
+    if covered(path, done) or not leaf_paths(config):
+        return []
+    if path and not any(p[: len(path)] == path for p in done):
+        return [path]
+    if isinstance(config, dict) and config:
+        return [p for k, v in config.items() for p in unaccounted(v, notes, (*path, k))]
+    if isinstance(config, list) and config:
+        return [p for i, v in enumerate(config) for p in unaccounted(v, notes, (*path, i))]
+    return [path]

@@ -10,6 +10,12 @@ OLIVE_ONLY_SECTIONS = ("input_model", "data_configs", "evaluators", "systems", "
 # The sections `olivegen import` reads (the rest of RunConfig's top level goes into `engine`).
 OLIVE_SECTIONS = frozenset({*OLIVE_ONLY_SECTIONS, "passes", "engine"})
 
+# Top-level keys only Olive's main branch (after 0.13) reads: multi-build configs, a dict of builds
+# each merged over the rest of the config (olive/workflows/run/builds.py in microsoft/Olive main at
+# OLIVE_MAIN_COMMIT, "Add multi build support (#2480)"; ../shared/olive-main holds that wheel).
+OLIVE_MAIN_COMMIT = "ee6f40f"
+MAIN_ONLY_TOP_KEYS = ("builds", "max_concurrent_builds")
+
 
 def olive_section_line() -> re.Pattern[str]:
     """Return a pattern that finds a line starting one of OLIVE_ONLY_SECTIONS (`input_model:` ...) in YAML text."""

@@ -163,8 +163,14 @@ def test_user_config_keys_beside_a_metrics_own_are_olives_too(run_cli: Run, tmp_
 @pytest.mark.parametrize(
     ("where", "expected"),
     [
-        ('"engine": {"evalute_input_model": false}', "$.engine.evalute_input_model: Olive has no engine setting"),
-        ('"evalute_input_model": false', "$.evalute_input_model: Olive has no section or engine setting"),
+        (
+            '"engine": {"evalute_input_model": false}',
+            "$.engine.evalute_input_model: neither Olive 0.13 nor Olive's main branch (at ee6f40f) has an engine",
+        ),
+        (
+            '"evalute_input_model": false',
+            "$.evalute_input_model: neither Olive 0.13 nor Olive's main branch (at ee6f40f) has a section or engine",
+        ),
     ],
 )
 def test_an_engine_key_no_olive_has_is_an_error_with_a_suggestion(
