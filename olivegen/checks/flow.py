@@ -186,7 +186,7 @@ def qlora_target_modules(scope: Scope) -> Iterator[Diagnostic]:
         if isinstance(spec, QLoRA) and spec.target_modules:
             yield scope.warning(
                 "qlora-target-modules",
-                "Olive's QLoRA ignores target_modules and adapts every 4-bit linear layer of the model",
+                "target_modules does nothing on QLoRA: Olive's QLoRA adapts every 4-bit linear layer of the model",
                 ("passes", i, "target_modules"),
                 "leave target_modules out (it changes nothing), or use `type: lora` to adapt only these layers",
             )

@@ -55,7 +55,7 @@ def data_name(scope: Scope) -> Iterator[Diagnostic]:
         refs = _references(scope, data.name)
         yield scope.error(
             "data-name",
-            f"Olive rejects the data set name {data.name!r} (letters, digits and underscore only)",
+            f"data set name {data.name!r} is not a name Olive accepts (letters, digits and underscore only)",
             ("data", i, "name"),
             f"write `name: {fixed}`" + (f" and change {refs} to it" if refs else ""),
         )

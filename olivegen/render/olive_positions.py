@@ -138,7 +138,7 @@ def _pass_loc(parts: list[str], message: str, config: dict[str, Any], recipe: Re
 
 
 def _params_named(message: str, rendered: Any) -> list[str]:
-    """Return the pass parameters a pass-level message names as a word (pydantic prints `field\\n  msg`)."""
+    """Return the pass parameters a pass-level message names as a word (pydantic: the field, then the message)."""
     if not isinstance(rendered, dict):
         return []
     words = set(message.replace("\n", " ").replace(",", " ").replace(".", " ").split())
