@@ -16,7 +16,7 @@ def olive_section_line() -> re.Pattern[str]:
     return re.compile(rf"^({'|'.join(OLIVE_ONLY_SECTIONS)})\s*:", re.MULTILINE)
 
 
-# A data config's `name` (DataConfig.validate_name in olive/data/config.py:68-74 of olive-ai 0.13.0):
+# A data config's `name` (DataConfig.validate_name in olive/data/config.py:68-74 of olive-ai 0.13.0, :63 of 0.9.2):
 # letters, digits and underscore only; RunConfig rejects any other name before anything runs.
 DATA_CONFIG_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 
