@@ -444,3 +444,29 @@ def compose_unsaved(path: Path, options: Options | None = None) -> Source:
         source = parse(own, shown)
         return Source(source.data if isinstance(source.data, dict) else {}, source.where, own)
     return Source(composed.data, composed.where, "")
+
+
+def olive_findings(compiled: Compiled, problems: list[str]) -> list[Diagnostic]:
+    """Turn the installed Olive's findings on a compiled recipe into diagnostics at the recipe keys they come from.
+
+    A value the recipe wrote is the user's to change; anything else is olivegen's rendering (a bug to report).
+    """
+    from olivegen.render.olive_positions import olive_hint, olive_location
+
+    out: list[Diagnostic] = []
+    for problem in problems:
+        loc: tuple[str | int, ...] = ()
+        user = False
+        if compiled.where is not None:
+            loc, user = olive_location(problem, compiled.config, compiled.recipe, compiled.where)
+        at = compiled.where.lookup(loc, prefer_value=True) if compiled.where is not None and loc else None
+        message = f"[{compiled.variant}] {problem}" if compiled.variant else problem
+        out.append(
+            Diagnostic(
+                message,
+                at or Position(str(compiled.path), 1, 1),
+                olive_hint(loc, user, compiled.recipe),
+                "olive",
+            )
+        )
+    return out

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
 from olivegen.recipe.model import AZUREML_REGISTRY_URI
 from olivegen.source.paths import is_local_path
+
+# Keys of `olive:` blocks that Olive imports or resolves as local files and folders, and where a
+# missing one stops it (olive-ai 0.13.0): `user_script` (and a data config's `script_dir`) when
+# RunConfig reads the config (DataConfig's validator, olive/data/config.py:64-65, imports it:
+# olive/common/import_lib.py:14-16 and :36-38); a model's `model_script` and `script_dir` when Olive
+# creates the input model, before the first pass ("model_script must be a local file",
+# olive/model/handler/pytorch.py:157-163).
+SCRIPT_KEYS = {"user_script": "file", "model_script": "file", "script_dir": "folder"}
 
 
 @rule("missing-file")
@@ -39,6 +48,41 @@ def missing_files(scope: Scope) -> Iterator[Diagnostic]:
                     f"docker build context {system.build_context!r} does not exist",
                     (field, "build_context"),
                 )
+    yield from missing_scripts(scope)
+
+
+def _scripts(node: Any, loc: tuple[str | int, ...], raw: bool) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+    """Yield (location, key, value) of every script key inside an `olive:` block of the recipe data."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            inside = raw or key == "olive"
+            if inside and key in SCRIPT_KEYS and isinstance(value, str) and value and "://" not in value:
+                yield (*loc, key), key, value
+            else:
+                yield from _scripts(value, (*loc, key), inside)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _scripts(item, (*loc, i), raw)
+
+
+def missing_scripts(scope: Scope) -> Iterator[Diagnostic]:
+    """`user_script`, `model_script` and `script_dir` of `olive:` blocks must exist (Olive imports them)."""
+    for loc, key, value in _scripts(scope.dumped, (), False):
+        path = (scope.base / value).expanduser()
+        kind = SCRIPT_KEYS[key]
+        if path.is_dir() if kind == "folder" else path.is_file():
+            continue
+        yield scope.error(
+            "missing-file",
+            f"{key} {value!r} does not exist" if not path.exists() else f"{key} {value!r} is not a {kind}",
+            loc,
+            (
+                "Olive stops when it reads the config (it imports the script); "
+                if key == "user_script" or loc[0] != "model"
+                else f"Olive stops when it loads the input model ('{key} must be a local {kind}'); "
+            )
+            + scope.path_hint(value),
+        )
 
 
 @rule("model-path")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olivegen.checks.base import Scope, rule
-from olivegen.errors import Diagnostic
+from olivegen.errors import Diagnostic, Severity
 from olivegen.knowledge import passes as P
 from olivegen.knowledge.model_types import HF_MODEL_TYPES, ONNX_MODEL_TYPES
 from olivegen.knowledge.passes import EXPORTS_ONNX, KEEPS_PYTORCH, PYTORCH_QUANTIZERS, TAKES_HF, TAKES_ONNX
@@ -153,44 +153,43 @@ def lora_on_olive_quant(scope: Scope) -> Iterator[Diagnostic]:
         )
 
 
-@rule("qlora-int4")
+@rule("qlora-int4", Severity.WARNING)
 def qlora_int4(scope: Scope) -> Iterator[Diagnostic]:
-    """QLoRA feeding ModelBuilder int4 must merge first and drop its bitsandbytes config (`save_quant_config`)."""
+    """A QLoRA adapter that reaches ModelBuilder int4 unmerged was trained against another base than it runs on."""
     passes = scope.recipe.passes
     for i, spec in enumerate(passes):
         if not isinstance(spec, QLoRA):
             continue
-        merged = False
         for j in range(i + 1, len(passes)):
             later = passes[j]
             kind = _type(later)
-            if kind in P.MERGES_ADAPTERS:
-                merged = True
-            elif kind in P.TRAINS_ADAPTER:
+            if kind in P.MERGES_ADAPTERS or kind in P.TRAINS_ADAPTER:
                 break
-            elif kind == P.MODEL_BUILDER and getattr(later, "precision", None) == "int4":
-                if spec.save_quant_config:
-                    where = (
-                        ("passes", i, "save_quant_config")
-                        if scope.written("passes", i, "save_quant_config")
-                        else ("passes", i, "type")
-                    )
-                    yield scope.error(
-                        "qlora-int4",
-                        f"QLoRA hands its bitsandbytes 4-bit config on towards ModelBuilder int4 (pass {j + 1})",
-                        where,
-                        "onnxruntime-genai's int4 conversion does not support QLoRA models; set"
-                        " `save_quant_config: false` so the base stays full precision, as `olive finetune` does",
-                    )
-                if not merged:
-                    yield scope.error(
-                        "qlora-int4",
-                        f"ModelBuilder int4 gets the QLoRA adapter of pass {i + 1} unmerged",
-                        ("passes", j, "type"),
-                        "onnxruntime-genai's int4 conversion does not support QLoRA adapters;"
-                        " put `- type: merge` between QLoRA and ModelBuilder",
-                    )
+            if kind == P.MODEL_BUILDER and getattr(later, "precision", None) == "int4":
+                yield scope.warning(
+                    "qlora-int4",
+                    f"the QLoRA adapter of pass {i + 1} was trained against a bitsandbytes NF4 base; ModelBuilder"
+                    f" int4 (pass {j + 1}) builds the base from the full-precision weights with its own int4"
+                    " quantizer, and the adapter is applied to that",
+                    ("passes", j, "precision"),
+                    "Olive runs this; compare the int4 model with its adapter against the QLoRA model before"
+                    " shipping it, or train with `type: lora` so the adapter is trained against the weights"
+                    " ModelBuilder quantizes",
+                )
                 break
+
+
+@rule("qlora-target-modules", Severity.WARNING)
+def qlora_target_modules(scope: Scope) -> Iterator[Diagnostic]:
+    """Olive's QLoRA ignores `target_modules`: it adapts every linear layer it quantized to 4 bits."""
+    for i, spec in enumerate(scope.recipe.passes):
+        if isinstance(spec, QLoRA) and spec.target_modules:
+            yield scope.warning(
+                "qlora-target-modules",
+                "target_modules does nothing on QLoRA: Olive's QLoRA adapts every 4-bit linear layer of the model",
+                ("passes", i, "target_modules"),
+                "leave target_modules out (it changes nothing), or use `type: lora` to adapt only these layers",
+            )
 
 
 @rule("eval-split-on-slice")

@@ -16,8 +16,10 @@ from olivegen.recipe.passes import ModelBuilder, _LoRAFields
 def target_modules(scope: Scope) -> Iterator[Diagnostic]:
     """Every LoRA/QLoRA `target_modules` entry must be a layer of the model's architecture."""
     trainers = [
-        (i, spec) for i, spec in enumerate(scope.recipe.passes) if isinstance(spec, _LoRAFields) and spec.target_modules
-    ]
+        (i, spec)
+        for i, spec in enumerate(scope.recipe.passes)
+        if isinstance(spec, _LoRAFields) and spec.target_modules and spec.CANONICAL != P.QLORA
+    ]  # QLoRA ignores target_modules (qlora-target-modules)
     if not trainers:
         return
     facts = facts_for(scope.recipe.model, scope.base)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
 from olivegen.knowledge.catalog import suggest
+from olivegen.knowledge.sections import DATA_CONFIG_NAME, data_config_name
 from olivegen.recipe.passes import _LoRAFields
 
 
@@ -42,6 +43,35 @@ def duplicate_names(scope: Scope) -> Iterator[Diagnostic]:
                 "give each pass a unique `name`",
             )
         keys[spec.name] = i
+
+
+@rule("data-name")
+def data_name(scope: Scope) -> Iterator[Diagnostic]:
+    """A data set's name becomes an Olive data config name: letters, digits and underscore only."""
+    for i, data in enumerate(scope.recipe.data):
+        if DATA_CONFIG_NAME.match(data.name):
+            continue
+        fixed = data_config_name(data.name)
+        refs = _references(scope, data.name)
+        yield scope.error(
+            "data-name",
+            f"data set name {data.name!r} is not a name Olive accepts (letters, digits and underscore only)",
+            ("data", i, "name"),
+            f"write `name: {fixed}`" + (f" and change {refs} to it" if refs else ""),
+        )
+
+
+def _references(scope: Scope, name: str) -> str:
+    """Say how many keys of the recipe refer to data set `name` (its `_eval` set included)."""
+    names = {name, f"{name}_eval"}
+    count = sum(
+        getattr(spec, field, None) in names
+        for spec in scope.recipe.passes
+        for field in ("train_data", "eval_data", "data")
+    )
+    if scope.recipe.evaluate is not None:
+        count += sum(metric.data in names for metric in scope.recipe.evaluate.metrics)
+    return "" if not count else "the reference" if count == 1 else f"the {count} references"
 
 
 @rule("unknown-data")

@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
 from olivegen.knowledge.catalog import canonical_pass, canonical_pass_in, facts, pass_info, providers_for_device
-from olivegen.knowledge.passes import MODEL_BUILDER_BF16_PROVIDERS
+from olivegen.knowledge.passes import (
+    BUILDS_FOR_PROVIDER,
+    GENAI_BUILDER_PRECISIONS,
+    GENAI_RELEASE,
+    MODEL_BUILDER_BF16_PROVIDERS,
+    MODEL_BUILDER_PROVIDERS_BY_GENERATION,
+)
 from olivegen.recipe.passes import ModelBuilder
 
 
@@ -96,14 +102,23 @@ def pass_provider(scope: Scope) -> Iterator[Diagnostic]:
 
 @rule("builder-precision")
 def builder_precision(scope: Scope) -> Iterator[Diagnostic]:
-    """ModelBuilder fp16 needs a GPU target that is not the CPU provider; bf16 needs the CUDA provider."""
+    """ModelBuilder builds the precision: fp16 needs a GPU target, bf16 CUDA, and onnxruntime-genai has no int8."""
     target = scope.target
     device = target.resolved_device()
+    builds = GENAI_BUILDER_PRECISIONS[GENAI_RELEASE]
     for i, spec in enumerate(scope.recipe.passes):
-        if not isinstance(spec, ModelBuilder):
+        if not isinstance(spec, ModelBuilder) or _metadata_only(spec):
             continue
         where = ("passes", i, "precision")
-        if spec.precision == "fp16" and (device != "gpu" or target.provider == "CPUExecutionProvider"):
+        if spec.precision not in builds:
+            yield scope.error(
+                "builder-precision",
+                f"onnxruntime-genai {GENAI_RELEASE}'s model builder cannot build precision {spec.precision!r}",
+                where,
+                f"Olive accepts it, then the build stops with a KeyError in set_onnx_dtype; write one of"
+                f" {', '.join(builds)} (int4 for a small CPU model), or quantize the ONNX model after ModelBuilder",
+            )
+        elif spec.precision == "fp16" and (device != "gpu" or target.provider == "CPUExecutionProvider"):
             yield scope.error(
                 "builder-precision",
                 f"ModelBuilder precision 'fp16' needs a GPU target, not {target.provider} on {device!r}",
@@ -119,3 +134,33 @@ def builder_precision(scope: Scope) -> Iterator[Diagnostic]:
                 "Olive skips the pass ('BF16 is only supported on CUDA execution provider');"
                 " use fp16 on other GPUs, int4 or fp32 on the CPU",
             )
+
+
+def _metadata_only(spec: ModelBuilder) -> bool:
+    """ModelBuilder with `metadata_only` writes genai metadata for an ONNX model; it builds nothing."""
+    return bool((spec.options or {}).get("metadata_only"))
+
+
+@rule("builder-provider")
+def builder_provider(scope: Scope) -> Iterator[Diagnostic]:
+    """ModelBuilder builds for the target's provider only where Olive maps it; any other gets a CPU model."""
+    target = scope.target
+    mapped = MODEL_BUILDER_PROVIDERS_BY_GENERATION.get(scope.recipe.olive, ())
+    if not mapped or target.provider in mapped:
+        return
+    where = "target" if scope.recipe.target is not None else "host"
+    for i, spec in enumerate(scope.recipe.passes):
+        if not isinstance(spec, ModelBuilder) or _metadata_only(spec):
+            continue
+        chain = BUILDS_FOR_PROVIDER.get(target.provider)
+        hint = (
+            f"Olive's ModelBuilder silently builds a CPU model for it; {chain} builds for {_short(target.provider)}"
+            if chain
+            else f"Olive's ModelBuilder silently builds a CPU model for it; build for CPU explicitly (`{where}: cpu`)"
+        )
+        yield scope.error(
+            "builder-provider",
+            f"ModelBuilder cannot build for the {where}'s provider {target.provider}",
+            ("passes", i, "type"),
+            hint + f"; ModelBuilder builds for {', '.join(_short(p) for p in mapped)}",
+        )

@@ -144,21 +144,14 @@ def _diagnose(
     if olive and raw:  # the config the user runs, not olivegen's rendering of it
         return found + _olive_on_config(recipe, trust)
     for compiled in variants if olive else []:
+        from olivegen.api import olive_findings
         from olivegen.render.olive_check import olive_problems
 
         refused = [] if trust else _code_named(compiled.config, compiled.where, recipe, compiled.variant)
         if refused:
             found += refused
             continue
-        found += [
-            Diagnostic(
-                f"[{compiled.variant}] {problem}" if compiled.variant else problem,
-                Position(str(recipe), 1, 1),
-                "olivegen rendered something Olive rejects",
-                "olive",
-            )
-            for problem in olive_problems(compiled.config, trust_scripts=trust)
-        ]
+        found += olive_findings(compiled, olive_problems(compiled.config, trust_scripts=trust))
     return found
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from olivegen.errors import Diagnostic, RecipeError, Severity
-from olivegen.importer.data import convert_data, fold_eval_pairs
+from olivegen.importer.data import convert_data, fold_eval_pairs, rename_data_sets
 from olivegen.importer.evaluate import convert_evaluation, resolve_evaluator, write_out_named_metrics
 from olivegen.importer.flows import apply_pass_flows
 from olivegen.importer.legacy_data import input_model_data, input_model_task, model_task_now
@@ -176,6 +176,7 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
         if name != chosen_ref and name not in named_by_passes:
             notes.dropped(("evaluators", name), "neither the engine nor a pass names it: Olive never ran it")
     recipe["passes"] = passes
+    rename_data_sets(recipe, notes)
     several = any(isinstance(recipe.get(k), dict) and recipe[k].get("extra_providers") for k in ("host", "target"))
     if _only_in_09(passes) or (several and generation in ("<=0.6", "0.7-0.9")):
         recipe = {"olive": PREVIOUS_GENERATION, **recipe}

@@ -8,6 +8,7 @@ from typing import Any
 from olivegen.importer.legacy_data import modern_data
 from olivegen.importer.pieces import Notes, flat
 from olivegen.knowledge.data_components import current_default_type
+from olivegen.knowledge.sections import DATA_CONFIG_NAME, data_config_name
 
 PRE_PROCESS_KEYS = {
     "text_template": "text_template",
@@ -186,3 +187,50 @@ def fold_eval_pairs(datas: list[dict[str, Any]], passes: list[dict[str, Any]]) -
         for item in passes:
             if item.get("eval_data") == twin["name"]:
                 del item["eval_data"]
+
+
+# Keys of the imported recipe (typed passes, `olive:`/`config:` blocks, metrics) that name a data set.
+DATA_REFERENCES = frozenset({"train_data", "eval_data", "data", "train_data_config", "eval_data_config", "data_config"})
+
+
+def rename_data_sets(recipe: dict[str, Any], notes: Notes) -> None:
+    """Give each data set whose name Olive rejects (`tiny-codes-train`) an accepted one, and follow its references.
+
+    Olive <= 0.4 took any name; Olive 0.9 and 0.13 accept letters, digits and underscore only
+    (knowledge/sections.py), so the name is rewritten, not kept, with a REVIEW comment.
+    """
+    datas = recipe.get("data") or []
+    taken = {d.get("name") for d in datas if isinstance(d, dict)}
+    renames: dict[str, str] = {}
+    for i, data in enumerate(datas):
+        name = data.get("name") if isinstance(data, dict) else None
+        if not isinstance(name, str) or DATA_CONFIG_NAME.match(name):
+            continue
+        new = base = data_config_name(name)
+        count = 1
+        while new in taken:
+            count += 1
+            new = f"{base}_{count}"
+        taken.add(new)
+        data["name"] = renames[name] = new
+        renames[f"{name}_eval"] = f"{new}_eval"
+        notes.decided(
+            ("data", i, "name"),
+            f"renamed from {name!r}: today's Olive accepts only letters, digits and underscore in a data config name",
+        )
+    if renames:
+        for part in ("passes", "evaluate"):
+            if part in recipe:
+                _rename_references(recipe[part], renames)
+
+
+def _rename_references(node: Any, renames: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in DATA_REFERENCES and isinstance(value, str) and value in renames:
+                node[key] = renames[value]
+            else:
+                _rename_references(value, renames)
+    elif isinstance(node, list):
+        for item in node:
+            _rename_references(item, renames)

@@ -53,21 +53,48 @@ KEEPS_PYTORCH = (*TRAINS_ADAPTER, MERGE_ADAPTER_WEIGHTS, *PYTORCH_QUANTIZERS)
 
 # ModelBuilder's limits, where Olive's pass registry says "*" (any provider) or lists precisions
 # loosely. Precisions: what ModelBuilder.validate_config accepts in olive/passes/onnx/model_builder.py
-# of olive-ai 0.13 (the recipe's `precision` choices); onnxruntime-genai 0.14.1's own command line
-# (`--precision` choices in onnxruntime_genai/models/builder.py) offers the same but int8.
+# of olive-ai 0.13 (:181-205, the recipe's `precision` choices).
 MODEL_BUILDER_PRECISIONS = ("int4", "int8", "fp16", "bf16", "fp32")
-MODEL_BUILDER_CLI_PRECISIONS = ("int4", "bf16", "fp16", "fp32")
+# What onnxruntime-genai's model builder itself builds, by its release: Olive hands `precision` to
+# `create_model`, whose `set_onnx_dtype` (onnxruntime_genai/models/builder.py:162-171 of 0.14.1) maps
+# int4, fp32, fp16 and bf16 only: int8 stops the run with `KeyError: <Precision.INT8: 'int8'>`
+# after the passes before it ran (Olive's validate_config lets int8 through). Its command line
+# (`--precision` choices) offers the same four.
+GENAI_BUILDER_PRECISIONS: dict[str, tuple[str, ...]] = {"0.14.1": ("int4", "fp32", "fp16", "bf16")}
+# The onnxruntime-genai release the `olive` extra installs (pyproject.toml), whose facts the rules apply.
+GENAI_RELEASE = "0.14.1"
+MODEL_BUILDER_CLI_PRECISIONS = GENAI_BUILDER_PRECISIONS[GENAI_RELEASE]
 # Same validate_config: fp16 needs a GPU device with a provider other than CPU; bf16 needs CUDA.
 MODEL_BUILDER_BF16_PROVIDERS = ("CUDAExecutionProvider",)
-# Providers: ModelBuilder.EP_MAP in olive/passes/onnx/model_builder.py of olive-ai 0.13 (any other
-# provider is built for "cpu").
-MODEL_BUILDER_PROVIDERS = (
-    "CPUExecutionProvider",
-    "CUDAExecutionProvider",
-    "DmlExecutionProvider",
-    "WebGpuExecutionProvider",
-    "JsExecutionProvider",
-    "NvTensorRTRTXExecutionProvider",
-)
+# Providers ModelBuilder builds for, by Olive generation: the keys of ModelBuilder.EP_MAP in
+# olive/passes/onnx/model_builder.py (olive-ai 0.13.0 :54-61; 0.9.2 :48-54, without WebGPU). Any other
+# target provider is built for "cpu" without a word (`self.EP_MAP.get(..., "cpu")`, 0.13.0 :237).
+MODEL_BUILDER_PROVIDERS_BY_GENERATION: dict[str, tuple[str, ...]] = {
+    "0.13": (
+        "CPUExecutionProvider",
+        "CUDAExecutionProvider",
+        "DmlExecutionProvider",
+        "WebGpuExecutionProvider",
+        "JsExecutionProvider",
+        "NvTensorRTRTXExecutionProvider",
+    ),
+    "0.9": (
+        "CPUExecutionProvider",
+        "CUDAExecutionProvider",
+        "DmlExecutionProvider",
+        "JsExecutionProvider",
+        "NvTensorRTRTXExecutionProvider",
+    ),
+}
+MODEL_BUILDER_PROVIDERS = MODEL_BUILDER_PROVIDERS_BY_GENERATION["0.13"]
+# What builds an LLM for a provider ModelBuilder does not map: the passes Olive 0.13's pass registry
+# (schemas/olive-0.13/passes.json, `supported_providers`) lists for that provider alone. A provider
+# missing here has no such chain olivegen knows of.
+BUILDS_FOR_PROVIDER: dict[str, str] = {
+    "OpenVINOExecutionProvider": "OpenVINOOptimumConversion, then OpenVINOEncapsulation (Olive's OpenVINO passes)",
+    "QNNExecutionProvider": "Olive's QNN passes (QairtPreparation ... QairtGenAIBuilder, or EPContextBinaryGenerator)",
+    "VitisAIExecutionProvider": "VitisGenerateModelLLM (Olive's Vitis AI pass for LLMs)",
+    "TensorrtExecutionProvider": "ModelBuilder for the TensorRT-RTX provider (`target: nvtensorrtrtx`)",
+}
 # Execution providers of NVIDIA GPUs (CUDA, TensorRT, TensorRT-RTX): what a CUDA host or target means.
 NVIDIA_PROVIDERS = ("CUDAExecutionProvider", "TensorrtExecutionProvider", "NvTensorRTRTXExecutionProvider")

@@ -20,3 +20,13 @@ MAIN_ONLY_TOP_KEYS = ("builds", "max_concurrent_builds")
 def olive_section_line() -> re.Pattern[str]:
     """Return a pattern that finds a line starting one of OLIVE_ONLY_SECTIONS (`input_model:` ...) in YAML text."""
     return re.compile(rf"^({'|'.join(OLIVE_ONLY_SECTIONS)})\s*:", re.MULTILINE)
+
+
+# A data config's `name` (DataConfig.validate_name in olive/data/config.py:68-74 of olive-ai 0.13.0, :63 of 0.9.2):
+# letters, digits and underscore only; RunConfig rejects any other name before anything runs.
+DATA_CONFIG_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def data_config_name(name: str) -> str:
+    """Return `name` as a data config name Olive accepts: every other character becomes an underscore."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)

@@ -1,8 +1,7 @@
 """Quick fixes for the diagnostics whose hint has exactly one right fix.
 
 - a did-you-mean (unknown key, pass type, provider, template column): write the suggestion;
-- an outdated key with a plain rename (`lora_r` -> `r`);
-- `qlora-int4`: `save_quant_config: false` on the QLoRA pass, or `- type: merge` before ModelBuilder.
+- an outdated key with a plain rename (`lora_r` -> `r`).
 
 A fix is offered only when the text under the diagnostic is the word its message names, so a
 stale diagnostic (the text changed since) never gets an edit that lands in the wrong place.
@@ -16,7 +15,6 @@ from lsprotocol import types as lsp
 
 from olivegen.lsp.diagnostics import SOURCE
 from olivegen.lsp.documents import Document, from_lsp, to_lsp
-from olivegen.lsp.outline import item_line
 
 # Outdated keys whose modern key takes the same value in the same place.
 RENAMES = {
@@ -91,19 +89,6 @@ def fixes_for(doc: Document, diag: lsp.Diagnostic) -> list[lsp.CodeAction]:
     if diag.code == "legacy-key" and bare in RENAMES and f"'{bare}'" in first:
         new = RENAMES[bare]
         out.append(_fix(f"rename {bare!r} to {new!r}", uri, [lsp.TextEdit(diag.range, new)], diag))
-    if diag.code == "qlora-int4" and "save_quant_config: false" in hint:
-        line = doc.lines[row]
-        if line.key == "save_quant_config" and bare.lower() == "true":
-            out.append(_fix("set save_quant_config: false", uri, [lsp.TextEdit(diag.range, "false")], diag))
-        elif line.key == "type" and start >= line.value_col:
-            edit = _insert(row + 1, " " * line.key_col + "save_quant_config: false\n")
-            out.append(_fix("add save_quant_config: false to the QLoRA pass", uri, [edit], diag))
-    if diag.code == "qlora-int4" and "- type: merge" in hint:
-        line = doc.lines[row]
-        item = item_line(doc.lines, row, line.key_col) if line.key == "type" else None
-        if item is not None:
-            edit = _insert(item[0], " " * item[1] + "- type: merge\n")
-            out.append(_fix("add `- type: merge` before ModelBuilder", uri, [edit], diag))
     return out
 
 

@@ -118,7 +118,7 @@ def olive_problems(config: dict[str, Any], *, trust_scripts: bool = False) -> li
                     pass_cls = package.import_pass_module(pass_config.type)
                     pass_cls.generate_config(spec, pass_config.config or {}, disable_search=True)
                 except Exception as exc:  # an Olive-side rejection, reported as text
-                    problems.append(f"passes.{key}: {type(exc).__name__}: {exc}")
+                    problems += _pass_problems(key, exc)
     finally:
         root.handlers, root.propagate = own_handlers, propagate
     problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m or "will be ignored" in m]
@@ -133,6 +133,19 @@ def _device(name: str) -> Any:
         return Device(name)
     except ValueError:
         return name
+
+
+def _pass_problems(key: str, exc: Exception) -> list[str]:
+    """Report a pass config's rejection once per parameter (`passes.KEY.PARAM: message`), else as text."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return [f"passes.{key}: {type(exc).__name__}: {exc}"]
+    first: dict[str, str] = {}
+    for error in errors():
+        loc = error.get("loc") or ()
+        param = str(loc[0]) if loc else ""
+        first.setdefault(param, str(error.get("msg", "")))  # pydantic lists one error per union member
+    return [f"passes.{key}.{param}: {msg}" if param else f"passes.{key}: {msg}" for param, msg in first.items()]
 
 
 def _target_accelerator(config: dict[str, Any]) -> tuple[str, str]:

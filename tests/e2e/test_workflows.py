@@ -217,3 +217,33 @@ def test_demo_runs_end_to_end(tmp_path: Path, run_cli: Callable[..., CliResult])
     assert re.search(r"with adapter: +\[(\d+, ){5}\d+\]", result.out), result.out
     assert "the adapter changes the output" in result.out
     assert (tmp_path / "demo" / "run" / "model" / "adapter_weights.onnx_adapter").is_file()
+
+
+@pytest.mark.parametrize("save_quant_config", [False, True])
+def test_qlora_int4_extract_adapters_base_runs_without_adapter(
+    save_quant_config: bool, tiny_phi3: TinyModel, tmp_path: Path, olivegen_run: Callable[..., Ran]
+) -> None:
+    """QLoRA -> ModelBuilder int4 -> ExtractAdapters runs (qlora-int4 is a warning, not a refusal).
+
+    Olive 0.13's QLoRA adapts every 4-bit linear layer whatever `target_modules` says
+    (olive/passes/pytorch/lora.py:842), so olivegen keeps all of their LoRA MatMuls float: with
+    attention-only exclusions the MLP's LoRA MatMuls became MatMulNBits and the base model failed
+    at generation. bitsandbytes >= 0.45 runs the NF4 base on the CPU.
+    """
+    require("bitsandbytes")
+    qlora = LORA.replace("type: lora", "type: qlora") + f"  save_quant_config: {str(save_quant_config).lower()}\n"
+    qlora += "  target_modules: [o_proj, qkv_proj]\n"  # ignored by Olive: a qlora-target-modules warning
+    passes = qlora + "- type: builder\n  precision: int4\n- type: ExtractAdapters\n"
+    recipe = write_recipe(tmp_path, recipe_text(tiny_phi3, passes, name="tiny-qlora-extract"))
+    ran = olivegen_run(recipe, tmp_path / "out")
+    assert ran.cli.code == 0, ran.cli.err
+    assert "warning[qlora-int4]" in ran.cli.err and "warning[qlora-target-modules]" in ran.cli.err
+    assert ran.statuses() == ["ok", "ok", "ok"]
+    rendered = json.loads((tmp_path / "out" / "olive-config.json").read_text(encoding="utf-8"))
+    excluded = rendered["passes"]["model_builder"]["int4_nodes_to_exclude"]
+    nodes = _lora_nodes(ran.model_dir)
+    assert set(nodes) == set(excluded)
+    assert set(nodes.values()) == {"MatMul"}
+    assert len(excluded) == 2 * tiny_phi3.num_layers * 7  # q, k, v, o, gate, up, down: every linear layer
+    adapter = ran.model_dir / "adapter_weights.onnx_adapter"
+    assert _generate(ran.model_dir) != _generate(ran.model_dir, adapter)

@@ -161,8 +161,8 @@ def test_matrix_mistakes(tmp_path: Path, block: str, message: str) -> None:
 
 
 def test_overrides_win_over_cells(tmp_path: Path) -> None:
-    compiled = compile_variants(write(tmp_path), overrides=["passes.builder.precision=int8"])
-    assert {c.config["passes"]["model_builder"]["precision"] for c in compiled} == {"int8"}
+    compiled = compile_variants(write(tmp_path), overrides=["passes.builder.precision=fp32"])
+    assert {c.config["passes"]["model_builder"]["precision"] for c in compiled} == {"fp32"}
 
 
 def test_a_cell_deletes_a_pass_or_a_key(tmp_path: Path) -> None:

@@ -186,10 +186,10 @@ def test_invalid_yaml_value(recipe: Path) -> None:
 
 
 def test_cli_render_and_validate_take_set(run_cli: Run, recipe: Path) -> None:
-    result = run_cli("render", recipe, "--set", "passes.lora.r=4", "--set", "passes.int4.precision=int8")
+    result = run_cli("render", recipe, "--set", "passes.lora.r=4", "--set", "passes.int4.precision=fp32")
     assert result.code == 0, result.err
     passes = json.loads(result.out)["passes"]
-    assert passes["lora"]["r"] == 4 and passes["int4"]["precision"] == "int8"
+    assert passes["lora"]["r"] == 4 and passes["int4"]["precision"] == "fp32"
     bad = run_cli("validate", recipe, "--set", "passes.lora.r=abc")
     assert bad.code == 1
     assert bad.first_out_line.startswith("--set passes.lora.r=abc:1:21: error[invalid-value]")

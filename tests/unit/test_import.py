@@ -323,3 +323,40 @@ def test_a_system_nothing_runs_on_is_reported(run_cli: Run, tmp_path: Path) -> N
     result, _ = _import(run_cli, tmp_path, {"input_model": HF, "systems": systems, "passes": MB})
     expected = "$.systems.spare has no meaning in Olive 0.13: neither the engine's host nor its target names it"
     assert expected in result.err
+
+
+def test_a_data_name_olive_rejects_is_renamed_with_its_references(run_cli: Run, tmp_path: Path) -> None:
+    """Olive v0.4 configs name data `tiny-codes-train`; Olive 0.9 and 0.13 accept `[A-Za-z0-9_]+` only."""
+    (tmp_path / "train.jsonl").write_text('{"prompt": "a", "response": "b"}\n', encoding="utf-8")
+    config = tmp_path / "olive-config.json"
+    config.write_text(
+        json.dumps(
+            {
+                "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},
+                "data_configs": [
+                    {
+                        "name": "tiny-codes-train",
+                        "type": "HuggingfaceContainer",
+                        "load_dataset_config": {"data_name": "json", "data_files": "train.jsonl", "split": "train"},
+                        "pre_process_data_config": {"text_template": "{prompt} {response}"},
+                    },
+                    {"name": "tiny_codes_train", "type": "HuggingfaceContainer",
+                     "load_dataset_config": {"data_name": "json", "data_files": "train.jsonl", "split": "train"},
+                     "pre_process_data_config": {"text_template": "{prompt}"}},
+                ],
+                "passes": {
+                    "lora": {"type": "LoRA", "train_data_config": "tiny-codes-train", "r": 4},
+                    "merge": {"type": "MergeAdapterWeights"},
+                    "mb": {"type": "ModelBuilder", "precision": "int4"},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "recipe.yaml"
+    result = run_cli("import", config, "-o", out)
+    assert result.code == 0, result.err
+    text = out.read_text()
+    assert "- name: tiny_codes_train_2  # REVIEW: renamed from 'tiny-codes-train'" in text
+    assert "train_data: tiny_codes_train_2" in text
+    assert compile_recipe(out).config["passes"]["lora"]["train_data_config"] == "tiny_codes_train_2"

@@ -48,6 +48,7 @@ def test_metrics_listed_by_name_are_refused_without_traceback(run_cli: Run, tmp_
 
 
 def test_non_hf_model_data_evaluator_and_search_keep_their_meaning(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "user_script.py").write_text("def load_model(path):\n    return None\n")  # Olive imports it
     result, out = _import(run_cli, tmp_path, "cpu-user-script.json")
     assert result.code == 0, result.err
     text = out.read_text()

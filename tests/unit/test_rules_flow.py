@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from olivegen.errors import Severity
 from tests.unit.test_rules_registry import assert_style, diagnose, one, only
 
 HEAD = """\
@@ -85,38 +86,41 @@ def test_qlora_after_gptq_and_rtn_too_but_lora_after_awq_is_fine(tmp_path: Path)
     assert diagnose(tmp_path / "lora", HEAD + "passes:\n  - type: awq\n  - type: lora\n") == []
 
 
-def test_qlora_into_int4_needs_merge_and_no_quant_config(tmp_path: Path) -> None:
-    text = HEAD + "passes:\n  - type: qlora\n  - type: builder\n    precision: int4\n"
-    diags = only(diagnose(tmp_path, text), "qlora-int4")
-    assert len(diags) == 2
-    quant, merge = diags
-    assert quant.at is not None and quant.at.line == 8  # the QLoRA pass: save_quant_config is a default
-    assert "bitsandbytes" in quant.message and "save_quant_config: false" in (quant.hint or "")
-    assert merge.at is not None and merge.at.line == 9  # the ModelBuilder pass
-    assert "unmerged" in merge.message and "type: merge" in (merge.hint or "")
-    for diag in diags:
+def test_qlora_adapter_into_int4_unmerged_is_a_warning(tmp_path: Path) -> None:
+    """Olive 0.13 runs QLoRA -> ModelBuilder int4 (-> ExtractAdapters), either save_quant_config (tests/e2e)."""
+    for i, flag in enumerate(("", "    save_quant_config: false\n", "    save_quant_config: true\n")):
+        text = HEAD + "passes:\n  - type: qlora\n" + flag + "  - type: builder\n    precision: int4\n"
+        text += "  - type: ExtractAdapters\n"
+        diags = diagnose(tmp_path / str(i), text)
+        diag = one(diags, "qlora-int4")
+        assert diag.severity is Severity.WARNING
+        assert diag.at is not None and diag.at.line == 10 + bool(flag)  # the int4 precision
+        assert "NF4" in diag.message and "type: lora" in (diag.hint or "")
         assert_style(diag)
+        assert [d for d in diags if d.severity is Severity.ERROR] == []
 
 
-def test_qlora_written_save_quant_config_true_is_pointed_at(tmp_path: Path) -> None:
-    text = (
-        HEAD
-        + "passes:\n  - type: qlora\n    save_quant_config: true\n  - type: merge\n"
-        + "  - type: builder\n    precision: int4\n"
-    )
-    diag = one(diagnose(tmp_path, text), "qlora-int4")
-    assert diag.at is not None and (diag.at.line, diag.at.col) == (9, 24)
-
-
-def test_qlora_merged_without_quant_config_or_not_int4_passes(tmp_path: Path) -> None:
-    good = (
-        HEAD
-        + "passes:\n  - type: qlora\n    save_quant_config: false\n  - type: merge\n"
-        + "  - {type: builder, precision: int4}\n"
-    )
-    assert diagnose(tmp_path / "a", good) == []
+def test_qlora_merged_or_not_int4_is_quiet(tmp_path: Path) -> None:
+    """A merge before ModelBuilder drops the bitsandbytes config (olive/passes/pytorch/merge_adapter_weights.py)."""
+    for i, flag in enumerate(("false", "true")):
+        good = (
+            HEAD
+            + f"passes:\n  - type: qlora\n    save_quant_config: {flag}\n  - type: merge\n"
+            + "  - {type: builder, precision: int4}\n"
+        )
+        assert diagnose(tmp_path / f"a{i}", good) == []
     fp32 = HEAD + "passes:\n  - type: qlora\n  - type: merge\n  - {type: builder, precision: fp32}\n"
     assert only(diagnose(tmp_path / "b", fp32), "qlora-int4") == []
+
+
+def test_qlora_target_modules_is_a_warning_not_a_module_check(tmp_path: Path) -> None:
+    """Olive's QLoRA adapts every 4-bit linear layer (olive/passes/pytorch/lora.py:842): target_modules is ignored."""
+    text = HEAD + "passes:\n  - type: qlora\n    target_modules: [q_proj, nonsense]\n"
+    diags = diagnose(tmp_path, text)
+    diag = one(diags, "qlora-target-modules")
+    assert diag.severity is Severity.WARNING and diag.at is not None and diag.at.line == 9
+    assert only(diags, "target-modules") == []
+    assert_style(diag)
 
 
 def test_eval_split_on_a_sliced_split(tmp_path: Path) -> None:

@@ -79,9 +79,11 @@ def test_llama_modules_on_phi3(tmp_path: Path) -> None:
         assert_style(diag)
 
 
-def test_phi3_modules_on_llama_and_qlora_too(tmp_path: Path) -> None:
-    diag = one(diagnose(tmp_path, lora("meta-llama/Llama-2-7b-hf", "[qkv_proj]", "qlora")), "target-modules")
-    assert diag.message.startswith("Llama models have no layer 'qkv_proj'")
+def test_qlora_target_modules_are_not_checked_olive_ignores_them(tmp_path: Path) -> None:
+    """Olive 0.13's QLoRA adapts every 4-bit linear layer (olive/passes/pytorch/lora.py:842)."""
+    diags = diagnose(tmp_path, lora("meta-llama/Llama-2-7b-hf", "[qkv_proj]", "qlora"))
+    assert only(diags, "target-modules") == []
+    assert one(diags, "qlora-target-modules").message.startswith("target_modules does nothing on QLoRA")
 
 
 @pytest.mark.parametrize(
