@@ -26,7 +26,9 @@ class Strict(BaseModel):
     validating a Recipe builds the whole tree once (a cold `validate` saves ~10 ms of CPU time).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=False, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=False, defer_build=True, strict=True
+    )
 
 
 def ci_pattern(*words: str) -> str:
