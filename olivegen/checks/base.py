@@ -123,6 +123,10 @@ OTHER_RULES: dict[str, tuple[Severity, str]] = {
     "matrix": (_E, "A `matrix:` is malformed: an axis, an `exclude` entry or a variant that cannot be built."),
     "name": (_E, "A recipe without `name:` whose file name cannot be a workflow id."),
     "preset": (_E, "`olivegen init` was given a preset name that does not exist."),
+    "schema-file": (
+        _W,
+        "The JSON schema file a recipe's modeline names is stale (another olivegen wrote it) or missing.",
+    ),
     "internal": (_E, "olivegen failed on this file (a bug); the other files of the batch are still reported."),
     "duplicate-key": (_E, "An Olive JSON config writes a key twice in one object: Olive reads only the last one."),
     "import": (_E, "`olivegen import` cannot convert this part of the Olive config."),

@@ -283,3 +283,56 @@ def test_no_string_to_number_coercion(tmp_path: Path) -> None:
         rules, errors = _both(tmp_path, BASE + LORA + line)
         assert rules and errors, line
     assert not any(k in json.dumps(SCHEMA) for k in ('"gt"', '"ge"', '"lt"', '"le"'))
+
+
+# --- the schema file a modeline names: missing or stale is a `schema-file` warning --------------------------------
+
+
+def _validate_warnings(recipe: Path) -> list[str]:
+    (compiled,) = api.compile(recipe)
+    return [f"{d.rule}@{d.at.line}:{d.at.col}" if d.at else d.rule for d in compiled.warnings]
+
+
+def test_a_stale_or_missing_schema_file_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    schema = tmp_path / "schemas" / "recipe.schema.json"
+    recipe = tmp_path / "recipes" / "r.yaml"
+    recipe.parent.mkdir()
+    recipe.write_text(
+        "# yaml-language-server: $schema=../schemas/recipe.schema.json\n"
+        "model: {path: microsoft/Phi-3-mini-4k-instruct}\npasses: [{type: rtn}]\n"
+    )
+    assert _validate_warnings(recipe) == ["schema-file@1:33"]  # missing: editors cannot load it
+    schema.parent.mkdir()
+    schema.write_text((ROOT / "schemas" / "recipe.schema.json").read_text(encoding="utf-8"))
+    assert _validate_warnings(recipe) == []  # what `olivegen schema -o` writes today
+    old = json.loads(schema.read_text())
+    old["definitions"]["LoRA"]["properties"]["alpha"]["else"]["gt"] = 0  # an older olivegen's schema
+    schema.write_text(json.dumps(old, indent=2, sort_keys=True) + "\n")
+    assert _validate_warnings(recipe) == ["schema-file@1:33"]
+    bad = recipe.with_name("bad.yaml")
+    bad.write_text(recipe.read_text().replace("rtn", "rtnn"))
+    with pytest.raises(RecipeError) as refused:  # a refused recipe is told about its stale schema too
+        api.compile(bad)
+    assert sorted(d.rule for d in refused.value.diagnostics) == ["pass-type", "schema-file"]
+
+
+def test_a_url_or_another_tools_schema_is_not_judged(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "other.json").write_text('{"$id": "https://example.com/other.json"}\n')
+    body = "model: {path: microsoft/Phi-3-mini-4k-instruct}\npasses: [{type: rtn}]\n"
+    for target in (
+        "https://raw.githubusercontent.com/olivegen/olivegen/v0.1.0/schemas/recipe.schema.json",
+        "other.json",
+    ):
+        recipe = tmp_path / "r.yaml"
+        recipe.write_text(f"# yaml-language-server: $schema={target}\n{body}")
+        assert _validate_warnings(recipe) == []
+
+
+def test_examples_name_the_repository_schema_and_it_is_fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first == "# yaml-language-server: $schema=../schemas/recipe.schema.json", path
+        assert "schema-file" not in {d.rule for c in api.compile(path) for d in c.warnings}
