@@ -122,7 +122,7 @@ def compile(path: str | Path, options: Options | None = None) -> list[Compiled]:
 
 def _schema_file(recipe_path: Path, shown: str, options: Options) -> list[Diagnostic]:
     """Warn when the schema file the recipe's modeline names is missing or stale (`schema-file`)."""
-    from olivegen.recipe.schema import schema_file_warnings
+    from olivegen.recipe.schema_file import schema_file_warnings
     from olivegen.source.files import read_head
 
     text = (options.texts or {}).get(Path(os.path.realpath(recipe_path)))

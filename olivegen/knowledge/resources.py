@@ -77,9 +77,10 @@ SCHEMA_NAME = "recipe.schema.json"
 
 def schema_url() -> str:
     """Return the stable, versioned URL of this release's recipe schema (the `v<version>` tag)."""
-    from olivegen import __version__
+    import sys
 
-    return SCHEMA_URL.format(version=__version__)
+    # the package is imported before any of its modules; named through sys.modules, not an import back into it
+    return SCHEMA_URL.format(version=sys.modules["olivegen"].__version__)
 
 
 def is_olivegen_schema(path: Path) -> bool:

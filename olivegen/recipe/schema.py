@@ -25,15 +25,11 @@ same verdict on every recipe of the test suite and the examples.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from olivegen.errors import Diagnostic, Position, Severity
 from olivegen.knowledge.catalog import (
     GENERATION_OF_NUMBER,
     GENERATIONS,
@@ -496,68 +492,3 @@ def recipe_schema() -> dict[str, Any]:
 def recipe_schema_text() -> str:
     """Return the schema serialized as committed in schemas/recipe.schema.json (built once per process)."""
     return json.dumps(recipe_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(?P<target>\S+)\s*$")
-_MODELINE_LINES = 20  # the language server reads the modeline anywhere; olivegen writes it first
-
-
-@cache
-def _schema_digest() -> str:
-    return hashlib.sha256(recipe_schema_text().encode("utf-8")).hexdigest()
-
-
-@cache
-def _file_digest(path: Path, mtime_ns: int, size: int) -> str | None:
-    """Return the sha256 of a schema file's text (newlines as written by `olivegen schema`), once per version."""
-    from olivegen.source.files import read_limited
-
-    try:
-        text = read_limited(path, max(size, 1)).decode("utf-8")
-    except (OSError, ValueError):
-        return None
-    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
-
-
-def schema_file_warnings(recipe: Path, text: str, display: str) -> list[Diagnostic]:
-    """Warn when the schema file the recipe's modeline names is missing, or stale against this olivegen's schema.
-
-    Only a local file in the recipe's repository is judged, and only one `olivegen schema -o` wrote (its
-    `$id`), or one that does not exist; a URL or another tool's schema is the author's business.
-    """
-    from olivegen.knowledge.resources import is_olivegen_schema
-    from olivegen.source.paths import repository_root, within
-
-    for number, line in enumerate(text.splitlines()[:_MODELINE_LINES], start=1):
-        found = MODELINE.match(line)
-        if found is None:
-            continue
-        target = found.group("target")
-        if "://" in target:
-            return []
-        path = Path(os.path.abspath(Path(os.path.abspath(recipe)).parent / Path(target).expanduser()))
-        at = Position(display, number, found.start("target") + 1)
-        if not within(path, repository_root(recipe)):
-            return []
-        rewrite = f"run `olivegen schema -o {target}` (from the recipe's folder) and commit it"
-        try:
-            info = path.stat()
-        except (OSError, ValueError):
-            return [_warning(f"the modeline names {target}, which does not exist: editors cannot load it", at, rewrite)]
-        if not is_olivegen_schema(path):
-            return []
-        if _file_digest(path, info.st_mtime_ns, info.st_size) != _schema_digest():
-            return [
-                _warning(
-                    f"the schema file {target} is stale: it is not the schema of this olivegen, so editors"
-                    " check this recipe against other rules than `validate`",
-                    at,
-                    rewrite,
-                )
-            ]
-        return []
-    return []
-
-
-def _warning(message: str, at: Position, hint: str) -> Diagnostic:
-    return Diagnostic(message, at, hint, "schema-file", Severity.WARNING)
