@@ -204,6 +204,11 @@ def _generic_names(generation: str) -> list[str]:
     return names + [alias for alias, target in PASS_ALIASES.items() if target in names]
 
 
+def _names(canonicals: list[str]) -> list[str]:
+    """Return Olive's names and the friendly ones, for an error's list of pass types (any case is valid too)."""
+    return [n for c in canonicals for n in (c, *(a for a, t in PASS_ALIASES.items() if t == c))]
+
+
 def _typed_spellings() -> list[str]:
     from olivegen.recipe.passes import TYPED_PASSES
 
@@ -251,7 +256,9 @@ def _pass_items(definitions: dict[str, Any]) -> dict[str, Any]:
                 },
                 "required": ["type"],
             },
-            "then": {"properties": {"type": {"enum": _typed_spellings() + sorted(set(generic) - set(PASS_ALIASES))}}},
+            "then": {
+                "properties": {"type": {"enum": _names(list(TYPED_PASSES)) + sorted(set(generic) - set(PASS_ALIASES))}}
+            },
         }
     )
     return {
