@@ -373,10 +373,28 @@ def _complete_parts(definitions: dict[str, Any]) -> None:
     version["anyOf"] = [{k: version.pop(k) for k in ("type", "minLength") if k in version}, {"type": "integer"}]
     search = definitions["Engine"]["properties"]["search"]  # `search: false` is no search
     search["anyOf"] = [*search["anyOf"], {"const": False}]
+    _pass_options(definitions)
+    for name, keep in (("InputModel", ["olive"]), ("DataSpec", ["name", "olive"])):  # `olive:` gives it whole
+        definitions[name].setdefault("allOf", []).append(
+            {"if": {"required": ["olive"]}, "then": {"propertyNames": {"enum": keep}}}
+        )
     training = next(
         d for d in definitions.values() if "extra" in d.get("properties", {}) and "max_steps" in d["properties"]
     )
     training["properties"]["extra"]["propertyNames"] = {"enum": training_argument_names()}
+
+
+def _pass_options(definitions: dict[str, Any]) -> None:
+    """Close `options:` as the models do: a typed pass's to Olive's other parameters, none on the generic entry."""
+    from olivegen.knowledge.catalog import pass_params
+    from olivegen.recipe.passes import TYPED_PASSES
+
+    for canonical, model in TYPED_PASSES.items():
+        typed = {f.alias or n for n, f in model.model_fields.items()} | set(model.RENAMES.values())
+        params = sorted(set(pass_params(canonical)) - typed)
+        options = definitions[canonical]["properties"]["options"]
+        options["propertyNames"] = {"enum": params} if pass_params(canonical) else {"not": {"enum": sorted(typed)}}
+    definitions["GenericPass"]["properties"]["options"]["maxProperties"] = 0  # its parameters go under `config:`
 
 
 def _whole_recipe() -> list[dict[str, Any]]:
@@ -385,13 +403,23 @@ def _whole_recipe() -> list[dict[str, Any]]:
     Passes, unless it only evaluates the input model; a model as `path` or `registry`, exactly one; a
     docker or Azure ML system with the keys it needs.
     """
+    kinds = {
+        "local": (),
+        "docker": ("dockerfile", "build_context", "image_name", "work_dir", "build_args", "run_params", "clean_image"),
+        "python_environment": ("python", "environment", "prepend_to_path"),
+        "azureml": ("compute", "image", "conda_file", "hf_token"),
+    }
+    needed = {"docker": ["dockerfile", "build_context"], "azureml": ["compute", "image"]}
     system = {
         "allOf": [
             {
-                "if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
-                "then": {"required": list(keys)},
+                "if": {"properties": {"type": {"const": kind}}, **({} if kind == "local" else {"required": ["type"]})},
+                "then": {
+                    "required": needed.get(kind, []),
+                    "propertyNames": {"not": {"enum": sorted({k for ks in kinds.values() for k in ks} - set(own))}},
+                },
             }
-            for kind, keys in (("docker", ("dockerfile", "build_context")), ("azureml", ("compute", "image")))
+            for kind, own in kinds.items()
         ]
     }
     return [

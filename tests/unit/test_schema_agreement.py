@@ -203,7 +203,7 @@ def test_a_variable_is_valid_in_any_scalar_position(tmp_path: Path, text: str) -
 def test_delete_and_matrix_cells_are_valid_where_validate_takes_them(tmp_path: Path) -> None:
     base = (
         BASE
-        + "evaluate:\n  metrics: [latency]\n  data: travel\n"
+        + "evaluate:\n  metrics:\n    - {name: latency, type: latency, sub_types: [avg], data: travel}\n"
         + LORA
         + "  - type: merge\n  - {type: builder, precision: int4}\n"
     )
@@ -223,6 +223,7 @@ def test_delete_and_matrix_cells_are_valid_where_validate_takes_them(tmp_path: P
     rules, errors = _both(tmp_path, child, **{"base.yaml": base})
     assert rules == []
     assert [e.message for e in errors] == []
+    assert api.compile(tmp_path / "base.yaml") and _schema_errors(_document(tmp_path / "base.yaml")) == []
     _, bad = _both(tmp_path, child.replace("cpu.int4", "cpu int4"), **{"base.yaml": base})
     assert bad  # a matrix value is letters, digits and `_ . -`
 
@@ -336,3 +337,52 @@ def test_examples_name_the_repository_schema_and_it_is_fresh(monkeypatch: pytest
         first = path.read_text(encoding="utf-8").split("\n", 1)[0]
         assert first == "# yaml-language-server: $schema=../schemas/recipe.schema.json", path
         assert "schema-file" not in {d.rule for c in api.compile(path) for d in c.warnings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BASE + "passes:\n  - type: builder\n    precision: int4\n    options: {int4_blok_size: 32}\n",
+        BASE + "passes:\n  - type: builder\n    precision: int4\n    options: {precision: fp16}\n",
+        BASE + "passes:\n  - type: OnnxStaticQuantization\n    options: {quant_format: QDQ}\n",
+        BASE.replace("  path: microsoft/Phi-3-mini-4k-instruct\n", "  path: a/b\n  olive: {type: HfModel}\n")
+        + "passes:\n  - type: rtn\n",
+        BASE + "host:\n  type: local\n  dockerfile: Dockerfile\npasses:\n  - type: rtn\n",
+        BASE + "host:\n  type: docker\n  dockerfile: Dockerfile\npasses:\n  - type: rtn\n",
+        BASE + "host: {device: TPU}\npasses:\n  - type: rtn\n",
+        BASE + "engine: {search: {sampler: grid}}\npasses:\n  - type: rtn\n",
+        BASE + "passes:\n  - type: rtn\n    olive: {output_name: x}\n",
+    ],
+    ids=[
+        "typed-option-typo",
+        "typed-option-is-a-field",
+        "generic-options",
+        "olive-model-and-path",
+        "docker-key-on-local",
+        "docker-without-context",
+        "device",
+        "sampler",
+        "gone-entry-key",
+    ],
+)
+def test_what_validate_refuses_the_schema_refuses(tmp_path: Path, text: str) -> None:
+    rules, errors = _both(tmp_path, text)
+    assert rules and errors, (rules, [e.message for e in errors])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BASE + "host: {device: GPU, provider: CUDA}\npasses:\n  - type: rtn\n",
+        BASE + "host: cuda_execution_provider\ntarget: ' CPU '\npasses:\n  - type: rtn\n",
+        BASE + "engine: {search: false}\npasses:\n  - type: rtn\n",
+        "model:\n  registry: {registry: azureml, name: phi, version: 11}\npasses:\n  - type: rtn\n",
+        BASE + "passes:\n  - type: builder\n    precision: int4\n    options: {use_qdq: true}\n",
+        BASE
+        + "evaluate:\n  metrics:\n    - {name: latency, type: latency, sub_types: [avg], data: travel}\npasses: []\n",
+    ],
+    ids=["device-case", "provider-spellings", "search-false", "registry-version-number", "typed-option", "eval-only"],
+)
+def test_what_validate_takes_the_schema_takes(tmp_path: Path, text: str) -> None:
+    rules, errors = _both(tmp_path, text)
+    assert rules == [] and [e.message for e in errors] == []
