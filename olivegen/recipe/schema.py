@@ -286,7 +286,7 @@ def _generation_passes() -> list[dict[str, Any]]:
             continue
         numbers = [n for n, g in GENERATION_OF_NUMBER.items() if g == generation]
         chosen: dict[str, Any] = {"properties": {"olive": {"enum": [generation, *numbers]}}, "required": ["olive"]}
-        when = chosen if generation != OLIVE_GENERATION else {"not": _others_chosen(generation)}
+        when = chosen if generation != OLIVE_GENERATION else _current_chosen()
         rules.append(
             {
                 "if": when,
@@ -312,7 +312,7 @@ def _generation_params() -> list[dict[str, Any]]:
     for generation in GENERATIONS:
         numbers = [n for n, g in GENERATION_OF_NUMBER.items() if g == generation]
         chosen: dict[str, Any] = {"properties": {"olive": {"enum": [generation, *numbers]}}, "required": ["olive"]}
-        when = chosen if generation != OLIVE_GENERATION else {"not": _others_chosen(generation)}
+        when = chosen if generation != OLIVE_GENERATION else _current_chosen()
         branches = []
         for name in sorted(n for n in _generic_names(generation) if n not in PASS_ALIASES):
             params = pass_params_in(name, generation)
@@ -330,6 +330,16 @@ def _generation_params() -> list[dict[str, Any]]:
             )
         rules.append({"if": when, "then": {"properties": {"passes": {"items": {"allOf": branches}}}}})
     return rules
+
+
+def _current_chosen() -> dict[str, Any]:
+    """Match a recipe for the current Olive: it says so, or says nothing and extends no base (which may say 0.9)."""
+    return {
+        "allOf": [
+            {"not": _others_chosen(OLIVE_GENERATION)},
+            {"anyOf": [{"required": ["olive"]}, {"not": {"required": ["extends"]}}]},
+        ]
+    }
 
 
 def _others_chosen(generation: str) -> dict[str, Any]:

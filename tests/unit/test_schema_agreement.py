@@ -386,3 +386,12 @@ def test_what_validate_refuses_the_schema_refuses(tmp_path: Path, text: str) -> 
 def test_what_validate_takes_the_schema_takes(tmp_path: Path, text: str) -> None:
     rules, errors = _both(tmp_path, text)
     assert rules == [] and [e.message for e in errors] == []
+
+
+def test_a_base_may_choose_the_olive_release(tmp_path: Path) -> None:
+    """A child that leaves `olive:` to its base is not held to the current release's pass names."""
+    base = 'olive: "0.9"\n' + BASE + "passes:\n  - type: OnnxConversion\n"
+    child = "extends: base.yaml\npasses:\n  - type: VitisAIQuantization\n"  # a pass of Olive 0.9 only
+    assert _both(tmp_path, child, **{"base.yaml": base}) == ([], [])
+    rules, errors = _both(tmp_path, child.replace("extends: base.yaml\n", BASE))
+    assert rules and errors  # without the base, the recipe is for Olive 0.13, which has no such pass
