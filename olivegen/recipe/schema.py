@@ -15,7 +15,8 @@ Written for the YAML language server (draft-07, which it reads best):
   in any scalar position, `$delete` as any mapping's value, matrix cells.
 - Pydantic's bounds (`gt`, `ge`, `lt`, `le`) become JSON Schema's
   (`exclusiveMinimum`, `minimum`, ...); numbers are never strings (the models
-  are strict as well).
+  are strict as well); a yes/no field takes the words the models take
+  (`yes`, `on`, `1` ..., as Olive reads them: `recipe.base.Flag`).
 - a recipe may name the schema with the `# yaml-language-server: $schema=...`
   modeline or a `$schema:` key; the key is allowed here and never rendered.
 
@@ -42,7 +43,7 @@ from olivegen.knowledge.catalog import (
 )
 from olivegen.knowledge.resources import SCHEMA_ID
 from olivegen.recipe import Recipe
-from olivegen.recipe.base import ci_pattern
+from olivegen.recipe.base import FLAG_WORDS, ci_pattern
 
 SHORTHAND = {
     "type": "string",
@@ -123,6 +124,23 @@ def _bounds(node: Any) -> Any:
             out[key] = {name: _bounds(sub) for name, sub in value.items()}
         else:
             out[_BOUNDS.get(key, key) if not isinstance(value, (dict, list)) else key] = _bounds(value)
+    return out
+
+
+def _flags(node: Any) -> Any:
+    """Let every yes/no field take what the models take (`Flag`): a boolean, 0 or 1, or a word such as `yes`."""
+    if isinstance(node, list):
+        return [_flags(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        k: ({n: _flags(v) for n, v in value.items()} if k in ("properties", "definitions") else _flags(value))
+        for k, value in node.items()
+    }
+    if out.get("type") == "boolean" and not {"enum", "const"} & set(out):
+        rest = {k: v for k, v in out.items() if k != "type"}
+        words = {"type": "string", "pattern": ci_pattern(*FLAG_WORDS)}
+        return {**rest, "anyOf": [{"type": "boolean"}, {"enum": [0, 1]}, words]}
     return out
 
 
@@ -497,7 +515,7 @@ def recipe_schema() -> dict[str, Any]:
     """Return the recipe schema as draft-07 (what the YAML language server reads best)."""
     schema = Recipe.model_json_schema(by_alias=True, mode="validation")
     text = json.dumps(schema).replace('"#/$defs/', '"#/definitions/')
-    out: dict[str, Any] = _bounds(json.loads(text))
+    out: dict[str, Any] = _flags(_bounds(json.loads(text)))
     out["definitions"] = out.pop("$defs")
     props = out["properties"]
     for key in ("host", "target"):

@@ -279,11 +279,23 @@ def test_bounds_and_types_are_refused_by_both(tmp_path: Path, field: str, value:
 
 
 def test_no_string_to_number_coercion(tmp_path: Path) -> None:
-    """`r: "16"` and `learning_rate: "1e-4"` are text; a boolean is never `1` or `"true"`."""
-    for line in ('    r: "16"\n', '    training: {learning_rate: "1e-4"}\n', "    training: {bf16: 1}\n"):
+    """`r: "16"` and `learning_rate: "1e-4"` are text, refused by both; no Pydantic bound is left unconverted."""
+    for line in ('    r: "16"\n', '    training: {learning_rate: "1e-4"}\n', '    training: {max_steps: "100"}\n'):
         rules, errors = _both(tmp_path, BASE + LORA + line)
         assert rules and errors, line
     assert not any(k in json.dumps(SCHEMA) for k in ('"gt"', '"ge"', '"lt"', '"le"'))
+
+
+@pytest.mark.parametrize("word", ["yes", "On", "TRUE", "n", "0", "1"])
+def test_a_yes_no_word_is_taken_by_both_as_olive_takes_it(tmp_path: Path, word: str) -> None:
+    """A yes/no field reads the words Pydantic (and so Olive) reads: both take them, and render a boolean."""
+    text = BASE.replace("  path: ", f"  trust_remote_code: {word}\n  path: ") + "passes:\n  - type: rtn\n"
+    assert _both(tmp_path, text) == ([], [])
+    (compiled,) = api.compile(tmp_path / "recipe.yaml")
+    rendered = compiled.config["input_model"].get("load_kwargs", {}).get("trust_remote_code", False)  # false: left out
+    assert rendered is (word.lower() in ("yes", "on", "true", "1"))
+    rules, errors = _both(tmp_path, text.replace(f"trust_remote_code: {word}", "trust_remote_code: maybe"))
+    assert rules and errors
 
 
 # --- the schema file a modeline names: missing or stale is a `schema-file` warning --------------------------------
