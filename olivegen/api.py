@@ -8,6 +8,7 @@ problem with the input is a RecipeError.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -78,7 +79,12 @@ def compile(path: str | Path, options: Options | None = None) -> list[Compiled]:
             raise RecipeError.single(
                 f"the recipe has no matrix, so no variant {options.only[0]!r}", Position(shown, 1, 1), rule="matrix"
             )
-        return [replace(_stages(composed.source(jobs), recipe_path, options), inputs=composed.files)]
+        try:
+            compiled = _stages(composed.source(jobs), recipe_path, options)
+        except RecipeError as exc:
+            raise RecipeError([*exc.diagnostics, *_schema_file(recipe_path, shown, options)]) from None
+        warnings = [*compiled.warnings, *_schema_file(recipe_path, shown, options)]
+        return [replace(compiled, inputs=composed.files, warnings=warnings)]
     variants = composed.matrix.variants(options.only)
     if options.single and (not options.only or len(variants) != 1):
         raise _one_variant_wanted(composed.matrix)
@@ -102,10 +108,26 @@ def compile(path: str | Path, options: Options | None = None) -> list[Compiled]:
         else:
             results.append(replace(compiled, variant=variant.name, inputs=composed.files))
             found.append((variant, tuple(compiled.warnings)))
-    labelled = label(found)
+    schema_file = tuple(_schema_file(recipe_path, shown, options))  # every variant's: one, unlabelled
+    labelled = label([(variant, (*diags, *schema_file)) for variant, diags in found])
     if any(r is None for r in results):
         raise RecipeError([d for diags in labelled for d in diags])
     return [replace(c, warnings=w) for c, w in zip(results, labelled, strict=True) if c is not None]
+
+
+def _schema_file(recipe_path: Path, shown: str, options: Options) -> list[Diagnostic]:
+    """Warn when the schema file the recipe's modeline names is missing or stale (`schema-file`)."""
+    from olivegen.recipe.schema_file import schema_file_warnings
+    from olivegen.source.files import read_head
+
+    text = (options.texts or {}).get(Path(os.path.realpath(recipe_path)))
+    if text is None:
+        try:
+            head, _ = read_head(recipe_path, 8192)
+        except (OSError, ValueError):
+            return []
+        text = head.decode("utf-8", "replace")
+    return schema_file_warnings(recipe_path, text, shown)
 
 
 def _stages(source: Source, recipe_path: Path, options: Options) -> Compiled:

@@ -165,11 +165,16 @@ def run_action(clone: Path, python_bin: Path, workspace: Path, tmp: Path, with_:
 
 @pytest.fixture
 def workspace(tmp_path: Path, clone: Path) -> Path:
-    """A consumer repository: one clean recipe and its data."""
+    """A consumer repository: one clean recipe and its data (its modeline names the schema by URL, as `init` does
+    in a repository without a schema file: a path to a missing file is a `schema-file` warning)."""
+    from olivegen.knowledge.resources import schema_url
+
     work = tmp_path / "consumer"
     shutil.copytree(clone / "examples" / "data", work / "data")
     (work / "travel.olive.yaml").write_text(
-        (clone / "examples" / "phi35-travel-lab.yaml").read_text(encoding="utf-8").replace("../schemas/", ""),
+        (clone / "examples" / "phi35-travel-lab.yaml")
+        .read_text(encoding="utf-8")
+        .replace("../schemas/recipe.schema.json", schema_url()),
         encoding="utf-8",
     )
     return work

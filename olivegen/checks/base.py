@@ -134,6 +134,10 @@ OTHER_RULES: dict[str, tuple[Severity, str]] = {
     "olive-renamed": (_W, "A name the Olive config uses was renamed in a later Olive; import wrote today's name."),
     "olive-removed": (_W, "An engine setting of an older Olive that the Olive the config renders for rejects."),
     "unknown-evaluator": (_W, "An evaluator named by the engine or a pass that `evaluators` does not define."),
+    "schema-file": (
+        _W,
+        "The JSON schema file a recipe's modeline names is stale (another olivegen wrote it) or missing.",
+    ),
     "run-flag": (_E, "`olivegen run --host`/`--target` names no execution provider."),
     "run-olive-missing": (_E, "`olivegen run`: Olive is not installed in this Python environment."),
     "run-missing-package": (_E, "`olivegen run`: a pass needs a Python package that is not installed."),

@@ -7,6 +7,7 @@ In a wheel they are force-included into the package (``olivegen/templates``,
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -67,23 +68,63 @@ def recipe_schema_file() -> Path:
     return Path(str(_root("schemas").joinpath("recipe.schema.json"))).resolve()
 
 
+# The `$id` of every schema `olivegen schema` writes: how a file in a repository is known to be one.
+SCHEMA_ID = "https://raw.githubusercontent.com/olivegen/olivegen/main/schemas/recipe.schema.json"
+# Where a recipe's modeline points when its repository holds no schema file: this release's schema, by tag.
+SCHEMA_URL = "https://raw.githubusercontent.com/olivegen/olivegen/v{version}/schemas/recipe.schema.json"
+SCHEMA_NAME = "recipe.schema.json"
+
+
+def schema_url() -> str:
+    """Return the stable, versioned URL of this release's recipe schema (the `v<version>` tag)."""
+    import sys
+
+    # the package is imported before any of its modules; named through sys.modules, not an import back into it
+    return SCHEMA_URL.format(version=sys.modules["olivegen"].__version__)
+
+
+def is_olivegen_schema(path: Path) -> bool:
+    """Tell whether a file is a recipe schema `olivegen schema -o` wrote (its `$id`, in its first bytes)."""
+    from olivegen.source.files import read_head
+
+    try:
+        head, _ = read_head(path, 4096)
+    except (OSError, ValueError):
+        return False
+    return f'"$id": "{SCHEMA_ID}"'.encode() in head
+
+
+def repository_schema(recipe: Path) -> Path | None:
+    """Return the schema file `olivegen schema -o` wrote into the recipe's repository, or None.
+
+    Looked for from the recipe's folder up to the repository's root (its git work tree), in each
+    folder as `schemas/recipe.schema.json`, then `recipe.schema.json`: the nearest wins.
+    """
+    from olivegen.source.paths import repository_root, within
+
+    root = repository_root(recipe)
+    folder = Path(os.path.abspath(recipe.expanduser())).parent
+    chain = [folder, *(p for p in folder.parents if within(p, root))]
+    for place in chain:
+        for candidate in (place / "schemas" / SCHEMA_NAME, place / SCHEMA_NAME):
+            if within(candidate, root) and is_olivegen_schema(candidate):
+                return candidate
+    return None
+
+
 def schema_modeline(recipe: Path | None) -> str:
     """Return the `# yaml-language-server: $schema=...` line for a recipe written at `recipe`.
 
-    It points at the schema this install ships: relative to the recipe's folder (the language
-    server reads it so) when the two share a folder below the root, else absolute (a recipe on
-    stdout, in another tree, or on another drive).
+    It must resolve in any clone of the recipe's repository, never at this install: the path, relative
+    to the recipe's folder, of the schema file `olivegen schema -o` wrote into the repository
+    (`repository_schema`); else this release's schema at its stable, versioned URL (`schema_url`).
+    A recipe on stdout gets the URL.
     """
-    import os
-
-    schema = recipe_schema_file()
-    where = schema.as_posix()
-    if recipe is not None:
-        folder = recipe.expanduser().resolve().parent
+    where = schema_url()
+    found = repository_schema(recipe) if recipe is not None else None
+    if recipe is not None and found is not None:
         try:
-            shared = Path(os.path.commonpath([schema, folder]))
-        except ValueError:  # another drive (Windows)
-            shared = Path(folder.anchor)
-        if shared != Path(shared.anchor):
-            where = Path(os.path.relpath(schema, folder)).as_posix()
+            where = Path(os.path.relpath(found, Path(os.path.abspath(recipe.expanduser())).parent)).as_posix()
+        except ValueError:  # another drive (Windows): not in the same repository after all
+            pass
     return f"# yaml-language-server: $schema={where}\n"

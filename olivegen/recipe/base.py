@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import Strict as StrictType
 
 
 def _no_nul(value: str) -> str:
@@ -19,14 +20,22 @@ Identifier = Annotated[
 ]
 
 
+# A yes/no value, read as Olive reads it: `true`/`false` and the words Pydantic takes (`yes`, `on`, `1` ... any
+# case); the recipe schema lists the same words. Every other value is strict: `r: "16"` is text, never 16.
+Flag = Annotated[bool, StrictType(False)]
+FLAG_WORDS = ("0", "off", "f", "false", "n", "no", "1", "on", "t", "true", "y", "yes")
+
+
 class Strict(BaseModel):
-    """A recipe part: unknown keys are errors, never silently dropped.
+    """A recipe part: unknown keys are errors, never silently dropped; values are never coerced (strict).
 
     `defer_build`: a part's validator is built when first used, not when its class is defined;
     validating a Recipe builds the whole tree once (a cold `validate` saves ~10 ms of CPU time).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=False, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=False, defer_build=True, strict=True
+    )
 
 
 def ci_pattern(*words: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from olivegen.knowledge.catalog import OLIVE_GENERATION
-from olivegen.recipe.base import Identifier, NonEmptyStr, Strict
+from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict
 from olivegen.recipe.raw import check_data
 
 FileFormat = Literal["json", "csv", "parquet", "text"]
@@ -64,17 +64,17 @@ class DataSpec(Strict):
         description="Python format template with `{column}` placeholders that builds each training text.",
     )
     text_cols: list[NonEmptyStr] | None = Field(None, description="Columns joined into the text, when no template.")
-    chat_template: bool = Field(False, description="Apply the tokenizer's chat template to a messages column.")
+    chat_template: Flag = Field(False, description="Apply the tokenizer's chat template to a messages column.")
     message_col: NonEmptyStr | None = Field(None, description="Column with chat messages (with `chat_template`).")
     max_seq_len: int = Field(1024, ge=8, le=1_048_576, description="Maximum tokens per training sequence.")
     strategy: Literal["join", "join-random", "join-sliding-window", "line-by-line", "line-by-line-random"] = Field(
         "join", description="How rows become sequences: joined and split, or one row per sequence."
     )
     stride: int | None = Field(None, ge=1, description="Window stride, for `join-sliding-window`.")
-    pad_to_max_len: bool = Field(False, description="Pad every sequence to `max_seq_len` (line-by-line only).")
-    use_attention_mask: bool = Field(True, description="Add an attention mask to each example.")
+    pad_to_max_len: Flag = Field(False, description="Pad every sequence to `max_seq_len` (line-by-line only).")
+    use_attention_mask: Flag = Field(True, description="Add an attention mask to each example.")
     max_samples: int | None = Field(None, ge=1, description="Use at most this many samples.")
-    add_special_tokens: bool = Field(True, description="Add the tokenizer's BOS/EOS tokens to each sequence.")
+    add_special_tokens: Flag = Field(True, description="Add the tokenizer's BOS/EOS tokens to each sequence.")
     olive: dict[str, Any] | None = Field(
         None,
         description=(

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from olivegen.knowledge.catalog import suggest
-from olivegen.recipe.base import Identifier, NonEmptyStr, Strict
+from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict
 from olivegen.recipe.raw import check_engine, check_evaluator, check_user_config
 
 LatencySub = Literal["avg", "max", "min", "p50", "p75", "p90", "p95", "p99", "p999"]
@@ -38,9 +38,9 @@ class Engine(Strict):
         " the default: relative to the folder `olive run` starts in.",
     )
     log_level: Literal[0, 1, 2, 3, 4] = Field(1, description="Olive log severity: 0 verbose ... 4 fatal.")
-    evaluate_input_model: bool = Field(False, description="Also evaluate the input model (needs `evaluate`).")
+    evaluate_input_model: Flag = Field(False, description="Also evaluate the input model (needs `evaluate`).")
     search: Search | None = Field(None, description="`false` (or unset) runs each pass once; a mapping searches.")
-    clean_cache: bool = Field(False, description="Empty the cache before running.")
+    clean_cache: Flag = Field(False, description="Empty the cache before running.")
     olive: dict[str, Any] = Field(
         default_factory=dict,
         description=(
@@ -86,7 +86,7 @@ class SubType(Strict):
         ),
     )
     goal: Goal | None = Field(None, description="Goal the sub type must reach.")
-    higher_is_better: bool | None = Field(None, description="Direction; Olive knows it for built-in sub types.")
+    higher_is_better: Flag | None = Field(None, description="Direction; Olive knows it for built-in sub types.")
     metric_config: dict[str, Any] | None = Field(None, description="Arguments of the metric function.")
 
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from olivegen.recipe.base import NonEmptyStr, Strict
+from olivegen.recipe.base import Flag, NonEmptyStr, Strict
 from olivegen.recipe.raw import check_model
 
 AZUREML_REGISTRY_URI = re.compile(
@@ -40,7 +40,7 @@ class InputModel(Strict):
     )
     registry: RegistryModel | None = Field(None, description="Azure ML registry model, instead of `path`.")
     task: NonEmptyStr = Field("text-generation", description="Hugging Face task of the model.")
-    trust_remote_code: bool = Field(False, description="Allow the model's own code from its repository to run.")
+    trust_remote_code: Flag = Field(False, description="Allow the model's own code from its repository to run.")
     torch_dtype: Literal["auto", "float32", "float16", "bfloat16"] | None = Field(
         None, description="Data type the model is loaded in; `None` keeps the checkpoint's."
     )

@@ -26,7 +26,7 @@ from olivegen.knowledge.catalog import (
     suggest,
 )
 from olivegen.knowledge.history import successor, why_unknown_pass
-from olivegen.recipe.base import Identifier, NonEmptyStr, Strict, ci_pattern
+from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict, ci_pattern
 from olivegen.recipe.param_hints import check_params
 from olivegen.recipe.raw import check_pass_entry
 from olivegen.recipe.training import TrainingArgs
@@ -127,9 +127,9 @@ class QLoRA(_LoRAFields):
     CANONICAL: ClassVar[str] = P.QLORA
     type: str = _type_field(P.QLORA)
     quant_type: Literal["nf4", "fp4"] = Field("nf4", description="4-bit data type of the frozen base weights.")
-    double_quant: bool = Field(False, description="Quantize the quantization constants again (saves memory).")
+    double_quant: Flag = Field(False, description="Quantize the quantization constants again (saves memory).")
     compute_dtype: TorchDtype | None = Field(None, description="Compute data type; defaults to `torch_dtype`.")
-    save_quant_config: bool = Field(
+    save_quant_config: Flag = Field(
         True,
         description=(
             "Keep the bitsandbytes config on the output model. Set false before ModelBuilder int4, so the"
@@ -155,12 +155,12 @@ class ModelBuilder(PassBase):
     int4_accuracy_level: Literal[1, 2, 3, 4] | None = Field(
         None, description="int4: MatMulNBits accuracy level (1 fp32, 2 fp16, 3 bf16, 4 int8 activations)."
     )
-    int4_is_symmetric: bool | None = Field(None, description="int4: symmetric quantization.")
+    int4_is_symmetric: Flag | None = Field(None, description="int4: symmetric quantization.")
     int4_nodes_to_exclude: list[NonEmptyStr] | None = Field(None, description="int4: node names left unquantized.")
     int4_op_types_to_quantize: list[NonEmptyStr] | None = Field(None, description="int4: op types to quantize.")
-    exclude_embeds: bool | None = Field(None, description="Leave the embedding layer out of the model.")
-    exclude_lm_head: bool | None = Field(None, description="Leave the LM head out of the model.")
-    enable_cuda_graph: bool | None = Field(None, description="CUDA: enable CUDA graph capture.")
+    exclude_embeds: Flag | None = Field(None, description="Leave the embedding layer out of the model.")
+    exclude_lm_head: Flag | None = Field(None, description="Leave the LM head out of the model.")
+    enable_cuda_graph: Flag | None = Field(None, description="CUDA: enable CUDA graph capture.")
     extra_options: dict[str, Any] | None = Field(None, description="Other model-builder `extra_options`.")
 
 
@@ -172,10 +172,10 @@ class AutoAWQQuantizer(PassBase):
     type: str = _type_field(P.AUTO_AWQ)
     bits: Literal[4] = Field(4, description="Weight bits (autoawq supports 4).")
     q_group_size: int = Field(128, ge=-1, description="Quantization group size (-1: per channel).")
-    zero_point: bool = Field(True, description="Use a zero point (asymmetric quantization).")
+    zero_point: Flag = Field(True, description="Use a zero point (asymmetric quantization).")
     version: Literal["gemm", "gemv", "gemv_fast", "marlin", "exllama"] = Field("gemm", description="Kernel version.")
-    duo_scaling: bool = Field(True, description="Scale with both activations and weights.")
-    export_compatible: bool = Field(False, description="Keep weights unpacked so later passes can read them.")
+    duo_scaling: Flag = Field(True, description="Scale with both activations and weights.")
+    export_compatible: Flag = Field(False, description="Keep weights unpacked so later passes can read them.")
     modules_to_not_convert: list[NonEmptyStr] = Field(default_factory=list, description="Modules left unquantized.")
     data: Identifier | None = Field(None, description="Calibration data set name; Olive's default (pile) if unset.")
 
@@ -188,10 +188,10 @@ class Gptq(PassBase):
     type: str = _type_field(P.GPTQ)
     bits: Literal[4, 8] = Field(4, description="Weight bits.")
     group_size: int = Field(128, ge=-1, description="Quantization group size (-1: per channel).")
-    sym: bool = Field(False, description="Symmetric quantization.")
-    desc_act: bool | None = Field(None, description="Quantize columns in order of decreasing activation size.")
+    sym: Flag = Field(False, description="Symmetric quantization.")
+    desc_act: Flag | None = Field(None, description="Quantize columns in order of decreasing activation size.")
     damp_percent: float = Field(0.01, gt=0, lt=1, description="Hessian dampening.")
-    lm_head: bool = Field(False, description="Quantize the LM head too.")
+    lm_head: Flag = Field(False, description="Quantize the LM head too.")
     data: Identifier | None = Field(None, description="Calibration data set name; Olive's default if unset.")
 
 
@@ -202,9 +202,9 @@ class Rtn(PassBase):
     type: str = _type_field(P.RTN)
     bits: Literal[4, 8] = Field(4, description="Weight bits.")
     group_size: int = Field(128, ge=-1, description="Group size; must divide the hidden size (-1: per channel).")
-    sym: bool = Field(False, description="Symmetric quantization.")
-    embeds: bool = Field(False, description="Quantize the embeddings too.")
-    lm_head: bool = Field(False, description="Quantize the LM head too.")
+    sym: Flag = Field(False, description="Symmetric quantization.")
+    embeds: Flag = Field(False, description="Quantize the embeddings too.")
+    lm_head: Flag = Field(False, description="Quantize the LM head too.")
 
 
 class OnnxConversion(PassBase):
@@ -213,13 +213,13 @@ class OnnxConversion(PassBase):
     CANONICAL: ClassVar[str] = P.ONNX_CONVERSION
     type: str = _type_field(P.ONNX_CONVERSION)
     target_opset: int = Field(20, ge=7, le=30, description="ONNX opset.")
-    use_dynamo_exporter: bool = Field(
+    use_dynamo_exporter: Flag = Field(
         True, description="Use the dynamo exporter (the TorchScript one fails on transformers 5 caches)."
     )
     torch_dtype: TorchDtype | None = Field(None, description="Cast the model to this type before export.")
-    dynamic: bool = Field(True, description="Dynamic input shapes.")
-    merge_adapter_weights: bool = Field(False, description="Merge LoRA weights before export.")
-    save_as_external_data: bool = Field(False, description="Store weights in a separate file.")
+    dynamic: Flag = Field(True, description="Dynamic input shapes.")
+    merge_adapter_weights: Flag = Field(False, description="Merge LoRA weights before export.")
+    save_as_external_data: Flag = Field(False, description="Store weights in a separate file.")
 
 
 class OrtTransformersOptimization(PassBase):
@@ -229,13 +229,13 @@ class OrtTransformersOptimization(PassBase):
     type: str = _type_field(P.ORT_TRANSFORMERS_OPTIMIZATION)
     model_type: str | None = Field(None, description="Model family, e.g. `phi`, `gpt2`; detected if unset (or empty).")
     opt_level: Literal[0, 1, 2, 99] | None = Field(None, description="Graph optimization level.")
-    float16: bool = Field(False, description="Convert to float16.")
-    use_gpu: bool = Field(False, description="Optimize for GPU.")
-    only_onnxruntime: bool = Field(False, description="Use only onnxruntime's optimizer, not the fusions.")
-    keep_io_types: bool = Field(True, description="Keep float32 inputs and outputs with `float16`.")
+    float16: Flag = Field(False, description="Convert to float16.")
+    use_gpu: Flag = Field(False, description="Optimize for GPU.")
+    only_onnxruntime: Flag = Field(False, description="Use only onnxruntime's optimizer, not the fusions.")
+    keep_io_types: Flag = Field(True, description="Keep float32 inputs and outputs with `float16`.")
     num_heads: int = Field(0, ge=0, description="Attention heads (0: detect).")
     hidden_size: int = Field(0, ge=0, description="Hidden size (0: detect).")
-    save_as_external_data: bool = Field(False, description="Store weights in a separate file.")
+    save_as_external_data: Flag = Field(False, description="Store weights in a separate file.")
 
 
 class OnnxBlockWiseRtnQuantization(PassBase):
@@ -244,11 +244,11 @@ class OnnxBlockWiseRtnQuantization(PassBase):
     CANONICAL: ClassVar[str] = P.ONNX_BLOCKWISE_RTN
     type: str = _type_field(P.ONNX_BLOCKWISE_RTN)
     block_size: Literal[16, 32, 64, 128, 256] = Field(128, description="Quantization block size.")
-    is_symmetric: bool = Field(True, description="Symmetric quantization.")
+    is_symmetric: Flag = Field(True, description="Symmetric quantization.")
     accuracy_level: Literal[0, 1, 2, 3, 4] = Field(0, description="MatMulNBits accuracy level (0: unset).")
     nodes_to_exclude: list[NonEmptyStr] | None = Field(None, description="Node names left unquantized.")
     nodes_to_include: list[NonEmptyStr] | None = Field(None, description="Only these nodes are quantized.")
-    save_as_external_data: bool = Field(False, description="Store weights in a separate file.")
+    save_as_external_data: Flag = Field(False, description="Store weights in a separate file.")
 
 
 class ExtractAdapters(PassBase):
@@ -259,9 +259,9 @@ class ExtractAdapters(PassBase):
     save_format: Literal["onnx_adapter", "numpy", "safetensors", "pt"] = Field(
         "onnx_adapter", description="Adapter file format; `onnx_adapter` is what `og.Adapters` loads."
     )
-    make_inputs: bool = Field(True, description="Turn the adapter weights into model inputs.")
-    dynamic_lora_r: bool = Field(True, description="Let adapters of other ranks load into the same model.")
-    optional_inputs: bool = Field(True, description="Let the model run without an adapter loaded.")
+    make_inputs: Flag = Field(True, description="Turn the adapter weights into model inputs.")
+    dynamic_lora_r: Flag = Field(True, description="Let adapters of other ranks load into the same model.")
+    optional_inputs: Flag = Field(True, description="Let the model run without an adapter loaded.")
     adapter_type: Literal["lora", "dora", "loha"] = Field("lora", description="Kind of adapter.")
 
 

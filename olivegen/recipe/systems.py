@@ -16,7 +16,7 @@ from olivegen.knowledge.catalog import (
     facts,
     suggest,
 )
-from olivegen.recipe.base import NonEmptyStr, Strict
+from olivegen.recipe.base import Flag, NonEmptyStr, Strict
 
 Device = Literal["cpu", "gpu", "npu"]
 
@@ -47,7 +47,7 @@ class SystemSpec(Strict):
     run_params: dict[str, Any] | None = Field(
         None, description="Docker: arguments of `docker run` (docker-py's names, e.g. `shm_size: 128g`)."
     )
-    clean_image: bool | None = Field(None, description="Docker: remove the image after the run (Olive's default true).")
+    clean_image: Flag | None = Field(None, description="Docker: remove the image after the run (Olive's default true).")
     python: NonEmptyStr | None = Field(
         None, description="Python environment: folder holding the `python` executable (e.g. a venv's `bin`)."
     )
@@ -62,7 +62,7 @@ class SystemSpec(Strict):
     conda_file: NonEmptyStr | None = Field(
         None, description="Azure ML: conda.yaml of the environment, relative to the recipe."
     )
-    hf_token: bool = Field(
+    hf_token: Flag = Field(
         False,
         description="Azure ML: read the Hugging Face token from the key vault secret `hf-token` (never written here).",
     )

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from olivegen.knowledge.catalog import suggest, training_argument_names
-from olivegen.recipe.base import Strict
+from olivegen.recipe.base import Flag, Strict
 
 Strategy = Literal["no", "steps", "epoch"]
 
@@ -21,7 +21,7 @@ class TrainingArgs(Strict):
     per_device_train_batch_size: int | None = Field(None, ge=1, description="Training batch size per device.")
     per_device_eval_batch_size: int | None = Field(None, ge=1, description="Evaluation batch size per device.")
     gradient_accumulation_steps: int | None = Field(None, ge=1, description="Batches accumulated per step.")
-    gradient_checkpointing: bool | None = Field(
+    gradient_checkpointing: Flag | None = Field(
         None, description="Recompute activations to save memory (Olive defaults this to true)."
     )
     seed: int | None = Field(None, ge=0, description="Random seed for training.")

@@ -179,16 +179,20 @@ def test_import_never_copies_a_secret(run_cli: Run, tmp_path: Path) -> None:
     assert compile_recipe(out).config["input_model"]["load_kwargs"] == {"token": True}
 
 
-def test_imported_recipe_names_the_shipped_schema(run_cli: Run, tmp_path: Path) -> None:
-    from olivegen.knowledge.resources import recipe_schema_file
+def test_imported_recipe_names_the_repository_schema_never_the_install(run_cli: Run, tmp_path: Path) -> None:
+    from olivegen.knowledge.resources import recipe_schema_file, schema_url
 
+    (tmp_path / ".git").mkdir()
     config = tmp_path / "olive-config.json"
     config.write_text(compile_recipe(EXAMPLES / "phi3-tone-classification.yaml").text)
     recipe = tmp_path / "sub" / "imported.yaml"
     assert run_cli("import", config, "-o", recipe).code == 0
-    first = recipe.read_text().split("\n", 1)[0]
-    schema = first.removeprefix("# yaml-language-server: $schema=")
-    assert schema != first and (recipe.parent / schema).resolve() == recipe_schema_file()
+    text = recipe.read_text()
+    assert text.split("\n", 1)[0] == f"# yaml-language-server: $schema={schema_url()}"
+    assert str(recipe_schema_file()) not in text
+    assert run_cli("schema", "-o", tmp_path / "schemas" / "recipe.schema.json").code == 0
+    assert run_cli("import", config, "-o", recipe, "--force").code == 0
+    assert recipe.read_text().split("\n", 1)[0] == "# yaml-language-server: $schema=../schemas/recipe.schema.json"
 
 
 def test_a_legacy_spelling_beside_the_modern_one_is_dropped_not_applied(run_cli: Run, tmp_path: Path) -> None:

@@ -78,24 +78,43 @@ def test_default_output_is_named_after_the_preset(run_cli: Run, tmp_path: Path) 
 
 
 def test_stdout(run_cli: Run) -> None:
+    from olivegen.knowledge.resources import schema_url
+
     result = run_cli("init", "--preset", "onnx-optimize", "-o", "-")
     modeline, rest = result.out.split("\n", 1)
     assert result.code == 0 and rest == presets.text("onnx-optimize")
-    assert modeline.startswith("# yaml-language-server: $schema=/") and modeline.endswith("recipe.schema.json")
+    assert modeline == f"# yaml-language-server: $schema={schema_url()}"
 
 
-def test_modeline_points_at_the_shipped_schema_and_the_header_at_the_file_written(run_cli: Run, tmp_path: Path) -> None:
-    from olivegen.knowledge.resources import recipe_schema_file
+def test_modeline_points_at_the_repository_schema_file_and_the_header_at_the_file_written(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """Issue 20, item 10: a teammate's clone must load the schema, so the modeline never names an install path."""
+    from olivegen.knowledge.resources import recipe_schema_file, schema_url
 
+    (tmp_path / ".git").mkdir()
     target = tmp_path / "team" / "my.olive.yaml"
     assert run_cli("init", "--preset", "lora-int4-adapter", "-o", target).code == 0
     text = target.read_text()
-    first = text.split("\n", 1)[0]
-    schema = first.removeprefix("# yaml-language-server: $schema=")
-    assert first != schema and (target.parent / schema).resolve() == recipe_schema_file()
-    assert recipe_schema_file().is_file() and "raw.githubusercontent" not in text
+    assert text.split("\n", 1)[0] == f"# yaml-language-server: $schema={schema_url()}"  # no schema file yet
+    assert str(recipe_schema_file()) not in text and "site-packages" not in text
     assert f"olivegen render {target.as_posix()} -o olive-config.json" in text
     assert "lora-int4-adapter.yaml" not in text
+    assert run_cli("schema", "-o", tmp_path / "schemas" / "recipe.schema.json").code == 0
+    second = tmp_path / "team" / "deep" / "other.olive.yaml"
+    assert run_cli("init", "--preset", "lora-int4-adapter", "-o", second).code == 0
+    first = second.read_text().split("\n", 1)[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/recipe.schema.json"
+    assert run_cli("validate", second).code == 0
+
+
+def test_schema_url_is_this_release_by_tag() -> None:
+    from olivegen import __version__
+    from olivegen.knowledge.resources import schema_url
+
+    assert schema_url() == (
+        f"https://raw.githubusercontent.com/olivegen/olivegen/v{__version__}/schemas/recipe.schema.json"
+    )
 
 
 def test_modeline_is_relative_inside_one_tree(tmp_path: Path) -> None:
@@ -103,6 +122,19 @@ def test_modeline_is_relative_inside_one_tree(tmp_path: Path) -> None:
 
     beside = recipe_schema_file().parent.parent / "examples" / "r.yaml"
     assert schema_modeline(beside) == "# yaml-language-server: $schema=../schemas/recipe.schema.json\n"
+
+
+def test_modeline_never_names_a_schema_outside_the_repository_or_of_another_tool(tmp_path: Path) -> None:
+    from olivegen.knowledge.resources import schema_modeline, schema_url
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "recipe.schema.json").write_text(RECIPE_SCHEMA_TEXT)  # outside the repository
+    (repo / "recipe.schema.json").write_text('{"$id": "https://example.com/other.json"}\n')  # not olivegen's
+    assert schema_modeline(repo / "r.yaml") == f"# yaml-language-server: $schema={schema_url()}\n"
+    (repo / "recipe.schema.json").write_text(RECIPE_SCHEMA_TEXT)
+    assert schema_modeline(repo / "a" / "r.yaml") == "# yaml-language-server: $schema=../recipe.schema.json\n"
 
 
 def test_list_names_each_preset_with_its_summary(run_cli: Run) -> None:
@@ -133,3 +165,8 @@ def test_presets_ship_inside_the_package() -> None:
     for name in PRESETS:
         for relative in presets.data_files(name):
             assert (folder / relative).is_file()
+
+
+RECIPE_SCHEMA_TEXT = (Path(__file__).resolve().parents[2] / "schemas" / "recipe.schema.json").read_text(
+    encoding="utf-8"
+)

@@ -73,8 +73,14 @@ def test_examples_validate_against_the_schema(path: Path) -> None:
     assert errors == []
 
 
+def _value(key: str) -> dict[str, Any]:
+    """Return a top-level key's own schema (beside `$delete` and `${VAR}`, which composition fills in or removes)."""
+    prop: dict[str, Any] = SCHEMA["properties"][key]
+    return prop.get("else", prop)
+
+
 def _branches() -> list[dict[str, Any]]:
-    items = SCHEMA["properties"]["passes"]["items"]
+    items = _value("passes")["items"]
     branches: list[dict[str, Any]] = items["allOf"]
     return branches
 
@@ -93,7 +99,7 @@ def test_each_typed_pass_completes_from_its_own_fields(canonical: str) -> None:
     aliases = [a for a, target in PASS_ALIASES.items() if target == canonical]
     for spelling in (canonical, canonical.lower(), canonical.upper(), canonical.swapcase(), *aliases):
         assert _chosen(spelling) == [canonical], spelling
-    examples = SCHEMA["properties"]["passes"]["items"]["properties"]["type"]["examples"]
+    examples = _value("passes")["items"]["properties"]["type"]["examples"]
     assert canonical in examples and all(a in examples for a in aliases)
 
 
@@ -121,7 +127,7 @@ def test_editors_flag_pass_mistakes(item: dict[str, Any], problem: str) -> None:
 
 def test_host_and_target_complete_provider_names() -> None:
     for key in ("host", "target"):
-        shorthand = [alt for alt in SCHEMA["properties"][key]["anyOf"] if alt.get("type") == "string"]
+        shorthand = [alt for alt in _value(key)["anyOf"] if alt.get("type") == "string"]
         assert shorthand and {"cpu", "cuda", "dml"} <= set(shorthand[0]["examples"])
 
 
