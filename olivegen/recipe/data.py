@@ -91,7 +91,7 @@ class DataSpec(Strict):
     @field_validator("eval_split", mode="before")
     @classmethod
     def _not_a_count(cls, value: Any) -> Any:
-        if isinstance(value, int | float) and not isinstance(value, bool) and value > 1 and value == int(value):
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 1 and float(value).is_integer():
             raise ValueError(
                 f"eval_split is a fraction in (0, 1), not a count: Olive {OLIVE_GENERATION} has no way to hold out"
                 f" {value:g}"

@@ -79,3 +79,17 @@ def test_a_blank_where_a_choice_is_expected_says_so_in_the_hint(tmp_path: Path) 
     diags = diagnose(tmp_path, HEAD + "passes:\n  - type: builder\n    precision: '<place_holder>'\n")
     diag = one(diags, "invalid-value")
     assert diag.hint is not None and "template's blank" in diag.hint
+
+
+@pytest.mark.parametrize("value", ["1e400", "-1e400", ".inf", ".nan"])
+def test_an_infinite_eval_split_is_a_positioned_error_not_a_crash(tmp_path: Path, value: str) -> None:
+    """`eval_split: 1e400` reads as infinity; the count check once crashed on int(inf) (found by the fuzz test)."""
+    text = (
+        "model:\n  path: microsoft/Phi-3-mini-4k-instruct\n"
+        "data:\n  - name: d\n    files: data/train.jsonl\n    text_template: '{prompt}'\n"
+        f"    eval_split: {value}\n"
+        "passes:\n  - {type: builder, precision: int4}\n"
+    )
+    found = diagnose(tmp_path, text)
+    assert [d.rule for d in found if d.severity.value == "error"] == ["invalid-value"]
+    assert found[0].at is not None and found[0].at.line == 7
