@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from olivegen.knowledge.catalog import PREVIOUS_GENERATION, suggest
+from olivegen.knowledge.catalog import (
+    MAIN_GENERATION,
+    OLIVE_GENERATION,
+    PREVIOUS_GENERATION,
+    generation_label,
+    generations_with_param,
+    missing_param,
+    suggest,
+)
 from olivegen.knowledge.history import (
     data_param_instead,
     moved_param,
@@ -25,7 +33,9 @@ class ParamErrors(Findings):
     """Every wrong parameter of one pass, each at its own key (diagnose reports one finding per key)."""
 
 
-def check_params(pass_name: str, keys: Iterable[Any], params: dict[str, Any], typed: Iterable[str] = ()) -> None:
+def check_params(
+    pass_name: str, keys: Iterable[Any], params: dict[str, Any], typed: Iterable[str] = (), *, generation: str | None = None
+) -> None:
     """Raise ParamErrors naming every key that is a typed field (`typed`) or not a parameter of the pass."""
     fields = set(typed)
     found: list[RawKeyError] = []
@@ -33,7 +43,7 @@ def check_params(pass_name: str, keys: Iterable[Any], params: dict[str, Any], ty
         if key in fields:
             message = f"{key!r} is a field of {pass_name}; write it beside `options`, not inside"
         elif params and key not in params:
-            message = no_param(pass_name, key, params)
+            message = no_param(pass_name, key, params, generation)
         else:
             continue
         found.append(RawKeyError(message, (key,), on_key=True))
@@ -41,13 +51,21 @@ def check_params(pass_name: str, keys: Iterable[Any], params: dict[str, Any], ty
         raise ParamErrors(found)
 
 
+def only_main_has(pass_name: str, key: str) -> bool:
+    """Tell whether only Olive's main branch has this parameter of a pass."""
+    return generations_with_param(pass_name, key) == [MAIN_GENERATION]
+
+
 def renamed_hint(new: str) -> str:
     """Return the hint for a parameter Olive renamed (its did-you-mean gets the editor's quick fix)."""
     return f"did you mean {new!r}? it takes the same value"
 
 
-def no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
+def no_param(pass_name: str, key: str, params: dict[str, Any], generation: str | None = None) -> str:
     """Say what is missing precisely (renamed, removed, newer, in no release) and what to write instead."""
+    elsewhere = missing_param(pass_name, key, generation) if generation not in (None, OLIVE_GENERATION) else None
+    if generation and elsewhere:  # another release has it: which one to render for
+        return f"{pass_name} of {generation_label(generation)} has no parameter {key!r}: {'; '.join(elsewhere)}"
     why = why_unknown_param(pass_name, key)
     renamed = renamed_param(pass_name, key)
     data = data_param_instead(pass_name, key)
@@ -69,4 +87,6 @@ def no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
         )
     else:
         hint = suggest(key, params)
+        if not hint and generation in (None, OLIVE_GENERATION) and only_main_has(pass_name, key):
+            hint = f"render with --olive-version {MAIN_GENERATION}"
     return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")
