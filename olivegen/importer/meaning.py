@@ -85,7 +85,8 @@ def pair(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict
         a, b = old_passes[name], new_passes[name]
         if not isinstance(a, dict) or not isinstance(b, dict) or not isinstance(a.get("type"), str):
             continue
-        if canonical_pass_in(a["type"], VENDORED_GENERATIONS[0]) != canonical_pass_in(str(b.get("type")), VENDORED_GENERATIONS[0]):
+        now = VENDORED_GENERATIONS[0]
+        if canonical_pass_in(a["type"], now) != canonical_pass_in(str(b.get("type")), now):
             continue
         for one, other in ((a, b), (b, a)):
             for key in other.keys() - one.keys():

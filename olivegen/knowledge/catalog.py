@@ -124,7 +124,7 @@ def facts(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
 
 
 def _entry(known: dict[str, Any] | None, params: list[str] | None) -> dict[str, Any]:
-    """A pass's registry entry from its parameter names: 0.13's description of each where 0.13 has it."""
+    """Return a pass's registry entry from its parameter names: 0.13's description of each where 0.13 has it."""
     info = dict(known or {"dataset": None, "extra_dependencies": [], "module_dependencies": []})
     if params is None:  # parameters unknown (a build olivegen has no table of): not checked
         info["params"] = {}
@@ -264,11 +264,15 @@ def _elsewhere(have: list[str], generation: str) -> tuple[str, str] | None:
     if have == [MAIN_GENERATION]:
         return "only Olive's main branch has it", f"render with --olive-version {MAIN_GENERATION}"
     releases = [g for g in have if g != MAIN_GENERATION]
-    pick = OLIVE_GENERATION if OLIVE_GENERATION in releases else releases[-1]
+    pick = OLIVE_GENERATION if OLIVE_GENERATION in have else have[-1]  # main, when main has it
     order = GENERATION_ORDER.index
-    if generation in GENERATION_ORDER and order(releases[0]) > order(generation):
+    if generation not in GENERATION_ORDER:
+        why = f"{generation_label(generation)} lacks it"
+    elif order(have[0]) > order(generation):
         why = f"added after Olive {generation}"
-    elif generation in GENERATION_ORDER and order(releases[-1]) < order(generation):
+    elif pick == MAIN_GENERATION:
+        why = f"removed after Olive {releases[-1]}, back on Olive's main branch"
+    elif order(releases[-1]) < order(generation):
         why = f"removed after Olive {releases[-1]}"
     else:
         why = f"{generation_label(generation)} lacks it"

@@ -15,7 +15,6 @@ from olivegen.knowledge.catalog import (
     OLIVE_GENERATION,
     PREVIOUS_GENERATION,
     generation_label,
-    generations_with_param,
     missing_param,
     suggest,
 )
@@ -34,7 +33,12 @@ class ParamErrors(Findings):
 
 
 def check_params(
-    pass_name: str, keys: Iterable[Any], params: dict[str, Any], typed: Iterable[str] = (), *, generation: str | None = None
+    pass_name: str,
+    keys: Iterable[Any],
+    params: dict[str, Any],
+    typed: Iterable[str] = (),
+    *,
+    generation: str | None = None,
 ) -> None:
     """Raise ParamErrors naming every key that is a typed field (`typed`) or not a parameter of the pass."""
     fields = set(typed)
@@ -51,9 +55,10 @@ def check_params(
         raise ParamErrors(found)
 
 
-def only_main_has(pass_name: str, key: str) -> bool:
-    """Tell whether only Olive's main branch has this parameter of a pass."""
-    return generations_with_param(pass_name, key) == [MAIN_GENERATION]
+def main_has_it(pass_name: str, key: str) -> str | None:
+    """Return `render with --olive-version main` when Olive's main branch is where to find a parameter 0.13 lacks."""
+    elsewhere = missing_param(pass_name, key, OLIVE_GENERATION)
+    return elsewhere[1] if elsewhere and elsewhere[1].endswith(f" {MAIN_GENERATION}") else None
 
 
 def renamed_hint(new: str) -> str:
@@ -87,6 +92,6 @@ def no_param(pass_name: str, key: str, params: dict[str, Any], generation: str |
         )
     else:
         hint = suggest(key, params)
-        if not hint and generation in (None, OLIVE_GENERATION) and only_main_has(pass_name, key):
-            hint = f"render with --olive-version {MAIN_GENERATION}"
+        if not hint and generation in (None, OLIVE_GENERATION):
+            hint = main_has_it(pass_name, key)
     return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")

@@ -23,7 +23,7 @@ from olivegen.knowledge.resources import schema_json
 
 @cache
 def _schema(generation: str) -> Any:
-    """The output schema of a generation: its shape's, with that generation's own pass names."""
+    """Return the output schema of a generation: its shape's, with that generation's own pass names."""
     schema = schema_json(f"olive-{shape(generation)}/olive-config.schema.json")
     if generation in VENDORED_GENERATIONS:
         return schema
