@@ -111,6 +111,7 @@ def facts(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
         data: dict[str, Any] = schema_json(f"olive-{generation}/passes.json")
         return data
     base = facts(OLIVE_GENERATION)
+    table: dict[str, list[str] | None]
     if generation == INSTALLED_GENERATION:
         registry = installed_registry()
         if registry is None:
@@ -118,7 +119,7 @@ def facts(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
         version, table = registry
     else:
         tag = RELEASE_TAG_OF_GENERATION[generation]
-        version, table = tag.removeprefix("v"), passes_at(tag)
+        version, table = tag.removeprefix("v"), dict(passes_at(tag))
     passes = {name: _entry(base["passes"].get(name), params) for name, params in table.items()}
     return {**base, "passes": passes, "olive_version": version}
 
@@ -129,7 +130,7 @@ def _entry(known: dict[str, Any] | None, params: list[str] | None) -> dict[str, 
     if params is None:  # parameters unknown (a build olivegen has no table of): not checked
         info["params"] = {}
         return info
-    then = info.get("params") if isinstance(info.get("params"), dict) else {}
+    then: dict[str, Any] = info["params"] if isinstance(info.get("params"), dict) else {}
     info["params"] = {p: then.get(p) or {"required": False, "description": ""} for p in params}
     return info
 

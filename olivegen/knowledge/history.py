@@ -233,6 +233,8 @@ def why_unknown_param(pass_name: str, param: str) -> str | None:
     if "v0.13.0" in tags:
         return None
     if param in (_params(MAIN).get(pass_name) or []):
+        if tags:
+            return f"removed after {_label(tags[-1])}, back on Olive's main branch"
         return "newer than Olive 0.13 (only on Olive's main branch)"
     if tags:
         return f"removed after {_label(tags[-1])}"

@@ -54,7 +54,7 @@ def test_main_has_its_own_parameters(tmp_path: Path) -> None:
     recipe = _recipe(tmp_path, "  - type: VitisGenerateModelLLM\n    config: {cpu_only: true}\n")
     assert compile_recipe(recipe, generation="main").config["passes"]["vitis_generate_model_llm"]["cpu_only"]
     (message,) = _errors(recipe)
-    assert "has no parameter 'cpu_only': newer than Olive 0.13 (only on Olive's main branch)" in message
+    assert "has no parameter 'cpu_only': removed after Olive 0.11.0, back on Olive's main branch" in message
     assert message.endswith(" | render with --olive-version main")
     gone = _recipe(tmp_path, "  - type: VitisGenerateModelLLM\n    config: {extra_options: {}}\n")
     assert _errors(gone, "main") == [
