@@ -19,7 +19,14 @@ from olivegen import __version__
 from olivegen.commands import COMMANDS, module_name
 from olivegen.commands.common import Exit, HelpFormat, epilog, report
 from olivegen.errors import OlivegenError, RecipeError
-from olivegen.knowledge.catalog import OLIVE_GENERATION, PREVIOUS_GENERATION, RELEASES_OF_GENERATION
+from olivegen.knowledge.catalog import (
+    INSTALLED_GENERATION,
+    MAIN_GENERATION,
+    OLIVE_GENERATION,
+    PREVIOUS_GENERATION,
+    RELEASE_TAG_OF_GENERATION,
+    RELEASES_OF_GENERATION,
+)
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]
@@ -61,7 +68,10 @@ def version_text() -> str:
     return (
         f"olivegen {__version__}\n"
         f"renders for Olive (olive-ai) {TARGETS[OLIVE_GENERATION]} (default)"
-        f" and {TARGETS[PREVIOUS_GENERATION]} (--olive-version {PREVIOUS_GENERATION})"
+        f" and {TARGETS[PREVIOUS_GENERATION]} (--olive-version {PREVIOUS_GENERATION});"
+        f" checks for {', '.join(g for g in RELEASE_TAG_OF_GENERATION if g != MAIN_GENERATION)}"
+        f" and Olive's main branch (--olive-version {MAIN_GENERATION}) in {OLIVE_GENERATION}'s format,"
+        f" and for the installed olive-ai's passes (--olive-version {INSTALLED_GENERATION})"
     )
 
 

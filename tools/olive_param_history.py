@@ -2,6 +2,7 @@
 
     python -m tools.olive_param_history --repo /path/to/Olive.git            # writes the vendored table
     python -m tools.olive_param_history --repo /path/to/Olive.git --renames  # lists rename candidates
+    python -m tools.olive_param_history --repo /path/to/Olive.git --main-only  # main's table only
 
 Nothing of Olive is imported: each tag's sources are read with ``git show TAG:path`` and parsed
 with ``ast`` (tools/olive_sources.py); a pass's parameters are what ``Pass.default_config(cls)``
@@ -10,7 +11,9 @@ sure of is written to the provenance as a note instead of being guessed.
 
 Writes ``schemas/olive-history/pass-params-by-release.json``: for each pass, each parameter with
 the tags that have it, as ranges over the ordered tag list (``"v0.2.0..v0.6.2"``), and records the
-mirror's commits, the notes and the file's sha256 in ``PROVENANCE.json``.
+mirror's commits, the notes and the file's sha256 in ``PROVENANCE.json``. Also writes
+``schemas/olive-history/pass-params-main.json``: each pass of Olive's main branch with its parameters,
+read the same way at main's commit (``--olive-version main`` checks recipes against it).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any
 from tools.olive_default_config import Reader
 from tools.olive_sources import Git, Keys, pass_classes
 
-__all__ = ["TAGS", "Git", "build", "main_gone", "rename_candidates"]
+__all__ = ["TAGS", "Git", "build", "main_gone", "main_table", "rename_candidates", "write_main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "schemas" / "olive-history" / "pass-params-by-release.json"
@@ -97,6 +100,41 @@ def main_gone(git: Git, since: str, head: str, released: dict[str, dict[str, Key
     return {name: dict(sorted(params.items())) for name, params in sorted(out.items())}
 
 
+def main_table(git: Git, head: str) -> tuple[dict[str, Any], str]:
+    """Each pass of Olive's main branch with its parameters (sorted), read as the tags are; and main's commit."""
+    commit = git.run("rev-list", "-n", "1", head).strip()
+    passes, notes = read_tag(git, commit)
+    table: dict[str, Any] = {
+        "_source": f"microsoft/Olive main {commit}: Pass.default_config(cls) of each pass, read with ast from"
+        " `git show COMMIT:path` as tools/olive_param_history.py reads the release tags",
+        **{name: sorted(keys.names) for name, keys in sorted(passes.items())},
+    }
+    if notes:
+        table["_not_sure"] = {name: sorted(texts) for name, texts in sorted(notes.items())}
+    return table, commit
+
+
+def write_main(git: Git, head: str, out: Path) -> Path:
+    """Write `pass-params-main.json` beside `out` and record its commit and sha256 in PROVENANCE.json."""
+    table, commit = main_table(git, head)
+    path = out.parent / "pass-params-main.json"
+    text = json.dumps(table, indent=0, sort_keys=False, separators=(",", ":")) + "\n"
+    path.write_text(text, encoding="utf-8")
+    provenance_path = out.parent / "PROVENANCE.json"
+    provenance = json.loads(provenance_path.read_text(encoding="utf-8")) if provenance_path.exists() else {}
+    provenance.setdefault("sha256", {})[path.name] = hashlib.sha256(text.encode()).hexdigest()
+    provenance["commit_HEAD"] = commit
+    provenance[path.name] = {
+        "generated_by": "python -m tools.olive_param_history --repo <a clone of microsoft/Olive> [--main-only]",
+        "source": "Pass.default_config(cls) of each pass of olive/olive_config.json at main's commit, read with"
+        " ast from `git show COMMIT:path`, as for the release tags (inherited and helper parameters included)",
+        "commit": commit,
+    }
+    provenance_path.write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {path} ({len(table) - 1} passes at {commit[:9]})", file=sys.stderr)
+    return path
+
+
 def _fold(name: str) -> str:
     return name.replace("_", "").replace(".", "").lower()
 
@@ -133,14 +171,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--renames", action="store_true", help="print rename candidates instead of writing")
     parser.add_argument("--main", default="main", help="Olive's main branch in the clone (default: main)")
     parser.add_argument("--main-since", default="v0.12.0", help="read main's commits after this tag (default: v0.12.0)")
+    parser.add_argument("--main-only", action="store_true", help="write only main's table (pass-params-main.json)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     git = Git(args.repo)
+    if args.main_only:
+        write_main(git, args.main, args.out)
+        return 0
     table, notes, per_tag = build(git, TAGS)
     if args.renames:
         print("\n".join(rename_candidates(per_tag, TAGS)))
         return 0
     table["main_gone"] = main_gone(git, args.main_since, args.main, per_tag)
+    write_main(git, args.main, args.out)
     text = json.dumps(table, indent=0, sort_keys=False, separators=(",", ":")) + "\n"
     args.out.write_text(text, encoding="utf-8")
     provenance_path = args.out.parent / "PROVENANCE.json"

@@ -7,7 +7,15 @@ from pathlib import Path
 
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic
-from olivegen.knowledge.catalog import OLIVE_GENERATION, has_pass, pass_params_in
+from olivegen.knowledge.catalog import (
+    OLIVE_GENERATION,
+    generation_label,
+    has_pass,
+    missing_param,
+    missing_pass,
+    pass_params_in,
+    shape,
+)
 from olivegen.recipe.passes import GenericPass
 
 
@@ -20,12 +28,15 @@ def olive_version(scope: Scope) -> Iterator[Diagnostic]:
     for i, spec in enumerate(scope.recipe.passes):
         kind = str(getattr(spec, "type", ""))
         if not has_pass(kind, generation):
+            elsewhere = missing_pass(kind, generation)
             yield scope.error(
                 "olive-version",
-                f"the {kind} pass does not exist in Olive {generation}",
+                f"the {kind} pass does not exist in {generation_label(generation)}"
+                + (f": {elsewhere[0]}" if elsewhere else ""),
                 ("passes", i, "type"),
-                f'render for Olive {OLIVE_GENERATION} (`olive: "{OLIVE_GENERATION}"`), or pick a pass Olive '
-                f"{generation} has (`olivegen passes` lists {OLIVE_GENERATION}'s)",
+                f"{elsewhere[1] if elsewhere else f'render for Olive {OLIVE_GENERATION}'}"
+                f' (`olive: "{(elsewhere[1] if elsewhere else OLIVE_GENERATION).split()[-1]}"`), or pick a pass'
+                f" {generation_label(generation)} has (`olivegen passes` lists {OLIVE_GENERATION}'s)",
             )
             continue
         known = pass_params_in(kind, generation)
@@ -39,11 +50,13 @@ def olive_version(scope: Scope) -> Iterator[Diagnostic]:
         for key, loc in written.items():
             olive_key = getattr(spec, "RENAMES", {}).get(key, key)
             if known and olive_key not in known and key != "training":
+                elsewhere = missing_param(kind, olive_key, generation)
                 yield scope.error(
                     "olive-version",
-                    f"the {kind} pass of Olive {generation} has no parameter {olive_key!r}",
+                    f"the {kind} pass of {generation_label(generation)} has no parameter {olive_key!r}"
+                    + (f": {elsewhere[0]}" if elsewhere else ""),
                     loc,
-                    f"remove it, or render for Olive {OLIVE_GENERATION}",
+                    f"remove it, or {elsewhere[1]}" if elsewhere else "remove it",
                 )
 
 
@@ -69,7 +82,7 @@ def azureml_job(scope: Scope) -> Iterator[Diagnostic]:
     """On Olive 0.13 the Azure ML job runs the whole workflow on the compute, from the recipe's folder."""
     recipe = scope.recipe
     host, target = recipe.host, recipe.target
-    if recipe.olive != OLIVE_GENERATION:
+    if shape(recipe.olive) != OLIVE_GENERATION:
         return
     if target is not None and target.type == "azureml" and host.type != "azureml":
         yield scope.error(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from olivegen.commands.common import Exit, HelpFormat, epilog, report
 from olivegen.commands.explain_inputs import data_origin, model_label, model_line, value
 from olivegen.commands.explain_inputs import shown as shown  # `diff` reads it from here
-from olivegen.commands.options import add_outside, add_set, add_variant
+from olivegen.commands.options import add_olive_version, add_outside, add_set, add_variant
 from olivegen.knowledge import passes as P
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("recipe", type=Path, help="recipe file (.yaml)")
     parser.add_argument("--format", choices=("text", "mermaid"), default="text", help="text (default) or mermaid")
+    add_olive_version(parser, "explain for")
     add_outside(parser)
     add_set(parser)
     add_variant(parser)
@@ -53,7 +54,12 @@ def execute(args: argparse.Namespace) -> Exit:
     """Print the plan of a recipe, or of each variant of a matrix recipe."""
     from olivegen.api import Options, compile
 
-    options = Options(overrides=args.overrides, only=args.variants, outside=getattr(args, "outside", False))
+    options = Options(
+        overrides=args.overrides,
+        only=args.variants,
+        outside=getattr(args, "outside", False),
+        generation=args.olive_version,
+    )
     compiled = compile(args.recipe, options)
     for one in compiled:
         report(one.warnings)

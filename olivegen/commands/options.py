@@ -23,6 +23,26 @@ def add_outside(parser: Any) -> None:
     )
 
 
+def add_olive_version(parser: Any, what: str) -> None:
+    """Add `--olive-version GEN` to a command that compiles recipes."""
+    from olivegen.knowledge.catalog import (
+        GENERATIONS,
+        INSTALLED_GENERATION,
+        MAIN_GENERATION,
+        OLIVE_GENERATION,
+        RELEASE_TAG_OF_GENERATION,
+    )
+
+    releases = [g for g in RELEASE_TAG_OF_GENERATION if g != MAIN_GENERATION]
+    parser.add_argument(
+        "--olive-version",
+        choices=list(GENERATIONS),
+        help=f"Olive release to {what} (default: the recipe's `olive:`); {', '.join(releases)} and {MAIN_GENERATION}"
+        f" (Olive's main branch): {OLIVE_GENERATION}'s format, checked against that release's own passes and"
+        f" parameters; {INSTALLED_GENERATION}: the installed olive-ai's own pass registry",
+    )
+
+
 def add_set(parser: Any) -> None:
     """Add `--set PATH=VALUE` (repeatable) to a command."""
     parser.add_argument(

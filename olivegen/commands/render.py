@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
-from olivegen.commands.options import add_outside, add_set, add_variant, outputs
-from olivegen.knowledge.catalog import GENERATIONS, PREVIOUS_GENERATION
+from olivegen.commands.options import add_olive_version, add_outside, add_set, add_variant, outputs
+from olivegen.knowledge.catalog import PREVIOUS_GENERATION
 
 
 def add_parser(sub: Any) -> None:
@@ -41,11 +41,7 @@ def add_parser(sub: Any) -> None:
         help="write here (atomically); stdout when omitted; DIR/ or a {variant} pattern for a matrix",
     )
     parser.add_argument("--check", action="store_true", help="compare with --output instead of writing; 1 on drift")
-    parser.add_argument(
-        "--olive-version",
-        choices=list(GENERATIONS),
-        help="Olive release to render for (default: the recipe's `olive:`)",
-    )
+    add_olive_version(parser, "render for")
     parser.add_argument(
         "--relative-to",
         metavar="DIR",

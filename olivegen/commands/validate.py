@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, say
-from olivegen.commands.options import add_outside, add_set
+from olivegen.commands.options import add_olive_version, add_outside, add_set
 from olivegen.errors import Diagnostic, OlivegenError, Position, RecipeError, Severity
-from olivegen.knowledge.catalog import GENERATIONS, OLIVE_GENERATION, PREVIOUS_GENERATION
+from olivegen.knowledge.catalog import INSTALLED_GENERATION, OLIVE_GENERATION, PREVIOUS_GENERATION
 
 if TYPE_CHECKING:
     from olivegen.source.document import SourceMap
@@ -74,11 +74,7 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="for inputs you trust: lets Olive import the scripts they name (with --olive; never on a pull request)",
     )
-    parser.add_argument(
-        "--olive-version",
-        choices=list(GENERATIONS),
-        help="Olive release to check for (default: each recipe's `olive:`)",
-    )
+    add_olive_version(parser, "check for")
     add_outside(parser)
     add_set(parser)
 
@@ -299,6 +295,12 @@ def execute(args: argparse.Namespace) -> Exit:
         )
         say(
             "  python -m olivegen.render.olive_check CONFIG.json  with an olive-ai 0.9.2 Python (see docs/migration.md)"
+        )
+        return Exit.USAGE
+    if args.olive and args.olive_version not in (None, OLIVE_GENERATION, INSTALLED_GENERATION):
+        say(
+            f"olivegen validate: --olive checks with the installed Olive; to check for {args.olive_version},"
+            f" install it and run validate --olive --olive-version {INSTALLED_GENERATION}"
         )
         return Exit.USAGE
     found = diagnose_files(

@@ -28,7 +28,7 @@ from typing import Any
 
 from olivegen.importer.convert import DATA_COMPONENTS, data_list, known_engine_keys
 from olivegen.importer.pieces import flat
-from olivegen.knowledge.catalog import GENERATIONS, canonical_pass_in, pass_params_in
+from olivegen.knowledge.catalog import VENDORED_GENERATIONS, canonical_pass_in, pass_params_in
 from olivegen.knowledge.sections import OLIVE_SECTIONS
 
 
@@ -85,7 +85,8 @@ def pair(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict
         a, b = old_passes[name], new_passes[name]
         if not isinstance(a, dict) or not isinstance(b, dict) or not isinstance(a.get("type"), str):
             continue
-        if canonical_pass_in(a["type"], GENERATIONS[0]) != canonical_pass_in(str(b.get("type")), GENERATIONS[0]):
+        now = VENDORED_GENERATIONS[0]
+        if canonical_pass_in(a["type"], now) != canonical_pass_in(str(b.get("type")), now):
             continue
         for one, other in ((a, b), (b, a)):
             for key in other.keys() - one.keys():
@@ -98,7 +99,7 @@ def pair(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict
 def _olive_default(kind: str, key: str) -> tuple[Any] | None:
     """Return (Olive's default,) of a pass parameter when every vendored release that has it agrees on it."""
     defaults = []
-    for generation in GENERATIONS:
+    for generation in VENDORED_GENERATIONS:
         canonical = canonical_pass_in(kind, generation)
         info = pass_params_in(canonical, generation).get(key) if canonical else None
         if isinstance(info, dict):

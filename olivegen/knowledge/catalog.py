@@ -9,22 +9,54 @@ itself lowercases pass types.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any, Final, Literal
 
+from olivegen.knowledge.history import passes_at
 from olivegen.knowledge.resources import schema_json
+from olivegen.source.files import read_limited
 
 # Olive generations olivegen renders for: the default (olive-ai 0.13.0, schemas/olive-0.13/) and the
 # previous one (olive-ai 0.9.2, schemas/olive-0.9/); their PROVENANCE.json records the exact versions.
 OLIVE_GENERATION: Final = "0.13"
 PREVIOUS_GENERATION: Final = "0.9"
-GENERATIONS = (OLIVE_GENERATION, PREVIOUS_GENERATION)
-Generation = Literal["0.13", "0.9"]  # GENERATIONS as a type (a recipe's `olive:`)
-# YAML reads `olive: 0.9` as a number: the generation each number means.
-GENERATION_OF_NUMBER = {float(g): g for g in GENERATIONS}
+# Generations with their own vendored registry (schemas/olive-<gen>/passes.json) and templates.
+VENDORED_GENERATIONS = (OLIVE_GENERATION, PREVIOUS_GENERATION)
+# Olive's main branch, and the pass registry of the installed olive-ai (read as a file, never imported).
+MAIN_GENERATION: Final = "main"
+INSTALLED_GENERATION: Final = "installed"
+# Releases between 0.9 and 0.13 and Olive's main branch: written in 0.13's config format (main adds only
+# `builds`/`max_concurrent_builds`, which olivegen does not write), checked against their own pass tables
+# (schemas/olive-history/, read from Olive's sources at this tag; main: pass-params-main.json).
+RELEASE_TAG_OF_GENERATION = {"0.10": "v0.10.1", "0.11": "v0.11.0", "0.12": "v0.12.1", MAIN_GENERATION: "main"}
+GENERATIONS = (
+    OLIVE_GENERATION,
+    PREVIOUS_GENERATION,
+    *RELEASE_TAG_OF_GENERATION,
+    INSTALLED_GENERATION,
+)
+Generation = Literal["0.13", "0.9", "0.10", "0.11", "0.12", "main", "installed"]  # GENERATIONS as a type
+# YAML reads `olive: 0.9` as a number: the generation each number means (`0.10` reads as 0.1).
+GENERATION_OF_NUMBER = {float(g): g for g in GENERATIONS if g[0].isdigit()}
 # The olive-ai releases each generation's configs are for (`olivegen --olive-version`).
-RELEASES_OF_GENERATION = {OLIVE_GENERATION: "0.13", PREVIOUS_GENERATION: "0.7-0.9.2"}
+RELEASES_OF_GENERATION = {
+    OLIVE_GENERATION: "0.13",
+    PREVIOUS_GENERATION: "0.7-0.9.2",
+    "0.10": "0.10.0-0.10.1",
+    "0.11": "0.11.0",
+    "0.12": "0.12.0-0.12.1",
+    MAIN_GENERATION: "Olive's main branch",
+    INSTALLED_GENERATION: "the installed olive-ai, by its own pass registry",
+}
+
+
+def shape(generation: str) -> str:
+    """Return the generation whose templates and output schema write a generation's configs (0.9 or 0.13)."""
+    return PREVIOUS_GENERATION if generation == PREVIOUS_GENERATION else OLIVE_GENERATION
+
 
 PASS_ALIASES = {
     "awq": "AutoAWQQuantizer",
@@ -70,9 +102,84 @@ def _fold(name: str) -> str:
 
 @cache
 def facts(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
-    """Return the vendored Olive facts (passes, providers, devices, training args) of an Olive release."""
-    data: dict[str, Any] = schema_json(f"olive-{generation}/passes.json")
-    return data
+    """Return the Olive facts (passes, providers, devices, training args) of an Olive release.
+
+    0.13 and 0.9 are vendored whole; the other generations keep 0.13's providers and training arguments
+    and have their own passes and parameters (a parameter 0.13 lacks gets no type or default).
+    """
+    if generation in VENDORED_GENERATIONS:
+        data: dict[str, Any] = schema_json(f"olive-{generation}/passes.json")
+        return data
+    base = facts(OLIVE_GENERATION)
+    table: dict[str, list[str] | None]
+    if generation == INSTALLED_GENERATION:
+        registry = installed_registry()
+        if registry is None:
+            return {**base, "passes": {}, "olive_version": None}
+        version, table = registry
+    else:
+        tag = RELEASE_TAG_OF_GENERATION[generation]
+        version, table = tag.removeprefix("v"), dict(passes_at(tag))
+    passes = {name: _entry(base["passes"].get(name), params) for name, params in table.items()}
+    return {**base, "passes": passes, "olive_version": version}
+
+
+def _entry(known: dict[str, Any] | None, params: list[str] | None) -> dict[str, Any]:
+    """Return a pass's registry entry from its parameter names: 0.13's description of each where 0.13 has it."""
+    info = dict(known or {"dataset": None, "extra_dependencies": [], "module_dependencies": []})
+    if params is None:  # parameters unknown (a build olivegen has no table of): not checked
+        info["params"] = {}
+        return info
+    then: dict[str, Any] = info["params"] if isinstance(info.get("params"), dict) else {}
+    info["params"] = {p: then.get(p) or {"required": False, "description": ""} for p in params}
+    return info
+
+
+def installed_registry() -> tuple[str, dict[str, list[str] | None]] | None:
+    """Return the installed olive-ai's version and passes, from its own `olive/olive_config.json` (None: none).
+
+    Read as a file (Olive is never imported). Each pass gets the parameters of the table of its release
+    when the registry names the same passes as that release (or as Olive's main branch, whatever version
+    main's wheel reports); in a build olivegen has no table of, the parameters are not checked (None).
+    """
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution("olive-ai")
+    except metadata.PackageNotFoundError:
+        return None
+    path = dist.locate_file("olive/olive_config.json")
+    try:
+        registry = json.loads(read_limited(Path(str(path)), MAX_REGISTRY_BYTES))
+    except (OSError, ValueError):
+        return None
+    names = registry.get("passes") if isinstance(registry, dict) else None
+    if not isinstance(names, dict):
+        return None
+    version = str(dist.version)
+    for generation in (_generation_of_version(version), MAIN_GENERATION):
+        if generation is None:
+            continue
+        table = facts(generation)["passes"]
+        if {_fold(n) for n in table} == {_fold(n) for n in names}:
+            params = {n: sorted(info.get("params") or {}) for n, info in table.items()}
+            return version, {n: params.get(_canonical_in(table, n)) for n in names}
+    return version, dict.fromkeys(names)
+
+
+MAX_REGISTRY_BYTES = 4 << 20
+
+
+def _canonical_in(table: dict[str, Any], name: str) -> str:
+    return next((n for n in table if _fold(n) == _fold(name)), name)
+
+
+def _generation_of_version(version: str) -> str | None:
+    """Return the generation of an olive-ai version (`0.12.1` -> `0.12`), or None."""
+    for generation in GENERATIONS:
+        if generation[0].isdigit() and version.split(".")[:2] == generation.split("."):
+            return generation
+    return None
 
 
 def has_pass(canonical: str, generation: str) -> bool:
@@ -136,6 +243,70 @@ def providers_for_device(device: str) -> list[str]:
     """Return the providers Olive allows on a device ('cpu', 'gpu', 'npu')."""
     table: dict[str, list[str]] = facts()["device_to_execution_providers"]
     return table.get(device, [])
+
+
+# Generations by age, for "added in" and "which one has it" (installed is whatever is installed).
+GENERATION_ORDER = (PREVIOUS_GENERATION, "0.10", "0.11", "0.12", OLIVE_GENERATION, MAIN_GENERATION)
+
+
+def generation_label(generation: str) -> str:
+    """`Olive 0.12`, `Olive's main branch`, `the installed olive-ai`."""
+    if generation == MAIN_GENERATION:
+        return "Olive's main branch"
+    if generation == INSTALLED_GENERATION:
+        return f"the installed olive-ai {facts(generation)['olive_version'] or '(none installed)'}"
+    return f"Olive {generation}"
+
+
+def _elsewhere(have: list[str], generation: str) -> tuple[str, str] | None:
+    """Say why `generation` lacks what the generations `have` have, and which one to render for instead."""
+    if not have:
+        return None
+    if have == [MAIN_GENERATION]:
+        return "only Olive's main branch has it", f"render with --olive-version {MAIN_GENERATION}"
+    releases = [g for g in have if g != MAIN_GENERATION]
+    pick = OLIVE_GENERATION if OLIVE_GENERATION in have else have[-1]  # main, when main has it
+    order = GENERATION_ORDER.index
+    if generation not in GENERATION_ORDER:
+        why = f"{generation_label(generation)} lacks it"
+    elif order(have[0]) > order(generation):
+        why = f"added after Olive {generation}"
+    elif pick == MAIN_GENERATION:
+        why = f"removed after Olive {releases[-1]}, back on Olive's main branch"
+    elif order(releases[-1]) < order(generation):
+        why = f"removed after Olive {releases[-1]}"
+    else:
+        why = f"{generation_label(generation)} lacks it"
+    return why, f"render with --olive-version {pick}"
+
+
+def generations_with_pass(name: str, besides: str = "") -> list[str]:
+    """Return the generations (oldest first, main last) that have a pass, `besides` left out."""
+    return [g for g in GENERATION_ORDER if g != besides and canonical_pass_in(name, g)]
+
+
+def generations_with_param(pass_name: str, param: str, besides: str = "") -> list[str]:
+    """Return the generations (oldest first, main last) whose pass has a parameter, `besides` left out."""
+    return [
+        g
+        for g in GENERATION_ORDER
+        if g != besides and param in pass_params_in(canonical_pass_in(pass_name, g) or "", g)
+    ]
+
+
+def missing_pass(name: str, generation: str) -> tuple[str, str] | None:
+    """Say why a generation lacks a pass others have (`only Olive's main branch has it; render with ...`)."""
+    return _elsewhere(generations_with_pass(name, generation), generation)
+
+
+def only_on_main(name: str) -> bool:
+    """Tell whether a pass is on Olive's main branch and in no release olivegen knows."""
+    return generations_with_pass(name) == [MAIN_GENERATION]
+
+
+def missing_param(pass_name: str, param: str, generation: str) -> tuple[str, str] | None:
+    """Say why a generation's pass lacks a parameter other generations' pass has, and what to render for."""
+    return _elsewhere(generations_with_param(pass_name, param, generation), generation)
 
 
 def training_argument_names() -> list[str]:

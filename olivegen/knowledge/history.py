@@ -14,6 +14,8 @@ from typing import Any
 
 from olivegen.knowledge.resources import schema_json
 
+MAIN = "main"  # Olive's main branch: the key of its tables (pass-params-main.json)
+
 # Olive's own renames: the old pass and the one that replaced it (with the release that added it).
 SUCCESSORS = {
     "OrtPerfTuning": "OrtSessionParamsTuning",
@@ -153,7 +155,7 @@ def _params(which: str) -> dict[str, Any]:
 
 def on_main(pass_name: str, param: str) -> bool:
     """Tell whether Olive's main branch (after 0.13) has a parameter of a pass."""
-    return param in (_params("main").get(pass_name) or [])
+    return param in (_params(MAIN).get(pass_name) or [])
 
 
 @cache
@@ -198,6 +200,23 @@ def renamed_param(pass_name: str, param: str) -> tuple[str, str] | None:
     return None
 
 
+def passes_at(tag: str) -> dict[str, list[str]]:
+    """Return each pass of one release tag (`v0.12.1`), or of Olive's main branch (`main`), with its parameters."""
+    if tag == MAIN:
+        return {name: list(params) for name, params in _params(MAIN).items() if not name.startswith("_")}
+    return {
+        name: sorted(p for p, runs in params.items() if p and tag in _tags_in(runs))
+        for name, params in _by_release()["passes"].items()
+        if tag in _tags_in(params.get("", ""))
+    }
+
+
+def first_release(name: str) -> str | None:
+    """Return the first release tag that has a pass (`v0.12.0`), or None (in no release, or only on main)."""
+    tags = [tag for tag in releases_of(name) if tag != "HEAD"]
+    return _label(tags[0]) if tags else None
+
+
 def _main_gone(pass_name: str, param: str) -> str | None:
     """Return the last commit of Olive's main branch that had a parameter no release and no longer main has."""
     folded = _fold(pass_name)
@@ -213,14 +232,16 @@ def why_unknown_param(pass_name: str, param: str) -> str | None:
     tags = param_releases(pass_name, param)
     if "v0.13.0" in tags:
         return None
-    if param in (_params("main").get(pass_name) or []):
+    if param in (_params(MAIN).get(pass_name) or []):
+        if tags:
+            return f"removed after {_label(tags[-1])}, back on Olive's main branch"
         return "newer than Olive 0.13 (only on Olive's main branch)"
     if tags:
         return f"removed after {_label(tags[-1])}"
     commit = _main_gone(pass_name, param)
     if commit:
         return f"in no Olive release: on Olive's main branch for a while (last in {commit}), then removed"
-    if not tags and (_lineage(pass_name) or pass_name in _params("main")):
+    if not tags and (_lineage(pass_name) or pass_name in _params(MAIN)):
         return "in no Olive release (misspelled?)"
     return None
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from olivegen.knowledge.catalog import PREVIOUS_GENERATION, suggest
+from olivegen.knowledge.catalog import (
+    MAIN_GENERATION,
+    OLIVE_GENERATION,
+    PREVIOUS_GENERATION,
+    generation_label,
+    missing_param,
+    suggest,
+)
 from olivegen.knowledge.history import (
     data_param_instead,
     moved_param,
@@ -25,7 +32,14 @@ class ParamErrors(Findings):
     """Every wrong parameter of one pass, each at its own key (diagnose reports one finding per key)."""
 
 
-def check_params(pass_name: str, keys: Iterable[Any], params: dict[str, Any], typed: Iterable[str] = ()) -> None:
+def check_params(
+    pass_name: str,
+    keys: Iterable[Any],
+    params: dict[str, Any],
+    typed: Iterable[str] = (),
+    *,
+    generation: str | None = None,
+) -> None:
     """Raise ParamErrors naming every key that is a typed field (`typed`) or not a parameter of the pass."""
     fields = set(typed)
     found: list[RawKeyError] = []
@@ -33,7 +47,7 @@ def check_params(pass_name: str, keys: Iterable[Any], params: dict[str, Any], ty
         if key in fields:
             message = f"{key!r} is a field of {pass_name}; write it beside `options`, not inside"
         elif params and key not in params:
-            message = no_param(pass_name, key, params)
+            message = no_param(pass_name, key, params, generation)
         else:
             continue
         found.append(RawKeyError(message, (key,), on_key=True))
@@ -41,13 +55,22 @@ def check_params(pass_name: str, keys: Iterable[Any], params: dict[str, Any], ty
         raise ParamErrors(found)
 
 
+def main_has_it(pass_name: str, key: str) -> str | None:
+    """Return `render with --olive-version main` when Olive's main branch is where to find a parameter 0.13 lacks."""
+    elsewhere = missing_param(pass_name, key, OLIVE_GENERATION)
+    return elsewhere[1] if elsewhere and elsewhere[1].endswith(f" {MAIN_GENERATION}") else None
+
+
 def renamed_hint(new: str) -> str:
     """Return the hint for a parameter Olive renamed (its did-you-mean gets the editor's quick fix)."""
     return f"did you mean {new!r}? it takes the same value"
 
 
-def no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
+def no_param(pass_name: str, key: str, params: dict[str, Any], generation: str | None = None) -> str:
     """Say what is missing precisely (renamed, removed, newer, in no release) and what to write instead."""
+    elsewhere = missing_param(pass_name, key, generation) if generation not in (None, OLIVE_GENERATION) else None
+    if generation and elsewhere:  # another release has it: which one to render for
+        return f"{pass_name} of {generation_label(generation)} has no parameter {key!r}: {'; '.join(elsewhere)}"
     why = why_unknown_param(pass_name, key)
     renamed = renamed_param(pass_name, key)
     data = data_param_instead(pass_name, key)
@@ -69,4 +92,6 @@ def no_param(pass_name: str, key: str, params: dict[str, Any]) -> str:
         )
     else:
         hint = suggest(key, params)
+        if not hint and generation in (None, OLIVE_GENERATION):
+            hint = main_has_it(pass_name, key)
     return f"{pass_name} has no parameter {key!r}" + (f": {why}" if why else "") + (f"; {hint}" if hint else "")

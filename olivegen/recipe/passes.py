@@ -18,9 +18,13 @@ from olivegen.knowledge.catalog import (
     OLIVE_GENERATION,
     PASS_ALIASES,
     PREVIOUS_GENERATION,
+    VENDORED_GENERATIONS,
     all_pass_names,
     canonical_pass,
     canonical_pass_in,
+    generation_label,
+    missing_pass,
+    only_on_main,
     pass_params,
     pass_params_in,
     suggest,
@@ -71,12 +75,15 @@ class PassBase(Strict):
 
     @field_validator("options", mode="after")
     @classmethod
-    def _known_options(cls, value: dict[str, Any]) -> dict[str, Any]:
+    def _known_options(cls, value: dict[str, Any], info: Any) -> dict[str, Any]:
         if value and not cls.CANONICAL:
             raise ValueError("write this pass's parameters under `config:`")
         params = pass_params(cls.CANONICAL) if cls.CANONICAL else {}
+        generation = _generation(info)
+        if cls.CANONICAL and generation not in VENDORED_GENERATIONS:  # its own (the `olive-version` rule checks them)
+            params = {**params, **pass_params_in(cls.CANONICAL, generation)}
         typed = {f.alias or n for n, f in cls.model_fields.items()} | set(cls.RENAMES.values())
-        check_params(cls.CANONICAL, value, params, typed)
+        check_params(cls.CANONICAL, value, params, typed, generation=generation)
         return value
 
 
@@ -281,6 +288,9 @@ class GenericPass(PassBase):
         renamed = successor(value)
         if renamed and canonical_pass_in(renamed, generation):
             raise ValueError(f"{value!r} is called {renamed} in Olive {generation}; write `type: {renamed}`")
+        elsewhere = missing_pass(value, generation)
+        if elsewhere and (generation != OLIVE_GENERATION or only_on_main(value)):
+            raise ValueError(f"unknown pass type {value!r} in {generation_label(generation)}: {'; '.join(elsewhere)}")
         why = why_unknown_pass(value)
         if generation != PREVIOUS_GENERATION and canonical_pass_in(value, PREVIOUS_GENERATION):
             then = PREVIOUS_GENERATION
@@ -294,8 +304,9 @@ class GenericPass(PassBase):
     @classmethod
     def _known_params(cls, value: dict[str, Any], info: Any) -> dict[str, Any]:
         canonical = info.data.get("type")
-        params = pass_params_in(canonical, _generation(info)) if canonical else {}
-        check_params(canonical, value, params)
+        generation = _generation(info)
+        params = pass_params_in(canonical, generation) if canonical else {}
+        check_params(canonical, value, params, generation=generation)
         return value
 
 

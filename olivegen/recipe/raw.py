@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from olivegen.knowledge.catalog import OLIVE_GENERATION, article, facts, suggest
+from olivegen.knowledge.catalog import OLIVE_GENERATION, article, facts, shape, suggest
 from olivegen.knowledge.data_components import is_builtin_component
 from olivegen.knowledge.history import why_gone_entry_key
 from olivegen.knowledge.model_types import MODEL_TYPES
@@ -70,7 +70,7 @@ def _collect(found: list[RawKeyError], check: Any, *args: Any) -> None:
 
 @cache
 def _props(definition: str, generation: str = OLIVE_GENERATION) -> tuple[str, ...]:
-    schema = schema_json(f"olive-{generation}/run-config.schema.json")
+    schema = schema_json(f"olive-{shape(generation)}/run-config.schema.json")
     defs = schema.get("$defs") or schema["definitions"]  # pydantic v2 (0.13) or v1 (0.9)
     return tuple(sorted(defs[definition]["properties"]))
 
@@ -82,7 +82,7 @@ def olive_keys(definition: str, generation: str = OLIVE_GENERATION) -> tuple[str
 
 @cache
 def _output_schema(generation: str = OLIVE_GENERATION) -> dict[str, Any]:
-    schema: dict[str, Any] = schema_json(f"olive-{generation}/olive-config.schema.json")
+    schema: dict[str, Any] = schema_json(f"olive-{shape(generation)}/olive-config.schema.json")
     return schema
 
 

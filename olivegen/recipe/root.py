@@ -6,7 +6,15 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
-from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION, PREVIOUS_GENERATION, Generation
+from olivegen.knowledge.catalog import (
+    GENERATION_OF_NUMBER,
+    INSTALLED_GENERATION,
+    MAIN_GENERATION,
+    OLIVE_GENERATION,
+    PREVIOUS_GENERATION,
+    RELEASE_TAG_OF_GENERATION,
+    Generation,
+)
 from olivegen.recipe.azureml import AzureMLWorkspace
 from olivegen.recipe.base import Identifier, Strict
 from olivegen.recipe.data import DataSpec
@@ -30,8 +38,11 @@ class Recipe(Strict):
         OLIVE_GENERATION,
         description=(
             f"Olive release the config is for: `{OLIVE_GENERATION}` (current format) or `{PREVIOUS_GENERATION}`"
-            " (0.7-0.9.2, the last with the"
-            " AzureML system). `render --olive-version` overrides it."
+            " (0.7-0.9.2, the last with the AzureML system); "
+            + ", ".join(f"`{g}`" for g in RELEASE_TAG_OF_GENERATION if g != MAIN_GENERATION)
+            + f" or `{MAIN_GENERATION}` (Olive's main branch): the {OLIVE_GENERATION} format, checked against that"
+            f" release's own passes and parameters; `{INSTALLED_GENERATION}`: the installed olive-ai's pass"
+            " registry. `render --olive-version` overrides it."
         ),
     )
     azureml: AzureMLWorkspace | None = Field(None, description="Azure ML workspace, for an `azureml` host or target.")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from olivegen.errors import OlivegenError
-from olivegen.knowledge.catalog import OLIVE_GENERATION
+from olivegen.knowledge.catalog import OLIVE_GENERATION, shape
 from olivegen.recipe import Recipe
 
 JOB_SUFFIX = ".job.yml"
@@ -45,7 +45,7 @@ class Job:
 
 def needs_job(recipe: Recipe) -> bool:
     """Tell whether this recipe renders an Azure ML job beside its config (Olive 0.13, Azure ML host)."""
-    return recipe.olive == OLIVE_GENERATION and recipe.host.type == "azureml"
+    return shape(recipe.olive) == OLIVE_GENERATION and recipe.host.type == "azureml"
 
 
 def _token_script(recipe: Recipe) -> str:

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from olivegen.errors import TemplateBug
+from olivegen.knowledge.catalog import shape
 from olivegen.knowledge.resources import template_folder, templates_dir
 
 ENTRY = "olive-config.json.j2"
@@ -25,7 +26,7 @@ def _environment(generation: str) -> Any:
     folders = (
         [str(template_folder(generation))]
         if generation == "azureml"
-        else [str(templates_dir(generation)), str(template_folder("common"))]
+        else [str(templates_dir(shape(generation))), str(template_folder("common"))]
     )
     env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(folders),

@@ -10,13 +10,27 @@ from functools import cache
 from typing import Any
 
 from olivegen.errors import TemplateBug
-from olivegen.knowledge.catalog import OLIVE_GENERATION, canonical_pass_in, pass_params_in
+from olivegen.knowledge.catalog import (
+    OLIVE_GENERATION,
+    VENDORED_GENERATIONS,
+    canonical_pass_in,
+    facts,
+    pass_params_in,
+    shape,
+)
 from olivegen.knowledge.resources import schema_json
 
 
 @cache
 def _schema(generation: str) -> Any:
-    return schema_json(f"olive-{generation}/olive-config.schema.json")
+    """Return the output schema of a generation: its shape's, with that generation's own pass names."""
+    schema = schema_json(f"olive-{shape(generation)}/olive-config.schema.json")
+    if generation in VENDORED_GENERATIONS:
+        return schema
+    names = sorted(facts(generation)["passes"])
+    pass_def = schema["$defs"]["pass"]
+    own = {**pass_def, "properties": {**pass_def["properties"], "type": {"enum": names}}}
+    return {**schema, "$defs": {**schema["$defs"], "pass": own}}
 
 
 @cache
@@ -67,6 +81,6 @@ def check_config(config: dict[str, Any], generation: str = OLIVE_GENERATION) -> 
     problems = schema_problems(config, generation)
     if problems:
         raise TemplateBug(
-            f"the rendered config does not match schemas/olive-{generation}/olive-config.schema.json"
+            f"the rendered config does not match schemas/olive-{shape(generation)}/olive-config.schema.json"
             " (an olivegen bug; please report it):\n  " + "\n  ".join(problems[:20])
         )

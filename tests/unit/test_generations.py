@@ -117,7 +117,8 @@ def test_09_refuses_a_parameter_it_lacks(run_cli: Run, tmp_path: Path) -> None:
     result = run_cli("render", recipe, "--olive-version", "0.9")
     assert result.code == 1
     assert result.first_err_line == (
-        f"{recipe}:4:14: error[olive-version]: the Gptq pass of Olive 0.9 has no parameter 'lm_head'"
+        f"{recipe}:4:14: error[olive-version]: the Gptq pass of Olive 0.9 has no parameter 'lm_head': added after"
+        " Olive 0.9"
     )
 
 

@@ -30,6 +30,8 @@ ALLOWED = {
     ("runner/preflight.py", "awq"),
     # a distribution whose version a run records (`onnx`), which happens to be the recipe alias too
     ("runner/fingerprint.py", "onnx"),
+    # a Hugging Face model's default revision (`main`), which happens to name Olive's main branch too
+    ("runner/fingerprint.py", "main"),
 }
 
 # A generation named inside human text ("Olive 0.13 has no ..."): build it from OLIVE_GENERATION /

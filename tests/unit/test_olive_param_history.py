@@ -160,3 +160,17 @@ def test_the_history_provenance_matches_the_files() -> None:
     for name, digest in provenance["sha256"].items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
     assert provenance["pass-params-by-release.json"]["not_sure"]  # what the static read was not sure of is listed
+
+
+def test_main_table_is_read_as_the_tags_are(repo: Path, tmp_path: Path) -> None:
+    """pass-params-main.json: main's passes with every parameter Pass.default_config gives (helpers included)."""
+    from tools.olive_param_history import main_table, write_main
+
+    table, commit = main_table(Git(repo), "HEAD")
+    assert table["Rtn"] == sorted(build(Git(repo), ["v2"])[2]["v2"]["Rtn"].names)
+    assert {"bits", "save_as_external_data"} <= set(table["Rtn"])  # from helper functions, as at the tags
+    out = tmp_path / "history" / "pass-params-by-release.json"
+    out.parent.mkdir()
+    written = json.loads(write_main(Git(repo), "HEAD", out).read_text())
+    provenance = json.loads((out.parent / "PROVENANCE.json").read_text())
+    assert written == table and provenance["pass-params-main.json"]["commit"] == commit
