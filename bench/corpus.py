@@ -136,7 +136,7 @@ def run_one(path: Path, source: str, generation: str, olive: bool, older: list[A
         if olive and compiled.recipe.olive == "0.13":
             from olivegen.render.olive_check import olive_problems
 
-            rendered = set(olive_problems(compiled.config))
+            rendered = set(olive_problems(compiled.config, trust_scripts=True))  # stand-ins only: empty files
             known = set() if result.olive_accepts_original else {_same(p) for p in _olive_on_original(original, path)}
             result.olive = sorted(p for p in rendered if _same(p) not in known)
         elif olive and older is not None:  # rendered for Olive 0.9: checked later by a 0.9.2 Python, in one batch
@@ -162,7 +162,7 @@ def _olive_on_original(original: dict[str, Any], path: Path) -> set[str]:
     here = os.getcwd()
     try:
         os.chdir(path.resolve().parent)
-        return set(olive_problems(original))
+        return set(olive_problems(original, trust_scripts=True))
     except Exception:  # noqa: BLE001 - an original Olive cannot read: nothing to subtract
         return set()
     finally:
@@ -184,7 +184,7 @@ def check_with_olive09(python: str, older: list[Any]) -> None:
             names += [str(rendered), str(path)]  # the original is read where it is, from its own folder
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
         proc = subprocess.run(
-            [python, "-m", "olivegen.render.olive_check", "--many", *names],
+            [python, "-m", "olivegen.render.olive_check", "--trust-scripts", "--many", *names],  # stand-ins only
             capture_output=True,
             text=True,
             env=env,
@@ -257,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the tables here")
     parser.add_argument("--only", help="only files whose name contains this text")
     parser.add_argument(
+        "--bare", action="store_true", help="no stand-ins for the scripts configs name (refused as missing files)"
+    )
+    parser.add_argument(
         "--olive09",
         default=os.environ.get("OLIVEGEN_OLIVE09_PYTHON"),
         help="a Python with olive-ai 0.9.2: checks the configs rendered for 0.9 (default: $OLIVEGEN_OLIVE09_PYTHON)",
@@ -267,7 +270,50 @@ def main(argv: list[str] | None = None) -> int:
         # they run, and import writes recipes beside each config; the corpus folder stays as it is
         work = Path(scratch) / args.folder.resolve().name
         shutil.copytree(args.folder, work, symlinks=True)
+        if not args.bare:
+            stubbed = stub_scripts(work)
+            print(f"stub scripts made in the scratch copy (the corpus holds configs only): {stubbed}", file=sys.stderr)
         return _measure(args, work)
+
+
+SCRIPT_KEYS = {"user_script": "file", "model_script": "file", "script_dir": "folder"}
+
+
+def stub_scripts(work: Path) -> int:
+    """Make an empty stand-in for every script a config names that the corpus does not hold; return how many.
+
+    The corpus keeps each config without the repository around it, so every `user_script: x.py`
+    names a file that existed where the config was published and is missing here. olivegen (and
+    Olive's RunConfig) refuse a missing script; a stand-in keeps that refusal about the corpus out
+    of a measurement of import and render. Only relative paths inside the scratch copy are made.
+    """
+    made = 0
+
+    def visit(node: Any, folder: Path) -> None:
+        nonlocal made
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in SCRIPT_KEYS and isinstance(value, str) and value and not os.path.isabs(value):
+                    target = (folder / value).resolve()
+                    if target.is_relative_to(work.resolve()) and not target.exists():
+                        if SCRIPT_KEYS[key] == "folder":
+                            target.mkdir(parents=True, exist_ok=True)
+                        else:
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            target.write_text("", encoding="utf-8")
+                        made += 1
+                else:
+                    visit(value, folder)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item, folder)
+
+    for path in sorted(work.rglob("*.json")):
+        try:
+            visit(json.loads(path.read_text(encoding="utf-8")), path.parent)
+        except (OSError, ValueError):
+            continue
+    return made
 
 
 def _measure(args: argparse.Namespace, work: Path) -> int:

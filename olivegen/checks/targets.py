@@ -14,7 +14,7 @@ from olivegen.knowledge.passes import (
     MODEL_BUILDER_BF16_PROVIDERS,
     MODEL_BUILDER_PROVIDERS_BY_GENERATION,
 )
-from olivegen.recipe.passes import ModelBuilder
+from olivegen.recipe.passes import GenericPass, ModelBuilder
 
 
 def _short(provider: str) -> str:
@@ -149,8 +149,13 @@ def builder_provider(scope: Scope) -> Iterator[Diagnostic]:
     if not mapped or target.provider in mapped:
         return
     where = "target" if scope.recipe.target is not None else "host"
-    for i, spec in enumerate(scope.recipe.passes):
+    passes = scope.recipe.passes
+    for i, spec in enumerate(passes):
         if not isinstance(spec, ModelBuilder) or _metadata_only(spec):
+            continue
+        if any(isinstance(later, GenericPass) for later in passes[i + 1 :]):
+            # Olive passes olivegen does not type may turn the CPU-built model into the provider's (olive-recipes'
+            # QNN chains: ModelBuilder, then graph surgeries, static shapes and context binaries)
             continue
         chain = BUILDS_FOR_PROVIDER.get(target.provider)
         hint = (
