@@ -173,7 +173,7 @@ def test_cpu_provider_on_a_gpu_is_refused_when_the_target_is_used(tmp_path: Path
 
 
 def test_modelbuilder_that_olive_passes_turn_into_a_qnn_model_is_not_refused(tmp_path: Path) -> None:
-    """olive-recipes' QNN chains run ModelBuilder, then passes olivegen does not type; only a final CPU build is refused."""
+    """olive-recipes' QNN chains run ModelBuilder, then passes olivegen does not type; a final CPU build is refused."""
     chain = (
         "model:\n  path: microsoft/Phi-3-mini-4k-instruct\ntarget: qnn\nhost: cpu\n"
         "passes:\n  - {type: builder, precision: int4}\n"
