@@ -74,6 +74,24 @@ def _references(scope: Scope, name: str) -> str:
     return "" if not count else "the reference" if count == 1 else f"the {count} references"
 
 
+def _data_config_refs(node: object, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield (path, name) of each data set a pass's Olive parameters name.
+
+    Olive resolves every key ending in `data_config`, at any depth of a pass's config, against
+    `data_configs` by name ("calib not found in ..." otherwise; olive/workflows/run/config.py
+    `_resolve_all_data_configs`, olive-ai 0.13.0 :353-363).
+    """
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if str(key).endswith("data_config") and isinstance(value, str):
+                yield (*loc, str(key)), value
+            elif not str(key).endswith("data_config"):
+                yield from _data_config_refs(value, (*loc, str(key)))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _data_config_refs(item, (*loc, i))
+
+
 @rule("unknown-data")
 def unknown_data(scope: Scope) -> Iterator[Diagnostic]:
     """Every data reference names a data set of the recipe; training passes have data to train on."""
@@ -91,6 +109,13 @@ def unknown_data(scope: Scope) -> Iterator[Diagnostic]:
                 ("passes", i, "type"),
                 "add a data set under `data:` (files, hub or datastore)",
             )
+        for block in ("config", "olive"):  # Olive's own words: every `*data_config` key names a data set
+            for loc, value in _data_config_refs(getattr(spec, block, None), ()):
+                if value not in names:
+                    listed = f"data sets: {', '.join(names)}" if names else "add a `data:` entry"
+                    hint = suggest(value, names) or listed
+                    at = ("passes", i, block, *loc)
+                    yield scope.error("unknown-data", f"no data set named {value!r}", at, hint)
     if scope.recipe.evaluate is not None:
         for i, metric in enumerate(scope.recipe.evaluate.metrics):
             if metric.data not in names:

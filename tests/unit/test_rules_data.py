@@ -209,3 +209,16 @@ def test_unreadable_or_missing_paths_answer_none(tmp_path: Path) -> None:
     assert datafiles.columns(tmp_path, "json") is None  # a directory: open() fails
     assert datafiles.columns(tmp_path / "nope.jsonl", "json") is None
     assert datafiles.columns(tmp_path, "parquet") is None
+
+
+def test_a_data_config_named_in_olives_words_must_exist(tmp_path: Path) -> None:
+    """Olive resolves every `*data_config` key of a pass's config by name: "calib not found in ..." otherwise."""
+    text = (
+        "model:\n  path: microsoft/Phi-3-mini-4k-instruct\nhost: cpu\n"
+        "data:\n  - name: calib\n    files: data/train.jsonl\n    text_template: '{prompt}'\n"
+        "passes:\n  - {type: onnx}\n"
+        "  - type: OnnxStaticQuantization\n    config:\n      data_config: calb\n"
+    )
+    found = [d for d in diagnose(tmp_path, text) if d.rule == "unknown-data"]
+    assert [(d.message, d.at.line if d.at else 0) for d in found] == [("no data set named 'calb'", 12)]
+    assert found[0].hint and "calib" in found[0].hint
