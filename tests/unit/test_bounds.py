@@ -79,9 +79,9 @@ def test_bases_past_the_total_budget_are_refused_at_the_entry_that_crosses_it(ru
         (repo / name).write_text(body, encoding="utf-8")
     entries = "".join(f"  - {name}\n" for name in names)
     (repo / "r.yaml").write_text("extends:\n" + entries + OK, encoding="utf-8")
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time of this process (the CLI runs in it): load does not count
     result = run_cli("validate", repo / "r.yaml")
-    took = time.perf_counter() - start
+    took = time.process_time() - start
     assert result.code == 1
     errors = [line for line in result.out.splitlines() if "error[" in line]
     assert errors == [
