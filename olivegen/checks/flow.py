@@ -61,16 +61,17 @@ def merge_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
             )
 
 
-@rule("extract-without-adapter")
+@rule("extract-without-adapter", Severity.WARNING)
 def extract_without_adapter(scope: Scope) -> Iterator[Diagnostic]:
-    """ExtractAdapters needs LoRA weights in the ONNX model, and none left after a merge."""
+    """ExtractAdapters with no LoRA weights in the ONNX model (none trained, or merged): no adapter file."""
     for i, kind, has_adapter in _adapter_reaches(scope):
         if kind in P.EXTRACTS_ADAPTERS and not has_adapter:
-            yield scope.error(
+            yield scope.warning(
                 "extract-without-adapter",
-                "ExtractAdapters has no LoRA weights to extract",
+                "ExtractAdapters has no LoRA weights to extract: Olive runs it and writes no adapter file",
                 ("passes", i, "type"),
-                "put a LoRA pass before the ONNX export and no MergeAdapterWeights between them",
+                "put a LoRA pass before the ONNX export and no MergeAdapterWeights between them,"
+                " or drop ExtractAdapters",
             )
 
 

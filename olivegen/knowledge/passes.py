@@ -42,6 +42,19 @@ PYTORCH_QUANTIZERS = (AUTO_AWQ, GPTQ, RTN)
 OLIVE_PYTORCH_QUANTIZERS = (GPTQ, RTN)
 # Runs only on an NVIDIA CUDA host (autoawq: "Please use GPU to run AWQ quantization").
 NEEDS_CUDA_HOST = (AUTO_AWQ,)
+# AutoAWQ's limits (Olive's AutoAWQQuantizer hands `bits`, `q_group_size` and `version` to autoawq
+# unchecked, olive/passes/pytorch/autoawq.py:149-156 of olive-ai 0.13). From casper-hansen/AutoAWQ
+# v0.2.9 (88e4c76, its last release):
+# - bits: every quantized linear module takes 4 only (awq/modules/linear/gemm.py:122-123, gemv.py:31-32,
+#   gemv_fast.py:45-46 `if w_bit not in [4]: raise NotImplementedError("Only 4-bit are supported for now.")`),
+#   the recipe's `bits: Literal[4]`;
+# - version: lower-cased (awq/models/_config.py:24), then one of these or `ValueError("Unknown version")`
+#   (awq/quantize/quantizer.py:236-252); `exllama` is a kernel chosen when a model is loaded, not a version;
+AWQ_VERSIONS = ("gemm", "gemv", "gemv_fast", "marlin")
+# - q_group_size: -1 (per channel) or a positive size: WQLinear_GEMM takes -1 as the input size and
+#   asserts `in_features % group_size == 0` (gemm.py:128-131); 0 divides by zero, and any other
+#   negative size fails that assert or allocates a negative shape (gemm.py:143-149).
+AWQ_PER_CHANNEL_GROUP = -1
 # Exports ONNX: takes a Hugging Face (PyTorch) model, hands on an ONNX one.
 EXPORTS_ONNX = (MODEL_BUILDER, ONNX_CONVERSION)
 # Typed passes by the kind of model they take: Hugging Face (PyTorch) or ONNX.

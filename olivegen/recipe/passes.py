@@ -99,9 +99,9 @@ class _LoRAFields(PassBase):
         "eval_data": "eval_data_config",
         "training": "training_args",
     }
-    r: int = Field(64, ge=1, le=4096, description="LoRA rank.")
-    alpha: int | float = Field(16, gt=0, description="LoRA scaling alpha.")
-    lora_dropout: float = Field(0.05, ge=0, lt=1, description="Dropout probability of the LoRA layers.")
+    r: int = Field(64, ge=1, description="LoRA rank (peft: a positive integer).")
+    alpha: int | float = Field(16, description="LoRA scaling alpha (the update is scaled by alpha / r).")
+    lora_dropout: float = Field(0.05, ge=0, le=1, description="Dropout probability of the LoRA layers (torch: 0 to 1).")
     target_modules: list[NonEmptyStr] | None = Field(
         None,
         description="Module names to adapt (Phi-3: `qkv_proj`, `o_proj`; Llama: `q_proj`, `v_proj` ...).",
@@ -178,13 +178,37 @@ class AutoAWQQuantizer(PassBase):
     RENAMES: ClassVar[dict[str, str]] = {"data": "data_config"}
     type: str = _type_field(P.AUTO_AWQ)
     bits: Literal[4] = Field(4, description="Weight bits (autoawq supports 4).")
-    q_group_size: int = Field(128, ge=-1, description="Quantization group size (-1: per channel).")
+    q_group_size: int = Field(
+        128,
+        ge=P.AWQ_PER_CHANNEL_GROUP,
+        description="Quantization group size (-1: per channel; 0 is not a size).",
+        json_schema_extra={"not": {"const": 0}},
+    )
     zero_point: Flag = Field(True, description="Use a zero point (asymmetric quantization).")
-    version: Literal["gemm", "gemv", "gemv_fast", "marlin", "exllama"] = Field("gemm", description="Kernel version.")
+    version: str = Field(
+        "gemm",
+        description=f"Kernel version, any case: {', '.join(P.AWQ_VERSIONS)}.",
+        json_schema_extra={"pattern": ci_pattern(*P.AWQ_VERSIONS)},
+    )
     duo_scaling: Flag = Field(True, description="Scale with both activations and weights.")
     export_compatible: Flag = Field(False, description="Keep weights unpacked so later passes can read them.")
     modules_to_not_convert: list[NonEmptyStr] = Field(default_factory=list, description="Modules left unquantized.")
     data: Identifier | None = Field(None, description="Calibration data set name; Olive's default (pile) if unset.")
+
+
+    @field_validator("q_group_size", mode="after")
+    @classmethod
+    def _group(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("q_group_size 0 is not a group size; write -1 (per channel) or a positive size")
+        return value
+
+    @field_validator("version", mode="after")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if value.lower() not in P.AWQ_VERSIONS:
+            raise ValueError(f"AutoAWQ has no version {value!r}; use one of {', '.join(P.AWQ_VERSIONS)}")
+        return value
 
 
 class Gptq(PassBase):

@@ -15,9 +15,12 @@ Strategy = Literal["no", "steps", "epoch"]
 class TrainingArgs(Strict):
     """How long and how fast to train; unset fields keep Olive's and transformers' defaults."""
 
-    max_steps: int | None = Field(None, ge=1, description="Stop after this many optimizer steps (wins over epochs).")
+    max_steps: int | None = Field(
+        None,
+        description="Stop after this many optimizer steps (wins over epochs; 0 or less: train by epochs).",
+    )
     num_train_epochs: float | None = Field(None, gt=0, description="Epochs to train when `max_steps` is unset.")
-    learning_rate: float | None = Field(None, gt=0, description="Peak learning rate.")
+    learning_rate: float | None = Field(None, ge=0, description="Peak learning rate (torch optimizers: not negative).")
     per_device_train_batch_size: int | None = Field(None, ge=1, description="Training batch size per device.")
     per_device_eval_batch_size: int | None = Field(None, ge=1, description="Evaluation batch size per device.")
     gradient_accumulation_steps: int | None = Field(None, ge=1, description="Batches accumulated per step.")

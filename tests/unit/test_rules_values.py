@@ -53,7 +53,7 @@ def test_large_but_finite_numbers_render(tmp_path: Path) -> None:
 def test_bounded_fields_reject_nan_before_the_rule(tmp_path: Path) -> None:
     text = HEAD + DATA + "passes:\n  - type: lora\n    lora_dropout: .nan\n"
     diag = one(diagnose(tmp_path, text), "invalid-value")
-    assert diag.message == "'lora_dropout' must be between 0 and 1 (0 included, 1 excluded), got nan"
+    assert diag.message == "'lora_dropout' must be between 0 and 1, both included, got nan"
 
 
 @pytest.mark.parametrize(
