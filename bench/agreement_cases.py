@@ -169,7 +169,8 @@ SRC = {
     "awq-version": "needs a CUDA host to run; Olive hands `version` to autoawq (olive/passes/pytorch/autoawq.py:154),"
     " which lower-cases it (awq/models/_config.py:24) and raises ValueError('Unknown version ...') for anything but"
     " gemm, gemv, marlin, gemv_fast (AutoAWQ v0.2.9 awq/quantize/quantizer.py:236-252)",
-    "awq-group": "needs a CUDA host to run; Olive hands `q_group_size` to autoawq (olive/passes/pytorch/autoawq.py:152);"
+    "awq-group": "needs a CUDA host to run; Olive hands `q_group_size` to autoawq"
+    " (olive/passes/pytorch/autoawq.py:152);"
     " WQLinear_GEMM takes -1 as per channel and asserts `in_features % group_size == 0` (AutoAWQ v0.2.9"
     " awq/modules/linear/gemm.py:128-131), then allocates `in_features // group_size` rows (:143-149): a negative"
     " size other than -1 fails",
@@ -458,12 +459,11 @@ mistake(
     [("rename", ("model", "path"), "pth")],
     [("rename", ("input_model", "model_path"), "model_pth")],
 )
-mistake(
+valid(
     "seed.model-dtype-float64",
     "seed",
-    "model dtype torch cannot load into",
+    "model loaded in float64 (Olive resolves the name with getattr(torch, ...); LoRA trains in its own dtype)",
     [("set", ("model", "torch_dtype"), "float64")],
-    [("set", ("input_model", "load_kwargs", "torch_dtype"), "float64")],
 )
 mistake(
     "seed.trust-remote-word",
@@ -559,14 +559,16 @@ mistake(
     "lab",
     "AWQ kernel version misspelled",
     [("set", ("passes", 0, "version"), "gemn")],
-    [("set", (*OP, "awq", "version"), "gemn")],    **runtime("awq-version"),
+    [("set", (*OP, "awq", "version"), "gemn")],
+    **runtime("awq-version"),
 )
 mistake(
     "lab.awq-group-negative",
     "lab",
     "AWQ group size -5",
     [("set", ("passes", 0, "q_group_size"), -5)],
-    [("set", (*OP, "awq", "q_group_size"), -5)],    **runtime("awq-group"),
+    [("set", (*OP, "awq", "q_group_size"), -5)],
+    **runtime("awq-group"),
 )
 mistake(
     "lab.awq-data-unknown", "lab", "AWQ calibration data that does not exist", [("set", ("passes", 0, "data"), "calib")]
@@ -742,13 +744,7 @@ valid(
 )
 
 # --- onnx-cpu: OnnxConversion -> fusions -> int4 RTN
-mistake(
-    "onnx.opset-5",
-    "onnx-cpu",
-    "opset 5",
-    [("set", ("passes", 0, "target_opset"), 5)],
-    [("set", (*OP, "onnx_conversion", "target_opset"), 5)],
-)
+valid("onnx.opset-5", "onnx-cpu", "opset 5 (the export runs)", [("set", ("passes", 0, "target_opset"), 5)])
 mistake(
     "onnx.opset-40",
     "onnx-cpu",
@@ -763,13 +759,7 @@ mistake(
     [("rename", ("passes", 0, "target_opset"), "target_opst")],
     [("rename", (*OP, "onnx_conversion", "target_opset"), "target_opst")],
 )
-mistake(
-    "onnx.dtype-float64",
-    "onnx-cpu",
-    "export dtype float64",
-    [("set", ("passes", 0, "torch_dtype"), "float64")],
-    [("set", (*OP, "onnx_conversion", "torch_dtype"), "float64")],
-)
+valid("onnx.dtype-float64", "onnx-cpu", "export in float64", [("set", ("passes", 0, "torch_dtype"), "float64")])
 mistake(
     "onnx.opt-level-3",
     "onnx-cpu",
@@ -933,12 +923,25 @@ mistake(
     [("set", ("passes", 0, "bits"), 3)],
     [("set", (*OP, "gptq", "bits"), 3)],
 )
-mistake(
+valid(
     "gptq.damp-2",
     "gptq-cpu",
-    "GPTQ dampening 2",
+    "GPTQ dampening 2 (twice the Hessian's mean diagonal)",
     [("set", ("passes", 0, "damp_percent"), 2)],
-    [("set", (*OP, "gptq", "damp_percent"), 2)],
+)
+mistake(
+    "gptq.damp-negative",
+    "gptq-cpu",
+    "GPTQ dampening -1",
+    [("set", ("passes", 0, "damp_percent"), -1)],
+    [("set", (*OP, "gptq", "damp_percent"), -1)],
+)
+mistake(
+    "rtn.group-24",
+    "rtn-cpu",
+    "RTN group size 24 (not a power of two)",
+    [("set", ("passes", 0, "group_size"), 24)],
+    [("set", (*OP, "rtn", "group_size"), 24)],
 )
 mistake(
     "gptq.data-unknown", "gptq-cpu", "calibration data that does not exist", [("set", ("passes", 0, "data"), "calib")]
@@ -1280,13 +1283,7 @@ mistake(
     [("set", ("passes", 1, "type"), "OnnxStaticQuantisation")],
     [("set", (*OP, "onnx_static_quantization", "type"), "OnnxStaticQuantisation")],
 )
-mistake(
-    "vitisai.opset-5",
-    "vitisai",
-    "opset 5",
-    [("set", ("passes", 0, "target_opset"), 5)],
-    [("set", (*OP, "onnx_conversion", "target_opset"), 5)],
-)
+valid("vitisai.opset-5", "vitisai", "opset 5 (the export runs)", [("set", ("passes", 0, "target_opset"), 5)])
 mistake(
     "vitisai.builder",
     "vitisai",
@@ -1335,6 +1332,9 @@ RUN_ON_CPU = {
     "rtn.group-negative",
     "gptq.damp-2",
     "vitisai.opset-5",
+    "gptq.damp-negative",
+    "rtn.group-24",
+    "seed.local-model-missing",
 }
 for _case in CASES:
     if _case["id"] in RUN_ON_CPU:

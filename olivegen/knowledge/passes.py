@@ -55,6 +55,17 @@ AWQ_VERSIONS = ("gemm", "gemv", "gemv_fast", "marlin")
 #   asserts `in_features % group_size == 0` (gemm.py:128-131); 0 divides by zero, and any other
 #   negative size fails that assert or allocates a negative shape (gemm.py:143-149).
 AWQ_PER_CHANNEL_GROUP = -1
+# Olive's own PyTorch quantizers (Rtn, Gptq) write QuantLinear layers, which take a group size of -1
+# (per channel) or a power of two of at least 16 (olive/common/quant/nn.py:56-57 of olive-ai 0.13:
+# "For blockwise quantization, group_size must be >= 16 and power of 2"; a real run of Rtn with -2
+# on the tiny Llama fails there).
+OLIVE_QUANT_MIN_GROUP = 16
+# The highest ai.onnx opset an export may target: onnxruntime 1.32 refuses to load a model of opset
+# 29 or above (core/graph/model_load_utils.h:46, checked with a one-Add model of each opset), and a
+# real run exporting the tiny Phi-3 at opset 40 fails when the next pass loads it (INVALID_GRAPH).
+# Below it, Olive runs any opset: exporting at opset 5 ran (exit 0); torch's exporter then keeps
+# what it can.
+MAX_ONNX_OPSET = 28
 # Exports ONNX: takes a Hugging Face (PyTorch) model, hands on an ONNX one.
 EXPORTS_ONNX = (MODEL_BUILDER, ONNX_CONVERSION)
 # Typed passes by the kind of model they take: Hugging Face (PyTorch) or ONNX.

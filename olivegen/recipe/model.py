@@ -41,7 +41,7 @@ class InputModel(Strict):
     registry: RegistryModel | None = Field(None, description="Azure ML registry model, instead of `path`.")
     task: NonEmptyStr = Field("text-generation", description="Hugging Face task of the model.")
     trust_remote_code: Flag = Field(False, description="Allow the model's own code from its repository to run.")
-    torch_dtype: Literal["auto", "float32", "float16", "bfloat16"] | None = Field(
+    torch_dtype: Literal["auto", "float64", "float32", "float16", "bfloat16"] | None = Field(
         None, description="Data type the model is loaded in; `None` keeps the checkpoint's."
     )
     load_kwargs: dict[str, Any] = Field(

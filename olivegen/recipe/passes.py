@@ -195,7 +195,6 @@ class AutoAWQQuantizer(PassBase):
     modules_to_not_convert: list[NonEmptyStr] = Field(default_factory=list, description="Modules left unquantized.")
     data: Identifier | None = Field(None, description="Calibration data set name; Olive's default (pile) if unset.")
 
-
     @field_validator("q_group_size", mode="after")
     @classmethod
     def _group(cls, value: int) -> int:
@@ -218,12 +217,23 @@ class Gptq(PassBase):
     RENAMES: ClassVar[dict[str, str]] = {"data": "data_config"}
     type: str = _type_field(P.GPTQ)
     bits: Literal[4, 8] = Field(4, description="Weight bits.")
-    group_size: int = Field(128, ge=-1, description="Quantization group size (-1: per channel).")
+    group_size: int = Field(
+        128,
+        description="Quantization group size: -1 (per channel) or a power of two of at least"
+        f" {P.OLIVE_QUANT_MIN_GROUP}.",
+    )
     sym: Flag = Field(False, description="Symmetric quantization.")
     desc_act: Flag | None = Field(None, description="Quantize columns in order of decreasing activation size.")
-    damp_percent: float = Field(0.01, gt=0, lt=1, description="Hessian dampening.")
+    damp_percent: float = Field(
+        0.01, ge=0, description="Hessian dampening, a fraction of the mean diagonal added to it (2: twice the mean)."
+    )
     lm_head: Flag = Field(False, description="Quantize the LM head too.")
     data: Identifier | None = Field(None, description="Calibration data set name; Olive's default if unset.")
+
+    @field_validator("group_size", mode="after")
+    @classmethod
+    def _group(cls, value: int) -> int:
+        return olive_quant_group(value)
 
 
 class Rtn(PassBase):
@@ -232,10 +242,29 @@ class Rtn(PassBase):
     CANONICAL: ClassVar[str] = P.RTN
     type: str = _type_field(P.RTN)
     bits: Literal[4, 8] = Field(4, description="Weight bits.")
-    group_size: int = Field(128, ge=-1, description="Group size; must divide the hidden size (-1: per channel).")
+    group_size: int = Field(
+        128,
+        description=f"Group size: -1 (per channel) or a power of two of at least {P.OLIVE_QUANT_MIN_GROUP};"
+        " must divide the hidden size.",
+    )
     sym: Flag = Field(False, description="Symmetric quantization.")
     embeds: Flag = Field(False, description="Quantize the embeddings too.")
     lm_head: Flag = Field(False, description="Quantize the LM head too.")
+
+    @field_validator("group_size", mode="after")
+    @classmethod
+    def _group(cls, value: int) -> int:
+        return olive_quant_group(value)
+
+
+def olive_quant_group(value: int) -> int:
+    """Check a group size of Olive's own quantizers: -1 or a power of two of at least 16."""
+    if value != -1 and (value < P.OLIVE_QUANT_MIN_GROUP or value & (value - 1)):
+        raise ValueError(
+            f"group_size {value} is not one Olive's quantized layers take;"
+            f" write -1 (per channel) or a power of two of at least {P.OLIVE_QUANT_MIN_GROUP} (16, 32, 64, 128 ...)"
+        )
+    return value
 
 
 class OnnxConversion(PassBase):
@@ -243,11 +272,15 @@ class OnnxConversion(PassBase):
 
     CANONICAL: ClassVar[str] = P.ONNX_CONVERSION
     type: str = _type_field(P.ONNX_CONVERSION)
-    target_opset: int = Field(20, ge=7, le=30, description="ONNX opset.")
+    target_opset: int = Field(
+        20, ge=1, le=P.MAX_ONNX_OPSET, description=f"ONNX opset (onnxruntime loads up to {P.MAX_ONNX_OPSET})."
+    )
     use_dynamo_exporter: Flag = Field(
         True, description="Use the dynamo exporter (the TorchScript one fails on transformers 5 caches)."
     )
-    torch_dtype: TorchDtype | None = Field(None, description="Cast the model to this type before export.")
+    torch_dtype: Literal["bfloat16", "float16", "float32", "float64"] | None = Field(
+        None, description="Cast the model to this type before export."
+    )
     dynamic: Flag = Field(True, description="Dynamic input shapes.")
     merge_adapter_weights: Flag = Field(False, description="Merge LoRA weights before export.")
     save_as_external_data: Flag = Field(False, description="Store weights in a separate file.")
