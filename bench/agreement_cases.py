@@ -957,8 +957,12 @@ valid(
     "RTN 8 bits, symmetric",
     [("set", ("passes", 0, "bits"), 8), ("set", ("passes", 0, "sym"), True)],
 )
-valid(
-    "rtn.builder-fp32", "rtn-cpu", "RTN -> ModelBuilder fp32", [("set", ("passes", 1, "precision"), "fp32")], run=True
+mistake(
+    "rtn.builder-fp32",
+    "rtn-cpu",
+    "RTN -> ModelBuilder fp32 (a quantized model builds only as int4)",
+    [("set", ("passes", 1, "precision"), "fp32")],
+    run=True,
 )
 valid("gptq.ok", "gptq-cpu", "GPTQ -> ModelBuilder int4 on the CPU", [])
 valid(
@@ -1141,6 +1145,7 @@ mistake(
     "openvino",
     "target_device that does not exist",
     [("set", ("passes", 2, "config", "target_device"), "tpu")],
+    [("set", (*OP, "open_vinoencapsulation", "target_device"), "tpu")],
 )
 mistake("openvino.static-word", "openvino", "static as a word", [("set", ("passes", 1, "config", "static"), "no")])
 mistake(
@@ -1196,6 +1201,7 @@ mistake(
     "qnn",
     "activation_type that does not exist",
     [("set", ("passes", 1, "config", "activation_type"), "QUInt4x")],
+    [("set", (*OP, "onnx_static_quantization", "activation_type"), "QUInt4x")],
 )
 mistake(
     "qnn.param-typo",

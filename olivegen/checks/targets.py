@@ -12,12 +12,12 @@ from olivegen.knowledge.passes import (
     GENAI_BUILDER_PRECISIONS,
     GENAI_BUILDER_QUANTIZED_PRECISIONS,
     GENAI_RELEASE,
-    PYTORCH_QUANTIZERS,
-    TRAINS_ADAPTER,
     MODEL_BUILDER_BF16_PROVIDERS,
     MODEL_BUILDER_PROVIDERS_BY_GENERATION,
     ORT_TRANSFORMERS_NO_FLOAT16,
     ORT_TRANSFORMERS_NO_USE_GPU,
+    PYTORCH_QUANTIZERS,
+    TRAINS_ADAPTER,
 )
 from olivegen.recipe.passes import GenericPass, ModelBuilder, OrtTransformersOptimization
 
@@ -220,10 +220,15 @@ def optimize_target(scope: Scope) -> Iterator[Diagnostic]:
                 "optimize-target",
                 f"OrtTransformersOptimization cannot convert to float16 for the target provider {_short(provider)}",
                 ("passes", i, "float16"),
-                "Olive skips the pass (" + ("'TensorRT has its own float16 implementation'" if tensorrt else
-                "'CPUExecutionProvider does not support float16 very well'") + ") and ends without its model;"
-                " leave `float16` out" + (" and enable TensorRT's own fp16" if tensorrt else " for the CPU, or"
-                " target a GPU (`target: cuda`)"),
+                "Olive skips the pass ("
+                + (
+                    "'TensorRT has its own float16 implementation'"
+                    if tensorrt
+                    else "'CPUExecutionProvider does not support float16 very well'"
+                )
+                + ") and ends without its model;"
+                " leave `float16` out"
+                + (" and enable TensorRT's own fp16" if tensorrt else " for the CPU, or target a GPU (`target: cuda`)"),
             )
         if spec.use_gpu and provider in ORT_TRANSFORMERS_NO_USE_GPU:
             yield scope.error(

@@ -43,8 +43,10 @@ def check_params(
     *,
     generation: str | None = None,
 ) -> None:
-    """Raise ParamErrors naming every key that is a typed field (`typed`) or not a parameter of the pass,
-    and every value an Enum parameter of a vendored release's table does not take (at the value)."""
+    """Raise ParamErrors naming each key that is a typed field (`typed`) or not a parameter, and each bad value.
+
+    A value is bad when an Enum parameter of a vendored release's own table does not take it (reported at the value).
+    """
     fields = set(typed)
     found: list[RawKeyError] = []
     judged = (generation or OLIVE_GENERATION) in VENDORED_GENERATIONS  # its own table, not 0.13's borrowed
