@@ -1215,6 +1215,7 @@ mistake(
     "qnn",
     "static quantization before the export",
     [("del", ("passes", 0)), ("insert", ("passes", 1), {"type": "onnx"})],
+    run=True,
     **runtime("onnx-on-hf"),
 )
 mistake("qnn.device-gpu", "qnn", "QNN on a GPU device", [("set", ("target",), {"provider": "qnn", "device": "gpu"})])
