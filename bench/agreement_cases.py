@@ -981,8 +981,12 @@ valid(
     "RTN 8 bits, symmetric",
     [("set", ("passes", 0, "bits"), 8), ("set", ("passes", 0, "sym"), True)],
 )
-valid(
-    "rtn.builder-fp32", "rtn-cpu", "RTN -> ModelBuilder fp32", [("set", ("passes", 1, "precision"), "fp32")], run=True
+mistake(
+    "rtn.builder-fp32",
+    "rtn-cpu",
+    "RTN -> ModelBuilder fp32 (a quantized model builds only as int4)",
+    [("set", ("passes", 1, "precision"), "fp32")],
+    run=True,
 )
 valid("gptq.ok", "gptq-cpu", "GPTQ -> ModelBuilder int4 on the CPU", [])
 valid(
@@ -1165,6 +1169,7 @@ mistake(
     "openvino",
     "target_device that does not exist",
     [("set", ("passes", 2, "config", "target_device"), "tpu")],
+    [("set", (*OP, "open_vinoencapsulation", "target_device"), "tpu")],
 )
 mistake("openvino.static-word", "openvino", "static as a word", [("set", ("passes", 1, "config", "static"), "no")])
 mistake(
@@ -1220,6 +1225,7 @@ mistake(
     "qnn",
     "activation_type that does not exist",
     [("set", ("passes", 1, "config", "activation_type"), "QUInt4x")],
+    [("set", (*OP, "onnx_static_quantization", "activation_type"), "QUInt4x")],
 )
 mistake(
     "qnn.param-typo",
@@ -1233,6 +1239,7 @@ mistake(
     "qnn",
     "static quantization before the export",
     [("del", ("passes", 0)), ("insert", ("passes", 1), {"type": "onnx"})],
+    run=True,
     **runtime("onnx-on-hf"),
 )
 mistake("qnn.device-gpu", "qnn", "QNN on a GPU device", [("set", ("target",), {"provider": "qnn", "device": "gpu"})])

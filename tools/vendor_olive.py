@@ -5,7 +5,9 @@ Run with the Olive release to vendor installed (``pip install olive-ai==0.13.0``
     python tools/vendor_olive.py
 
 Writes ``passes.json`` (every registered pass with its supported execution
-providers, devices, precisions, dependencies and config parameters),
+providers, devices, precisions, dependencies and config parameters: type, default, the
+values of an Enum parameter and whether Olive takes them in any case; and `input_models`,
+the model handler classes its ``_run_for_config(self, model: ...)`` is annotated to take),
 ``run-config.schema.json`` (``RunConfig.model_json_schema()``) and
 ``PROVENANCE.json`` with the versions used and the sha256 of each file.
 """
@@ -15,8 +17,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib
+import inspect
 import json
 import logging
+import re
 import sys
 import typing
 from enum import Enum
@@ -49,20 +53,55 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
-def _enum_values(tp: Any) -> list[Any] | None:
+def _enum_class(tp: Any) -> type[Enum] | None:
     for arg in (tp, *typing.get_args(tp)):
         if isinstance(arg, type) and issubclass(arg, Enum):
-            return [m.value for m in arg]
+            return arg
     return None
+
+
+def _enum_values(tp: Any) -> list[Any] | None:
+    found = _enum_class(tp)
+    return None if found is None else [m.value for m in found]
+
+
+def _case_insensitive(tp: Any) -> bool:
+    """Tell whether a str Enum also takes its values in any case (Olive's CaseInsensitiveEnum defines `_missing_`)."""
+    found = _enum_class(tp)
+    if found is None or not issubclass(found, str):
+        return False
+    return "_missing_" in {name for klass in found.__mro__ if klass is not Enum for name in vars(klass)}
+
+
+# Olive's model handler classes, by name: what a pass's `_run_for_config(self, model: ...)` takes.
+_HANDLER = re.compile(r"\b(\w+ModelHandler)\b")
+
+
+def _input_models(cls: Any) -> list[str] | None:
+    """Return the model handler classes a pass's `_run_for_config` is annotated to take (None: not annotated)."""
+    try:
+        annotation = inspect.signature(cls._run_for_config).parameters["model"].annotation
+    except (KeyError, TypeError, ValueError):
+        return None
+    if annotation is inspect.Parameter.empty or annotation is None:
+        return None
+    text = annotation if isinstance(annotation, str) else repr(annotation)
+    if isinstance(annotation, type):
+        text = annotation.__name__
+    names = sorted(set(_HANDLER.findall(text)))
+    return names or None
+
+
+def _pass_class(module_path: str) -> Any:
+    module_name, _, cls_name = module_path.rpartition(".")
+    return getattr(importlib.import_module(module_name), cls_name)
 
 
 def _pass_params(name: str, module_path: str) -> dict[str, Any] | str:
     from olive.hardware.accelerator import DEFAULT_CPU_ACCELERATOR
 
-    module_name, _, cls_name = module_path.rpartition(".")
     try:
-        cls = getattr(importlib.import_module(module_name), cls_name)
-        params = cls.default_config(DEFAULT_CPU_ACCELERATOR)
+        params = _pass_class(module_path).default_config(DEFAULT_CPU_ACCELERATOR)
     except Exception as exc:  # a pass whose optional dependency is missing
         return f"not importable here: {type(exc).__name__}: {exc}"[:300]
     out: dict[str, Any] = {}
@@ -76,6 +115,8 @@ def _pass_params(name: str, module_path: str) -> dict[str, Any] | str:
         values = _enum_values(param.type_)
         if values is not None:
             entry["enum"] = values
+            if _case_insensitive(param.type_):
+                entry["enum_case_insensitive"] = True
         out[key] = entry
     return out
 
@@ -113,6 +154,12 @@ def main() -> int:
             "run_on_target": bool(info.get("run_on_target", False)),
             "params": _pass_params(name, info["module_path"]),
         }
+        try:
+            takes = _input_models(_pass_class(info["module_path"]))
+        except Exception:  # noqa: BLE001  (not importable here: its input is not known)
+            takes = None
+        if takes is not None:
+            entry["input_models"] = takes
         passes[name] = entry
     training_fields = sorted(f.name for f in dataclasses.fields(transformers.TrainingArguments) if f.init)
     from olive.evaluator import metric_config

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
 from olivegen.knowledge import passes as P
+from olivegen.knowledge.catalog import takes_only_onnx
 from olivegen.knowledge.model_types import HF_MODEL_TYPES, ONNX_MODEL_TYPES
 from olivegen.knowledge.passes import EXPORTS_ONNX, KEEPS_PYTORCH, PYTORCH_QUANTIZERS, TAKES_HF, TAKES_ONNX
 from olivegen.recipe.passes import QLoRA
@@ -82,6 +83,7 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
     unknown = _input_unknown(scope)  # the kind of model is not known from here on
     for i, spec in enumerate(scope.recipe.passes):
         kind = _type(spec)
+        takes_onnx = kind in TAKES_ONNX or takes_only_onnx(kind, scope.recipe.olive)
         if kind == P.MODEL_BUILDER and _metadata_only(spec):
             continue
         if unknown and onnx_at is None:
@@ -101,7 +103,7 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
                 ("passes", i, "type"),
                 "a workflow exports to ONNX once: keep one of them" if kind == maker else f"move {kind} before {maker}",
             )
-        elif kind in TAKES_ONNX and onnx_at is None:
+        elif takes_onnx and onnx_at is None:
             yield scope.error(
                 "model-kind",
                 f"{kind} needs an ONNX model, but no pass before it exports one",
@@ -110,7 +112,7 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
             )
         if kind in EXPORTS_ONNX and onnx_at is None:
             onnx_at = i
-        elif kind not in (*KEEPS_PYTORCH, *TAKES_ONNX) and onnx_at is None:
+        elif kind not in KEEPS_PYTORCH and not takes_onnx and onnx_at is None:
             unknown = True  # after OptimumConversion, a vendor's converter ... the kind of model is not known
 
 

@@ -43,6 +43,7 @@ READS: dict[str, frozenset[str]] = {
         "provider-device": ("host", "target", "passes", "evaluate", "model", "olive"),
         "pass-provider": ("host", "target", "passes", "model"),
         "builder-precision": ("host", "target", "passes", "model"),
+        "optimize-target": ("host", "target", "passes[]"),
         "olive-version": ("olive", "passes"),
     }.items()
 }

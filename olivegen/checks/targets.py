@@ -10,11 +10,16 @@ from olivegen.knowledge.catalog import canonical_pass, canonical_pass_in, facts,
 from olivegen.knowledge.passes import (
     BUILDS_FOR_PROVIDER,
     GENAI_BUILDER_PRECISIONS,
+    GENAI_BUILDER_QUANTIZED_PRECISIONS,
     GENAI_RELEASE,
     MODEL_BUILDER_BF16_PROVIDERS,
     MODEL_BUILDER_PROVIDERS_BY_GENERATION,
+    ORT_TRANSFORMERS_NO_FLOAT16,
+    ORT_TRANSFORMERS_NO_USE_GPU,
+    PYTORCH_QUANTIZERS,
+    TRAINS_ADAPTER,
 )
-from olivegen.recipe.passes import GenericPass, ModelBuilder
+from olivegen.recipe.passes import GenericPass, ModelBuilder, OrtTransformersOptimization
 
 
 def _short(provider: str) -> str:
@@ -102,10 +107,11 @@ def pass_provider(scope: Scope) -> Iterator[Diagnostic]:
 
 @rule("builder-precision")
 def builder_precision(scope: Scope) -> Iterator[Diagnostic]:
-    """ModelBuilder builds the precision: fp16 needs a GPU target, bf16 CUDA, and onnxruntime-genai has no int8."""
+    """ModelBuilder builds the precision: fp16 needs a GPU target, bf16 CUDA, no int8, a quantized model only int4."""
     target = scope.target
     device = target.resolved_device()
     builds = GENAI_BUILDER_PRECISIONS[GENAI_RELEASE]
+    quantized = dict(_quantized_before(scope))
     for i, spec in enumerate(scope.recipe.passes):
         if not isinstance(spec, ModelBuilder) or _metadata_only(spec):
             continue
@@ -134,6 +140,36 @@ def builder_precision(scope: Scope) -> Iterator[Diagnostic]:
                 "Olive skips the pass ('BF16 is only supported on CUDA execution provider');"
                 " use fp16 on other GPUs, int4 or fp32 on the CPU",
             )
+        elif i in quantized and spec.precision not in GENAI_BUILDER_QUANTIZED_PRECISIONS[GENAI_RELEASE]:
+            q_index, q_kind = quantized[i]
+            yield scope.error(
+                "builder-precision",
+                f"ModelBuilder cannot build precision {spec.precision!r} from the model {q_kind} (pass {q_index + 1})"
+                " quantized",
+                where,
+                f"onnxruntime-genai {GENAI_RELEASE} loads a quantized model's layers without float weights and"
+                " stops with \"'QuantizedTensorModule' object has no attribute 'weight'\"; write"
+                f" `precision: {GENAI_BUILDER_QUANTIZED_PRECISIONS[GENAI_RELEASE][0]}`, or drop the quantizer to"
+                f" build {spec.precision}",
+            )
+
+
+def _quantized_before(scope: Scope) -> Iterator[tuple[int, tuple[int, str]]]:
+    """Yield (ModelBuilder index, (quantizer index, type)) for each ModelBuilder a PyTorch quantizer's model reaches.
+
+    Adapter trainers between them keep the quantized base ModelBuilder builds from; after any other pass
+    (a merge, an Olive pass olivegen does not type) the model's weights are not known, and nothing is said.
+    """
+    quantizer: tuple[int, str] | None = None
+    for i, spec in enumerate(scope.recipe.passes):
+        kind = str(getattr(spec, "type", ""))
+        if kind in PYTORCH_QUANTIZERS:
+            quantizer = (i, kind)
+        elif isinstance(spec, ModelBuilder) and quantizer is not None:
+            yield i, quantizer
+            quantizer = None
+        elif kind not in TRAINS_ADAPTER:
+            quantizer = None
 
 
 def _metadata_only(spec: ModelBuilder) -> bool:
@@ -169,3 +205,36 @@ def builder_provider(scope: Scope) -> Iterator[Diagnostic]:
             ("passes", i, "type"),
             hint + f"; ModelBuilder builds for {', '.join(_short(p) for p in mapped)}",
         )
+
+
+@rule("optimize-target")
+def optimize_target(scope: Scope) -> Iterator[Diagnostic]:
+    """OrtTransformersOptimization's float16 and use_gpu need a target provider that takes them."""
+    provider = scope.target.provider
+    for i, spec in enumerate(scope.recipe.passes):
+        if not isinstance(spec, OrtTransformersOptimization):
+            continue
+        if spec.float16 and provider in ORT_TRANSFORMERS_NO_FLOAT16:
+            tensorrt = provider != "CPUExecutionProvider"
+            yield scope.error(
+                "optimize-target",
+                f"OrtTransformersOptimization cannot convert to float16 for the target provider {_short(provider)}",
+                ("passes", i, "float16"),
+                "Olive skips the pass ("
+                + (
+                    "'TensorRT has its own float16 implementation'"
+                    if tensorrt
+                    else "'CPUExecutionProvider does not support float16 very well'"
+                )
+                + ") and ends without its model;"
+                " leave `float16` out"
+                + (" and enable TensorRT's own fp16" if tensorrt else " for the CPU, or target a GPU (`target: cuda`)"),
+            )
+        if spec.use_gpu and provider in ORT_TRANSFORMERS_NO_USE_GPU:
+            yield scope.error(
+                "optimize-target",
+                f"OrtTransformersOptimization cannot optimize for a GPU when the target provider is {_short(provider)}",
+                ("passes", i, "use_gpu"),
+                "Olive skips the pass ('CPUExecutionProvider does not support GPU inference') and ends without its"
+                " model; leave `use_gpu` out for the CPU, or target a GPU (`target: cuda`)",
+            )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from olivegen.knowledge.history import passes_at
+from olivegen.knowledge.model_types import ONNX_HANDLER
 from olivegen.knowledge.resources import schema_json
 from olivegen.source.files import read_limited
 
@@ -192,6 +193,50 @@ def pass_params_in(canonical: str, generation: str) -> dict[str, Any]:
     info = facts(generation)["passes"].get(canonical, {})
     params = info.get("params", {})
     return params if isinstance(params, dict) else {}
+
+
+# How Olive 0.13 reads a value of an Enum parameter (pydantic's enum validation of the pass config class
+# `generate_config` builds; measured on every Enum parameter of the vendored table with olive-ai 0.13.0,
+# issue 19): a str Enum takes its values exactly as spelled, or in any case when Olive's CaseInsensitiveEnum
+# defines `_missing_` (`enum_case_insensitive`, olive/common/config_utils.py:260-274); an int Enum takes
+# the number written as an int, a float or a string ('4', 4.0); None is the default. Parameters whose type
+# holds the Enum in a list or mapping (`Union[Enum, list[Enum]]`, `dict[str, Precision]`) are not judged.
+_ENUM_TYPES = ("enum", "Optional[")
+
+
+def enum_choices(info: dict[str, Any]) -> list[Any] | None:
+    """Return the values an Enum parameter takes (None: not an Enum parameter olivegen judges)."""
+    values = info.get("enum")
+    kind = str(info.get("type", ""))
+    if not isinstance(values, list) or not values or not kind.startswith(_ENUM_TYPES):
+        return None
+    if all(isinstance(v, str) for v in values) or all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return values
+    return None
+
+
+def enum_takes(info: dict[str, Any], value: Any) -> bool:
+    """Tell whether Olive takes `value` for an Enum parameter (True when olivegen cannot tell: not refused)."""
+    values = enum_choices(info)
+    if values is None or value is None or isinstance(value, (bool, dict, list)):
+        return True
+    if isinstance(values[0], str):
+        if not isinstance(value, str):
+            return False
+        if info.get("enum_case_insensitive"):
+            return value.lower() in {v.lower() for v in values}
+        return value in values
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return number in values
+
+
+def takes_only_onnx(canonical: str, generation: str = OLIVE_GENERATION) -> bool:
+    """Tell whether a pass takes an ONNX model and nothing else (its `input_models` in the vendored table)."""
+    info = facts(generation)["passes"].get(canonical) or {}
+    return info.get("input_models") == [ONNX_HANDLER]
 
 
 @cache

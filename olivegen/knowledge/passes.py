@@ -88,6 +88,15 @@ GENAI_BUILDER_PRECISIONS: dict[str, tuple[str, ...]] = {"0.14.1": ("int4", "fp32
 # The onnxruntime-genai release the `olive` extra installs (pyproject.toml), whose facts the rules apply.
 GENAI_RELEASE = "0.14.1"
 MODEL_BUILDER_CLI_PRECISIONS = GENAI_BUILDER_PRECISIONS[GENAI_RELEASE]
+# What the model builder builds from a model a PyTorch quantizer already quantized (its config.json carries a
+# `quantization_config`), by onnxruntime-genai release. 0.14.1: `quant_type` is read from that config
+# (onnxruntime_genai/models/builders/base.py:99) and the weights are loaded as QuantModel (:4080-4098), whose
+# linear layers are QuantizedTensorModule objects holding `qweight`/`scales` and no `weight`
+# (models/quantized_model.py:42-48); only int4 (INT4/UINT4) takes them as they are (:1155-1159, :1344-1345);
+# fp32, fp16 and bf16 read `matmul.weight` (make_matmul_float :1163-1167, packed q/k/v :1363) and stop with
+# `AttributeError: 'QuantizedTensorModule' object has no attribute 'weight'` (a real olive run of Rtn ->
+# ModelBuilder fp32 on the tiny Llama, issue 19: agreement case rtn.builder-fp32).
+GENAI_BUILDER_QUANTIZED_PRECISIONS: dict[str, tuple[str, ...]] = {"0.14.1": ("int4",)}
 # Same validate_config: fp16 needs a GPU device with a provider other than CPU; bf16 needs CUDA.
 MODEL_BUILDER_BF16_PROVIDERS = ("CUDAExecutionProvider",)
 # Providers ModelBuilder builds for, by Olive generation: the keys of ModelBuilder.EP_MAP in
@@ -122,3 +131,9 @@ BUILDS_FOR_PROVIDER: dict[str, str] = {
 }
 # Execution providers of NVIDIA GPUs (CUDA, TensorRT, TensorRT-RTX): what a CUDA host or target means.
 NVIDIA_PROVIDERS = ("CUDAExecutionProvider", "TensorrtExecutionProvider", "NvTensorRTRTXExecutionProvider")
+# Target providers OrtTransformersOptimization's validate_config refuses a setting for (the engine prunes the
+# pass: "Invalid config, pruned", no output model), olive/passes/onnx/transformer_optimization.py of olive-ai
+# 0.13.0: `float16` on TensorRT (:152-157, "TensorRT has its own float16 implementation") and on the CPU
+# (:158-160, "CPUExecutionProvider does not support float16 very well"); `use_gpu` on the CPU (:164-166).
+ORT_TRANSFORMERS_NO_FLOAT16 = ("CPUExecutionProvider", "TensorrtExecutionProvider")
+ORT_TRANSFORMERS_NO_USE_GPU = ("CPUExecutionProvider",)

@@ -7,13 +7,16 @@ config, ONNX Runtime's options at `extra_options`), newer than 0.13, or in no re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from olivegen.knowledge.catalog import (
     MAIN_GENERATION,
     OLIVE_GENERATION,
     PREVIOUS_GENERATION,
+    VENDORED_GENERATIONS,
+    enum_choices,
+    enum_takes,
     generation_label,
     missing_param,
     suggest,
@@ -34,25 +37,48 @@ class ParamErrors(Findings):
 
 def check_params(
     pass_name: str,
-    keys: Iterable[Any],
+    written: Mapping[str, Any],
     params: dict[str, Any],
     typed: Iterable[str] = (),
     *,
     generation: str | None = None,
 ) -> None:
-    """Raise ParamErrors naming every key that is a typed field (`typed`) or not a parameter of the pass."""
+    """Raise ParamErrors naming each key that is a typed field (`typed`) or not a parameter, and each bad value.
+
+    A value is bad when an Enum parameter of a vendored release's own table does not take it (reported at the value).
+    """
     fields = set(typed)
     found: list[RawKeyError] = []
-    for key in keys:
+    judged = (generation or OLIVE_GENERATION) in VENDORED_GENERATIONS  # its own table, not 0.13's borrowed
+    for key, value in written.items():
         if key in fields:
             message = f"{key!r} is a field of {pass_name}; write it beside `options`, not inside"
         elif params and key not in params:
             message = no_param(pass_name, key, params, generation)
+        elif judged and key in params and not enum_takes(params[key] or {}, value):
+            found.append(RawKeyError(bad_value(pass_name, key, value, params[key], generation), (key,)))
+            continue
         else:
             continue
         found.append(RawKeyError(message, (key,), on_key=True))
     if found:
         raise ParamErrors(found)
+
+
+def bad_value(pass_name: str, key: str, value: Any, info: dict[str, Any], generation: str | None) -> str:
+    """Say that an Enum parameter does not take a value, and which values it takes (the hint, after `; `)."""
+    values = enum_choices(info) or []
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    release = "" if generation in (None, OLIVE_GENERATION) else f" of {generation_label(generation)}"
+    near = suggest(value, [str(v) for v in values]) if isinstance(value, str) else None
+    spelled = ""
+    if values and isinstance(values[0], str):
+        spelled = " (in any case)" if info.get("enum_case_insensitive") else " (spelled exactly so)"
+    return (
+        f"{pass_name}{release} does not take {shown} for {key!r}; "
+        + (f"{near} " if near else "")
+        + f"{key} takes one of {', '.join(repr(v) for v in values)}{spelled}"
+    )
 
 
 def main_has_it(pass_name: str, key: str) -> str | None:

@@ -28,6 +28,7 @@ passes:
   - type: lora
     r: 8
   - type: merge
+  - type: onnx
   - type: OnnxDynamicQuantization
     config:
       per_channel: maybe
@@ -59,9 +60,9 @@ def test_a_list_level_rejection_lands_at_the_value_it_names(tmp_path: Path) -> N
 
 def test_a_pass_parameter_the_recipe_wrote_is_the_users(tmp_path: Path) -> None:
     compiled = _compiled(tmp_path)
-    key = list(compiled.config["passes"])[2]
+    key = list(compiled.config["passes"])[3]
     (diag,) = olive_findings(compiled, [f"passes.{key}.per_channel: Input should be a valid boolean"])
-    assert _at(diag) == (19, 20)
+    assert _at(diag) == (20, 20)
     assert "'maybe'" in (diag.hint or "")
     (renamed,) = olive_findings(compiled, ["passes.lora.r: Input should be greater than 8"])
     assert _at(renamed) == (15, 8) and "value 8 " in (renamed.hint or "")

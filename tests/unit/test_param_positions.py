@@ -88,3 +88,46 @@ def test_an_olive_yaml_config_reports_the_parameter_at_its_line(run_cli: Run, tm
         "11:5: OnnxDynamicQuantization has no parameter 'quant_formt': in no Olive release (misspelled?)",
         "12:5: OnnxDynamicQuantization has no parameter 'per_chanel': in no Olive release (misspelled?)",
     ]
+
+
+def test_an_enum_parameter_reports_a_value_olive_does_not_take_at_the_value(run_cli: Run, tmp_path: Path) -> None:
+    # agreement cases openvino.encapsulation-device, qnn.activation-type-typo: Olive's RunConfig rejects both
+    recipe = tmp_path / "enum.yaml"
+    recipe.write_text(
+        MODEL + "  - type: OnnxStaticQuantization\n    config:\n      activation_type: QUInt4x\n"
+        "      precision: INT8\n      quant_format: QDQ\n  - type: OpenVINOEncapsulation\n"
+        "    config:\n      target_device: tpu\n"
+    )
+    result = run_cli("validate", recipe)
+    assert _found(result, recipe) == [
+        "6:24: OnnxStaticQuantization does not take 'QUInt4x' for 'activation_type'",
+        "7:18: OnnxStaticQuantization does not take 'INT8' for 'precision'",
+        "11:22: OpenVINOEncapsulation does not take 'tpu' for 'target_device'",
+    ]
+    assert "  hint: did you mean 'uint4'? activation_type takes one of 'int4', 'int8'," in result.out
+    assert "'intel_myriad', 'any' (spelled exactly so)" in result.out
+
+
+def test_an_enum_parameter_takes_what_olive_takes(run_cli: Run, tmp_path: Path) -> None:
+    # measured on Olive 0.13's pass config classes: exact spelling of a str Enum, any case for a
+    # CaseInsensitiveEnum, an int Enum's number as int, float or string; lists and None not judged
+    recipe = tmp_path / "enum-ok.yaml"
+    recipe.write_text(
+        MODEL + "  - type: OnnxStaticQuantization\n    config: {activation_type: uint16, precision: null}\n"
+        "  - type: NVModelOptQuantization\n    config: {algorithm: AWQ}\n"
+        "  - type: KQuant\n    config: {bits: '8'}\n"
+        "  - type: OnnxHqqQuantization\n    config: {accuracy_level: 4.0}\n"
+        "  - type: OpenVINOWeightCompression\n    config: {ignored_scope_type: [names, types]}\n"
+    )
+    result = run_cli("validate", recipe)
+    assert _found(result, recipe) == []
+
+
+def test_an_int_enum_refuses_a_number_it_lacks_and_a_word(run_cli: Run, tmp_path: Path) -> None:
+    recipe = tmp_path / "bits.yaml"
+    recipe.write_text(MODEL + "  - type: AutoClip\n    config: {bits: 3}\n  - type: KQuant\n    config: {bits: four}\n")
+    found = _found(run_cli("validate", recipe), recipe)
+    assert [f.split(": ", 1)[1] for f in found] == [
+        "AutoClip does not take 3 for 'bits'",
+        "KQuant does not take 'four' for 'bits'",
+    ]

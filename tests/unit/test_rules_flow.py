@@ -142,3 +142,18 @@ def test_an_olive_input_model_of_another_kind_is_not_guessed(tmp_path: Path) -> 
     text = "model:\n  olive:\n    type: OpenVINOModel\n    model_path: ov\n"
     text += "passes:\n  - type: OrtTransformersOptimization\n"
     assert only(diagnose(tmp_path, text), "model-kind") == []
+
+
+def test_an_olive_onnx_pass_before_the_export_needs_an_onnx_model(tmp_path: Path) -> None:
+    # agreement case qnn.quant-before-export: OnnxStaticQuantization takes an ONNXModelHandler only
+    # (`input_models` of the vendored pass table)
+    bad = HEAD + "passes:\n  - type: OnnxStaticQuantization\n    config: {quant_format: QDQ}\n  - type: onnx\n"
+    diag = one(diagnose(tmp_path / "a", bad), "model-kind")
+    assert (diag.at.line, diag.at.col) == (8, 11) if diag.at else False
+    assert diag.message == "OnnxStaticQuantization needs an ONNX model, but no pass before it exports one"
+    assert_style(diag)
+    good = HEAD + "passes:\n  - type: onnx\n  - type: OnnxStaticQuantization\n    config: {quant_format: QDQ}\n"
+    assert only(diagnose(tmp_path / "b", good), "model-kind") == []
+    # a pass that takes a Hugging Face model too (OpenVINOWeightCompression) is not judged
+    either = HEAD + "passes:\n  - type: OpenVINOWeightCompression\n"
+    assert only(diagnose(tmp_path / "c", either), "model-kind") == []

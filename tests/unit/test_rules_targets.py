@@ -181,3 +181,59 @@ def test_modelbuilder_that_olive_passes_turn_into_a_qnn_model_is_not_refused(tmp
     assert "builder-provider" in [d.rule for d in diagnose(tmp_path, chain)]
     followed = chain + "  - type: GraphSurgeries\n    config: {surgeries: [{surgeon: RemoveRopeMultiCache}]}\n"
     assert "builder-provider" not in [d.rule for d in diagnose(tmp_path, followed)]
+
+
+@pytest.mark.parametrize("precision", ["fp32", "fp16", "bf16"])
+def test_builder_float_precision_from_a_quantized_model(tmp_path: Path, precision: str) -> None:
+    # agreement case rtn.builder-fp32: a real olive run stops with "'QuantizedTensorModule' object has
+    # no attribute 'weight'" (onnxruntime-genai 0.14.1 loads the quantized layers without float weights)
+    text = (
+        MODEL + "target: cuda\npasses:\n  - {type: rtn, bits: 4}\n" + f"  - {{type: builder, precision: {precision}}}\n"
+    )
+    diag = one(diagnose(tmp_path, text), "builder-precision")
+    assert diag.message == f"ModelBuilder cannot build precision {precision!r} from the model Rtn (pass 1) quantized"
+    assert diag.at is not None and (diag.at.line, diag.at.col) == (6, 32)
+    assert diag.hint and "`precision: int4`" in diag.hint
+    assert_style(diag)
+
+
+def test_builder_int4_from_a_quantized_model_and_float_after_a_merge_pass(tmp_path: Path) -> None:
+    int4 = MODEL + "target: cpu\nhost: cpu\npasses:\n  - {type: rtn, bits: 4}\n  - {type: builder, precision: int4}\n"
+    assert only(diagnose(tmp_path / "a", int4), "builder-precision") == []
+    # an adapter trained on the quantized base keeps it: ModelBuilder still builds from the quantized model
+    lora = MODEL + DATA + "target: cuda\npasses:\n  - type: awq\n  - type: lora\n  - {type: builder, precision: fp16}\n"
+    assert one(diagnose(tmp_path / "b", lora), "builder-precision").message.endswith(
+        "AutoAWQQuantizer (pass 1) quantized"
+    )
+    # after a merge the weights are not known to olivegen: not judged
+    merged = lora.replace("  - {type: builder", "  - type: merge\n  - {type: builder")
+    assert only(diagnose(tmp_path / "c", merged), "builder-precision") == []
+    plain = MODEL + "target: cpu\npasses:\n  - {type: builder, precision: fp32}\n"
+    assert only(diagnose(tmp_path / "d", plain), "builder-precision") == []
+
+
+@pytest.mark.parametrize(
+    ("target", "key", "fragment"),
+    [
+        ("cpu", "float16", "float16 for the target provider CPU"),
+        ("tensorrt", "float16", "Tensorrt"),
+        ("cpu", "use_gpu", "for a GPU when the target provider is CPU"),
+    ],
+)
+def test_optimize_setting_the_target_cannot_take(tmp_path: Path, target: str, key: str, fragment: str) -> None:
+    # agreement case onnx.float16-cpu: Olive's validate_config prunes the pass
+    # (olive/passes/onnx/transformer_optimization.py:151-166, olive-ai 0.13.0)
+    text = MODEL + f"target: {target}\npasses:\n  - type: onnx\n  - type: optimize\n    {key}: true\n"
+    diag = one(diagnose(tmp_path, text), "optimize-target")
+    assert fragment in diag.message
+    assert diag.at is not None and (diag.at.line, diag.at.col) == (7, 7 + len(key))
+    assert_style(diag)
+
+
+@pytest.mark.parametrize(
+    ("target", "key"), [("cuda", "float16"), ("cuda", "use_gpu"), ("dml", "float16"), ("cpu", "opt_level")]
+)
+def test_optimize_setting_the_target_takes(tmp_path: Path, target: str, key: str) -> None:
+    value = 1 if key == "opt_level" else "true"
+    text = MODEL + f"target: {target}\npasses:\n  - type: onnx\n  - type: optimize\n    {key}: {value}\n"
+    assert only(diagnose(tmp_path, text), "optimize-target") == []

@@ -263,7 +263,7 @@ def test_generic_passes_are_olive_registry_names_with_their_parameters(tmp_path:
     assert _both(tmp_path, ok) == ([], [])
     rules, errors = _both(tmp_path, ok.replace("quant_format", "quant_formt"))
     assert rules == ["invalid-value@10"] and [list(e.absolute_path) for e in errors] == [["passes", 1, "config"]]
-    only_09 = BASE + "passes:\n  - type: VitisAIQuantization\n"
+    only_09 = BASE + "passes:\n  - type: OnnxConversion\n  - type: VitisAIQuantization\n"
     assert _both(tmp_path, only_09)[0] and _both(tmp_path, only_09)[1]
     assert _both(tmp_path, 'olive: "0.9"\n' + only_09) == ([], [])
 
@@ -403,7 +403,7 @@ def test_what_validate_takes_the_schema_takes(tmp_path: Path, text: str) -> None
 def test_a_base_may_choose_the_olive_release(tmp_path: Path) -> None:
     """A child that leaves `olive:` to its base is not held to the current release's pass names."""
     base = 'olive: "0.9"\n' + BASE + "passes:\n  - type: OnnxConversion\n"
-    child = "extends: base.yaml\npasses:\n  - type: VitisAIQuantization\n"  # a pass of Olive 0.9 only
+    child = "extends: base.yaml\npasses:\n  - type: OnnxConversion\n  - type: VitisAIQuantization\n"  # Olive 0.9 only
     assert _both(tmp_path, child, **{"base.yaml": base}) == ([], [])
     rules, errors = _both(tmp_path, child.replace("extends: base.yaml\n", BASE))
     assert rules and errors  # without the base, the recipe is for Olive 0.13, which has no such pass
