@@ -88,3 +88,15 @@ def test_recorded_olivegen_verdicts(bench: Any, cat: Any) -> None:
 def test_every_case_has_an_olive_verdict_recorded() -> None:
     recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
     assert all(entry.get("olive", {}).get("verdict") for entry in recorded.values())
+
+
+def test_no_disagreement_where_olive_judges_here(bench: Any) -> None:
+    """Issue 19's goal: 0 false refusals and 0 false acceptances among the cases Olive can judge on this machine."""
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+    wrong = {
+        case_id: (entry["olivegen"], entry["olive"])
+        for case_id, entry in recorded.items()
+        if entry["olive"]["how"] != "hardware"
+        and bench.outcome(entry["olivegen"]["verdict"], entry["olive"]["verdict"]).startswith("false")
+    }
+    assert not wrong, f"olivegen disagrees with Olive's recorded verdict (docs/agreement.md): {wrong}"
