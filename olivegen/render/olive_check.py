@@ -18,9 +18,13 @@ SCRIPT_KEYS = frozenset({"user_script", "script_dir", "model_script"})
 TRUST_HINT = "pass --trust-scripts only for inputs you trust: it lets Olive import the scripts they name"
 
 
+# Marks a pass that Olive's validate_config refuses: Olive prunes it when the workflow runs.
+PRUNED = "(Olive prunes the pass: 'Invalid config, pruned.', and the workflow writes no model)"
+
+
 class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+    def __init__(self, level: int = logging.WARNING) -> None:
+        super().__init__(level)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -116,13 +120,37 @@ def olive_problems(config: dict[str, Any], *, trust_scripts: bool = False) -> li
             for pass_config in pass_configs:
                 try:
                     pass_cls = package.import_pass_module(pass_config.type)
-                    pass_cls.generate_config(spec, pass_config.config or {}, disable_search=True)
+                    generated = pass_cls.generate_config(spec, pass_config.config or {}, disable_search=True)
                 except Exception as exc:  # an Olive-side rejection, reported as text
                     problems += _pass_problems(key, exc)
+                    continue
+                why = _pruned(pass_cls, generated, spec)
+                if why is not None:
+                    problems.append(f"passes.{key}: {why} {PRUNED}")
     finally:
         root.handlers, root.propagate = own_handlers, propagate
     problems += [m for m in collect.messages if "Ignoring" in m or "not part of" in m or "will be ignored" in m]
     return problems
+
+
+def _pruned(pass_cls: Any, generated: Any, spec: Any) -> str | None:
+    """Why the pass's own `validate_config` refuses the target's accelerator, or None when it accepts.
+
+    A refused pass is pruned when the workflow runs: Olive logs "Invalid config, pruned." and the
+    whole flow ends with no output model (olive/engine/engine.py:330-333, :668-671 of olive-ai 0.13),
+    while `olive run` still exits 0. The pass says why in an INFO or WARNING log line.
+    """
+    said = _Collect(logging.DEBUG)
+    olive_log = logging.getLogger("olive")
+    olive_log.addHandler(said)
+    level, olive_log.level = olive_log.level, logging.DEBUG
+    try:
+        if pass_cls.validate_config(generated, spec):
+            return None
+    finally:
+        olive_log.removeHandler(said)
+        olive_log.level = level
+    return "; ".join(said.messages) or "its validate_config refuses this target"
 
 
 def _device(name: str) -> Any:
