@@ -67,6 +67,28 @@ def test_structural_errors_are_reported_with_their_path() -> None:
     assert problems and any("log_severity_level" in p for p in problems), problems
 
 
+def test_a_pass_olive_prunes_for_the_target_is_a_problem() -> None:
+    """validate_config refuses float16 fusions for the CPU: Olive prunes the pass and the flow writes no model."""
+    from olivegen.render.olive_check import PRUNED, olive_problems
+
+    config = {
+        "input_model": {"type": "ONNXModel", "model_path": "model.onnx"},
+        "systems": {
+            "local": {
+                "type": "LocalSystem",
+                "accelerators": [{"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}],
+            }
+        },
+        "passes": {"optimize": {"type": "OrtTransformersOptimization", "model_type": "phi", "float16": True}},
+        "engine": {"host": "local", "target": "local"},
+    }
+    problems = olive_problems(config)
+    assert [p for p in problems if p.endswith(PRUNED)] == problems, problems
+    assert problems and problems[0].startswith("passes.optimize: ") and "float16" in problems[0], problems
+    config["passes"]["optimize"]["float16"] = False
+    assert olive_problems(config) == []
+
+
 def test_imported_seed_guide_renders_what_olive_013_accepts(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     from olivegen.render.olive_check import olive_problems
     from tests.unit.test_generations import _imported_seed
