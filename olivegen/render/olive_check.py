@@ -137,7 +137,7 @@ def _pruned(pass_cls: Any, generated: Any, spec: Any) -> str | None:
     """Why the pass's own `validate_config` refuses the target's accelerator, or None when it accepts.
 
     A refused pass is pruned when the workflow runs: Olive logs "Invalid config, pruned." and the
-    whole flow ends with no output model (olive/engine/engine.py:330-333, :668-671 of olive-ai 0.13),
+    whole flow ends with no output model (olive/engine/engine.py:669-670 and :330-333 of olive-ai 0.13),
     while `olive run` still exits 0. The pass says why in an INFO or WARNING log line.
     """
     said = _Collect(logging.DEBUG)
