@@ -79,7 +79,8 @@ class Target:
     provider: str  # the onnxruntime execution provider the model runs with
     device: str  # the device that implies
     chains: tuple[Chain, ...]  # the first one of a generation is the default; empty: none known
-    install: str  # what the user installs besides olive-ai
+    extra: str | None  # the olive-ai pip extra (`pip install olive-ai[EXTRA]`), None: olive-ai has none for it
+    install: str  # what the user installs besides olive-ai, in words
     sources: tuple[str, ...]
     host: str = "cpu"  # the provider of the host the passes need (`host:`)
     # the Olive target system the config names, when not (provider, device): Olive's pass registry
@@ -235,6 +236,7 @@ TARGETS: tuple[Target, ...] = (
         "CPUExecutionProvider",
         "cpu",
         (_builder("int4", _QWEN3_CPU), _builder("fp32", _SMOL_CPU)),
+        "cpu",
         "olive-ai[cpu] (onnxruntime) and onnxruntime-genai (ModelBuilder imports onnxruntime_genai.models.builder)",
         (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, EXTRAS_SOURCE, _QWEN3_CPU, _SMOL_CPU),
     ),
@@ -248,6 +250,7 @@ TARGETS: tuple[Target, ...] = (
             _builder("bf16", BUILDER_PRECISION_SOURCE),
             _builder("fp32", EP_MAP_SOURCE),
         ),
+        "gpu",
         "olive-ai[gpu] (onnxruntime-gpu) and onnxruntime-genai-cuda",
         (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, EXTRAS_SOURCE, _QWEN3_CUDA, _SMOL_CUDA),
     ),
@@ -256,6 +259,7 @@ TARGETS: tuple[Target, ...] = (
         "DmlExecutionProvider",
         "gpu",
         (_builder("int4", _QWEN_DML), _builder("fp16", BUILDER_PRECISION_SOURCE), _builder("fp32", EP_MAP_SOURCE)),
+        "directml",
         "olive-ai[directml] (onnxruntime-directml, Windows) and onnxruntime-genai",
         (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, EXTRAS_SOURCE, _QWEN_DML),
     ),
@@ -264,6 +268,7 @@ TARGETS: tuple[Target, ...] = (
         "WebGpuExecutionProvider",
         "gpu",
         (_builder("int4", _QWEN3_WEBGPU), _builder("fp16", _SMOL_WEBGPU), _builder("fp32", EP_MAP_SOURCE)),
+        None,
         "onnxruntime-genai (olive-ai has no WebGPU extra; olive-recipes' webgpu folders add onnxruntime-webgpu)",
         (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, _QWEN3_WEBGPU, _SMOL_WEBGPU),
         note="0.13.0's EP_MAP maps WebGPU; 0.9.2's does not",
@@ -300,6 +305,7 @@ TARGETS: tuple[Target, ...] = (
                 _QWEN_OV,
             ),
         ),
+        "openvino",
         "olive-ai[openvino] (openvino, nncf, optimum[openvino], onnxruntime-openvino)",
         (_QWEN_OV, EXTRAS_SOURCE, "olive/olive_config.json:405-413 (OpenVINOEncapsulation: OpenVINOExecutionProvider)"),
         note="Optimum Intel converts and quantizes (NNCF int4 weights); ModelBuilder does not build for OpenVINO",
@@ -309,6 +315,7 @@ TARGETS: tuple[Target, ...] = (
         "QNNExecutionProvider",
         "npu",
         (Chain("int4", QNN_NPU_STEPS, _LLAMA_QNN, data=(WIKITEXT_JOINED, WIKITEXT_ACT)),),
+        "qnn",
         "olive-ai[qnn] (onnxruntime-qnn, for the context binaries), auto-gptq and optimum (GptqQuantizer),"
         " onnxruntime-gpu (CUDA calibration); olive-recipes runs the QNN passes in a separate Python environment",
         (
@@ -338,6 +345,7 @@ TARGETS: tuple[Target, ...] = (
                 _QWEN14_TRTRTX,
             ),
         ),
+        None,
         "onnxruntime-genai built with NvTensorRTRTXExecutionProvider (olive-recipes' NvTensorRtRtx README)",
         (EP_MAP_SOURCE, _QWEN_TRTRTX, _QWEN14_TRTRTX),
         note="int4 is handed on as QDQ (MatMulNBitsToQDQ), as every olive-recipes int4 TensorRT-RTX config does",
@@ -361,6 +369,7 @@ TARGETS: tuple[Target, ...] = (
                 ("main",),
             ),
         ),
+        None,
         "amd-quark (QuarkQuantization, olive/olive_config.json:601-610) and model-generate from AMD's index"
         " (https://pypi.amd.com/simple; VitisGenerateModelLLM imports model_generate)",
         (_QWEN_RYZEN, _QWEN_VITIS, "olive/olive_config.json:693-700 (VitisGenerateModelLLM: CPUExecutionProvider, cpu)"),
@@ -373,6 +382,7 @@ TARGETS: tuple[Target, ...] = (
         "MIGraphXExecutionProvider",
         "gpu",
         (),
+        None,
         "nothing olivegen knows builds an LLM for it",
         (EP_MAP_SOURCE, _MIGRAPHX),
         note="ModelBuilder has no MIGraphX mapping and builds a CPU model; olive-recipes' MIGraphX configs"
