@@ -132,7 +132,9 @@ def test_keys_olive_only_ignores_in_an_olive_config_are_warnings(
 @pytest.mark.parametrize(
     "model", ["Qwen/Qwen2.5-1.5B-Instruct", "meta-llama/Llama-3.2-1B-Instruct", "microsoft/Phi-3-mini-4k-instruct"]
 )
-def test_init_targets_recipes_pass_olives_own_check(run_cli: Callable[..., CliResult], tmp_path: Path, model: str) -> None:
+def test_init_targets_recipes_pass_olives_own_check(
+    run_cli: Callable[..., CliResult], tmp_path: Path, model: str
+) -> None:
     """Qwen2, Llama and Phi-3: every target with a chain, at every precision, is accepted by the installed Olive 0.13.
 
     Olive's RunConfig and each pass's own config class (`validate --olive`), variant by variant.

@@ -1,5 +1,8 @@
-"""`olivegen init --preset NAME [-o FILE] [--force]`, `olivegen init --list`, and
-`olivegen init --model HF_ID --targets cpu,cuda,... [--olive-version GEN] [-o FILE] [--force]`."""
+"""`olivegen init --preset NAME [-o FILE] [--force]`, `olivegen init --list`, `olivegen init --model ID --targets ...`.
+
+`olivegen init --model HF_ID --targets cpu,cuda,... [--olive-version GEN] [-o FILE] [--force]` writes a
+matrix recipe, a variant per target (recipe/target_matrix.py, from knowledge/targets.py).
+"""
 
 from __future__ import annotations
 
@@ -33,8 +36,10 @@ def add_parser(sub: Any) -> None:
             [
                 "olivegen init --list",
                 "olivegen init --preset lora-int4-adapter -o my.olive.yaml",
-                "olivegen init --model Qwen/Qwen2.5-1.5B-Instruct --targets cpu,cuda,dml,openvino,qnn,webgpu -o qwen.yaml",
-                "olivegen init --model meta-llama/Llama-3.2-1B-Instruct --targets cuda:fp16,vitisai --olive-version main",
+                "olivegen init --model Qwen/Qwen2.5-1.5B-Instruct --targets cpu,cuda,dml,openvino,qnn,webgpu"
+                " -o qwen.yaml",
+                "olivegen init --model meta-llama/Llama-3.2-1B-Instruct --targets cuda:fp16,vitisai"
+                " --olive-version main",
             ],
         ),
         formatter_class=HelpFormat,

@@ -299,7 +299,12 @@ TARGETS: tuple[Target, ...] = (
                     Step("OpenVINOIoUpdate", {"static": False, "reuse_cache": True}),
                     Step(
                         "OpenVINOEncapsulation",
-                        {"target_device": "npu", "keep_ov_dynamic_dims": True, "ov_version": "2025.1", "reuse_cache": True},
+                        {
+                            "target_device": "npu",
+                            "keep_ov_dynamic_dims": True,
+                            "ov_version": "2025.1",
+                            "reuse_cache": True,
+                        },
                     ),
                 ),
                 _QWEN_OV,
@@ -322,7 +327,8 @@ TARGETS: tuple[Target, ...] = (
             _LLAMA_QNN,
             _QWEN_QNN,
             EXTRAS_SOURCE,
-            "olive/olive_config.json:81-89 (EPContextBinaryGenerator: QNNExecutionProvider, npu), :107-116 (GptqQuantizer)",
+            "olive/olive_config.json:81-89 (EPContextBinaryGenerator: QNNExecutionProvider, npu)",
+            "olive/olive_config.json:107-116 (GptqQuantizer: auto-gptq, optimum)",
         ),
         host="cuda",
         note="int4 weights, uint16 activations; ModelBuilder builds a CPU model that the later passes turn into QNN's",
@@ -338,9 +344,16 @@ TARGETS: tuple[Target, ...] = (
                 (
                     Step(
                         MODEL_BUILDER,
-                        {"precision": "int4", "int4_block_size": 32, "int4_is_symmetric": True, "enable_cuda_graph": True},
+                        {
+                            "precision": "int4",
+                            "int4_block_size": 32,
+                            "int4_is_symmetric": True,
+                            "enable_cuda_graph": True,
+                        },
                     ),
-                    Step("MatMulNBitsToQDQ", {"use_int4": True, "add_zero_point": False, "save_as_external_data": True}),
+                    Step(
+                        "MatMulNBitsToQDQ", {"use_int4": True, "add_zero_point": False, "save_as_external_data": True}
+                    ),
                 ),
                 _QWEN14_TRTRTX,
             ),
@@ -372,7 +385,7 @@ TARGETS: tuple[Target, ...] = (
         None,
         "amd-quark (QuarkQuantization, olive/olive_config.json:601-610) and model-generate from AMD's index"
         " (https://pypi.amd.com/simple; VitisGenerateModelLLM imports model_generate)",
-        (_QWEN_RYZEN, _QWEN_VITIS, "olive/olive_config.json:693-700 (VitisGenerateModelLLM: CPUExecutionProvider, cpu)"),
+        (_QWEN_RYZEN, _QWEN_VITIS, "olive/olive_config.json:693-700 (VitisGenerateModelLLM: CPUExecutionProvider)"),
         system=("CPUExecutionProvider", "cpu"),
         note="the Olive config's target is the CPU: Olive's pass registry lists VitisGenerateModelLLM for"
         " CPUExecutionProvider (olive-recipes' aitk VitisAI configs do the same); the model runs on the NPU",

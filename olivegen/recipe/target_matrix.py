@@ -105,7 +105,7 @@ def recipe_text(model: str, picks: list[Pick], generation: str, *, path: str, mo
 
 
 def recipe_name(model: str) -> str:
-    """The workflow name: the model id's last part, in lower case, with only the characters Olive keeps."""
+    """Return the workflow name: the model id's last part, lower case, with only the characters Olive keeps."""
     last = model.rstrip("/").rsplit("/", 1)[-1]
     return re.sub(r"[^a-z0-9_.-]+", "-", last.lower()).strip("-.") or "model"
 
@@ -115,7 +115,7 @@ def _is_builder_only(chain: Chain) -> bool:
 
 
 def _base_chain(picks: list[Pick]) -> Chain:
-    """The chain written at the top: the most common ModelBuilder precision when any target only builds, else the first."""
+    """Return the chain written at the top: the most common ModelBuilder-only chain, else the first one."""
     builders = [p.chain for p in picks if _is_builder_only(p.chain)]
     if not builders:
         return picks[0].chain
@@ -130,7 +130,7 @@ def _shared(picks: list[Pick], base: Chain) -> str:
 
 
 def _pass(kind: str, params: dict[str, Any]) -> dict[str, Any]:
-    """A chain step in the recipe's words: ModelBuilder typed, any other pass with Olive's parameters under `config:`."""
+    """Return a step in the recipe's words: ModelBuilder typed, any other pass with its parameters under `config:`."""
     if kind == MODEL_BUILDER:
         return {"type": kind, **params}
     return {"type": kind, "config": params} if params else {"type": kind}
@@ -178,7 +178,7 @@ def _about(pick: Pick) -> str:
 
 
 def _flow_lists(value: Any) -> Any:
-    """Lists of scalars as `[a, b]`; everything else in block style."""
+    """Write lists of scalars and short mappings of scalars in flow style (`[a, b]`), the rest in block style."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(value, CommentedMap):

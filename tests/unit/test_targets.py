@@ -1,4 +1,4 @@
-"""The targets table (knowledge/targets.py) and `olivegen init --model ID --targets ...`, which writes a matrix from it."""
+"""The targets table (knowledge/targets.py) and `olivegen init --model ID --targets ...`, which writes from it."""
 
 from __future__ import annotations
 
@@ -54,9 +54,7 @@ def test_a_generations_chains_build_different_precisions() -> None:
 @pytest.mark.parametrize("generation", GENERATIONS)
 def test_every_chain_validates_as_a_matrix_recipe(tmp_path: Path, generation: str) -> None:
     """One variant per chain of the generation (every precision of every target), no error or warning."""
-    spec = ",".join(
-        f"{t.name}:{p}" for t in TARGETS for p in t.precisions(generation)
-    )
+    spec = ",".join(f"{t.name}:{p}" for t in TARGETS for p in t.precisions(generation))
     picks = parse_targets(spec, generation)
     assert len(picks) >= 8
     from olivegen.recipe.target_matrix import recipe_text
@@ -92,7 +90,8 @@ def test_modelbuilder_builds_for_the_ep_map_and_the_rule_reads_it() -> None:
 )
 def test_builder_provider_names_the_tables_chain(tmp_path: Path, provider: str, words: str) -> None:
     recipe = tmp_path / "r.yaml"
-    recipe.write_text(f"model: {{path: x/y}}\nhost: cpu\ntarget: {provider}\npasses: [{{type: builder, precision: int4}}]\n")
+    passes = "passes: [{type: builder, precision: int4}]\n"
+    recipe.write_text(f"model: {{path: x/y}}\nhost: cpu\ntarget: {provider}\n" + passes)
     from olivegen.errors import RecipeError
 
     with pytest.raises(RecipeError) as caught:
@@ -126,7 +125,8 @@ def test_vitisai_takes_the_chain_of_its_generation() -> None:
 
 def test_init_targets_writes_one_matrix_recipe(run_cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "qwen.yaml"
-    result = run_cli("init", "--model", "Qwen/Qwen2.5-1.5B-Instruct", "--targets", "cpu,cuda:fp16,openvino,qnn", "-o", out)
+    targets = "cpu,cuda:fp16,openvino,qnn"
+    result = run_cli("init", "--model", "Qwen/Qwen2.5-1.5B-Instruct", "--targets", targets, "-o", out)
     assert result.code == 0, result.err
     assert "wrote" in result.err and "4 variants: cpu, cuda-fp16, openvino, qnn" in result.err
     text = out.read_text()
