@@ -27,6 +27,15 @@ def test_examples_pass_olives_own_validation(run_cli: Callable[..., CliResult]) 
     assert result.out.splitlines()[-1] == f"{len(examples)} files, 0 errors, 0 warnings"
 
 
+def test_target_examples_pass_olives_own_validation(run_cli: Callable[..., CliResult]) -> None:
+    """examples/targets/: every variant (every target, and the adapter) is accepted by the installed Olive 0.13."""
+    examples = sorted((EXAMPLES / "targets").glob("*.yaml"))
+    assert len(examples) == 2
+    result = run_cli("validate", "--strict", "--olive", *examples)
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[-1] == f"{len(examples)} files, 0 errors, 0 warnings"
+
+
 def test_validate_olive_prints_no_library_noise() -> None:
     """bitsandbytes warns on import that an optional CPU kernel is missing; that is not the report."""
     import subprocess
