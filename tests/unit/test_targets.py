@@ -175,3 +175,16 @@ def test_init_targets_to_stdout(run_cli: Run) -> None:
     result = run_cli("init", "--model", "microsoft/Phi-3-mini-4k-instruct", "--targets", "webgpu", "-o", "-")
     assert result.code == 0
     assert "name: phi-3-mini-4k-instruct\n" in result.out
+
+
+def test_docs_targets_is_in_sync() -> None:
+    from tests.conftest import ROOT
+    from tools.docs_targets import targets_markdown
+
+    committed = (ROOT / "docs" / "targets.md").read_text(encoding="utf-8")
+    assert committed == targets_markdown(), (
+        "docs/targets.md is stale; run: python -m tools.docs_targets > docs/targets.md"
+    )
+    for target in TARGETS:
+        assert f"## `{target.name}`: {target.provider}" in committed
+        assert all(source in committed for source in target.sources)
