@@ -388,7 +388,10 @@ TARGETS: tuple[Target, ...] = (
         (_QWEN_RYZEN, _QWEN_VITIS, "olive/olive_config.json:693-700 (VitisGenerateModelLLM: CPUExecutionProvider)"),
         system=("CPUExecutionProvider", "cpu"),
         note="the Olive config's target is the CPU: Olive's pass registry lists VitisGenerateModelLLM for"
-        " CPUExecutionProvider (olive-recipes' aitk VitisAI configs do the same); the model runs on the NPU",
+        " CPUExecutionProvider (olive-recipes' aitk VitisAI configs do the same); the model runs on the NPU."
+        " olive-recipes' VitisAI folder runs QuarkQuantizationVitisAI -> VitisGenerateModelLLM with `cpu_only`"
+        " instead: QuarkQuantizationVitisAI is on Olive's main branch only, and 0.12-0.13's VitisGenerateModelLLM"
+        " has no `cpu_only` (render such a config with `--olive-version main`)",
     ),
     Target(
         "migraphx",

@@ -188,3 +188,15 @@ def test_docs_targets_is_in_sync() -> None:
     for target in TARGETS:
         assert f"## `{target.name}`: {target.provider}" in committed
         assert all(source in committed for source in target.sources)
+
+
+@pytest.mark.parametrize(
+    "model", ["Qwen/Qwen2.5-1.5B-Instruct", "meta-llama/Llama-3.2-1B-Instruct", "microsoft/Phi-3-mini-4k-instruct"]
+)
+def test_init_targets_for_three_families_validates_strict(run_cli: Run, tmp_path: Path, model: str) -> None:
+    spec = ",".join(t.name for t in TARGETS if t.chains)
+    out = tmp_path / "r.yaml"
+    assert run_cli("init", "--model", model, "--targets", spec, "-o", out).code == 0
+    result = run_cli("validate", "--strict", out)
+    assert result.code == 0, result.out
+    assert len(compile(out, Options())) == len(spec.split(","))
