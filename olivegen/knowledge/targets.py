@@ -238,7 +238,7 @@ TARGETS: tuple[Target, ...] = (
         (_builder("int4", _QWEN3_CPU), _builder("fp32", _SMOL_CPU)),
         "cpu",
         "olive-ai[cpu] (onnxruntime) and onnxruntime-genai (ModelBuilder imports onnxruntime_genai.models.builder)",
-        (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, EXTRAS_SOURCE, _QWEN3_CPU, _SMOL_CPU),
+        (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, EXTRAS_SOURCE, _QWEN3_CPU, _SMOL_CPU, ORT_PACKAGE_SOURCE),
     ),
     Target(
         "cuda",
@@ -252,7 +252,7 @@ TARGETS: tuple[Target, ...] = (
         ),
         "gpu",
         "olive-ai[gpu] (onnxruntime-gpu) and onnxruntime-genai-cuda",
-        (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, EXTRAS_SOURCE, _QWEN3_CUDA, _SMOL_CUDA),
+        (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, EXTRAS_SOURCE, _QWEN3_CUDA, _SMOL_CUDA, ORT_PACKAGE_SOURCE),
     ),
     Target(
         "dml",
@@ -261,7 +261,7 @@ TARGETS: tuple[Target, ...] = (
         (_builder("int4", _QWEN_DML), _builder("fp16", BUILDER_PRECISION_SOURCE), _builder("fp32", EP_MAP_SOURCE)),
         "directml",
         "olive-ai[directml] (onnxruntime-directml, Windows) and onnxruntime-genai",
-        (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, EXTRAS_SOURCE, _QWEN_DML),
+        (EP_MAP_SOURCE, BUILDER_PRECISION_SOURCE, EXTRAS_SOURCE, _QWEN_DML, ORT_PACKAGE_SOURCE),
     ),
     Target(
         "webgpu",
@@ -312,7 +312,12 @@ TARGETS: tuple[Target, ...] = (
         ),
         "openvino",
         "olive-ai[openvino] (openvino, nncf, optimum[openvino], onnxruntime-openvino)",
-        (_QWEN_OV, EXTRAS_SOURCE, "olive/olive_config.json:405-413 (OpenVINOEncapsulation: OpenVINOExecutionProvider)"),
+        (
+            _QWEN_OV,
+            EXTRAS_SOURCE,
+            ORT_PACKAGE_SOURCE,
+            "olive/olive_config.json:405-413 (OpenVINOEncapsulation: OpenVINOExecutionProvider)",
+        ),
         note="Optimum Intel converts and quantizes (NNCF int4 weights); ModelBuilder does not build for OpenVINO",
     ),
     Target(
@@ -372,7 +377,7 @@ TARGETS: tuple[Target, ...] = (
                 "int4",
                 (QUARK_STEP, Step("VitisGenerateModelLLM", {"mode": "npu", "recipe": "token_fusion"})),
                 f"{_QWEN_RYZEN} (Olive main's RyzenGenerateModelLLM is 0.12-0.13's VitisGenerateModelLLM:"
-                " olive/passes/onnx/vitis_ai/vitis_generate_model_llm.py:39-78, mode and recipe)",
+                " olive/passes/onnx/vitis_ai/vitis_generate_model_llm.py:38-77, mode and recipe)",
                 ("0.12", "0.13"),
             ),
             Chain(
@@ -385,7 +390,7 @@ TARGETS: tuple[Target, ...] = (
         None,
         "amd-quark (QuarkQuantization, olive/olive_config.json:601-610) and model-generate from AMD's index"
         " (https://pypi.amd.com/simple; VitisGenerateModelLLM imports model_generate)",
-        (_QWEN_RYZEN, _QWEN_VITIS, "olive/olive_config.json:693-700 (VitisGenerateModelLLM: CPUExecutionProvider)"),
+        (_QWEN_RYZEN, _QWEN_VITIS, "olive/olive_config.json:693-701 (VitisGenerateModelLLM: CPUExecutionProvider)"),
         system=("CPUExecutionProvider", "cpu"),
         note="the Olive config's target is the CPU: Olive's pass registry lists VitisGenerateModelLLM for"
         " CPUExecutionProvider (olive-recipes' aitk VitisAI configs do the same); the model runs on the NPU."
