@@ -177,3 +177,39 @@ def test_the_targets_table_agrees_with_the_installed_olive() -> None:
                 assert {s.type for s in chain.steps} <= set(registry["passes"]), target.name
     vitis = registry["passes"]["VitisGenerateModelLLM"]["supported_providers"]
     assert [t.system_provider for t in TARGETS if t.name == "vitisai"] == vitis
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Qwen/Qwen2.5-1.5B-Instruct",
+        "meta-llama/Llama-3.2-1B-Instruct",
+        "microsoft/Phi-3-mini-4k-instruct",
+        "examples/targets/qwen25-1.5b-instruct.yaml",
+        "examples/targets/llama32-1b-instruct.yaml",
+    ],
+)
+def test_no_pass_of_a_target_variant_is_pruned(run_cli: Callable[..., CliResult], tmp_path: Path, source: str) -> None:
+    """Each pass's own validate_config keeps every variant's passes for its target (`olive run` prunes the others).
+
+    A pass whose check imports its extra (OpenVINOOptimumConversion imports nncf) says so where the extra is not
+    installed; that is this machine's package list, not the config.
+    """
+    import importlib.util
+
+    from bench.agreement_olive import judge
+    from olivegen.api import compile_variants
+    from olivegen.knowledge.targets import TARGETS
+
+    if source.startswith("examples/"):
+        recipe = EXAMPLES.parent / source
+    else:
+        recipe = tmp_path / "targets.yaml"
+        spec = ",".join(f"{t.name}:{p}" for t in TARGETS for p in t.precisions("0.13"))
+        assert run_cli("init", "--model", source, "--targets", spec, "-o", recipe).code == 0
+    for compiled in compile_variants(recipe):
+        verdict = judge(compiled.config)
+        assert verdict["pruned"] == [] and verdict["ignored"] == [], (compiled.variant, verdict)
+        missing = importlib.util.find_spec("nncf") is None and (compiled.variant or "").startswith("openvino")
+        expected = ["ImportError: Please install nncf to use OpenVINO Optimum Conversion"] if missing else []
+        assert verdict["rejected"] == expected, (compiled.variant, verdict)
