@@ -13,9 +13,17 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from olivegen.knowledge.catalog import OLIVE_GENERATION, PROVIDER_DEFAULT_DEVICE
+from olivegen.knowledge.catalog import OLIVE_GENERATION, PROVIDER_DEFAULT_DEVICE, canonical_provider
 from olivegen.knowledge.passes import MODEL_BUILDER
-from olivegen.knowledge.targets import TARGETS, TARGETS_BY_NAME, Chain, Target, chain_summary
+from olivegen.knowledge.targets import (
+    INSTEAD,
+    TARGETS,
+    TARGETS_BY_NAME,
+    TARGETS_BY_PROVIDER,
+    Chain,
+    Target,
+    chain_summary,
+)
 
 _SPEC = re.compile(r"^([A-Za-z0-9]+)(?::([a-z0-9]+))?$")
 HEADER = """\
@@ -44,10 +52,10 @@ def parse_targets(text: str, generation: str) -> list[Pick]:
     picks: list[Pick] = []
     for raw in (part.strip() for part in text.split(",")):
         match = _SPEC.match(raw)
-        name = match.group(1).lower() if match else raw
-        target = TARGETS_BY_NAME.get(name)
+        target = _target(match.group(1)) if match else None
         if match is None or target is None:
-            raise TargetError(f"unknown target {raw!r}; olivegen knows {', '.join(t.name for t in TARGETS)}")
+            raise TargetError(_unknown(raw, match.group(1) if match else raw))
+        name = target.name
         precision = match.group(2)
         chain = target.chain(generation, precision)
         if chain is None:
@@ -59,6 +67,20 @@ def parse_targets(text: str, generation: str) -> list[Pick]:
     if not picks:
         raise TargetError("name at least one target, e.g. --targets cpu,cuda")
     return picks
+
+
+def _target(word: str) -> Target | None:
+    """Return the target a word names: its short name, or any name of its provider (`directml`, `Dml`)."""
+    provider = canonical_provider(word)
+    return TARGETS_BY_NAME.get(word.lower()) or (TARGETS_BY_PROVIDER.get(provider) if provider else None)
+
+
+def _unknown(raw: str, word: str) -> str:
+    provider = canonical_provider(word)
+    instead = INSTEAD.get(provider) if provider else None
+    if instead is not None:
+        return f"no chain for {provider} ({raw!r}); for an NVIDIA GPU use {instead} (ModelBuilder builds for it)"
+    return f"unknown target {raw!r}; olivegen knows {', '.join(t.name for t in TARGETS)}"
 
 
 def _no_chain(target: Target, generation: str, precision: str | None) -> str:

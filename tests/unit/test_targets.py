@@ -108,12 +108,23 @@ def test_builder_provider_names_the_tables_chain(tmp_path: Path, provider: str, 
         ("cpu:fp16", "0.13", "cpu is built in int4, fp32 for Olive 0.13, not fp16"),
         ("vitisai", "0.11", "olivegen knows no chain for vitisai in Olive 0.11; it has one for 0.12, 0.13, main"),
         ("cpu,cpu", "0.13", "target 'cpu' is named twice"),
+        ("cpu,CPUExecutionProvider", "0.13", "target 'CPUExecutionProvider' is named twice"),
+        (
+            "tensorrt",
+            "0.13",
+            "no chain for TensorrtExecutionProvider ('tensorrt'); for an NVIDIA GPU use nvtensorrtrtx",
+        ),
     ],
 )
 def test_targets_without_a_chain_are_refused(spec: str, generation: str, why: str) -> None:
     with pytest.raises(TargetError) as caught:
         parse_targets(spec, generation)
     assert str(caught.value).startswith(why)
+
+
+def test_a_target_may_be_named_by_any_name_of_its_provider() -> None:
+    picks = parse_targets("directml, NvTensorRtRtx,trtrtx:int4, QNNExecutionProvider", "0.13")
+    assert [p.variant for p in picks] == ["dml", "nvtensorrtrtx", "nvtensorrtrtx-int4", "qnn"]
 
 
 def test_vitisai_takes_the_chain_of_its_generation() -> None:
