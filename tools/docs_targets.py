@@ -27,15 +27,17 @@ olivegen render qwen.yaml -o configs/             # configs/<name>-<target>.json
 
 `T:PRECISION` picks another precision the target is built in (the first one listed is the default).
 `--olive-version main` writes the chains of Olive's main branch where they differ (VitisAI).
-The chains were read from microsoft/olive-recipes (`{RECIPES}`, its `fetch`ed snapshot) and
+The chains were read from microsoft/olive-recipes (`{RECIPES}`, its `fetch`ed snapshot; how often it
+runs each chain, per target: [targets-survey.md](targets-survey.md), `bench/olive_recipes_targets.py`) and
 checked against Olive's sources (olive-ai {OLIVE_GENERATION}, `site-packages/olive/`):
 `tests/unit/test_targets.py` validates every chain of every generation as a recipe, and
 `tests/test_olive_check.py` has Olive {OLIVE_GENERATION} itself accept every variant of `init --targets`
 for Qwen2, Llama and Phi-3 (`RunConfig.parse_file_or_obj`, each pass's config class, and each pass's
 `validate_config` for the variant's target, which prunes none; OpenVINOOptimumConversion's check
 imports `nncf`, so it is judged only where the `openvino` extra is installed), and compares
-ModelBuilder's `EP_MAP`, olive-ai's extras and the pass registry with this table. [examples/targets/](../examples/targets) holds one such recipe for
-Qwen2.5-1.5B-Instruct and one for Llama-3.2-1B-Instruct.
+ModelBuilder's `EP_MAP`, olive-ai's extras and the pass registry with this table.
+[examples/targets/](../examples/targets) holds one such recipe for Qwen2.5-1.5B-Instruct and one for
+Llama-3.2-1B-Instruct.
 """
 
 
