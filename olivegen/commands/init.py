@@ -116,10 +116,13 @@ def execute(args: argparse.Namespace) -> Exit:
 def _targets(args: argparse.Namespace) -> Exit:
     """Write the matrix recipe of a model's targets."""
     from olivegen.knowledge.resources import schema_modeline
-    from olivegen.recipe.target_matrix import TargetError, parse_targets, recipe_text
+    from olivegen.recipe.target_matrix import TargetError, parse_targets, recipe_name, recipe_text
 
     if not args.model or not args.targets or args.preset:
         say("olivegen init: --model and --targets go together, without --preset")
+        return Exit.USAGE
+    if any(ord(c) < 32 or c == "\x7f" for c in args.model):
+        say("olivegen init: --model holds a control character (a line break?); give a Hub id or a folder")
         return Exit.USAGE
     try:
         picks = parse_targets(args.targets, args.olive_version)
@@ -127,7 +130,7 @@ def _targets(args: argparse.Namespace) -> Exit:
         say(f"olivegen init: {exc}")
         return Exit.USAGE
     stdout = str(args.output) == "-"
-    target: Path = args.output or Path(f"{picks and _stem(args.model)}.yaml")
+    target: Path = args.output or Path(f"{recipe_name(args.model)}.yaml")
     if not stdout and target.exists() and not args.force:
         say(f"olivegen init: {target} exists; pass --force to overwrite it")
         return Exit.USAGE
@@ -144,9 +147,3 @@ def _targets(args: argparse.Namespace) -> Exit:
     say(f"wrote {target} ({len(picks)} variants: {', '.join(p.variant for p in picks)})")
     say(f"next: olivegen validate {target}")
     return Exit.OK
-
-
-def _stem(model: str) -> str:
-    from olivegen.recipe.target_matrix import recipe_name
-
-    return recipe_name(model)

@@ -173,6 +173,7 @@ def test_init_targets_for_olive_main_writes_its_chains(run_cli: Run, tmp_path: P
         (["--targets", "cpu"], "--model and --targets go together"),
         (["--model", "x/y", "--targets", "migraphx"], "no pass chain olivegen knows builds an LLM for migraphx"),
         (["--model", "x/y", "--targets", "cpu", "--preset", "int4"], "--model and --targets go together"),
+        (["--model", "x/y\nevil: 1", "--targets", "cpu"], "--model holds a control character"),
     ],
 )
 def test_init_targets_usage_errors(run_cli: Run, tmp_path: Path, args: list[str], why: str) -> None:
@@ -180,6 +181,12 @@ def test_init_targets_usage_errors(run_cli: Run, tmp_path: Path, args: list[str]
     assert result.code == 2
     assert why in result.err
     assert not (tmp_path / "r.yaml").exists()
+
+
+def test_init_targets_default_file_is_named_after_the_model(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("init", "--model", "Qwen/Qwen2.5-1.5B-Instruct", "--targets", "cpu", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert (tmp_path / "qwen2.5-1.5b-instruct.yaml").is_file()
 
 
 def test_init_targets_to_stdout(run_cli: Run) -> None:
