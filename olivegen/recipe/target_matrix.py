@@ -25,7 +25,7 @@ from olivegen.knowledge.targets import (
     chain_summary,
 )
 
-_SPEC = re.compile(r"^([A-Za-z0-9]+)(?::([a-z0-9]+))?$")
+_SPEC = re.compile(r"^([A-Za-z0-9]+)(?::([A-Za-z0-9]+))?$")
 HEADER = """\
 {modeline}# Written by `olivegen init --model {model} --targets {targets}{olive}`.
 # One variant per target: `olivegen render {path} -o configs/` writes configs/<name>-<target>.json.
@@ -50,17 +50,17 @@ class Pick:
 def parse_targets(text: str, generation: str) -> list[Pick]:
     """Read `cpu,cuda:fp16,qnn` into targets and chains for an Olive generation; TargetError when one has none."""
     picks: list[Pick] = []
-    for raw in (part.strip() for part in text.split(",")):
+    for raw in (part.strip() for part in text.split(",") if part.strip()):
         match = _SPEC.match(raw)
         target = _target(match.group(1)) if match else None
         if match is None or target is None:
             raise TargetError(_unknown(raw, match.group(1) if match else raw))
         name = target.name
-        precision = match.group(2)
+        precision = match.group(2).lower() if match.group(2) else None
         chain = target.chain(generation, precision)
         if chain is None:
             raise TargetError(_no_chain(target, generation, precision))
-        variant = target.name if precision is None or chain is target.chain(generation) else f"{name}-{precision}"
+        variant = name if precision is None or chain is target.chain(generation) else f"{name}-{precision}"
         if variant in {p.variant for p in picks}:
             raise TargetError(f"target {raw!r} is named twice")
         picks.append(Pick(target, chain, variant))

@@ -108,6 +108,7 @@ def test_builder_provider_names_the_tables_chain(tmp_path: Path, provider: str, 
         ("cpu:fp16", "0.13", "cpu is built in int4, fp32 for Olive 0.13, not fp16"),
         ("vitisai", "0.11", "olivegen knows no chain for vitisai in Olive 0.11; it has one for 0.12, 0.13, main"),
         ("cpu,cpu", "0.13", "target 'cpu' is named twice"),
+        (" , ", "0.13", "name at least one target"),
         ("cpu,CPUExecutionProvider", "0.13", "target 'CPUExecutionProvider' is named twice"),
         (
             "tensorrt",
@@ -123,7 +124,7 @@ def test_targets_without_a_chain_are_refused(spec: str, generation: str, why: st
 
 
 def test_a_target_may_be_named_by_any_name_of_its_provider() -> None:
-    picks = parse_targets("directml, NvTensorRtRtx,trtrtx:int4, QNNExecutionProvider", "0.13")
+    picks = parse_targets("directml, NvTensorRtRtx,trtrtx:INT4, QNNExecutionProvider,", "0.13")
     assert [p.variant for p in picks] == ["dml", "nvtensorrtrtx", "nvtensorrtrtx-int4", "qnn"]
 
 
