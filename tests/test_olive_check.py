@@ -27,6 +27,15 @@ def test_examples_pass_olives_own_validation(run_cli: Callable[..., CliResult]) 
     assert result.out.splitlines()[-1] == f"{len(examples)} files, 0 errors, 0 warnings"
 
 
+def test_target_examples_pass_olives_own_validation(run_cli: Callable[..., CliResult]) -> None:
+    """examples/targets/: every variant (every target, and the adapter) is accepted by the installed Olive 0.13."""
+    examples = sorted((EXAMPLES / "targets").glob("*.yaml"))
+    assert len(examples) == 2
+    result = run_cli("validate", "--strict", "--olive", *examples)
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[-1] == f"{len(examples)} files, 0 errors, 0 warnings"
+
+
 def test_validate_olive_prints_no_library_noise() -> None:
     """bitsandbytes warns on import that an optional CPU kernel is missing; that is not the report."""
     import subprocess
@@ -149,3 +158,80 @@ def test_keys_olive_only_ignores_in_an_olive_config_are_warnings(
     result = run_cli("validate", "--olive", config)
     olive = [line for line in result.out.splitlines() if "[olive]" in line]
     assert olive and all("warning[olive]" in line and "Ignoring them" in line for line in olive), result.out
+
+
+@pytest.mark.parametrize(
+    "model", ["Qwen/Qwen2.5-1.5B-Instruct", "meta-llama/Llama-3.2-1B-Instruct", "microsoft/Phi-3-mini-4k-instruct"]
+)
+def test_init_targets_recipes_pass_olives_own_check(
+    run_cli: Callable[..., CliResult], tmp_path: Path, model: str
+) -> None:
+    """Qwen2, Llama and Phi-3: every target with a chain, at every precision, is accepted by the installed Olive 0.13.
+
+    Olive's RunConfig and each pass's own config class (`validate --olive`), variant by variant.
+    """
+    from olivegen.knowledge.targets import TARGETS
+
+    spec = ",".join(f"{t.name}:{p}" for t in TARGETS for p in t.precisions("0.13"))
+    recipe = tmp_path / "targets.yaml"
+    assert run_cli("init", "--model", model, "--targets", spec, "-o", recipe).code == 0
+    result = run_cli("validate", "--strict", "--olive", recipe)
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[-1] == "1 file, 0 errors, 0 warnings"
+
+
+def test_the_targets_table_agrees_with_the_installed_olive() -> None:
+    """ModelBuilder's EP_MAP, olive-ai's pip extras and the pass registry, as knowledge/targets.py states them."""
+    import json
+
+    import olive
+    from olive.passes.onnx.model_builder import ModelBuilder
+
+    from olivegen.knowledge.targets import MODEL_BUILDER_EP_MAP, TARGETS
+
+    assert {str(k): v for k, v in ModelBuilder.EP_MAP.items()} == MODEL_BUILDER_EP_MAP["0.13"]
+    registry = json.loads((Path(olive.__file__).parent / "olive_config.json").read_text())
+    extras = registry["extra_dependencies"]
+    for target in TARGETS:
+        assert target.extra is None or target.extra in extras, target.name
+        for chain in target.chains:
+            if "0.13" in chain.generations:
+                assert {s.type for s in chain.steps} <= set(registry["passes"]), target.name
+    vitis = registry["passes"]["VitisGenerateModelLLM"]["supported_providers"]
+    assert [t.system_provider for t in TARGETS if t.name == "vitisai"] == vitis
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Qwen/Qwen2.5-1.5B-Instruct",
+        "meta-llama/Llama-3.2-1B-Instruct",
+        "microsoft/Phi-3-mini-4k-instruct",
+        "examples/targets/qwen25-1.5b-instruct.yaml",
+        "examples/targets/llama32-1b-instruct.yaml",
+    ],
+)
+def test_no_pass_of_a_target_variant_is_pruned(run_cli: Callable[..., CliResult], tmp_path: Path, source: str) -> None:
+    """Each pass's own validate_config keeps every variant's passes for its target (`olive run` prunes the others).
+
+    A pass whose check imports its extra (OpenVINOOptimumConversion imports nncf) says so where the extra is not
+    installed; that is this machine's package list, not the config.
+    """
+    import importlib.util
+
+    from bench.agreement_olive import judge
+    from olivegen.api import compile_variants
+    from olivegen.knowledge.targets import TARGETS
+
+    if source.startswith("examples/"):
+        recipe = EXAMPLES.parent / source
+    else:
+        recipe = tmp_path / "targets.yaml"
+        spec = ",".join(f"{t.name}:{p}" for t in TARGETS for p in t.precisions("0.13"))
+        assert run_cli("init", "--model", source, "--targets", spec, "-o", recipe).code == 0
+    for compiled in compile_variants(recipe):
+        verdict = judge(compiled.config)
+        assert verdict["pruned"] == [] and verdict["ignored"] == [], (compiled.variant, verdict)
+        missing = importlib.util.find_spec("nncf") is None and (compiled.variant or "").startswith("openvino")
+        expected = ["ImportError: Please install nncf to use OpenVINO Optimum Conversion"] if missing else []
+        assert verdict["rejected"] == expected, (compiled.variant, verdict)

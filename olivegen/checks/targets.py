@@ -8,17 +8,16 @@ from olivegen.checks.base import Scope, rule
 from olivegen.errors import Diagnostic, Severity
 from olivegen.knowledge.catalog import canonical_pass, canonical_pass_in, facts, pass_info, providers_for_device
 from olivegen.knowledge.passes import (
-    BUILDS_FOR_PROVIDER,
     GENAI_BUILDER_PRECISIONS,
     GENAI_BUILDER_QUANTIZED_PRECISIONS,
     GENAI_RELEASE,
     MODEL_BUILDER_BF16_PROVIDERS,
-    MODEL_BUILDER_PROVIDERS_BY_GENERATION,
     ORT_TRANSFORMERS_NO_FLOAT16,
     ORT_TRANSFORMERS_NO_USE_GPU,
     PYTORCH_QUANTIZERS,
     TRAINS_ADAPTER,
 )
+from olivegen.knowledge.targets import builder_providers, how_to_build
 from olivegen.recipe.passes import GenericPass, ModelBuilder, OrtTransformersOptimization
 
 
@@ -181,7 +180,7 @@ def _metadata_only(spec: ModelBuilder) -> bool:
 def builder_provider(scope: Scope) -> Iterator[Diagnostic]:
     """ModelBuilder builds for the target's provider only where Olive maps it; any other gets a CPU model."""
     target = scope.target
-    mapped = MODEL_BUILDER_PROVIDERS_BY_GENERATION.get(scope.recipe.olive, ())
+    mapped = builder_providers(scope.recipe.olive)
     if not mapped or target.provider in mapped:
         return
     where = "target" if scope.recipe.target is not None else "host"
@@ -193,9 +192,9 @@ def builder_provider(scope: Scope) -> Iterator[Diagnostic]:
             # Olive passes olivegen does not type may turn the CPU-built model into the provider's (olive-recipes'
             # QNN chains: ModelBuilder, then graph surgeries, static shapes and context binaries)
             continue
-        chain = BUILDS_FOR_PROVIDER.get(target.provider)
+        chain = how_to_build(target.provider, scope.recipe.olive)
         hint = (
-            f"Olive's ModelBuilder silently builds a CPU model for it; {chain} builds for {_short(target.provider)}"
+            f"Olive's ModelBuilder silently builds a CPU model for it; for {_short(target.provider)} use {chain}"
             if chain
             else f"Olive's ModelBuilder silently builds a CPU model for it; build for CPU explicitly (`{where}: cpu`)"
         )

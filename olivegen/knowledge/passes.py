@@ -99,36 +99,7 @@ MODEL_BUILDER_CLI_PRECISIONS = GENAI_BUILDER_PRECISIONS[GENAI_RELEASE]
 GENAI_BUILDER_QUANTIZED_PRECISIONS: dict[str, tuple[str, ...]] = {"0.14.1": ("int4",)}
 # Same validate_config: fp16 needs a GPU device with a provider other than CPU; bf16 needs CUDA.
 MODEL_BUILDER_BF16_PROVIDERS = ("CUDAExecutionProvider",)
-# Providers ModelBuilder builds for, by Olive generation: the keys of ModelBuilder.EP_MAP in
-# olive/passes/onnx/model_builder.py (olive-ai 0.13.0 :54-61; 0.9.2 :48-54, without WebGPU). Any other
-# target provider is built for "cpu" without a word (`self.EP_MAP.get(..., "cpu")`, 0.13.0 :237).
-MODEL_BUILDER_PROVIDERS_BY_GENERATION: dict[str, tuple[str, ...]] = {
-    "0.13": (
-        "CPUExecutionProvider",
-        "CUDAExecutionProvider",
-        "DmlExecutionProvider",
-        "WebGpuExecutionProvider",
-        "JsExecutionProvider",
-        "NvTensorRTRTXExecutionProvider",
-    ),
-    "0.9": (
-        "CPUExecutionProvider",
-        "CUDAExecutionProvider",
-        "DmlExecutionProvider",
-        "JsExecutionProvider",
-        "NvTensorRTRTXExecutionProvider",
-    ),
-}
-MODEL_BUILDER_PROVIDERS = MODEL_BUILDER_PROVIDERS_BY_GENERATION["0.13"]
-# What builds an LLM for a provider ModelBuilder does not map: the passes Olive 0.13's pass registry
-# (schemas/olive-0.13/passes.json, `supported_providers`) lists for that provider alone. A provider
-# missing here has no such chain olivegen knows of.
-BUILDS_FOR_PROVIDER: dict[str, str] = {
-    "OpenVINOExecutionProvider": "OpenVINOOptimumConversion, then OpenVINOEncapsulation (Olive's OpenVINO passes)",
-    "QNNExecutionProvider": "Olive's QNN passes (QairtPreparation ... QairtGenAIBuilder, or EPContextBinaryGenerator)",
-    "VitisAIExecutionProvider": "VitisGenerateModelLLM (Olive's Vitis AI pass for LLMs)",
-    "TensorrtExecutionProvider": "ModelBuilder for the TensorRT-RTX provider (`target: nvtensorrtrtx`)",
-}
+# Which providers ModelBuilder builds for, and what builds an LLM for the others: knowledge/targets.py.
 # Execution providers of NVIDIA GPUs (CUDA, TensorRT, TensorRT-RTX): what a CUDA host or target means.
 NVIDIA_PROVIDERS = ("CUDAExecutionProvider", "TensorrtExecutionProvider", "NvTensorRTRTXExecutionProvider")
 # Target providers OrtTransformersOptimization's validate_config refuses a setting for (the engine prunes the

@@ -49,6 +49,7 @@ CASES = sorted(
         *RECIPES.glob("invalid/*.yaml"),
         *EXAMPLES.glob("*.yaml"),
         *EXAMPLES.glob("team/*.yaml"),
+        *EXAMPLES.glob("targets/*.yaml"),
     }
 )
 

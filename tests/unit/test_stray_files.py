@@ -10,7 +10,8 @@ import pytest
 from olivegen.api import compile_variants
 from tests.conftest import EXAMPLES, ROOT
 
-RECIPES = sorted(EXAMPLES.glob("*.yaml")) + sorted((EXAMPLES / "team").glob("*.yaml"))
+RECIPES = [*sorted(EXAMPLES.glob("*.yaml")), *sorted((EXAMPLES / "team").glob("*.yaml"))]
+RECIPES += sorted((EXAMPLES / "targets").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("recipe", RECIPES, ids=lambda p: p.relative_to(EXAMPLES).as_posix())
