@@ -69,6 +69,7 @@ def execute(args: argparse.Namespace) -> Exit:
         only=args.variants,
         outside=args.outside,
         relative_to=args.relative_to,
+        builds=True,
     )
     compiled = compile(args.recipe, options)
     try:
@@ -93,7 +94,7 @@ def execute(args: argparse.Namespace) -> Exit:
                 stale = True
         else:
             write_atomic(target, one.text, inputs=one.inputs)
-            say(f"wrote {target}")
+            say(f"wrote {target}" + (f" (Olive's builds: {', '.join(one.builds)})" if one.builds else ""))
         if job is not None:
             stale = _write_job(job, args.check, inputs=one.inputs) or stale
     if pipeline is not None:

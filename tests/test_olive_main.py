@@ -1,0 +1,217 @@
+"""A matrix rendered for Olive's main branch as one config with `builds`, and the real Olive main's verdict on it.
+
+The tests that need Olive main run it from OLIVEGEN_OLIVE_MAIN_PYTHON (.ci/run makes that venv from
+../shared/olive-main/) and skip without it; the rest need no Olive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from olivegen.api import Options, compile
+from olivegen.render.olive_check import problems_in
+from tests.conftest import OLIVE_MAIN, ROOT, CliResult, needs_olive_main
+
+TWO_BUILDS = """\
+name: tiny-builds
+model:
+  path: microsoft/Phi-3-mini-4k-instruct
+host: cpu
+passes:
+  - type: builder
+    precision: int4
+matrix:
+  precision:
+    int4: ~
+    fp32: {passes.builder.precision: fp32}
+"""
+
+
+def write(folder: Path, text: str, name: str = "recipe.yaml") -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_a_matrix_renders_as_one_config_with_builds_for_main(tmp_path: Path) -> None:
+    (one,) = compile(write(tmp_path, TWO_BUILDS), Options(generation="main", builds=True))
+    assert one.variant is None and one.builds == ("int4", "fp32")
+    config = one.config
+    assert config["workflow_id"] == "tiny-builds"
+    assert config["passes"] == {
+        "model_builder": {"type": "ModelBuilder", "precision": "int4"},
+        "model_builder_fp32": {"type": "ModelBuilder", "precision": "fp32"},
+    }
+    assert config["builds"] == {
+        "int4": {"pipeline": ["model_builder"], "output_dir": "outputs/tiny-builds-int4"},
+        "fp32": {"pipeline": ["model_builder_fp32"], "output_dir": "outputs/tiny-builds-fp32"},
+    }
+    assert "output_dir" not in config["engine"] and config["engine"]["host"] == "local_system"
+    assert list(config) == ["workflow_id", "input_model", "systems", "data_configs", "passes", "engine", "builds"]
+
+
+def test_older_olives_and_callers_that_do_not_ask_get_a_config_per_variant(tmp_path: Path) -> None:
+    recipe = write(tmp_path, TWO_BUILDS)
+    for options in (Options(builds=True), Options(generation="0.12", builds=True), Options(generation="main")):
+        assert [c.variant for c in compile(recipe, options)] == ["int4", "fp32"]
+
+
+def test_variants_that_differ_in_what_a_build_cannot_set_stay_separate(tmp_path: Path) -> None:
+    phi35 = "phi35: {model.path: microsoft/Phi-3.5-mini-instruct}"
+    text = TWO_BUILDS.replace("fp32: {passes.builder.precision: fp32}", phi35)
+    compiled = compile(write(tmp_path, text), Options(generation="main", builds=True))
+    assert [c.variant for c in compiled] == ["int4", "phi35"]
+    assert not [w for c in compiled for w in c.warnings]
+
+
+def test_targets_and_pass_subsets_become_build_settings(tmp_path: Path) -> None:
+    text = """\
+        name: targets
+        model:
+          path: microsoft/Phi-3-mini-4k-instruct
+        host: cpu
+        passes:
+          - type: builder
+            precision: int4
+          - type: builder
+            name: fp32_builder
+            precision: fp32
+        matrix:
+          target:
+            cpu: {passes.fp32_builder: $delete}
+            cuda: {target: cuda, passes.model_builder: $delete}
+        """
+    (one,) = compile(write(tmp_path, text), Options(generation="main", builds=True))
+    builds = one.config["builds"]
+    assert builds["cpu"]["pipeline"] == ["model_builder"] and builds["cuda"]["pipeline"] == ["fp32_builder"]
+    systems = one.config["systems"]
+    assert systems[builds["cpu"]["target"]]["accelerators"][0]["execution_providers"] == ["CPUExecutionProvider"]
+    assert systems[builds["cuda"]["target"]]["accelerators"][0]["execution_providers"] == ["CUDAExecutionProvider"]
+    assert "target" not in one.config["engine"]
+
+
+def _warnings(folder: Path, text: str) -> list[str]:
+    folder = folder / str(len(list(folder.iterdir())))
+    folder.mkdir()
+    compiled = compile(write(folder, text), Options(generation="main", builds=True))
+    assert len(compiled) == 2  # refused as builds: rendered as separate configs
+    return [f"{w.at.line}:{w.at.col}: {w.message}" for c in compiled for w in c.warnings if w.rule == "builds"]
+
+
+def test_what_olive_main_refuses_in_builds_is_reported_at_the_recipe_line(tmp_path: Path) -> None:
+    bad_name = TWO_BUILDS.replace("    int4: ~", "    _int4: ~")
+    assert _warnings(tmp_path, bad_name) == [
+        "10:5: Olive's main branch refuses the build name '_int4': a build name starts with a letter or digit,"
+        " then letters, digits, `.`, `_` or `-` (builds.py:178)"
+    ]
+    overlap = TWO_BUILDS.replace(
+        "fp32: {passes.builder.precision: fp32}",
+        "fp32: {passes.builder.precision: fp32, engine.output_dir: outputs/tiny-builds-int4/fp32}",
+    )
+    (found,) = _warnings(tmp_path, overlap)
+    assert found.startswith("11:63: [fp32] Olive's main branch refuses builds 'int4' and 'fp32': their output folders")
+    python_host = TWO_BUILDS.replace(
+        "fp32: {passes.builder.precision: fp32}",
+        "fp32: {passes.builder.precision: fp32, host: {type: python_environment, python: "
+        f"{tmp_path}, provider: cpu}}}}",
+    )
+    (found,) = _warnings(tmp_path, python_host)
+    assert found.startswith("11:") and "runs builds on a local host only, not 'PythonEnvironment'" in found
+
+
+def test_render_writes_the_one_config(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    result = run_cli("render", write(tmp_path, TWO_BUILDS), "--olive-version", "main", "-o", f"{tmp_path}/out/")
+    assert result.code == 0, result.err
+    assert result.err.strip() == f"wrote {tmp_path / 'out' / 'tiny-builds.json'} (Olive's builds: int4, fp32)"
+    assert "builds" in json.loads((tmp_path / "out" / "tiny-builds.json").read_text(encoding="utf-8"))
+
+
+# --- the real Olive main ---------------------------------------------------------------------------
+
+EXPAND = """\
+import json, sys
+from olive.workflows.run.builds import expand_builds
+print(json.dumps(expand_builds(json.load(open(sys.argv[1])))))
+"""
+
+
+def _expand(config: dict[str, Any], folder: Path) -> dict[str, Any]:
+    assert OLIVE_MAIN
+    path = folder / "builds.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    done = subprocess.run(
+        [OLIVE_MAIN, "-c", EXPAND, str(path)], capture_output=True, text=True, check=True, cwd=folder, env=_env()
+    )
+    expanded: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return expanded
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1", "HF_HUB_OFFLINE": "1"}
+
+
+@needs_olive_main
+def test_olive_main_accepts_the_builds_and_expands_them_into_each_variants_own_config(tmp_path: Path) -> None:
+    recipe = write(tmp_path, TWO_BUILDS)
+    (one,) = compile(recipe, Options(generation="main", builds=True))
+    assert problems_in(str(OLIVE_MAIN), [one.config]) == [[]]
+    expanded = _expand(one.config, tmp_path)
+    alone = {c.variant: c.config for c in compile(recipe, Options(generation="main"))}
+    assert list(expanded) == list(alone) == ["int4", "fp32"]
+    for name, config in expanded.items():
+        own = alone[name]
+        assert config["workflow_id"] == f"tiny-builds_{name}"  # Olive's `<workflow_id>_<build>`
+        assert list(config["passes"].values()) == list(own["passes"].values())  # same passes, maybe renamed
+        same = {k: v for k, v in config.items() if k not in ("workflow_id", "passes", "engine")}
+        assert same == {k: v for k, v in own.items() if k not in ("workflow_id", "passes", "engine")}
+        assert config["engine"] == own["engine"]
+
+
+@needs_olive_main
+def test_the_check_with_olive_main_sees_what_it_refuses_in_builds(tmp_path: Path) -> None:
+    (one,) = compile(write(tmp_path, TWO_BUILDS), Options(generation="main", builds=True))
+    bad_name = {**one.config, "builds": {"_x": one.config["builds"]["int4"]}}
+    overlap = json.loads(json.dumps(one.config))
+    overlap["builds"]["fp32"]["output_dir"] = "outputs/tiny-builds-int4/fp32"
+    unknown = json.loads(json.dumps(one.config))
+    unknown["builds"]["fp32"]["pipeline"] = ["no_such_pass"]
+    found = problems_in(str(OLIVE_MAIN), [bad_name, overlap, unknown])
+    assert [len(p) for p in found] == [1, 1, 1], found
+    assert "Invalid build name '_x'" in found[0][0]
+    assert "overlapping writable directories" in found[1][0]
+    assert "references unknown pass(es) ['no_such_pass']" in found[2][0]
+
+
+@needs_olive_main
+def test_validate_olive_checks_with_the_olive_main_python(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    recipe = write(tmp_path, TWO_BUILDS)
+    args = ("validate", recipe, "--olive", "--olive-version", "main", "--olive-python", str(OLIVE_MAIN))
+    result = run_cli(*args)
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[-1] == "1 file, 0 errors, 0 warnings"
+
+
+def test_an_olive_without_builds_says_so(tmp_path: Path) -> None:
+    pytest.importorskip("olive", reason="olive-ai is not installed (pip install '.[olive]')")
+    from olivegen.render.olive_check import olive_problems
+
+    (one,) = compile(write(tmp_path, TWO_BUILDS), Options(generation="main", builds=True))
+    assert olive_problems(one.config) == [  # olive-ai 0.13 has no olive/workflows/run/builds.py
+        "builds: this Olive has no multi-build configs (olive/workflows/run/builds.py is Olive main's)"
+    ]
+
+
+def test_validate_olive_for_main_without_a_main_python_says_how(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    result = run_cli("validate", write(tmp_path, TWO_BUILDS), "--olive", "--olive-version", "main")
+    assert result.code == 2
+    assert "--olive-python PYTHON" in result.err
