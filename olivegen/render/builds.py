@@ -8,7 +8,8 @@ build sets; the generation's `builds.json.j2` template writes it in Olive's shap
 
 Passes, systems and evaluators are named maps: a name every variant uses for the same thing is
 shared; one that means different things in two variants keeps its name for the first and becomes
-`<name>_<variant>` for the others (its builds point at that name).
+`<name>_<variant>` for the others (its builds point at that name). A system or evaluator equal to
+one shared under another name is that one.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def fold(variants: Sequence[Variant], workflow_id: str) -> Folded:
     maps: dict[str, dict[str, Any]] = {name: {} for name in _NAMED}
     renamed: list[dict[str, dict[str, str]]] = []
     for variant in variants:
-        renamed.append({name: _merge(maps[name], variant.config.get(name) or {}, variant.name) for name in _NAMED})
+        own = {name: variant.config.get(name) or {} for name in _NAMED}
+        renamed.append({name: _merge(maps[name], own[name], variant.name, name != "passes") for name in _NAMED})
     engines = [c.get("engine") or {} for c in configs]
     varying = {f for f in BUILD_ENGINE_FIELDS if f != "output_dir" and _differs(engines, renamed, f)}
     base = copy.deepcopy(stripped[0])
@@ -124,12 +126,22 @@ def _first_difference(first: Any, second: Any, path: str = "") -> str | None:
     return None if first == second else path or "the config"
 
 
-def _merge(shared: dict[str, Any], own: dict[str, Any], variant: str) -> dict[str, str]:
-    """Add a variant's entries to a shared named map; return its renamed entries (own name -> shared name)."""
+def _merge(shared: dict[str, Any], own: dict[str, Any], variant: str, by_value: bool) -> dict[str, str]:
+    """Add a variant's entries to a shared named map; return its renamed entries (own name -> shared name).
+
+    `by_value`: an entry equal to one already shared under another name is that one (two names for the
+    same CPU system become one); passes keep their names, which their output folders carry.
+    """
     renamed = {}
     for name, value in own.items():
-        if name not in shared or shared[name] == value:
-            shared.setdefault(name, copy.deepcopy(value))
+        if name in shared and shared[name] == value:
+            continue
+        same = [n for n, v in shared.items() if v == value] if by_value else []
+        if same:
+            renamed[name] = same[0]
+            continue
+        if name not in shared:
+            shared[name] = copy.deepcopy(value)
             continue
         fresh = f"{name}_{variant}"
         while fresh in shared and shared[fresh] != value:
