@@ -130,13 +130,14 @@ def _as_builds(compiled: list[Compiled], matrix: Any, variants: list[Any], relat
     taken from `relative_to` (where `olive run` will start), else from the recipe's folder.
     """
     from olivegen.knowledge.builds import builds_in
+    from olivegen.render.azureml_job import needs_job
     from olivegen.render.builds import Variant, fold
     from olivegen.render.jinja import dump, render_config
 
     first = compiled[0]
     generation = first.recipe.olive
-    if not builds_in(generation):
-        return compiled
+    if not builds_in(generation) or any(needs_job(c.recipe) for c in compiled):
+        return compiled  # an Azure ML host: each variant is a job on its own compute
     workflow_id = str(first.config["workflow_id"]).removesuffix(f"-{first.variant}")
     run_in = relative_to or first.path.resolve().parent  # where relative folders are taken to resolve
     folded = fold(

@@ -138,6 +138,25 @@ def test_the_docs_example_is_what_renders() -> None:
     assert one.builds == ("cpu-int4", "cpu-fp32", "cuda-fp16")
 
 
+def test_variants_on_azure_ml_compute_stay_jobs_of_their_own(tmp_path: Path) -> None:
+    example = (ROOT / "examples" / "phi3-azureml-compute.yaml").read_text(encoding="utf-8")
+    (tmp_path / "azureml").mkdir()
+    (tmp_path / "azureml" / "conda.yaml").write_text("name: x\n", encoding="utf-8")
+    text = example + "matrix:\n  compute:\n    a100: ~\n    h100: {host.compute: gpu-h100}\n"
+    compiled = compile(write(tmp_path, text), Options(generation="main", builds=True))
+    assert [c.variant for c in compiled] == ["a100", "h100"]  # the Olive configs are alike; the jobs are not
+
+
+def test_a_python_environment_target_of_a_build_is_named_before_olive_is_asked() -> None:
+    from olivegen.render.olive_check import code_named
+
+    python = {"type": "PythonEnvironment", "python_environment_path": "/somewhere/bin"}
+    config = {"systems": {"py": python}, "engine": {}, "builds": {"one": {"pipeline": ["p"], "target": "py"}}}
+    assert code_named(config) == [
+        (("systems", "py", "python_environment_path"), "Olive's check would run the `python` found in /somewhere/bin")
+    ]
+
+
 def test_render_writes_the_one_config(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
     result = run_cli("render", write(tmp_path, TWO_BUILDS), "--olive-version", "main", "-o", f"{tmp_path}/out/")
     assert result.code == 0, result.err

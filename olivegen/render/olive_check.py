@@ -40,6 +40,17 @@ def code_named(config: dict[str, Any]) -> list[tuple[Loc, str]]:
     systems: Any = config.get("systems") if isinstance(config.get("systems"), dict) else {}
     target = engine.get("target") if isinstance(engine, dict) else None
     at: Loc = ("engine", "target") if engine is not config else ("target",)
+    found += _target_runs(target, at, systems)
+    builds = config.get("builds") if isinstance(config.get("builds"), dict) else {}
+    for name, build in builds.items():  # Olive main checks each build's target too
+        if isinstance(build, dict) and build.get("target") is not None:
+            found += _target_runs(build["target"], ("builds", name, "target"), systems)
+    return list(dict.fromkeys(found))
+
+
+def _target_runs(target: Any, at: Loc, systems: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """Return (where, why) when creating this target system would run something: a python or a Docker build."""
+    found: list[tuple[Loc, str]] = []
     if isinstance(target, str) and target in systems:
         target, at = systems[target], ("systems", target)
     if isinstance(target, dict):
