@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from olivegen.render.olive_check import problems_in
 from olivegen.runner.tinymodel import TinyModel
 from tests.conftest import OLIVE_MAIN, ROOT, CliResult, needs_olive_main
 from tests.e2e.conftest import write_recipe
@@ -41,6 +42,7 @@ def test_olive_main_runs_both_builds_of_one_rendered_config(
     assert rendered.code == 0, rendered.err
     config = json.loads((tmp_path / "olive-config.json").read_text(encoding="utf-8"))
     assert list(config["builds"]) == ["int4", "fp32"]
+    assert problems_in(OLIVE_MAIN, [config], run_in=tmp_path) == [[]]  # Olive main's parse_run_config and passes
     started = time.monotonic()
     done = subprocess.run(
         [OLIVE_MAIN, "-m", "olive", "run", "--config", "olive-config.json"],
