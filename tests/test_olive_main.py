@@ -127,17 +127,6 @@ def test_what_olive_main_refuses_in_builds_is_reported_at_the_recipe_line(tmp_pa
     assert found.startswith("11:") and "runs builds on a local host only, not 'PythonEnvironment'" in found
 
 
-def test_the_docs_example_is_what_renders() -> None:
-    import re
-
-    text = (ROOT / "docs" / "matrix.md").read_text(encoding="utf-8")
-    section = text.split("## Rendered as builds for Olive main")[1].split("\n## ")[0]
-    (shown,) = re.findall(r"```json\n(.*?)```", section, flags=re.S)
-    (one,) = compile(ROOT / "tests/recipes/compose/matrix-builds.yaml", Options(generation="main", builds=True))
-    assert json.loads(shown) == {k: one.config[k] for k in ("passes", "engine", "builds")}
-    assert one.builds == ("cpu-int4", "cpu-fp32", "cuda-fp16")
-
-
 def test_variants_on_azure_ml_compute_stay_jobs_of_their_own(tmp_path: Path) -> None:
     example = (ROOT / "examples" / "phi3-azureml-compute.yaml").read_text(encoding="utf-8")
     (tmp_path / "azureml").mkdir()
