@@ -129,7 +129,7 @@ def _as_builds(compiled: list[Compiled], matrix: Any, variants: list[Any], relat
     would refuse as builds, each refusal a `builds` warning at the recipe's line. Relative folders are
     taken from `relative_to` (where `olive run` will start), else from the recipe's folder.
     """
-    from olivegen.knowledge.builds import builds_in
+    from olivegen.knowledge.builds import BUILDS_SHAPE, builds_in
     from olivegen.render.azureml_job import needs_job
     from olivegen.render.builds import Variant, fold
     from olivegen.render.jinja import dump, render_config
@@ -149,7 +149,7 @@ def _as_builds(compiled: list[Compiled], matrix: Any, variants: list[Any], relat
     )
     if folded.reason is not None:
         return [replace(first, warnings=[*first.warnings, *folded.refused]), *compiled[1:]]
-    config = render_config({"base": folded.base, "builds": folded.builds}, generation, "builds.json.j2")
+    config = render_config({"base": folded.base, "builds": folded.builds}, BUILDS_SHAPE, "builds.json.j2")
     warnings = [w for c in compiled for w in c.warnings]
     return [
         replace(

@@ -127,6 +127,32 @@ def test_what_olive_main_refuses_in_builds_is_reported_at_the_recipe_line(tmp_pa
     assert found.startswith("11:") and "runs builds on a local host only, not 'PythonEnvironment'" in found
 
 
+def test_an_installed_olive_with_builds_gets_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The installed olive-ai reads `builds` when it has olive/workflows/run/builds.py, whatever its version."""
+    from olivegen.knowledge import catalog
+
+    site = tmp_path / "site"
+    (site / "olive" / "workflows" / "run").mkdir(parents=True)
+    (site / "olive_ai-0.11.0.dev0.dist-info").mkdir()
+    (site / "olive_ai-0.11.0.dev0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: olive-ai\nVersion: 0.11.0.dev0\n", encoding="utf-8"
+    )
+    registry = {"passes": {name: {"module_path": "x"} for name in catalog.facts("main")["passes"]}}
+    (site / "olive" / "olive_config.json").write_text(json.dumps(registry), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    catalog.facts.cache_clear()
+    catalog._pass_index.cache_clear()
+    recipe = write(tmp_path, TWO_BUILDS)
+    try:
+        assert [c.variant for c in compile(recipe, Options(generation="installed", builds=True))] == ["int4", "fp32"]
+        (site / "olive" / "workflows" / "run" / "builds.py").write_text("", encoding="utf-8")
+        (one,) = compile(recipe, Options(generation="installed", builds=True))
+        assert one.builds == ("int4", "fp32")
+    finally:
+        catalog.facts.cache_clear()
+        catalog._pass_index.cache_clear()
+
+
 def test_variants_on_azure_ml_compute_stay_jobs_of_their_own(tmp_path: Path) -> None:
     example = (ROOT / "examples" / "phi3-azureml-compute.yaml").read_text(encoding="utf-8")
     (tmp_path / "azureml").mkdir()

@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from olivegen.knowledge.catalog import MAIN_GENERATION
+from olivegen.knowledge.catalog import INSTALLED_GENERATION, MAIN_GENERATION
 
-# the generations whose Olive reads `builds` (builds.py exists on main only)
+# the generations whose Olive reads `builds` (builds.py exists on main only); the installed olive-ai
+# reads them when it has the module (a newer release or a vendor build), whatever its version says
 BUILDS_GENERATIONS: Final = frozenset({MAIN_GENERATION})
+BUILDS_MODULE: Final = "olive/workflows/run/builds.py"
+# the generation whose templates write a config with `builds` (templates/olive-main/builds.json.j2), for
+# every generation that reads them
+BUILDS_SHAPE: Final = MAIN_GENERATION
 BUILDS_KEY: Final = "builds"  # builds.py:60, config.py:178
 DEFAULT_BUILD: Final = "_default"  # builds.py:19: shared values, not a build
 # a build's name, matched whole (builds.py:20, fullmatch at :178-179)
@@ -30,7 +35,21 @@ BUILD_WORKFLOW_ID: Final = "{workflow_id}_{build}"
 
 def builds_in(generation: str) -> bool:
     """Tell whether the Olive of a generation reads a top-level `builds` map."""
+    if generation == INSTALLED_GENERATION:
+        return installed_reads_builds()
     return generation in BUILDS_GENERATIONS
+
+
+def installed_reads_builds() -> bool:
+    """Tell whether the installed olive-ai has `olive/workflows/run/builds.py` (looked up as a file, never imported)."""
+    from importlib import metadata
+    from pathlib import Path
+
+    try:
+        dist = metadata.distribution("olive-ai")
+    except metadata.PackageNotFoundError:
+        return False
+    return Path(str(dist.locate_file(BUILDS_MODULE))).is_file()
 
 
 def build_name_ok(name: str) -> bool:

@@ -41,7 +41,7 @@ def code_named(config: dict[str, Any]) -> list[tuple[Loc, str]]:
     target = engine.get("target") if isinstance(engine, dict) else None
     at: Loc = ("engine", "target") if engine is not config else ("target",)
     found += _target_runs(target, at, systems)
-    builds = config.get("builds") if isinstance(config.get("builds"), dict) else {}
+    builds: dict[str, Any] = config["builds"] if isinstance(config.get("builds"), dict) else {}
     for name, build in builds.items():  # Olive main checks each build's target too
         if isinstance(build, dict) and build.get("target") is not None:
             found += _target_runs(build["target"], ("builds", name, "target"), systems)
