@@ -525,13 +525,18 @@ def olive_findings(compiled: Compiled, problems: list[str]) -> list[Diagnostic]:
     from olivegen.render.olive_positions import olive_hint, olive_location
 
     out: list[Diagnostic] = []
-    for problem in problems:
+    for found in problems:
+        # a folded matrix: Olive reports `builds.<variant>: <problem of that build>`
+        build, _, problem = found.partition(": ") if found.startswith("builds.") else ("", "", found)
+        variant = build.removeprefix("builds.") if build.removeprefix("builds.") in compiled.builds else None
+        problem = problem if variant else found
         loc: tuple[str | int, ...] = ()
         user = False
         if compiled.where is not None:
             loc, user = olive_location(problem, compiled.config, compiled.recipe, compiled.where)
         at = compiled.where.lookup(loc, prefer_value=True) if compiled.where is not None and loc else None
-        message = f"[{compiled.variant}] {problem}" if compiled.variant else problem
+        label = variant or compiled.variant
+        message = f"[{label}] {problem}" if label else problem
         out.append(
             Diagnostic(
                 message,

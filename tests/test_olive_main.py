@@ -172,6 +172,17 @@ def test_a_python_environment_target_of_a_build_is_named_before_olive_is_asked()
     ]
 
 
+def test_olive_findings_on_a_build_name_the_variant_and_the_recipe_line(tmp_path: Path) -> None:
+    from olivegen.api import olive_findings
+
+    (one,) = compile(write(tmp_path, TWO_BUILDS), Options(generation="main", builds=True))
+    (found,) = olive_findings(one, ["builds.int4: passes.model_builder.precision: not what Olive wants"])
+    assert found.message == "[int4] passes.model_builder.precision: not what Olive wants"
+    assert (found.at.line, found.at.col) == (7, 16)  # the recipe's `precision: int4`
+    (whole,) = olive_findings(one, ["builds: ValueError: Invalid build"])
+    assert whole.message == "builds: ValueError: Invalid build"
+
+
 def test_render_writes_the_one_config(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
     result = run_cli("render", write(tmp_path, TWO_BUILDS), "--olive-version", "main", "-o", f"{tmp_path}/out/")
     assert result.code == 0, result.err
