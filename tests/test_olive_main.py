@@ -183,6 +183,15 @@ def test_olive_findings_on_a_build_name_the_variant_and_the_recipe_line(tmp_path
     assert whole.message == "builds: ValueError: Invalid build"
 
 
+def test_the_editor_reports_what_validate_does(tmp_path: Path) -> None:
+    pytest.importorskip("pygls", reason="the lsp extra is not installed")
+    from olivegen.lsp.diagnostics import find
+
+    recipe = write(tmp_path, "olive: main\n" + TWO_BUILDS.replace("    int4: ~", "    _int4: ~"))
+    found = find(recipe, {})
+    assert [(d.rule, d.at.line) for d in found] == [("builds", 11)]
+
+
 def test_render_writes_the_one_config(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
     result = run_cli("render", write(tmp_path, TWO_BUILDS), "--olive-version", "main", "-o", f"{tmp_path}/out/")
     assert result.code == 0, result.err
