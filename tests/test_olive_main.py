@@ -251,11 +251,16 @@ def test_the_check_with_olive_main_sees_what_it_refuses_in_builds(tmp_path: Path
     overlap["builds"]["fp32"]["output_dir"] = "outputs/tiny-builds-int4/fp32"
     unknown = json.loads(json.dumps(one.config))
     unknown["builds"]["fp32"]["pipeline"] = ["no_such_pass"]
-    found = problems_in(str(OLIVE_MAIN), [bad_name, overlap, unknown])
-    assert [len(p) for p in found] == [1, 1, 1], found
+    python_host = json.loads(json.dumps(one.config))
+    python_bin = str(Path(str(OLIVE_MAIN)).parent)
+    python_host["systems"]["py"] = {"type": "PythonEnvironment", "python_environment_path": python_bin}
+    python_host["builds"]["fp32"]["host"] = "py"
+    found = problems_in(str(OLIVE_MAIN), [bad_name, overlap, unknown, python_host])
+    assert [len(p) for p in found] == [1, 1, 1, 1], found
     assert "Invalid build name '_x'" in found[0][0]
     assert "overlapping writable directories" in found[1][0]
     assert "references unknown pass(es) ['no_such_pass']" in found[2][0]
+    assert "Multi-build workflows currently support only LocalSystem hosts" in found[3][0]
 
 
 @needs_olive_main
