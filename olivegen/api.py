@@ -43,6 +43,9 @@ class Options:
     display: str | None = None  # how the recipe's path is shown in diagnostics
     retarget: Retarget | None = None
     place: Place | None = None
+    # a matrix whose variants differ only in what a build sets becomes one config with Olive's `builds`,
+    # for a generation whose Olive reads them (knowledge/builds.py); else one config per variant
+    builds: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Compiled:
     inputs: tuple[Path, ...] = ()  # the recipe and its bases: files an output must never overwrite
     where: SourceMap | None = None  # positions of the composed recipe (the runner's preflight reads them)
     notes: tuple[str, ...] = ()  # what `retarget` and `place` changed
+    builds: tuple[str, ...] = ()  # the variants folded into this one config's `builds` (Options.builds)
 
 
 def compile(path: str | Path, options: Options | None = None) -> list[Compiled]:  # noqa: A001
@@ -112,7 +116,52 @@ def compile(path: str | Path, options: Options | None = None) -> list[Compiled]:
     labelled = label([(variant, (*diags, *schema_file)) for variant, diags in found])
     if any(r is None for r in results):
         raise RecipeError([d for diags in labelled for d in diags])
-    return [replace(c, warnings=w) for c, w in zip(results, labelled, strict=True) if c is not None]
+    done = [replace(c, warnings=w) for c, w in zip(results, labelled, strict=True) if c is not None]
+    if options.builds and len(done) > 1:
+        return _as_builds(done, composed.matrix, variants, options.relative_to)
+    return done
+
+
+def _as_builds(compiled: list[Compiled], matrix: Any, variants: list[Any], relative_to: Path | None) -> list[Compiled]:
+    """Fold a matrix's configs into one with Olive's `builds` where the generation reads them and they fit.
+
+    Variants that differ in more than a build sets stay separate configs; so do variants that Olive
+    would refuse as builds, each refusal a `builds` warning at the recipe's line. Relative folders are
+    taken from `relative_to` (where `olive run` will start), else from the recipe's folder.
+    """
+    from olivegen.knowledge.builds import BUILDS_SHAPE, builds_in
+    from olivegen.render.azureml_job import needs_job
+    from olivegen.render.builds import Variant, fold
+    from olivegen.render.jinja import dump, render_config
+
+    first = compiled[0]
+    generation = first.recipe.olive
+    if not builds_in(generation) or any(needs_job(c.recipe) for c in compiled):
+        return compiled  # an Azure ML host: each variant is a job on its own compute
+    workflow_id = str(first.config["workflow_id"]).removesuffix(f"-{first.variant}")
+    run_in = relative_to or first.path.resolve().parent  # where relative folders are taken to resolve
+    folded = fold(
+        [
+            Variant(str(c.variant), c.config, matrix.where.lookup(v.values[0]), c.where, run_in)
+            for c, v in zip(compiled, variants, strict=True)
+        ],
+        workflow_id,
+    )
+    if folded.reason is not None:
+        return [replace(first, warnings=[*first.warnings, *folded.refused]), *compiled[1:]]
+    config = render_config({"base": folded.base, "builds": folded.builds}, BUILDS_SHAPE, "builds.json.j2")
+    warnings = [w for c in compiled for w in c.warnings]
+    return [
+        replace(
+            first,
+            config=config,
+            text=dump(config),
+            warnings=list(dict.fromkeys(warnings)),
+            variant=None,
+            builds=tuple(str(c.variant) for c in compiled),
+            notes=tuple(n for c in compiled for n in c.notes),
+        )
+    ]
 
 
 def _schema_file(recipe_path: Path, shown: str, options: Options) -> list[Diagnostic]:
@@ -476,13 +525,18 @@ def olive_findings(compiled: Compiled, problems: list[str]) -> list[Diagnostic]:
     from olivegen.render.olive_positions import olive_hint, olive_location
 
     out: list[Diagnostic] = []
-    for problem in problems:
+    for found in problems:
+        # a folded matrix: Olive reports `builds.<variant>: <problem of that build>`
+        build, _, problem = found.partition(": ") if found.startswith("builds.") else ("", "", found)
+        variant = build.removeprefix("builds.") if build.removeprefix("builds.") in compiled.builds else None
+        problem = problem if variant else found
         loc: tuple[str | int, ...] = ()
         user = False
         if compiled.where is not None:
             loc, user = olive_location(problem, compiled.config, compiled.recipe, compiled.where)
         at = compiled.where.lookup(loc, prefer_value=True) if compiled.where is not None and loc else None
-        message = f"[{compiled.variant}] {problem}" if compiled.variant else problem
+        label = variant or compiled.variant
+        message = f"[{label}] {problem}" if label else problem
         out.append(
             Diagnostic(
                 message,

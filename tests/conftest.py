@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 HEAVY_MODULES = ("olive", "torch", "transformers", "datasets", "peft", "onnxruntime", "onnxruntime_genai")
 IMPORTED_AT_COLLECTION = pytest.StashKey[list[str]]()
+# A Python with Olive's main branch (the wheel in ../shared/olive-main/; .ci/run makes the venv), like
+# OLIVEGEN_OLIVE09_PYTHON for olive-ai 0.9.2: tests that need it skip without it.
+OLIVE_MAIN = os.environ.get("OLIVEGEN_OLIVE_MAIN_PYTHON")
+needs_olive_main = pytest.mark.skipif(
+    not OLIVE_MAIN, reason="set OLIVEGEN_OLIVE_MAIN_PYTHON to a Python with Olive's main branch (.ci/run does)"
+)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

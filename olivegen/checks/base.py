@@ -121,6 +121,11 @@ OTHER_RULES: dict[str, tuple[Severity, str]] = {
     "environment": (_E, "A `${VAR}` reference names an unset environment variable without a default, or is malformed."),
     "override": (_E, "A `--set PATH=VALUE` override is malformed or its path or value does not fit the recipe."),
     "matrix": (_E, "A `matrix:` is malformed: an axis, an `exclude` entry or a variant that cannot be built."),
+    "builds": (
+        _W,
+        "A matrix rendered for Olive main stays separate configs: Olive main would refuse its variants as builds"
+        " (a build name, overlapping output folders, a host that is not local).",
+    ),
     "name": (_E, "A recipe without `name:` whose file name cannot be a workflow id."),
     "preset": (_E, "`olivegen init` was given a preset name that does not exist."),
     "columns-unchecked": (_W, "A data file's columns are not checked: its schema is past the bounded read."),

@@ -9,7 +9,7 @@ from typing import Any
 
 from olivegen.commands.common import Exit, HelpFormat, epilog, report, say
 from olivegen.commands.options import add_olive_version, add_outside, add_set, add_variant, outputs
-from olivegen.knowledge.catalog import PREVIOUS_GENERATION
+from olivegen.knowledge.catalog import MAIN_GENERATION, PREVIOUS_GENERATION
 
 
 def add_parser(sub: Any) -> None:
@@ -30,6 +30,8 @@ def add_parser(sub: Any) -> None:
                 f"olivegen render examples/phi35-travel-lab.yaml --olive-version {PREVIOUS_GENERATION} -o"
                 " lab-olive09.json",
                 "olivegen render examples/phi35-travel-lab.yaml -o olive-config.json --check",
+                f"olivegen render tests/recipes/compose/matrix-builds.yaml --olive-version {MAIN_GENERATION} -o"
+                " configs/   # a matrix as one config with Olive main's builds (docs/matrix.md)",
             ],
         ),
         formatter_class=HelpFormat,
@@ -38,7 +40,8 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "-o",
         "--output",
-        help="write here (atomically); stdout when omitted; DIR/ or a {variant} pattern for a matrix",
+        help="write here (atomically); stdout when omitted; DIR/ or a {variant} pattern for a matrix (for Olive"
+        " main, a matrix whose variants differ only in what a build sets is one config with `builds`)",
     )
     parser.add_argument("--check", action="store_true", help="compare with --output instead of writing; 1 on drift")
     add_olive_version(parser, "render for")
@@ -69,6 +72,7 @@ def execute(args: argparse.Namespace) -> Exit:
         only=args.variants,
         outside=args.outside,
         relative_to=args.relative_to,
+        builds=True,
     )
     compiled = compile(args.recipe, options)
     try:
@@ -93,7 +97,7 @@ def execute(args: argparse.Namespace) -> Exit:
                 stale = True
         else:
             write_atomic(target, one.text, inputs=one.inputs)
-            say(f"wrote {target}")
+            say(f"wrote {target}" + (f" (Olive's builds: {', '.join(one.builds)})" if one.builds else ""))
         if job is not None:
             stale = _write_job(job, args.check, inputs=one.inputs) or stale
     if pipeline is not None:

@@ -70,6 +70,12 @@ def add_parser(sub: Any) -> None:
         " target is refused, since Olive's check would import or run it",
     )
     parser.add_argument(
+        "--olive-python",
+        metavar="PYTHON",
+        help="with --olive: check with the Olive installed for this Python instead (e.g. a venv with Olive's main"
+        " branch, for --olive-version main)",
+    )
+    parser.add_argument(
         "--trust-scripts",
         action="store_true",
         help="for inputs you trust: lets Olive import the scripts they name (with --olive; never on a pull request)",
@@ -87,6 +93,7 @@ def diagnose_file(
     generation: str | None = None,
     outside: bool = False,
     trust_scripts: bool = False,
+    olive_python: str | None = None,
 ) -> list[Diagnostic]:
     """Return every diagnostic for one recipe, every variant of a matrix (an empty list: it compiles cleanly).
 
@@ -94,7 +101,13 @@ def diagnose_file(
     """
     try:
         return _diagnose(
-            recipe, olive=olive, overrides=overrides, generation=generation, outside=outside, trust=trust_scripts
+            recipe,
+            olive=olive,
+            overrides=overrides,
+            generation=generation,
+            outside=outside,
+            trust=trust_scripts,
+            python=olive_python,
         )
     except RecipeError as exc:
         return list(exc.diagnostics)
@@ -123,6 +136,7 @@ def _diagnose(
     generation: str | None,
     outside: bool,
     trust: bool = False,
+    python: str | None = None,
 ) -> list[Diagnostic]:
     from olivegen.api import Options, compile, compile_olive_config, is_olive_config
 
@@ -133,21 +147,30 @@ def _diagnose(
                 return [Diagnostic("--set changes recipes, not Olive configs", Position(str(recipe), 1, 1))]
             variants = [compile_olive_config(recipe, generation)]
         else:
-            variants = compile(recipe, Options(overrides=overrides or [], generation=generation, outside=outside))
+            options = Options(overrides=overrides or [], generation=generation, outside=outside, builds=True)
+            variants = compile(recipe, options)
     except RecipeError as exc:
         return list(exc.diagnostics)
     found = [w for compiled in variants for w in compiled.warnings]
     if olive and raw:  # the config the user runs, not olivegen's rendering of it
-        return found + _olive_on_config(recipe, trust)
+        return found + _olive_on_config(recipe, trust, python)
+    checked = []
     for compiled in variants if olive else []:
-        from olivegen.api import olive_findings
-        from olivegen.render.olive_check import olive_problems
-
         refused = [] if trust else _code_named(compiled.config, compiled.where, recipe, compiled.variant)
         if refused:
             found += refused
-            continue
-        found += olive_findings(compiled, olive_problems(compiled.config, trust_scripts=trust))
+        else:
+            checked.append(compiled)
+    if checked:
+        from olivegen.api import olive_findings
+        from olivegen.render.olive_check import olive_problems, problems_in
+
+        problems = (
+            problems_in(python, [c.config for c in checked], trust_scripts=trust)
+            if python
+            else [olive_problems(c.config, trust_scripts=trust) for c in checked]
+        )
+        found += [d for c, p in zip(checked, problems, strict=True) for d in olive_findings(c, p)]
     return found
 
 
@@ -174,8 +197,8 @@ def _code_named(
     return found
 
 
-def _olive_on_config(path: Path, trust: bool = False) -> list[Diagnostic]:
-    """Check an Olive config with the installed Olive, from its own folder (as `olive run` there would)."""
+def _olive_on_config(path: Path, trust: bool = False, python: str | None = None) -> list[Diagnostic]:
+    """Check an Olive config with the installed Olive (or `python`'s) from its own folder, as `olive run` would."""
     from olivegen.render.olive_check import olive_problems
     from olivegen.source.olive_config import load_config_with_positions
 
@@ -184,12 +207,18 @@ def _olive_on_config(path: Path, trust: bool = False) -> list[Diagnostic]:
         refused = _code_named(config, where, path)
         if refused:
             return refused
-    here = os.getcwd()
-    try:
-        os.chdir(path.resolve().parent)  # Olive resolves a user_script or a model path from where it runs
-        problems = olive_problems(config, trust_scripts=trust)
-    finally:
-        os.chdir(here)
+    if python:
+        from olivegen.render.olive_check import problems_in
+
+        # from the config's own folder (as `olive run` there would), whatever its format
+        (problems,) = problems_in(python, [config], trust_scripts=trust, run_in=path.resolve().parent)
+    else:
+        here = os.getcwd()
+        try:
+            os.chdir(path.resolve().parent)  # Olive resolves a user_script or a model path from where it runs
+            problems = olive_problems(config, trust_scripts=trust)
+        finally:
+            os.chdir(here)
     return [
         Diagnostic(
             problem,
@@ -236,6 +265,7 @@ def diagnose_files(
     generation: str | None = None,
     outside: bool = False,
     trust_scripts: bool = False,
+    olive_python: str | None = None,
 ) -> list[list[Diagnostic]]:
     """Return the diagnostics of every recipe, in order; many recipes are checked on every core.
 
@@ -253,6 +283,7 @@ def diagnose_files(
                 generation=generation,
                 outside=outside,
                 trust_scripts=trust_scripts,
+                olive_python=olive_python,
             )
             for recipe in recipes
         ]
@@ -288,19 +319,25 @@ def execute(args: argparse.Namespace) -> Exit:
 
     fmt = args.format or default_format()
     overrides = getattr(args, "overrides", None) or []
-    if args.olive and args.olive_version == PREVIOUS_GENERATION:
+    python = getattr(args, "olive_python", None)
+    if python and not args.olive:
+        say("olivegen validate: --olive-python says which Olive checks with --olive; add --olive")
+        return Exit.USAGE
+    if args.olive and not python and args.olive_version == PREVIOUS_GENERATION:
         say(
             f"olivegen validate: --olive checks with the installed Olive ({OLIVE_GENERATION}); for"
             f" {PREVIOUS_GENERATION} output run"
         )
         say(
-            "  python -m olivegen.render.olive_check CONFIG.json  with an olive-ai 0.9.2 Python (see docs/migration.md)"
+            "  python -m olivegen.render.olive_check CONFIG.json  with an olive-ai 0.9.2 Python"
+            " (see docs/migration.md), or add --olive-python PYTHON"
         )
         return Exit.USAGE
-    if args.olive and args.olive_version not in (None, OLIVE_GENERATION, INSTALLED_GENERATION):
+    if args.olive and not python and args.olive_version not in (None, OLIVE_GENERATION, INSTALLED_GENERATION):
         say(
             f"olivegen validate: --olive checks with the installed Olive; to check for {args.olive_version},"
-            f" install it and run validate --olive --olive-version {INSTALLED_GENERATION}"
+            f" install it and run validate --olive --olive-version {INSTALLED_GENERATION}, or give the Python it is"
+            " installed for with --olive-python PYTHON"
         )
         return Exit.USAGE
     found = diagnose_files(
@@ -310,6 +347,7 @@ def execute(args: argparse.Namespace) -> Exit:
         generation=args.olive_version,
         outside=getattr(args, "outside", False),
         trust_scripts=getattr(args, "trust_scripts", False),
+        olive_python=python,
     )
     reports = [FileReport(str(recipe), diags) for recipe, diags in zip(args.recipes, found, strict=True)]
     totals = Totals.of(reports)

@@ -30,8 +30,9 @@ VENDORED_GENERATIONS = (OLIVE_GENERATION, PREVIOUS_GENERATION)
 MAIN_GENERATION: Final = "main"
 INSTALLED_GENERATION: Final = "installed"
 # Releases between 0.9 and 0.13 and Olive's main branch: written in 0.13's config format (main adds only
-# `builds`/`max_concurrent_builds`, which olivegen does not write), checked against their own pass tables
-# (schemas/olive-history/, read from Olive's sources at this tag; main: pass-params-main.json).
+# `builds`/`max_concurrent_builds`, which olivegen writes for a matrix only: knowledge/builds.py), checked
+# against their own pass tables (schemas/olive-history/, read from Olive's sources at this tag; main:
+# pass-params-main.json).
 RELEASE_TAG_OF_GENERATION = {"0.10": "v0.10.1", "0.11": "v0.11.0", "0.12": "v0.12.1", MAIN_GENERATION: "main"}
 GENERATIONS = (
     OLIVE_GENERATION,

@@ -33,7 +33,7 @@ def find(path: Path, texts: dict[Path, str], outside: bool = False) -> list[Diag
     from olivegen.api import Options, compile
 
     try:
-        variants = compile(path, Options(display=str(path), texts=texts, outside=outside))
+        variants = compile(path, Options(display=str(path), texts=texts, outside=outside, builds=True))
     except RecipeError as exc:
         return list(exc.diagnostics)
     return [w for compiled in variants for w in compiled.warnings]

@@ -10,7 +10,7 @@ import json
 from functools import cache
 from typing import Any
 
-from olivegen.errors import TemplateBug
+from olivegen.errors import ResourceMissing, TemplateBug
 from olivegen.knowledge.catalog import shape
 from olivegen.knowledge.resources import template_folder, templates_dir
 
@@ -26,7 +26,7 @@ def _environment(generation: str) -> Any:
     folders = (
         [str(template_folder(generation))]
         if generation == "azureml"
-        else [str(templates_dir(shape(generation))), str(template_folder("common"))]
+        else [*_own(generation), str(templates_dir(shape(generation))), str(template_folder("common"))]
     )
     env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(folders),
@@ -41,6 +41,16 @@ def _environment(generation: str) -> Any:
     env.filters["tojson"] = _tojson
     env.filters["overlay"] = _overlay
     return env
+
+
+def _own(generation: str) -> list[str]:
+    """Return the templates of a generation's own (`templates/olive-main/`); it is written in another's shape."""
+    if shape(generation) == generation:
+        return []
+    try:
+        return [str(templates_dir(generation))]
+    except ResourceMissing:
+        return []
 
 
 def _bytecode_cache() -> Any:
@@ -82,15 +92,15 @@ def _overlay(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     return {**first, **second}
 
 
-def render_text(context: dict[str, Any], generation: str) -> str:
-    """Render the config template for an Olive generation with the given context."""
+def render_text(context: dict[str, Any], generation: str, entry: str = ENTRY) -> str:
+    """Render the config template (or `entry`) for an Olive generation with the given context."""
     from jinja2 import TemplateError
 
     env = _environment(generation)
     try:
-        return str(env.get_template(ENTRY).render(**context))
+        return str(env.get_template(entry).render(**context))
     except TemplateError as exc:
-        where = f"{getattr(exc, 'filename', None) or ENTRY}:{getattr(exc, 'lineno', '?')}"
+        where = f"{getattr(exc, 'filename', None) or entry}:{getattr(exc, 'lineno', '?')}"
         raise TemplateBug(f"template olive-{generation}/{where}: {exc}") from exc
 
 
@@ -104,19 +114,22 @@ def render_job(job: dict[str, Any], template: str = "job.yml.j2") -> str:
         raise TemplateBug(f"template azureml/{template}:{getattr(exc, 'lineno', '?')}: {exc}") from exc
 
 
-def render_config(context: dict[str, Any], generation: str) -> dict[str, Any]:
-    """Render and parse; output that is not JSON is olivegen's bug, reported with the template line."""
-    text = render_text(context, generation)
+def render_config(context: dict[str, Any], generation: str, entry: str = ENTRY) -> dict[str, Any]:
+    """Render and parse; output that is not JSON is olivegen's bug, reported with the template line.
+
+    `entry`: the template to start from (`builds.json.j2`: a matrix folded into Olive's `builds`).
+    """
+    text = render_text(context, generation, entry)
     try:
         config = json.loads(text)
     except json.JSONDecodeError as exc:
         line = text.splitlines()[exc.lineno - 1] if exc.lineno <= len(text.splitlines()) else ""
         raise TemplateBug(
-            f"template olive-{generation}/{ENTRY} produced invalid JSON at output line {exc.lineno}: {exc.msg}"
+            f"template olive-{generation}/{entry} produced invalid JSON at output line {exc.lineno}: {exc.msg}"
             f"\n  {line.strip()[:200]}"
         ) from exc
     if not isinstance(config, dict):
-        raise TemplateBug(f"template olive-{generation}/{ENTRY} did not produce a JSON object")
+        raise TemplateBug(f"template olive-{generation}/{entry} did not produce a JSON object")
     return config
 
 

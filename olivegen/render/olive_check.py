@@ -44,6 +44,17 @@ def code_named(config: dict[str, Any]) -> list[tuple[Loc, str]]:
     systems: Any = config.get("systems") if isinstance(config.get("systems"), dict) else {}
     target = engine.get("target") if isinstance(engine, dict) else None
     at: Loc = ("engine", "target") if engine is not config else ("target",)
+    found += _target_runs(target, at, systems)
+    builds: dict[str, Any] = config["builds"] if isinstance(config.get("builds"), dict) else {}
+    for name, build in builds.items():  # Olive main checks each build's target too
+        if isinstance(build, dict) and build.get("target") is not None:
+            found += _target_runs(build["target"], ("builds", name, "target"), systems)
+    return list(dict.fromkeys(found))
+
+
+def _target_runs(target: Any, at: Loc, systems: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """Return (where, why) when creating this target system would run something: a python or a Docker build."""
+    found: list[tuple[Loc, str]] = []
     if isinstance(target, str) and target in systems:
         target, at = systems[target], ("systems", target)
     if isinstance(target, dict):
@@ -84,6 +95,33 @@ def olive_problems(config: dict[str, Any], *, trust_scripts: bool = False) -> li
     # bitsandbytes (pulled in by Olive's QLoRA pass) warns on import that an optional CPU kernel is
     # missing; it says nothing about the config, so keep it off the report
     logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    if "builds" in config:
+        return _builds_problems(config)
+    return _problems(config)
+
+
+def _builds_problems(config: dict[str, Any]) -> list[str]:
+    """Check a multi-build config as Olive's main branch runs it: its own build checks, then every build.
+
+    `parse_run_config` refuses a bad build name, a build's unknown pass, a non-local host and builds
+    whose folders overlap; each build's expanded config is then checked as a plain config is.
+    """
+    try:
+        from olive.workflows.run.builds import expand_builds, parse_run_config
+    except ImportError:
+        return ["builds: this Olive has no multi-build configs (olive/workflows/run/builds.py is Olive main's)"]
+    try:
+        parse_run_config(copy.deepcopy(config))
+    except Exception as exc:  # Olive's own refusal, reported as text
+        errors = getattr(exc, "errors", None)
+        if callable(errors):
+            return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors()]
+        return [f"builds: {type(exc).__name__}: {exc}"]
+    return [f"builds.{name}: {p}" for name, one in expand_builds(copy.deepcopy(config)).items() for p in _problems(one)]
+
+
+def _problems(config: dict[str, Any]) -> list[str]:
+    """Check one plain config with RunConfig and every pass's own config class."""
     try:
         from olive.hardware.accelerator import AcceleratorSpec
         from olive.package_config import OlivePackageConfig
@@ -155,6 +193,62 @@ def _pruned(pass_cls: Any, generated: Any, spec: Any) -> str | None:
     return "; ".join(said.messages) or "its validate_config refuses this target"
 
 
+ANOTHER_PYTHON_TIMEOUT = 900  # seconds: importing Olive and torch, then every config's pass classes
+
+
+def problems_in(
+    python: str, configs: list[dict[str, Any]], *, trust_scripts: bool = False, run_in: Any = None
+) -> list[list[str]]:
+    """Check configs with the Olive of another Python (`validate --olive-python`); the problems of each.
+
+    Each config is written to a private temporary folder and checked (`--many`, Olive imported once)
+    from the folder `run_in` (relative paths resolve there), else from the current folder.
+    """
+    import json
+    import os
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="olivegen-check-") as folder:
+        files = []
+        for i, config in enumerate(configs):
+            path = Path(folder) / f"config-{i}.json"
+            path.write_text(json.dumps(config), encoding="utf-8")
+            files.append(str(path))
+        found = check_files(python, files, trust_scripts=trust_scripts, run_in=str(run_in or os.getcwd()))
+    return [found[f] for f in files]
+
+
+def check_files(
+    python: str, files: list[str], *, trust_scripts: bool = False, run_in: str | None = None
+) -> dict[str, list[str]]:
+    """Check Olive config files with the Olive of another Python: file -> problems.
+
+    Each is checked from its own folder, or from `run_in`.
+    """
+    import json
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding the olivegen package
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    command = [python, "-m", "olivegen.render.olive_check", *(["--trust-scripts"] if trust_scripts else [])]
+    command += [*(["--in", run_in] if run_in else []), "--many"]
+    try:
+        done = subprocess.run(
+            [*command, *files], capture_output=True, text=True, env=env, timeout=ANOTHER_PYTHON_TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return {f: [f"the Olive of {python} could not check it: {type(exc).__name__}: {exc}"] for f in files}
+    try:
+        found: dict[str, list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
+    except (json.JSONDecodeError, IndexError):
+        tail = (done.stderr.strip().splitlines() or ["no report"])[-1][:300]
+        return {f: [f"the Olive of {python} could not check it: {tail}"] for f in files}
+    return {f: found.get(f, []) for f in files}
+
+
 def _device(name: str) -> Any:
     """Olive's Device enum for a device name (passes read `accelerator_type.CPU` off it); the name if unknown."""
     from olive.hardware.accelerator import Device
@@ -198,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     For another Python's Olive. A config naming a script is refused unless `--trust-scripts` comes first.
 
     `--many A.json B.json ...` checks every file in this one process (Olive is imported once) and
-    prints `{file: [problems]}`; each is checked from its own folder, so its relative paths resolve there.
+    prints `{file: [problems]}`; each is checked from its own folder, so its relative paths resolve there,
+    or from DIR with `--in DIR --many ...`.
     """
     import json
     import os
@@ -207,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     trust = bool(args) and args[0] == "--trust-scripts"
     args = args[1:] if trust else args
+    run_in = None
+    if len(args) > 1 and args[0] == "--in":
+        run_in, args = args[1], args[2:]
     if args and args[0] == "--many":
         found: dict[str, list[str]] = {}
         here = os.getcwd()
@@ -214,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 with open(name, encoding="utf-8") as handle:
                     config = json.load(handle)
-                os.chdir(os.path.dirname(os.path.abspath(name)))
+                os.chdir(run_in or os.path.dirname(os.path.abspath(name)))
                 found[name] = olive_problems(config, trust_scripts=trust)
             except Exception as exc:  # one unreadable config does not stop the batch
                 found[name] = [f"{type(exc).__name__}: {exc}"]
