@@ -214,11 +214,9 @@ def test_the_targets_table_agrees_with_the_installed_olive() -> None:
 def test_no_pass_of_a_target_variant_is_pruned(run_cli: Callable[..., CliResult], tmp_path: Path, source: str) -> None:
     """Each pass's own validate_config keeps every variant's passes for its target (`olive run` prunes the others).
 
-    A pass whose check imports its extra (OpenVINOOptimumConversion imports nncf) says so where the extra is not
-    installed; that is this machine's package list, not the config.
+    A pass whose check imports its extra (OpenVINOOptimumConversion imports nncf) gets no verdict where the extra
+    is not installed (olive_problems skips it); that is this machine's package list, not the config.
     """
-    import importlib.util
-
     from bench.agreement_olive import judge
     from olivegen.api import compile_variants
     from olivegen.knowledge.targets import TARGETS
@@ -231,7 +229,4 @@ def test_no_pass_of_a_target_variant_is_pruned(run_cli: Callable[..., CliResult]
         assert run_cli("init", "--model", source, "--targets", spec, "-o", recipe).code == 0
     for compiled in compile_variants(recipe):
         verdict = judge(compiled.config)
-        assert verdict["pruned"] == [] and verdict["ignored"] == [], (compiled.variant, verdict)
-        missing = importlib.util.find_spec("nncf") is None and (compiled.variant or "").startswith("openvino")
-        expected = ["ImportError: Please install nncf to use OpenVINO Optimum Conversion"] if missing else []
-        assert verdict["rejected"] == expected, (compiled.variant, verdict)
+        assert verdict == {"rejected": [], "ignored": [], "pruned": []}, (compiled.variant, verdict)
