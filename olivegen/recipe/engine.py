@@ -8,11 +8,24 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from olivegen.knowledge.catalog import suggest
-from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict
+from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict, Text
 from olivegen.recipe.raw import check_engine, check_evaluator, check_user_config
 
 LatencySub = Literal["avg", "max", "min", "p50", "p75", "p90", "p95", "p99", "p999"]
-AccuracySub = Literal["accuracy_score", "f1_score", "precision", "recall", "auroc", "perplexity"]
+AccuracySub = Literal[
+    "accuracy_score",
+    "f1_score",
+    "precision",
+    "recall",
+    "auroc",
+    "perplexity",
+    "wer",
+    "rtfx",
+    "exact_match",
+    "relaxed_accuracy",
+    "word_sort_ratio",
+]
+SizeSub = Literal["bytes"]
 
 
 class Search(Strict):
@@ -20,19 +33,19 @@ class Search(Strict):
 
     execution_order: Literal["joint", "pass-by-pass"] = Field("joint", description="Search passes together or in turn.")
     sampler: Literal["random", "sequential", "tpe"] = Field("tpe", description="How candidate configs are chosen.")
-    max_iter: int | None = Field(None, ge=1, description="Stop after this many candidates.")
-    max_time: int | None = Field(None, ge=1, description="Stop after this many seconds.")
+    max_iter: int | None = Field(None, description="Stop after this many candidates (0 or less: after the first).")
+    max_time: int | None = Field(None, description="Stop after this many seconds (0 or less: after the first).")
 
 
 class Engine(Strict):
     """Engine settings; folders written here are relative to the recipe."""
 
-    output_dir: NonEmptyStr = Field(
+    output_dir: Text = Field(
         "outputs/{name}",
         description="Where the final model lands; `{name}` is the recipe name. Written: relative to the recipe;"
         " the default: relative to the folder `olive run` starts in.",
     )
-    cache_dir: NonEmptyStr = Field(
+    cache_dir: Text = Field(
         ".olive-cache",
         description="Olive's cache of pass results (reused across runs). Written: relative to the recipe;"
         " the default: relative to the folder `olive run` starts in.",
@@ -93,8 +106,8 @@ class SubType(Strict):
 class Metric(Strict):
     """One metric measured on the output model."""
 
-    name: Identifier = Field(description="Metric name in the results.")
-    type: Literal["latency", "throughput", "accuracy"] = Field(description="Kind of metric.")
+    name: NonEmptyStr = Field(description="Metric name in the results.")
+    type: Literal["latency", "throughput", "accuracy", "size_on_disk"] = Field(description="Kind of metric.")
     sub_types: list[NonEmptyStr | SubType] = Field(
         min_length=1,
         description=(
@@ -126,7 +139,7 @@ class Metric(Strict):
         names = [s if isinstance(s, str) else s.name for s in self.sub_types]
         if self.type == "accuracy" and self.backend == "huggingface_metrics":
             return self
-        allowed = typing.get_args(AccuracySub if self.type == "accuracy" else LatencySub)
+        allowed = typing.get_args({"accuracy": AccuracySub, "size_on_disk": SizeSub}.get(self.type, LatencySub))
         for name in names:
             if name not in allowed:
                 hint = suggest(name, allowed)

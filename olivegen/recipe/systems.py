@@ -16,7 +16,7 @@ from olivegen.knowledge.catalog import (
     facts,
     suggest,
 )
-from olivegen.recipe.base import Flag, NonEmptyStr, Strict
+from olivegen.recipe.base import Flag, NonEmptyStr, Strict, Text
 
 Device = Literal["cpu", "gpu", "npu"]
 
@@ -54,7 +54,7 @@ class SystemSpec(Strict):
     environment: dict[str, str] = Field(
         default_factory=dict, description="Python environment: environment variables set for the run."
     )
-    prepend_to_path: list[NonEmptyStr] | None = Field(
+    prepend_to_path: list[Text] | None = Field(
         None, description="Python environment: folders put before `PATH` for the run, relative to the recipe."
     )
     compute: NonEmptyStr | None = Field(None, description="Azure ML: name of the compute cluster.")

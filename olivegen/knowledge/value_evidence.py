@@ -1,0 +1,335 @@
+"""Why each bound of the recipe refuses what it refuses: the source line that fails, or a real run (issue 19).
+
+A bound of the recipe format (a range, a list of words, a pattern, a validator) refuses a value as
+`invalid-value`; Olive is the judge, so each one names the Olive 0.13 / transformers / peft / torch /
+datasets / onnxruntime-genai source line that makes a value outside it fail, or the real run that did.
+`EVIDENCE` is keyed `Model.field` (the recipe model's class and field, or a model validator's name);
+`olivegen.recipe.bounds` lists every bound of every recipe model, tests/unit/test_value_evidence.py
+fails on a bound without an entry here (or an entry without a bound), and the "Evidence by field"
+table of docs/rules.md is generated from both (`python -m tools.docs_evidence`).
+
+Versions: olive-ai 0.13.0, transformers 5.25.0, peft 0.22.0, torch 2.13.0, datasets 5.2.0,
+accelerate (installed with them), onnxruntime-genai 0.14.1; paths are inside site-packages.
+"""
+
+from __future__ import annotations
+
+# numpy's legacy seeding (transformers' set_seed -> np.random.seed) takes 0 .. 2**32 - 1.
+NUMPY_SEED_MAX = 2**32 - 1
+# torch.Generator.manual_seed takes -2**63 .. 2**64 - 1 (torch/random.py:54-57 of torch 2.13).
+TORCH_SEED_MIN = -(2**63)
+TORCH_SEED_MAX = 2**64 - 1
+# The builders `datasets.load_dataset` has for a data set's files (datasets 5.2.0
+# datasets/packaged_modules/__init__.py:52-80); Olive hands a data set's format over as `data_name`.
+DATASETS_BUILDERS = (
+    "json",
+    "csv",
+    "parquet",
+    "text",
+    "arrow",
+    "pandas",
+    "xml",
+    "webdataset",
+    "hdf5",
+    "lance",
+    "conll",
+    "imagefolder",
+    "audiofolder",
+    "videofolder",
+    "pdffolder",
+    "meshfolder",
+    "niftifolder",
+    "eval",
+    "tsfile",
+    "iceberg",
+    "vortex",
+    "mmcif",
+    "pdb",
+    "genbank",
+    "fasta",
+    "fastq",
+    "harbor",
+)
+
+_NUL = "a NUL character: no file name or id holds one (Python's os calls raise ValueError 'embedded null byte')"
+_PASSES = (
+    "Olive's pass registry (olive/package_config.py:58-67): the type picks the typed pass; any other"
+    " spelling is a pass-type finding"
+)
+_RAW = (
+    "Olive's own config classes, vendored in schemas/olive-0.13/ (`validate --olive` reports the same): a key"
+    " they lack is dropped with a log line (olive/common/config_utils.py:376-383 'Keys ... are not part of ..."
+    " Ignoring them'), a value they cannot take is refused"
+)
+_DATA_REF = (
+    "names a data set of the recipe: empty names none (unknown-data); the pattern is a superset of Olive's"
+    " data config names, ^[A-Za-z0-9_]+$ (olive/data/config.py:70-73), whose rest the data-name rule refuses"
+)
+_BITS = (
+    "Olive's PrecisionBits (2, 4, 8, 16, 32: olive/passes/pytorch/quant_utils.py:40-44) are what its config check"
+    " takes; the packing asserts 'Only 2-bit, 4-bit and 8-bit quantization supported'"
+    " (olive/common/quant/utils.py:212); 2 bits run through ModelBuilder int4 (real run: rtn.bits-2)"
+)
+_SEED_ENGINE = "olive/logging.py:65-71 `set_default_logger_severity`: 0 DEBUG ... 4 CRITICAL"
+_LOOKUP = "empty: names nothing to look up, so the lookup fails at run time; " + _NUL
+_PATH = "empty: names no file or folder to read; " + _NUL
+
+EVIDENCE: dict[str, str] = {
+    # --- top level
+    "Recipe.name": (
+        "becomes Olive's workflow_id, a folder of the cache (olive/cache.py:133 `Path(...) / workflow_id`);"
+        " the pattern keeps it one folder name (a space or a slash is olivegen's own narrowing: Olive takes any"
+        " text)"
+    ),
+    "Recipe.olive": (
+        "olivegen's own key, the Olive release rendered for: olivegen has a template and vendored facts for"
+        " these only (olivegen/knowledge/catalog.py)"
+    ),
+    "Recipe.passes": "(bound under real runs, issue 19: seed.no-passes) nothing to run and nothing to evaluate",
+    "AzureMLWorkspace.subscription_id": _LOOKUP,
+    "AzureMLWorkspace.resource_group": _LOOKUP,
+    "AzureMLWorkspace.workspace": _LOOKUP,
+    "AzureMLWorkspace.keyvault": _LOOKUP,
+    # --- model
+    "InputModel.path": _PATH + "; transformers' from_pretrained('') raises OSError",
+    "InputModel.task": _LOOKUP + " (Olive's HfModel maps the task to a model class)",
+    "InputModel.torch_dtype": "(bound under a real run, issue 19: seed.model-dtype-float64) the dtypes Olive's LoRA"
+    " and transformers load a causal LM in",
+    "InputModel.adapter_path": "(bound under a real run, issue 19: seed.adapter-missing) " + _PATH,
+    "InputModel.olive": _RAW,
+    "InputModel._one_source": (
+        "the recipe format: one model, Olive's input_model has one `model_path` (olive/workflows/run/config.py:122)"
+    ),
+    "RegistryModel.registry": _LOOKUP,
+    "RegistryModel.name": _LOOKUP,
+    "RegistryModel.version": _LOOKUP,
+    # --- data
+    "DataSpec.name": _DATA_REF,
+    "DataSpec.files": _PATH + "; datasets' load_dataset raises FileNotFoundError",
+    "DataSpec.format": (
+        "Olive hands it to datasets.load_dataset as `data_name`; datasets 5.2.0 has these builders"
+        " (datasets/packaged_modules/__init__.py:52-80) and raises FileNotFoundError for any other name"
+    ),
+    "Datastore.format": (
+        "read through azureml-fsspec by the same datasets builders (datasets/packaged_modules/__init__.py:52-80)"
+    ),
+    "DataSpec.split": _LOOKUP + "; datasets raises ValueError('Unknown split')",
+    "DataSpec.eval_split": (
+        "olivegen's own key, rendered as `split[:N%]` and `split[N%:]` (olivegen/render/context.py:186-187):"
+        " datasets slices take whole percents (datasets/arrow_reader.py:47-55, `-?[\\d_]+%`), so a fraction in"
+        " (0, 1) of whole percents; 0 holds out nothing and 1 trains on nothing (max_samples 0 shows an empty"
+        " training set fails: seed.max-samples-0); a count is Olive <= 0.6's eval_dataset_size, which 0.13 lacks"
+    ),
+    "DataSpec.text_cols": "empty: Olive's text builder joins the named columns (olive/data/component/"
+    "text_generation.py:107-126): an empty name is no column; " + _NUL,
+    "DataSpec.message_col": "empty: no column of the data set; " + _NUL,
+    "DataSpec.max_seq_len": "(bound under real runs, issue 19: seed.max-seq-len-zero, seed.max-seq-len-word)",
+    "DataSpec.strategy": "Olive's TextGenStrategy (olive/data/component/text_generation.py:20-29): no other word",
+    "DataSpec.stride": (
+        "olive/data/component/text_generation.py:257 `range(0, ..., step)` with step = stride: 0 raises"
+        " ValueError('range() arg 3 must not be zero'); a negative stride makes no sample (an empty range)"
+    ),
+    "DataSpec.max_samples": (
+        "0 or less makes no sample with the join strategies (olive/data/component/text_generation.py:235-237),"
+        " and an empty training set fails in datasets ('Please pass `features` or at least one example'; real"
+        " run: seed.max-samples-0); with line-by-line 0 reads as unset (text_generation.py:307): leave it out"
+    ),
+    "DataSpec.olive": _RAW,
+    "DataSpec._one_source": (
+        "Olive's load_dataset_config has one `data_name`/`data_files` (the recipe format: one source);"
+        " join-sliding-window without stride: olive/data/component/text_generation.py:130-136 raises 'stride must"
+        " be specified'; a random strategy without max_samples: text_generation.py:140-145 raises 'max_samples must"
+        " be specified when strategy is random'; no text: text_generation.py:107-126 'One of text_cols, ... must be"
+        " specified'"
+    ),
+    "HubDataset.name": _LOOKUP + "; datasets.load_dataset('') raises",
+    "HubDataset.subset": _LOOKUP + " (a configuration name)",
+    "Datastore.subscription_id": _LOOKUP,
+    "Datastore.resource_group": _LOOKUP,
+    "Datastore.workspace": _LOOKUP,
+    "Datastore.datastore": _LOOKUP,
+    "Datastore.path": _PATH,
+    # --- host / target
+    "SystemSpec.type": (
+        "Olive 0.13's SystemType: Docker, LocalSystem, PythonEnvironment (olive/systems/common.py:13-16);"
+        " azureml is Olive 0.9's AzureMLSystem (the olive-version rule refuses it for 0.13)"
+    ),
+    "SystemSpec.provider": (
+        "an execution provider this Olive knows (vendored facts): on a local system an unknown one is not among"
+        " the available providers and Olive raises 'None of the execution providers ... cannot be found'"
+        " (olive/systems/accelerator_creator.py:158-162); empty names none; " + _NUL
+    ),
+    "SystemSpec.device": (
+        "Olive's Device (olive/hardware/accelerator.py:15-22) also has cpu_spr, vpu, intel_myriad and any;"
+        " olivegen derives the device from the provider and checks the pair (provider-device), for these three"
+        " only"
+    ),
+    "SystemSpec.extra_providers": (
+        "Olive 0.13: 'Only one execution provider is supported per accelerator' (olive/systems/common.py:38-39);"
+        " Olive 0.9 ran several; " + _NUL
+    ),
+    "SystemSpec.dockerfile": _PATH + "; Olive builds `build_context_path / dockerfile`"
+    " (olive/systems/docker/docker_system.py:80)",
+    "SystemSpec.build_context": _PATH,
+    "SystemSpec.image_name": _LOOKUP + " (docker: an empty tag is an invalid reference)",
+    "SystemSpec.work_dir": ("olive/systems/system_config.py:47-52: 'work_dir must be an absolute path'; " + _NUL),
+    "SystemSpec.python": _PATH,
+    "SystemSpec.prepend_to_path": _NUL,
+    "SystemSpec.compute": _LOOKUP,
+    "SystemSpec.image": _LOOKUP,
+    "SystemSpec.conda_file": _PATH,
+    "SystemSpec._kind_fields": (
+        "Olive's DockerTargetUserConfig requires dockerfile and build_context_path"
+        " (olive/systems/system_config.py:33-36); an azureml system (Olive 0.9) requires its compute and image;"
+        " a key of another kind of system is unknown to that system's config class"
+    ),
+    # --- passes
+    "PassBase.name": "empty: no key for the pass in Olive's `passes` mapping; " + _NUL,
+    "PassBase.olive": _RAW,
+    "PassBase.options": _RAW + " (the pass's own parameters: Olive's pass config class forbids other keys)",
+    "GenericPass.type": _PASSES + "; " + _NUL,
+    "GenericPass.config": _RAW + " (the pass's own parameters: Olive's pass config class forbids other keys)",
+    "LoRA.type": _PASSES,
+    "QLoRA.type": _PASSES,
+    "MergeAdapterWeights.type": _PASSES,
+    "ModelBuilder.type": _PASSES,
+    "AutoAWQQuantizer.type": _PASSES,
+    "Gptq.type": _PASSES,
+    "Rtn.type": _PASSES,
+    "OnnxConversion.type": _PASSES,
+    "OrtTransformersOptimization.type": _PASSES,
+    "OnnxBlockWiseRtnQuantization.type": _PASSES,
+    "ExtractAdapters.type": _PASSES,
+    "_LoRAFields.r": "peft 0.22.0 peft/tuners/lora/layer.py:243-244 `if r <= 0: raise ValueError` (real run:"
+    " seed.lora-r-0 fails, seed.lora-r-5000 runs)",
+    "_LoRAFields.lora_dropout": "torch 2.13 torch/nn/modules/dropout.py:24-26 'dropout probability has to be between"
+    " 0 and 1' (real run: seed.lora-dropout-1.5)",
+    "_LoRAFields.torch_dtype": "(bound under a real run, issue 19: seed.lora-dtype-float64)",
+    "_LoRAFields.target_modules": "(bound under a real run, issue 19: seed.target-modules-unknown) an empty name"
+    " matches no module: peft raises 'Target modules ... not found in the base model'"
+    " (peft/tuners/tuners_utils.py:1115); " + _NUL,
+    "_LoRAFields.modules_to_save": "an empty name matches no module of the model; " + _NUL,
+    "_LoRAFields.train_data": _DATA_REF,
+    "_LoRAFields.eval_data": _DATA_REF,
+    "QLoRA.quant_type": "(bound under a real run, issue 19: qlora.quant-type-nf8) bitsandbytes' 4-bit types",
+    "QLoRA.compute_dtype": "(bound under a real run, issue 19: qlora.compute-float64)",
+    "ModelBuilder.precision": (
+        "olive/passes/onnx/model_builder.py:205: validate_config keeps fp32, fp16, bf16, int8, int4 only"
+        " (another Precision skips the pass); int8 then fails in onnxruntime-genai 0.14.1 (builder-precision)"
+    ),
+    "ModelBuilder.int4_block_size": "ModelBuilder.BlockSize (olive/passes/onnx/model_builder.py:41-46): Olive's"
+    " config check refuses another size (seed.builder-block-48)",
+    "ModelBuilder.int4_accuracy_level": "ModelBuilder.AccuracyLevel 1-4 (olive/passes/onnx/model_builder.py:48-52):"
+    " Olive's config check refuses another level (seed.builder-accuracy-5)",
+    "ModelBuilder.int4_nodes_to_exclude": "an empty name is no node of the graph; " + _NUL,
+    "ModelBuilder.int4_op_types_to_quantize": "an empty name is no ONNX op type; " + _NUL,
+    "AutoAWQQuantizer.bits": "AutoAWQ v0.2.9 awq/modules/linear/gemm.py:122-123 'Only 4-bit are supported for now.'",
+    "AutoAWQQuantizer.q_group_size": "AutoAWQ v0.2.9 awq/modules/linear/gemm.py:128-149: -1 (per channel) or a size"
+    " dividing the input features; 0 divides by zero",
+    "AutoAWQQuantizer.version": "AutoAWQ v0.2.9 awq/models/_config.py:24 (lower-cased) and"
+    " awq/quantize/quantizer.py:236-252 'Unknown version'",
+    "AutoAWQQuantizer.modules_to_not_convert": "an empty name matches no module; " + _NUL,
+    "AutoAWQQuantizer.data": _DATA_REF,
+    "Gptq.bits": _BITS,
+    "Gptq.group_size": "olive/passes/pytorch/gptq.py:74-76 validate_config: 'group_size must be -1 or greater than 0'"
+    " (the pass is skipped)",
+    "Gptq._act_order": "olive/passes/pytorch/gptq.py:78-80 validate_config: 'desc_act can only be True when"
+    " group_size is -1' (the pass is skipped)",
+    "Gptq.damp_percent": "(bound under a real run, issue 19: gptq.damp-2)",
+    "Gptq.data": _DATA_REF,
+    "Rtn.bits": _BITS,
+    "Rtn.group_size": "(bound under a real run, issue 19: rtn.group-negative)",
+    "OnnxConversion.target_opset": "(bound under real runs, issue 19: onnx.opset-5, onnx.opset-40)",
+    "OnnxConversion.torch_dtype": "(bound under a real run, issue 19: onnx.dtype-float64)",
+    "OrtTransformersOptimization.opt_level": "onnxruntime 1.32 onnxruntime/transformers/optimizer.py:328"
+    " `assert opt_level is None or opt_level in [0, 1, 2, 99]` (real run: onnx.opt-level-3)",
+    "OrtTransformersOptimization.num_heads": "(bound under a real run, issue 19: onnx.num-heads-negative)",
+    "OnnxBlockWiseRtnQuantization.block_size": "(bound under a real run, issue 19: onnx.block-100)",
+    "OnnxBlockWiseRtnQuantization.accuracy_level": "Olive's AccuracyLevel 0-4 (olive/constants.py:119-124): Olive's"
+    " config check refuses another (onnx.accuracy-7)",
+    "OnnxBlockWiseRtnQuantization.nodes_to_exclude": "an empty name is no node of the graph; " + _NUL,
+    "OnnxBlockWiseRtnQuantization.nodes_to_include": "an empty name is no node of the graph; " + _NUL,
+    "ExtractAdapters.save_format": "Olive's WeightsFileFormat (olive/common/utils.py:586-590): Olive's config check"
+    " refuses another",
+    "ExtractAdapters.adapter_type": "Olive's AdapterType (olive/passes/onnx/common.py:34-37): Olive's config check"
+    " refuses another",
+    # --- training arguments (transformers.TrainingArguments, built by olive/passes/pytorch/train_utils.py:77-93)
+    "TrainingArgs.learning_rate": "torch 2.13 torch/optim/adam.py:58-59 'Invalid learning rate' below 0 (real runs,"
+    " issue 19: seed.training-lr-word)",
+    "TrainingArgs.per_device_train_batch_size": "torch 2.13 torch/utils/data/sampler.py:316-323 'batch_size should be"
+    " a positive integer value' (real run, issue 19: seed.training-batch-zero)",
+    "TrainingArgs.per_device_eval_batch_size": (
+        "torch 2.13 torch/utils/data/sampler.py:316-323 'batch_size should be a positive integer value' when the"
+        " pass evaluates (a transformers run on the tiny model: evalbs0 fails; without eval data the value is"
+        " unused)"
+    ),
+    "TrainingArgs.gradient_accumulation_steps": (
+        "0: transformers 5.25.0 trainer.py:2559-2561 `len_dataloader // args.gradient_accumulation_steps`"
+        " ZeroDivisionError (seed.grad-accum-0); a negative count runs and trains no step (the no-training-steps"
+        " warning)"
+    ),
+    "TrainingArgs.seed": (
+        "transformers 5.25.0 trainer.py:419 set_seed -> trainer_utils.py:191 `np.random.seed(seed)`: numpy raises"
+        " 'Seed must be between 0 and 2**32 - 1' (seed.training-seed-2-32)"
+    ),
+    "TrainingArgs.data_seed": (
+        "accelerate data_loader.py:81-87 seeds a torch.Generator with it: torch takes -2**63 .. 2**64 - 1 (torch"
+        " 2.13 torch/random.py:54-57), a larger one raises 'Overflow when unpacking long long'"
+        " (seed.training-data-seed-2-64); -1 runs (seed.training-loose-values)"
+    ),
+    "TrainingArgs.logging_strategy": "transformers 5.25.0 trainer_utils.py:389-392 IntervalStrategy (no, steps, epoch)",
+    "TrainingArgs.eval_strategy": "transformers 5.25.0 trainer_utils.py:389-392 IntervalStrategy (no, steps, epoch)",
+    "TrainingArgs.save_strategy": "transformers 5.25.0 trainer_utils.py:395-399 SaveStrategy (no, steps, epoch, best)",
+    "TrainingArgs._step_counts": (
+        "transformers 5.25.0 training_args.py:1732-1733 'logging strategy steps requires non-zero"
+        " --logging_steps'; :1735-1745 'must be an integer if bigger than 1' for logging_steps, eval_steps and"
+        " save_steps under the steps strategy (seed.logging-steps-2.5); 0 or negative eval/save steps and"
+        " negative logging steps run (seed.training-loose-values)"
+    ),
+    "TrainingArgs.warmup_steps": (
+        "transformers 5.25.0 training_args.py:1800-1801 'Expected value warmup_steps >= 0'; a float below 1 is a"
+        " ratio of all steps (training_args.py:798-802; seed.training-loose-values runs 0.5)"
+    ),
+    "TrainingArgs.adam_beta1": "torch 2.13 torch/optim/adam.py:62-63 'Invalid beta parameter at index 0' outside"
+    " [0, 1) (transformers' default optimizer is AdamW)",
+    "TrainingArgs.adam_beta2": "torch 2.13 torch/optim/adam.py:64-65 'Invalid beta parameter at index 1' outside"
+    " [0, 1)",
+    "TrainingArgs.extra": (
+        "olive/passes/pytorch/train_utils.py:66-75: a key that is no transformers.TrainingArguments field is"
+        " dropped with a warning (ignored: seed.training-key-typo); a typed field written in `extra` is the"
+        " recipe format's (one place per key, rendered the same)"
+    ),
+    # --- engine
+    "Engine.output_dir": _NUL + " (empty is the recipe's folder: it runs)",
+    "Engine.cache_dir": _NUL + " (empty is the recipe's folder: it runs)",
+    "Engine.log_level": "(bound under a real run, issue 19: seed.log-level-9) " + _SEED_ENGINE,
+    "Engine.olive": _RAW,
+    "Search.execution_order": "olive/search/search_strategy.py:29-31, 45-48 SearchStrategyExecutionOrder",
+    "Search.sampler": "olive/search/search_strategy.py:50-55 'Unknown sampler' (the registry: random, sequential,"
+    " tpe; olive/search/samplers/__init__.py)",
+    # --- evaluation
+    "Evaluation.olive": _RAW,
+    "Evaluation._one_form": (
+        "olive/evaluator/olive_evaluator.py:2221-2227 'Priorities must be unique and in the range 1 to ...';"
+        " metrics or an Olive evaluator, not both, is the recipe format's (one evaluator)"
+    ),
+    "Metric.name": "empty: Olive keys results by `<name>-<sub type>` (olive_evaluator.py:2207); " + _NUL,
+    "Metric.type": "Olive's MetricType (olive/evaluator/metric.py:25-31); custom needs an evaluation script:"
+    " write it with `evaluate.olive`",
+    "Metric.sub_types": (
+        "Olive's sub types of each type (olive/evaluator/metric.py:34-76) are checked by the metric's own check;"
+        " none: the metric measures nothing (olivegen's narrowing: Olive's default is an empty list); " + _NUL
+    ),
+    "Metric.data": _DATA_REF,
+    "Metric.backend": "Olive's MetricBackend registry: torch_metrics, huggingface_metrics"
+    " (olive/evaluator/metric_backend.py:42, 56; metric.py:165-170 asserts the name is registered)",
+    "Metric._sub_type_names": "olive/evaluator/metric.py:190-210 'sub_type ... is not in ...' for each type's enum"
+    " (metric.py:34-76)",
+    "Metric._user_config_keys": _RAW + " (the keys Olive's user_config class reads for the metric type)",
+    "SubType.name": "empty: no sub type of any metric type (olive/evaluator/metric.py:34-76); " + _NUL,
+    "SubType.priority": (
+        "olive/evaluator/olive_evaluator.py:2209-2227: ranks must be 1 ... n; 0 fails; Olive's -1 means"
+        " unranked, which a recipe writes by leaving `priority` out"
+    ),
+    "Goal.type": "olive/evaluator/metric_config.py:70-81 'Metric goal type must be one of ...'",
+}
