@@ -1454,6 +1454,13 @@ valid(
     ],
     **hardware("cuda"),
 )
+mistake(
+    "seed.search-without-evaluate",
+    "seed",
+    "a search with nothing to rank its candidates by",
+    [("set", ("engine", "search"), {"execution_order": "joint", "sampler": "random", "max_iter": 3})],
+    [("set", ("engine", "search_strategy"), {"execution_order": "joint", "sampler": "random", "max_iter": 3})],
+)
 valid(
     "seed.metric-wer",
     "seed",

@@ -85,6 +85,10 @@ EVIDENCE: dict[str, str] = {
         "olivegen's own key, the Olive release rendered for: olivegen has a template and vendored facts for"
         " these only (olivegen/knowledge/catalog.py)"
     ),
+    "Recipe._search_needs_evaluation": (
+        "olive/workflows/run/config.py:287-291 (olive-ai 0.13.0; 0.9.2: config.py:287) 'Can't search without a"
+        " valid evaluator config' (seed.search-without-evaluate)"
+    ),
     "Recipe.passes": "(bound under real runs, issue 19: seed.no-passes) nothing to run and nothing to evaluate",
     "AzureMLWorkspace.subscription_id": _LOOKUP,
     "AzureMLWorkspace.resource_group": _LOOKUP,
@@ -160,9 +164,10 @@ EVIDENCE: dict[str, str] = {
         " (olive/systems/accelerator_creator.py:158-162); empty names none; " + _NUL
     ),
     "SystemSpec.device": (
-        "Olive's Device (olive/hardware/accelerator.py:15-22) also has cpu_spr, vpu, intel_myriad and any;"
-        " olivegen derives the device from the provider and checks the pair (provider-device), for these three"
-        " only"
+        "the devices Olive keeps providers for: cpu, gpu, npu (olive/hardware/constants.py:53-72), which the"
+        " provider-device rule checks a provider against; Olive's Device enum also has cpu_spr, vpu,"
+        " intel_myriad and any (olive/hardware/accelerator.py:15-22), for which it keeps no provider table and"
+        " takes any available provider (accelerator.py:85-92): olivegen's narrowing, no failure shown"
     ),
     "SystemSpec.extra_providers": (
         "Olive 0.13: 'Only one execution provider is supported per accelerator' (olive/systems/common.py:38-39);"
@@ -260,8 +265,8 @@ EVIDENCE: dict[str, str] = {
     " a positive integer value' (real run, issue 19: seed.training-batch-zero)",
     "TrainingArgs.per_device_eval_batch_size": (
         "torch 2.13 torch/utils/data/sampler.py:316-323 'batch_size should be a positive integer value' when the"
-        " pass evaluates (a transformers run on the tiny model: evalbs0 fails; without eval data the value is"
-        " unused)"
+        " pass evaluates (a transformers run on the tiny model, bench/trainer_bounds.py: fails while evaluating;"
+        " without eval data the value is unused)"
     ),
     "TrainingArgs.gradient_accumulation_steps": (
         "0: transformers 5.25.0 trainer.py:2559-2561 `len_dataloader // args.gradient_accumulation_steps`"
@@ -322,8 +327,8 @@ EVIDENCE: dict[str, str] = {
     ),
     "Metric.data": _DATA_REF,
     "Metric.backend": "Olive's MetricBackend registry: torch_metrics, huggingface_metrics"
-    " (olive/evaluator/metric_backend.py:42, 56; metric.py:165-170 asserts the name is registered)",
-    "Metric._sub_type_names": "olive/evaluator/metric.py:190-210 'sub_type ... is not in ...' for each type's enum"
+    " (olive/evaluator/metric_backend.py:42, 56; metric.py:165-166 asserts the name is registered)",
+    "Metric._sub_type_names": "olive/evaluator/metric.py:203-210 'sub_type ... is not in ...' for each type's enum"
     " (metric.py:34-76)",
     "Metric._user_config_keys": _RAW + " (the keys Olive's user_config class reads for the metric type)",
     "SubType.name": "empty: no sub type of any metric type (olive/evaluator/metric.py:34-76); " + _NUL,

@@ -170,3 +170,16 @@ def test_random_strategies_need_max_samples(tmp_path: Path) -> None:
 def test_a_format_datasets_has_not(tmp_path: Path) -> None:
     diag = one(diagnose(tmp_path, HEAD + DATA + "    format: jsonl\npasses:\n  - type: lora\n"), "invalid-value")
     assert diag.message.startswith("datasets has no 'jsonl' builder")
+
+
+def test_a_search_needs_an_evaluation(tmp_path: Path) -> None:
+    text = HEAD + "passes:\n  - {type: builder, precision: int4}\nengine:\n  search:\n    sampler: random\n"
+    diag = one(diagnose(tmp_path, text), "invalid-value")
+    assert diag.message == (
+        "a search needs `evaluate:` metrics to rank its candidates (Olive refuses it without an evaluator)"
+    )
+    assert diag.at is not None and diag.at.line == 7  # the search mapping
+    assert_style(diag)
+    evaluated = text + "evaluate:\n  metrics:\n    - {name: lat, type: latency, sub_types: [avg], data: d}\n"
+    evaluated = evaluated.replace("passes:", "data:\n  - {name: d, hub: {name: org/d}, text_cols: [text]}\npasses:")
+    assert [d for d in diagnose(tmp_path / "b", evaluated) if d.severity.value == "error"] == []
