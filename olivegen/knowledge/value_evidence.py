@@ -51,7 +51,9 @@ DATASETS_BUILDERS = (
     "harbor",
 )
 
-_NUL = "a NUL character: no file name or id holds one (Python's os calls raise ValueError 'embedded null byte')"
+# The NUL rule of every text field (olivegen/recipe/base.py `_no_nul`).
+NUL_EVIDENCE = "a NUL character: no file name or id holds one (Python's os calls raise ValueError 'embedded null byte')"
+_NUL = NUL_EVIDENCE
 _PASSES = (
     "Olive's pass registry (olive/package_config.py:58-67): the type picks the typed pass; any other"
     " spelling is a pass-type finding"
@@ -71,7 +73,9 @@ _BITS = (
     " (olive/common/quant/utils.py:212); 2 bits run through ModelBuilder int4 (real run: rtn.bits-2)"
 )
 _SEED_ENGINE = "olive/logging.py:65-71 `set_default_logger_severity`: 0 DEBUG ... 4 CRITICAL"
-_LOOKUP = "empty: names nothing to look up, so the lookup fails at run time; " + _NUL
+# An empty Azure or Docker id: reasoned (no resource has an empty name), not run here (neither service is
+# reachable from this machine); the docs table shows the words "not run here".
+_LOOKUP = "empty: names no Azure or Docker resource (not run here: the service is not reachable); " + _NUL
 _PATH = "empty: names no file or folder to read; " + _NUL
 
 EVIDENCE: dict[str, str] = {
@@ -95,8 +99,14 @@ EVIDENCE: dict[str, str] = {
     "AzureMLWorkspace.workspace": _LOOKUP,
     "AzureMLWorkspace.keyvault": _LOOKUP,
     # --- model
-    "InputModel.path": _PATH + "; transformers' from_pretrained('') raises OSError",
-    "InputModel.task": _LOOKUP + " (Olive's HfModel maps the task to a model class)",
+    "InputModel.path": (
+        "empty: transformers' from_pretrained('') raises OSError 'Repo id must use alphanumeric chars ...'"
+        " (checked offline, transformers 5.25.0); " + _NUL
+    ),
+    "InputModel.task": (
+        "empty: olive/common/hf/utils.py:137 `check_task(task)` -> transformers 5.25.0 pipelines/base.py:1391"
+        " KeyError('Unknown task , available tasks are ...'); " + _NUL
+    ),
     "InputModel.torch_dtype": "(bound under a real run, issue 19: seed.model-dtype-float64) the dtypes Olive's LoRA"
     " and transformers load a causal LM in",
     "InputModel.adapter_path": "(bound under a real run, issue 19: seed.adapter-missing) " + _PATH,
@@ -109,7 +119,10 @@ EVIDENCE: dict[str, str] = {
     "RegistryModel.version": _LOOKUP,
     # --- data
     "DataSpec.name": _DATA_REF,
-    "DataSpec.files": _PATH + "; datasets' load_dataset raises FileNotFoundError",
+    "DataSpec.files": (
+        "empty: datasets 5.2.0 load.py:1648 \"Empty 'data_files': ''. It should be either non-empty or None\""
+        " (checked with load_dataset('json', data_files='')); " + _NUL
+    ),
     "DataSpec.format": (
         "Olive hands it to datasets.load_dataset as `data_name`; datasets 5.2.0 has these builders"
         " (datasets/packaged_modules/__init__.py:52-80) and raises FileNotFoundError for any other name"
@@ -117,16 +130,24 @@ EVIDENCE: dict[str, str] = {
     "Datastore.format": (
         "read through azureml-fsspec by the same datasets builders (datasets/packaged_modules/__init__.py:52-80)"
     ),
-    "DataSpec.split": _LOOKUP + "; datasets raises ValueError('Unknown split')",
+    "DataSpec.split": (
+        "empty: datasets 5.2.0 naming.py:58 \"Split name should match '^\\w+(\\.\\w+)*$' but got ''\" (checked"
+        " with load_dataset('json', split='')); " + _NUL
+    ),
     "DataSpec.eval_split": (
         "olivegen's own key, rendered as `split[:N%]` and `split[N%:]` (olivegen/render/context.py:186-187):"
         " datasets slices take whole percents (datasets/arrow_reader.py:47-55, `-?[\\d_]+%`), so a fraction in"
         " (0, 1) of whole percents; 0 holds out nothing and 1 trains on nothing (max_samples 0 shows an empty"
         " training set fails: seed.max-samples-0); a count is Olive <= 0.6's eval_dataset_size, which 0.13 lacks"
     ),
-    "DataSpec.text_cols": "empty: Olive's text builder joins the named columns (olive/data/component/"
-    "text_generation.py:107-126): an empty name is no column; " + _NUL,
-    "DataSpec.message_col": "empty: no column of the data set; " + _NUL,
+    "DataSpec.text_cols": (
+        "empty: olive/data/component/text_generation.py:402 `example[col] for col in cols` reads a column named ''"
+        " (KeyError); " + _NUL
+    ),
+    "DataSpec.message_col": (
+        "empty: olive/data/component/text_generation.py:392 `example[message_col]` reads a column named ''"
+        " (KeyError); " + _NUL
+    ),
     "DataSpec.max_seq_len": "(bound under real runs, issue 19: seed.max-seq-len-zero, seed.max-seq-len-word)",
     "DataSpec.strategy": "Olive's TextGenStrategy (olive/data/component/text_generation.py:20-29): no other word",
     "DataSpec.stride": (
@@ -146,13 +167,16 @@ EVIDENCE: dict[str, str] = {
         " be specified when strategy is random'; no text: text_generation.py:107-126 'One of text_cols, ... must be"
         " specified'"
     ),
-    "HubDataset.name": _LOOKUP + "; datasets.load_dataset('') raises",
-    "HubDataset.subset": _LOOKUP + " (a configuration name)",
+    "HubDataset.name": "empty: datasets.load_dataset('') raises IndexError (checked offline, datasets 5.2.0); " + _NUL,
+    "HubDataset.subset": (
+        "Olive hands it to load_dataset as `name` (olive/data/component/load_dataset.py:40); empty is the"
+        " default configuration (load_dataset('json', name='') runs), so only " + _NUL
+    ),
     "Datastore.subscription_id": _LOOKUP,
     "Datastore.resource_group": _LOOKUP,
     "Datastore.workspace": _LOOKUP,
     "Datastore.datastore": _LOOKUP,
-    "Datastore.path": _PATH,
+    "Datastore.path": _LOOKUP,
     # --- host / target
     "SystemSpec.type": (
         "Olive 0.13's SystemType: Docker, LocalSystem, PythonEnvironment (olive/systems/common.py:13-16);"
@@ -173,23 +197,27 @@ EVIDENCE: dict[str, str] = {
         "Olive 0.13: 'Only one execution provider is supported per accelerator' (olive/systems/common.py:38-39);"
         " Olive 0.9 ran several; " + _NUL
     ),
-    "SystemSpec.dockerfile": _PATH + "; Olive builds `build_context_path / dockerfile`"
+    "SystemSpec.dockerfile": _LOOKUP + "; Olive builds `build_context_path / dockerfile`"
     " (olive/systems/docker/docker_system.py:80)",
-    "SystemSpec.build_context": _PATH,
+    "SystemSpec.build_context": _NUL + " (empty: the recipe's folder, olivegen/render/context.py:124)",
     "SystemSpec.image_name": _LOOKUP + " (docker: an empty tag is an invalid reference)",
     "SystemSpec.work_dir": ("olive/systems/system_config.py:47-52: 'work_dir must be an absolute path'; " + _NUL),
-    "SystemSpec.python": _PATH,
-    "SystemSpec.prepend_to_path": _NUL,
+    "SystemSpec.python": (
+        "empty: Olive reads it as unset (olive/systems/system_config.py:61-65) and PythonEnvironmentSystem raises"
+        " 'python_environment_path is required' (olive/systems/python_environment/python_environment_system.py:40-41);"
+        " " + _NUL
+    ),
+    "SystemSpec.prepend_to_path": _NUL + " (empty: the recipe's folder, olivegen/render/context.py:135)",
     "SystemSpec.compute": _LOOKUP,
     "SystemSpec.image": _LOOKUP,
-    "SystemSpec.conda_file": _PATH,
+    "SystemSpec.conda_file": _LOOKUP,
     "SystemSpec._kind_fields": (
         "Olive's DockerTargetUserConfig requires dockerfile and build_context_path"
         " (olive/systems/system_config.py:33-36); an azureml system (Olive 0.9) requires its compute and image;"
         " a key of another kind of system is unknown to that system's config class"
     ),
     # --- passes
-    "PassBase.name": "empty: no key for the pass in Olive's `passes` mapping; " + _NUL,
+    "PassBase.name": _NUL + " (empty: the default key, olivegen/knowledge/catalog.py:331 `if name:`)",
     "PassBase.olive": _RAW,
     "PassBase.options": _RAW + " (the pass's own parameters: Olive's pass config class forbids other keys)",
     "GenericPass.type": _PASSES + "; " + _NUL,
@@ -213,7 +241,7 @@ EVIDENCE: dict[str, str] = {
     "_LoRAFields.target_modules": "(bound under a real run, issue 19: seed.target-modules-unknown) an empty name"
     " matches no module: peft raises 'Target modules ... not found in the base model'"
     " (peft/tuners/tuners_utils.py:1115); " + _NUL,
-    "_LoRAFields.modules_to_save": "an empty name matches no module of the model; " + _NUL,
+    "_LoRAFields.modules_to_save": _NUL,
     "_LoRAFields.train_data": _DATA_REF,
     "_LoRAFields.eval_data": _DATA_REF,
     "QLoRA.quant_type": "(bound under a real run, issue 19: qlora.quant-type-nf8) bitsandbytes' 4-bit types",
@@ -226,14 +254,14 @@ EVIDENCE: dict[str, str] = {
     " config check refuses another size (seed.builder-block-48)",
     "ModelBuilder.int4_accuracy_level": "ModelBuilder.AccuracyLevel 1-4 (olive/passes/onnx/model_builder.py:48-52):"
     " Olive's config check refuses another level (seed.builder-accuracy-5)",
-    "ModelBuilder.int4_nodes_to_exclude": "an empty name is no node of the graph; " + _NUL,
-    "ModelBuilder.int4_op_types_to_quantize": "an empty name is no ONNX op type; " + _NUL,
+    "ModelBuilder.int4_nodes_to_exclude": _NUL,
+    "ModelBuilder.int4_op_types_to_quantize": _NUL,
     "AutoAWQQuantizer.bits": "AutoAWQ v0.2.9 awq/modules/linear/gemm.py:122-123 'Only 4-bit are supported for now.'",
     "AutoAWQQuantizer.q_group_size": "AutoAWQ v0.2.9 awq/modules/linear/gemm.py:128-149: -1 (per channel) or a size"
     " dividing the input features; 0 divides by zero",
     "AutoAWQQuantizer.version": "AutoAWQ v0.2.9 awq/models/_config.py:24 (lower-cased) and"
     " awq/quantize/quantizer.py:236-252 'Unknown version'",
-    "AutoAWQQuantizer.modules_to_not_convert": "an empty name matches no module; " + _NUL,
+    "AutoAWQQuantizer.modules_to_not_convert": _NUL,
     "AutoAWQQuantizer.data": _DATA_REF,
     "Gptq.bits": _BITS,
     "Gptq.group_size": "olive/passes/pytorch/gptq.py:74-76 validate_config: 'group_size must be -1 or greater than 0'"
@@ -252,8 +280,8 @@ EVIDENCE: dict[str, str] = {
     "OnnxBlockWiseRtnQuantization.block_size": "(bound under a real run, issue 19: onnx.block-100)",
     "OnnxBlockWiseRtnQuantization.accuracy_level": "Olive's AccuracyLevel 0-4 (olive/constants.py:119-124): Olive's"
     " config check refuses another (onnx.accuracy-7)",
-    "OnnxBlockWiseRtnQuantization.nodes_to_exclude": "an empty name is no node of the graph; " + _NUL,
-    "OnnxBlockWiseRtnQuantization.nodes_to_include": "an empty name is no node of the graph; " + _NUL,
+    "OnnxBlockWiseRtnQuantization.nodes_to_exclude": _NUL,
+    "OnnxBlockWiseRtnQuantization.nodes_to_include": _NUL,
     "ExtractAdapters.save_format": "Olive's WeightsFileFormat (olive/common/utils.py:586-590): Olive's config check"
     " refuses another",
     "ExtractAdapters.adapter_type": "Olive's AdapterType (olive/passes/onnx/common.py:34-37): Olive's config check"
@@ -305,8 +333,8 @@ EVIDENCE: dict[str, str] = {
         " recipe format's (one place per key, rendered the same)"
     ),
     # --- engine
-    "Engine.output_dir": _NUL + " (empty is the recipe's folder: it runs)",
-    "Engine.cache_dir": _NUL + " (empty is the recipe's folder: it runs)",
+    "Engine.output_dir": _NUL,
+    "Engine.cache_dir": _NUL,
     "Engine.log_level": "(bound under a real run, issue 19: seed.log-level-9) " + _SEED_ENGINE,
     "Engine.olive": _RAW,
     "Search.execution_order": "olive/search/search_strategy.py:29-31, 45-48 SearchStrategyExecutionOrder",

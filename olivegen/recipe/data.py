@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field, WithJsonSchema, field_validator, mod
 
 from olivegen.knowledge.catalog import OLIVE_GENERATION, suggest
 from olivegen.knowledge.value_evidence import DATASETS_BUILDERS
-from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict
+from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict, Text
 from olivegen.recipe.raw import check_data
 
 
@@ -32,7 +32,9 @@ class HubDataset(Strict):
     """A data set on the Hugging Face Hub."""
 
     name: NonEmptyStr = Field(description="Data set id, e.g. `tatsu-lab/alpaca`.")
-    subset: NonEmptyStr | None = Field(None, description="Configuration (subset) name, if the data set has several.")
+    subset: Text | None = Field(
+        None, description="Configuration (subset) name, if the data set has several (empty: the default one)."
+    )
 
 
 class Datastore(Strict):

@@ -38,7 +38,7 @@ class SystemSpec(Strict):
         ),
     )
     dockerfile: NonEmptyStr | None = Field(None, description="Docker: Dockerfile, relative to the build context.")
-    build_context: NonEmptyStr | None = Field(None, description="Docker: build context folder, relative to the recipe.")
+    build_context: Text | None = Field(None, description="Docker: build context folder, relative to the recipe.")
     image_name: NonEmptyStr | None = Field(None, description="Docker: tag of the image to build.")
     work_dir: NonEmptyStr | None = Field(
         None, description="Docker: absolute folder inside the container Olive works in (Olive's default /olive-ws)."
