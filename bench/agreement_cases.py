@@ -1461,6 +1461,14 @@ mistake(
     [("set", ("engine", "search"), {"execution_order": "joint", "sampler": "random", "max_iter": 3})],
     [("set", ("engine", "search_strategy"), {"execution_order": "joint", "sampler": "random", "max_iter": 3})],
 )
+mistake(
+    "seed.modules-to-save-empty-name",
+    "seed",
+    "an empty module name in modules_to_save",
+    [("set", (*LORA, "modules_to_save"), [""])],
+    [("set", (*OP, "lora", "modules_to_save"), [""])],
+    run=True,
+)
 valid(
     "seed.metric-wer",
     "seed",

@@ -77,6 +77,14 @@ _SEED_ENGINE = "olive/logging.py:65-71 `set_default_logger_severity`: 0 DEBUG ..
 # reachable from this machine); the docs table shows the words "not run here".
 _LOOKUP = "empty: names no Azure or Docker resource (not run here: the service is not reachable); " + _NUL
 _PATH = "empty: names no file or folder to read; " + _NUL
+# An empty text among a pass's parameters: Path('') is the current folder, so Olive takes it for a folder
+# resource and writes its absolute path in its place (olive/resource_path.py:134-137, 158-185), which the
+# pass's parameter then refuses (real run: seed.modules-to-save-empty-name, exit 1, '3 validation errors for
+# LoRAConfig').
+_EMPTY_PARAM = (
+    "empty: Olive turns '' into the current folder's absolute path (olive/resource_path.py:134-137, 158-185)"
+    " and the pass's config refuses it (real run: seed.modules-to-save-empty-name, exit 1); " + _NUL
+)
 
 EVIDENCE: dict[str, str] = {
     # --- top level
@@ -241,7 +249,7 @@ EVIDENCE: dict[str, str] = {
     "_LoRAFields.target_modules": "(bound under a real run, issue 19: seed.target-modules-unknown) an empty name"
     " matches no module: peft raises 'Target modules ... not found in the base model'"
     " (peft/tuners/tuners_utils.py:1115); " + _NUL,
-    "_LoRAFields.modules_to_save": _NUL,
+    "_LoRAFields.modules_to_save": _EMPTY_PARAM,
     "_LoRAFields.train_data": _DATA_REF,
     "_LoRAFields.eval_data": _DATA_REF,
     "QLoRA.quant_type": "(bound under a real run, issue 19: qlora.quant-type-nf8) bitsandbytes' 4-bit types",
@@ -254,14 +262,14 @@ EVIDENCE: dict[str, str] = {
     " config check refuses another size (seed.builder-block-48)",
     "ModelBuilder.int4_accuracy_level": "ModelBuilder.AccuracyLevel 1-4 (olive/passes/onnx/model_builder.py:48-52):"
     " Olive's config check refuses another level (seed.builder-accuracy-5)",
-    "ModelBuilder.int4_nodes_to_exclude": _NUL,
-    "ModelBuilder.int4_op_types_to_quantize": _NUL,
+    "ModelBuilder.int4_nodes_to_exclude": _EMPTY_PARAM,
+    "ModelBuilder.int4_op_types_to_quantize": _EMPTY_PARAM,
     "AutoAWQQuantizer.bits": "AutoAWQ v0.2.9 awq/modules/linear/gemm.py:122-123 'Only 4-bit are supported for now.'",
     "AutoAWQQuantizer.q_group_size": "AutoAWQ v0.2.9 awq/modules/linear/gemm.py:128-149: -1 (per channel) or a size"
     " dividing the input features; 0 divides by zero",
     "AutoAWQQuantizer.version": "AutoAWQ v0.2.9 awq/models/_config.py:24 (lower-cased) and"
     " awq/quantize/quantizer.py:236-252 'Unknown version'",
-    "AutoAWQQuantizer.modules_to_not_convert": _NUL,
+    "AutoAWQQuantizer.modules_to_not_convert": _EMPTY_PARAM,
     "AutoAWQQuantizer.data": _DATA_REF,
     "Gptq.bits": _BITS,
     "Gptq.group_size": "olive/passes/pytorch/gptq.py:74-76 validate_config: 'group_size must be -1 or greater than 0'"
@@ -280,8 +288,8 @@ EVIDENCE: dict[str, str] = {
     "OnnxBlockWiseRtnQuantization.block_size": "(bound under a real run, issue 19: onnx.block-100)",
     "OnnxBlockWiseRtnQuantization.accuracy_level": "Olive's AccuracyLevel 0-4 (olive/constants.py:119-124): Olive's"
     " config check refuses another (onnx.accuracy-7)",
-    "OnnxBlockWiseRtnQuantization.nodes_to_exclude": _NUL,
-    "OnnxBlockWiseRtnQuantization.nodes_to_include": _NUL,
+    "OnnxBlockWiseRtnQuantization.nodes_to_exclude": _EMPTY_PARAM,
+    "OnnxBlockWiseRtnQuantization.nodes_to_include": _EMPTY_PARAM,
     "ExtractAdapters.save_format": "Olive's WeightsFileFormat (olive/common/utils.py:586-590): Olive's config check"
     " refuses another",
     "ExtractAdapters.adapter_type": "Olive's AdapterType (olive/passes/onnx/common.py:34-37): Olive's config check"

@@ -107,7 +107,7 @@ class _LoRAFields(PassBase):
         None,
         description="Module names to adapt (Phi-3: `qkv_proj`, `o_proj`; Llama: `q_proj`, `v_proj` ...).",
     )
-    modules_to_save: list[Text] | None = Field(None, description="Extra modules trained and saved in full.")
+    modules_to_save: list[NonEmptyStr] | None = Field(None, description="Extra modules trained and saved in full.")
     torch_dtype: TorchDtype = Field(
         "bfloat16",
         description="Training data type; `float16` means fp16 mixed precision, CPU needs `float32`.",
@@ -164,8 +164,8 @@ class ModelBuilder(PassBase):
         None, description="int4: MatMulNBits accuracy level (1 fp32, 2 fp16, 3 bf16, 4 int8 activations)."
     )
     int4_is_symmetric: Flag | None = Field(None, description="int4: symmetric quantization.")
-    int4_nodes_to_exclude: list[Text] | None = Field(None, description="int4: node names left unquantized.")
-    int4_op_types_to_quantize: list[Text] | None = Field(None, description="int4: op types to quantize.")
+    int4_nodes_to_exclude: list[NonEmptyStr] | None = Field(None, description="int4: node names left unquantized.")
+    int4_op_types_to_quantize: list[NonEmptyStr] | None = Field(None, description="int4: op types to quantize.")
     exclude_embeds: Flag | None = Field(None, description="Leave the embedding layer out of the model.")
     exclude_lm_head: Flag | None = Field(None, description="Leave the LM head out of the model.")
     enable_cuda_graph: Flag | None = Field(None, description="CUDA: enable CUDA graph capture.")
@@ -193,7 +193,7 @@ class AutoAWQQuantizer(PassBase):
     )
     duo_scaling: Flag = Field(True, description="Scale with both activations and weights.")
     export_compatible: Flag = Field(False, description="Keep weights unpacked so later passes can read them.")
-    modules_to_not_convert: list[Text] = Field(default_factory=list, description="Modules left unquantized.")
+    modules_to_not_convert: list[NonEmptyStr] = Field(default_factory=list, description="Modules left unquantized.")
     data: Identifier | None = Field(None, description="Calibration data set name; Olive's default (pile) if unset.")
 
     @field_validator("q_group_size", mode="after")
@@ -301,8 +301,8 @@ class OnnxBlockWiseRtnQuantization(PassBase):
     block_size: Literal[16, 32, 64, 128, 256] = Field(128, description="Quantization block size.")
     is_symmetric: Flag = Field(True, description="Symmetric quantization.")
     accuracy_level: Literal[0, 1, 2, 3, 4] = Field(0, description="MatMulNBits accuracy level (0: unset).")
-    nodes_to_exclude: list[Text] | None = Field(None, description="Node names left unquantized.")
-    nodes_to_include: list[Text] | None = Field(None, description="Only these nodes are quantized.")
+    nodes_to_exclude: list[NonEmptyStr] | None = Field(None, description="Node names left unquantized.")
+    nodes_to_include: list[NonEmptyStr] | None = Field(None, description="Only these nodes are quantized.")
     save_as_external_data: Flag = Field(False, description="Store weights in a separate file.")
 
 
