@@ -1470,6 +1470,13 @@ mistake(
     run=True,
 )
 valid(
+    "onnx.model-type-empty",
+    "onnx-cpu",
+    "fusion model_type left empty (detected)",
+    [("set", ("passes", 1, "model_type"), "")],
+    run=True,
+)
+valid(
     "seed.metric-wer",
     "seed",
     "an accuracy metric Olive 0.13 added (wer)",
