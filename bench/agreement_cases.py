@@ -1476,6 +1476,46 @@ valid(
     [("set", ("passes", 1, "model_type"), "")],
     run=True,
 )
+mistake(
+    "seed.goal-percent-150",
+    "seed",
+    "latency 150% better than the input model",
+    [
+        (
+            "set",
+            ("evaluate",),
+            {
+                "metrics": [
+                    {
+                        "name": "lat",
+                        "type": "latency",
+                        "sub_types": [{"name": "avg", "goal": {"type": "percent-min-improvement", "value": 150}}],
+                        "data": "chat",
+                    }
+                ]
+            },
+        )
+    ],
+    [
+        (
+            "set",
+            ("evaluators",),
+            {
+                "evaluator": {
+                    "metrics": [
+                        {
+                            "name": "lat",
+                            "type": "latency",
+                            "sub_types": [{"name": "avg", "goal": {"type": "percent-min-improvement", "value": 150}}],
+                            "data_config": "chat",
+                        }
+                    ]
+                }
+            },
+        ),
+        ("set", ("engine", "evaluator"), "evaluator"),
+    ],
+)
 valid(
     "seed.metric-wer",
     "seed",

@@ -364,6 +364,12 @@ EVIDENCE: dict[str, str] = {
     "Metric.data": _DATA_REF,
     "Metric.backend": "Olive's MetricBackend registry: torch_metrics, huggingface_metrics"
     " (olive/evaluator/metric_backend.py:42, 56; metric.py:165-166 asserts the name is registered)",
+    "Metric._percent_goals": (
+        "olive/evaluator/metric.py:99-120 'Invalid goal value ... Valid range is ...': a percent goal is in"
+        " (0, 100) where the change is bounded by 100% (an improvement where lower is better, a degradation"
+        " where higher is better), else above 0; the direction is the written one or Olive's default"
+        " (metric.py:212-235) (seed.goal-percent-150)"
+    ),
     "Metric._sub_type_names": "olive/evaluator/metric.py:203-210 'sub_type ... is not in ...' for each type's enum"
     " (metric.py:34-76)",
     "Metric._user_config_keys": _RAW + " (the keys Olive's user_config class reads for the metric type)",

@@ -187,3 +187,40 @@ def test_a_search_needs_an_evaluation(tmp_path: Path) -> None:
     evaluated = text + "evaluate:\n  metrics:\n    - {name: lat, type: latency, sub_types: [avg], data: d}\n"
     evaluated = evaluated.replace("passes:", "data:\n  - {name: d, hub: {name: org/d}, text_cols: [text]}\npasses:")
     assert [d for d in diagnose(tmp_path / "b", evaluated) if d.severity.value == "error"] == []
+
+
+@pytest.mark.parametrize(
+    ("metric", "goal", "refused"),
+    [
+        ("{name: l, type: latency, sub_types: [{name: avg, goal: GOAL}], data: d}", "percent-min-improvement, 150", 1),
+        ("{name: l, type: latency, sub_types: [{name: avg, goal: GOAL}], data: d}", "percent-max-degradation, 150", 0),
+        (
+            "{name: t, type: throughput, sub_types: [{name: avg, goal: GOAL}], data: d}",
+            "percent-max-degradation, 150",
+            1,
+        ),
+        (
+            "{name: t, type: throughput, sub_types: [{name: avg, goal: GOAL}], data: d}",
+            "percent-min-improvement, 150",
+            0,
+        ),
+        ("{name: a, type: accuracy, sub_types: [{name: wer, goal: GOAL}], data: d}", "percent-min-improvement, 150", 1),
+        ("{name: l, type: latency, sub_types: [{name: avg, goal: GOAL}], data: d}", "percent-min-improvement, 0", 1),
+        ("{name: l, type: latency, sub_types: [{name: avg, goal: GOAL}], data: d}", "min-improvement, 150", 0),
+    ],
+)
+def test_percent_goals_in_olives_range(tmp_path: Path, metric: str, goal: str, refused: int) -> None:
+    """olive/evaluator/metric.py:99-120: the range depends on the goal type and the sub type's direction."""
+    kind, value = goal.split(", ")
+    text = (
+        HEAD
+        + "data:\n  - {name: d, hub: {name: org/d}, text_cols: [text]}\npasses:\n  - {type: builder, precision: int4}\n"
+        + "evaluate:\n  metrics:\n    - "
+        + metric.replace("GOAL", f"{{type: {kind}, value: {value}}}")
+        + "\n"
+    )
+    found = only(diagnose(tmp_path, text), "invalid-value")
+    assert len(found) == refused, [str(d) for d in found]
+    if refused:
+        assert found[0].message.startswith(f"a {kind} goal must be")
+        assert_style(found[0])
