@@ -132,8 +132,10 @@ EVIDENCE: dict[str, str] = {
         " (checked with load_dataset('json', data_files='')); " + _NUL
     ),
     "DataSpec.format": (
-        "Olive hands it to datasets.load_dataset as `data_name`; datasets 5.2.0 has these builders"
-        " (datasets/packaged_modules/__init__.py:52-80) and raises FileNotFoundError for any other name"
+        "Olive hands it to datasets.load_dataset as `data_name` (olive/data/component/load_dataset.py:40);"
+        " datasets 5.2.0 has these builders (datasets/packaged_modules/__init__.py:52-80) and takes any other"
+        " name for a Hub data set id, not a file format (checked offline: load_dataset('jsonl', data_files=...)"
+        " raises ConnectionError 'Couldn't reach 'jsonl' on the Hub')"
     ),
     "Datastore.format": (
         "read through azureml-fsspec by the same datasets builders (datasets/packaged_modules/__init__.py:52-80)"
