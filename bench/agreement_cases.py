@@ -1307,6 +1307,245 @@ valid(
     **hardware("npu"),
 )
 
+# --- issue 19: the recipe's value bounds, each held against the source line Olive hands the value to
+# (olivegen/knowledge/value_evidence.py keeps the evidence of every bound).
+SRC.update(
+    {
+        "np-seed": "transformers 5.25.0 trainer.py:419 `set_seed(self.args.seed)` -> trainer_utils.py:191"
+        " `np.random.seed(seed)`: ValueError('Seed must be between 0 and 2**32 - 1')",
+        "data-seed": "accelerate data_loader.py:87 `self.generator.manual_seed(seed)` with TrainingArguments.data_seed:"
+        " torch takes -2**63 .. 2**64-1 (torch 2.13 random.py:54-57), a larger seed fails with 'Overflow when"
+        " unpacking long long'",
+        "steps-fraction": "transformers 5.25.0 training_args.py:1736-1745: logging_steps/eval_steps/save_steps above 1"
+        " must be whole numbers: ValueError('--logging_steps must be an integer if bigger than 1: 2.5')",
+        "grad-accum": "transformers 5.25.0 trainer.py:2559-2561 `len_dataloader // args.gradient_accumulation_steps`:"
+        " ZeroDivisionError",
+        "olive-bits": "olive/common/quant/utils.py:212 (olive-ai 0.13.0) `pack_to_uint8` asserts 'Only 2-bit, 4-bit and"
+        " 8-bit quantization supported' (Rtn and Gptq pack their weights with it)",
+        "random-samples": "olive/data/component/text_generation.py:140-145 (olive-ai 0.13.0): 'max_samples must be"
+        " specified when strategy is random'",
+        "empty-train": "olive/data/component/text_generation.py:235-237 (olive-ai 0.13.0): the `join` strategy stops at"
+        " `num_samples >= max_samples`, so max_samples 0 makes no training sample",
+    }
+)
+valid(
+    "seed.training-loose-values",
+    "seed",
+    "values transformers runs: data_seed -1, logging_steps -1, eval_steps 0, save_steps 0, max_grad_norm -1 (no"
+    " clipping), weight_decay -0.1, warmup_steps 0.5 (a fraction), num_train_epochs 0 (max_steps wins)",
+    [
+        ("set", (*LORA, "training", "data_seed"), -1),
+        ("set", (*LORA, "training", "logging_steps"), -1),
+        ("set", (*LORA, "training", "eval_steps"), 0),
+        ("set", (*LORA, "training", "save_steps"), 0),
+        ("set", (*LORA, "training", "max_grad_norm"), -1),
+        ("set", (*LORA, "training", "weight_decay"), -0.1),
+        ("set", (*LORA, "training", "warmup_steps"), 0.5),
+        ("set", (*LORA, "training", "num_train_epochs"), 0),
+    ],
+    olive_ops=[
+        ("set", (*OP, "lora", "training_args", key), value)
+        for key, value in [
+            ("data_seed", -1),
+            ("logging_steps", -1),
+            ("eval_steps", 0),
+            ("save_steps", 0),
+            ("max_grad_norm", -1),
+            ("weight_decay", -0.1),
+            ("warmup_steps", 0.5),
+            ("num_train_epochs", 0),
+        ]
+    ],
+    run=True,
+)
+mistake(
+    "seed.training-seed-2-32",
+    "seed",
+    "training seed beyond numpy's range",
+    [("set", (*LORA, "training", "seed"), 2**32)],
+    [("set", (*OP, "lora", "training_args", "seed"), 2**32)],
+    **runtime("np-seed"),
+)
+mistake(
+    "seed.training-data-seed-2-64",
+    "seed",
+    "data seed beyond torch's range",
+    [("set", (*LORA, "training", "data_seed"), 2**64)],
+    [("set", (*OP, "lora", "training_args", "data_seed"), 2**64)],
+    **runtime("data-seed"),
+)
+mistake(
+    "seed.logging-steps-2.5",
+    "seed",
+    "logging every 2.5 steps",
+    [("set", (*LORA, "training", "logging_steps"), 2.5)],
+    [("set", (*OP, "lora", "training_args", "logging_steps"), 2.5)],
+    **runtime("steps-fraction"),
+)
+mistake(
+    "seed.grad-accum-0",
+    "seed",
+    "gradient accumulation over 0 batches",
+    [("set", (*LORA, "training", "gradient_accumulation_steps"), 0)],
+    [("set", (*OP, "lora", "training_args", "gradient_accumulation_steps"), 0)],
+    **runtime("grad-accum"),
+)
+mistake(
+    "seed.max-samples-0",
+    "seed",
+    "at most 0 training samples",
+    [("set", ("data", 0, "max_samples"), 0)],
+    [("set", ("data_configs", 0, "pre_process_data_config", "max_samples"), 0)],
+    run=True,
+    **runtime("empty-train"),
+)
+mistake(
+    "seed.random-without-max-samples",
+    "seed",
+    "random samples without saying how many",
+    [("set", ("data", 0, "strategy"), "join-random")],
+    [("set", ("data_configs", 0, "pre_process_data_config", "strategy"), "join-random")],
+    **runtime("random-samples"),
+)
+mistake(
+    "gptq.group-zero",
+    "gptq-cpu",
+    "GPTQ group size 0",
+    [("set", ("passes", 0, "group_size"), 0)],
+    [("set", (*OP, "gptq", "group_size"), 0)],
+)
+mistake(
+    "gptq.desc-act-grouped",
+    "gptq-cpu",
+    "GPTQ act-order with groups of 128",
+    [("set", ("passes", 0, "desc_act"), True)],
+    [("set", (*OP, "gptq", "desc_act"), True)],
+)
+valid(
+    "rtn.bits-2",
+    "rtn-cpu",
+    "RTN with 2 bits (ModelBuilder reads 2-bit weights)",
+    [("set", ("passes", 0, "bits"), 2)],
+    olive_ops=[("set", (*OP, "rtn", "bits"), 2)],
+    run=True,
+)
+valid("gptq.bits-2", "gptq-cpu", "GPTQ with 2 bits (Rtn's quantizer)", [("set", ("passes", 0, "bits"), 2)])
+mistake(
+    "rtn.bits-16",
+    "rtn-cpu",
+    "RTN with 16 bits",
+    [("set", ("passes", 0, "bits"), 16)],
+    [("set", (*OP, "rtn", "bits"), 16)],
+    **runtime("olive-bits"),
+)
+valid(
+    "onnx.hidden-size-negative",
+    "onnx-cpu",
+    "fusion hidden size -64 (onnxruntime detects it, as for 0)",
+    [("set", ("passes", 1, "hidden_size"), -64)],
+    olive_ops=[("set", (*OP, "ort_transformers_optimization", "hidden_size"), -64)],
+    run=True,
+)
+valid(
+    "seed.search-max-iter-0",
+    "seed",
+    "a search stopped after its first candidate (max_iter 0)",
+    [
+        ("set", ("engine", "search"), {"execution_order": "joint", "sampler": "random", "max_iter": 0}),
+        ("set", ("evaluate",), {"metrics": [{"name": "lat", "type": "latency", "sub_types": ["avg"], "data": "chat"}]}),
+    ],
+    **hardware("cuda"),
+)
+mistake(
+    "seed.search-without-evaluate",
+    "seed",
+    "a search with nothing to rank its candidates by",
+    [("set", ("engine", "search"), {"execution_order": "joint", "sampler": "random", "max_iter": 3})],
+    [("set", ("engine", "search_strategy"), {"execution_order": "joint", "sampler": "random", "max_iter": 3})],
+)
+mistake(
+    "seed.modules-to-save-empty-name",
+    "seed",
+    "an empty module name in modules_to_save",
+    [("set", (*LORA, "modules_to_save"), [""])],
+    [("set", (*OP, "lora", "modules_to_save"), [""])],
+    run=True,
+)
+valid(
+    "onnx.model-type-empty",
+    "onnx-cpu",
+    "fusion model_type left empty (detected)",
+    [("set", ("passes", 1, "model_type"), "")],
+    run=True,
+)
+mistake(
+    "seed.goal-percent-150",
+    "seed",
+    "latency 150% better than the input model",
+    [
+        (
+            "set",
+            ("evaluate",),
+            {
+                "metrics": [
+                    {
+                        "name": "lat",
+                        "type": "latency",
+                        "sub_types": [{"name": "avg", "goal": {"type": "percent-min-improvement", "value": 150}}],
+                        "data": "chat",
+                    }
+                ]
+            },
+        )
+    ],
+    [
+        (
+            "set",
+            ("evaluators",),
+            {
+                "evaluator": {
+                    "metrics": [
+                        {
+                            "name": "lat",
+                            "type": "latency",
+                            "sub_types": [{"name": "avg", "goal": {"type": "percent-min-improvement", "value": 150}}],
+                            "data_config": "chat",
+                        }
+                    ]
+                }
+            },
+        ),
+        ("set", ("engine", "evaluator"), "evaluator"),
+    ],
+)
+valid(
+    "seed.metric-wer",
+    "seed",
+    "an accuracy metric Olive 0.13 added (wer)",
+    [("set", ("evaluate",), {"metrics": [{"name": "wer", "type": "accuracy", "sub_types": ["wer"], "data": "chat"}]})],
+    **hardware("cuda"),
+)
+valid(
+    "seed.metric-size-on-disk",
+    "seed",
+    "the model's size on disk",
+    [
+        (
+            "set",
+            ("evaluate",),
+            {"metrics": [{"name": "size", "type": "size_on_disk", "sub_types": ["bytes"], "data": "chat"}]},
+        )
+    ],
+    **hardware("cuda"),
+)
+valid(
+    "seed.data-format-arrow",
+    "seed",
+    "a data set in datasets' arrow format",
+    [("set", ("data", 0, "format"), "arrow")],
+    **hardware("cuda"),
+)
+
 # Cases Olive's config check lets through but a real run on the tiny model settles (on the CPU: the
 # harness puts the host and the target on the CPU, so each must keep its mistake in a pass or a data set).
 RUN_ON_CPU = {

@@ -39,6 +39,7 @@ READS: dict[str, frozenset[str]] = {
         "cpu-training": ("host", "model", "passes"),
         "steps-and-epochs": ("passes[]",),
         "steps-beyond-max-steps": ("passes[]",),
+        "no-training-steps": ("passes[]",),
         "eval-without-data": ("data", "passes"),
         "provider-device": ("host", "target", "passes", "evaluate", "model", "olive"),
         "pass-provider": ("host", "target", "passes", "model"),

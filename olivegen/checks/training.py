@@ -70,3 +70,27 @@ def steps_beyond_max_steps(scope: Scope) -> Iterator[Diagnostic]:
                     ("passes", i, "training", field),
                     f"set {field} to at most {args.max_steps} (or a fraction such as 0.1 of all steps)",
                 )
+
+
+@rule("no-training-steps", Severity.WARNING)
+def no_training_steps(scope: Scope) -> Iterator[Diagnostic]:
+    """Settings transformers runs without one training step: the adapter is saved as it was initialised."""
+    for i, spec in _trainers(scope):
+        args = spec.training
+        by_epochs = args.max_steps is None or args.max_steps < 0  # transformers trains by epochs then
+        if by_epochs and args.num_train_epochs is not None and args.num_train_epochs <= 0:
+            yield scope.emit(
+                "no-training-steps",
+                f"num_train_epochs {args.num_train_epochs:g} trains no step: the adapter stays as initialised",
+                ("passes", i, "training", "num_train_epochs"),
+                "train at least one epoch (e.g. `num_train_epochs: 1`) or set `max_steps`",
+            )
+        accumulate = args.gradient_accumulation_steps
+        if accumulate is not None and accumulate < 0:
+            yield scope.emit(
+                "no-training-steps",
+                f"gradient_accumulation_steps {accumulate} gathers no batch, so no step is trained: the adapter"
+                " stays as initialised",
+                ("passes", i, "training", "gradient_accumulation_steps"),
+                "accumulate 1 batch (no accumulation) or more",
+            )

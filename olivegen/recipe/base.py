@@ -15,8 +15,10 @@ def _no_nul(value: str) -> str:
 
 
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_nul)]
+# Any text a file name can hold (no NUL), empty included: an empty folder is the current one.
+Text = Annotated[str, AfterValidator(_no_nul)]
 Identifier = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 ]
 
 

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, WithJsonSchema, field_validator, model_validator
 
-from olivegen.knowledge.catalog import OLIVE_GENERATION
-from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict
+from olivegen.knowledge.catalog import OLIVE_GENERATION, suggest
+from olivegen.knowledge.value_evidence import DATASETS_BUILDERS
+from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict, Text
 from olivegen.recipe.raw import check_data
 
-FileFormat = Literal["json", "csv", "parquet", "text"]
+
+def _builder(value: str) -> str:
+    if value not in DATASETS_BUILDERS:
+        hint = suggest(value, DATASETS_BUILDERS)
+        raise ValueError(
+            f"datasets has no {value!r} builder"
+            + (f"; {hint}" if hint else f"; use one of {', '.join(DATASETS_BUILDERS)}")
+        )
+    return value
+
+
+# A `datasets.load_dataset` builder (Olive hands it over as `data_name`).
+FileFormat = Annotated[
+    str, AfterValidator(_builder), WithJsonSchema({"type": "string", "enum": list(DATASETS_BUILDERS)})
+]
 
 
 class HubDataset(Strict):
     """A data set on the Hugging Face Hub."""
 
     name: NonEmptyStr = Field(description="Data set id, e.g. `tatsu-lab/alpaca`.")
-    subset: NonEmptyStr | None = Field(None, description="Configuration (subset) name, if the data set has several.")
+    subset: Text | None = Field(
+        None, description="Configuration (subset) name, if the data set has several (empty: the default one)."
+    )
 
 
 class Datastore(Strict):
@@ -28,7 +45,7 @@ class Datastore(Strict):
     workspace: NonEmptyStr = Field(description="Azure ML workspace name.")
     datastore: NonEmptyStr = Field("workspaceblobstore", description="Datastore name.")
     path: NonEmptyStr = Field(description="Path of the file inside the datastore.")
-    format: FileFormat = Field("json", description="File format of the data.")
+    format: FileFormat = Field("json", description="File format of the data (a `datasets` builder).")
 
     def uri(self) -> str:
         """Return the `azureml://` URI that `datasets` reads through azureml-fsspec."""
@@ -45,7 +62,11 @@ class DataSpec(Strict):
     files: NonEmptyStr | list[NonEmptyStr] | None = Field(
         None, description="Local JSON/JSONL/CSV/Parquet file(s), relative to the recipe."
     )
-    format: FileFormat | None = Field(None, description="File format; guessed from the file extension when unset.")
+    format: FileFormat | None = Field(
+        None,
+        description="File format (a `datasets` builder: json, csv, parquet, text, arrow ...); guessed from the file"
+        " extension when unset.",
+    )
     hub: HubDataset | None = Field(None, description="A Hugging Face Hub data set instead of local files.")
     datastore: Datastore | None = Field(None, description="An Azure ML datastore file instead of local files.")
     split: NonEmptyStr = Field("train", description="Split to read (`train`, or a slice such as `train[:90%]`).")
@@ -121,6 +142,11 @@ class DataSpec(Strict):
             raise ValueError("give the data as exactly one of `files`, `hub` or `datastore`")
         if self.strategy == "join-sliding-window" and self.stride is None:
             raise ValueError("strategy 'join-sliding-window' needs `stride`")
+        if "random" in self.strategy and self.max_samples is None:
+            raise ValueError(
+                f"strategy {self.strategy!r} needs `max_samples`, the number of random samples to draw;"
+                " add `max_samples:` or use a strategy without `random`"
+            )
         if not (self.text_template or self.text_cols or self.chat_template):
             raise ValueError("say how to build the text: `text_template`, `text_cols` or `chat_template: true`")
         return self

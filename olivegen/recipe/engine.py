@@ -8,11 +8,24 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from olivegen.knowledge.catalog import suggest
-from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict
-from olivegen.recipe.raw import check_engine, check_evaluator, check_user_config
+from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict, Text
+from olivegen.recipe.raw import RawKeyError, check_engine, check_evaluator, check_user_config
 
 LatencySub = Literal["avg", "max", "min", "p50", "p75", "p90", "p95", "p99", "p999"]
-AccuracySub = Literal["accuracy_score", "f1_score", "precision", "recall", "auroc", "perplexity"]
+AccuracySub = Literal[
+    "accuracy_score",
+    "f1_score",
+    "precision",
+    "recall",
+    "auroc",
+    "perplexity",
+    "wer",
+    "rtfx",
+    "exact_match",
+    "relaxed_accuracy",
+    "word_sort_ratio",
+]
+SizeSub = Literal["bytes"]
 
 
 class Search(Strict):
@@ -20,19 +33,19 @@ class Search(Strict):
 
     execution_order: Literal["joint", "pass-by-pass"] = Field("joint", description="Search passes together or in turn.")
     sampler: Literal["random", "sequential", "tpe"] = Field("tpe", description="How candidate configs are chosen.")
-    max_iter: int | None = Field(None, ge=1, description="Stop after this many candidates.")
-    max_time: int | None = Field(None, ge=1, description="Stop after this many seconds.")
+    max_iter: int | None = Field(None, description="Stop after this many candidates (0 or less: after the first).")
+    max_time: int | None = Field(None, description="Stop after this many seconds (0 or less: after the first).")
 
 
 class Engine(Strict):
     """Engine settings; folders written here are relative to the recipe."""
 
-    output_dir: NonEmptyStr = Field(
+    output_dir: Text = Field(
         "outputs/{name}",
         description="Where the final model lands; `{name}` is the recipe name. Written: relative to the recipe;"
         " the default: relative to the folder `olive run` starts in.",
     )
-    cache_dir: NonEmptyStr = Field(
+    cache_dir: Text = Field(
         ".olive-cache",
         description="Olive's cache of pass results (reused across runs). Written: relative to the recipe;"
         " the default: relative to the folder `olive run` starts in.",
@@ -70,7 +83,10 @@ class Goal(Strict):
     """What a sub type must reach for a candidate to count (Olive's MetricGoal)."""
 
     type: GoalType = Field(description="`threshold`, or an improvement/degradation relative to the input model.")
-    value: float = Field(description="The threshold, or the allowed change (a fraction for `percent-...`).")
+    value: float = Field(
+        description="The threshold, or the allowed change (in percent for `percent-...`: 5 is 5%, in (0, 100) where"
+        " the change cannot exceed 100%)."
+    )
 
 
 class SubType(Strict):
@@ -93,8 +109,8 @@ class SubType(Strict):
 class Metric(Strict):
     """One metric measured on the output model."""
 
-    name: Identifier = Field(description="Metric name in the results.")
-    type: Literal["latency", "throughput", "accuracy"] = Field(description="Kind of metric.")
+    name: NonEmptyStr = Field(description="Metric name in the results.")
+    type: Literal["latency", "throughput", "accuracy", "size_on_disk"] = Field(description="Kind of metric.")
     sub_types: list[NonEmptyStr | SubType] = Field(
         min_length=1,
         description=(
@@ -122,11 +138,30 @@ class Metric(Strict):
         return self
 
     @model_validator(mode="after")
+    def _percent_goals(self) -> Metric:
+        """Olive's range for a percent goal depends on the direction (olive/evaluator/metric.py:99-120)."""
+        for i, sub in enumerate(self.sub_types):
+            if isinstance(sub, str) or sub.goal is None or not sub.goal.type.startswith("percent-"):
+                continue
+            higher = _higher_is_better(self.type, sub)
+            capped = (sub.goal.type == "percent-min-improvement") != higher  # a change bounded by 100%
+            value = sub.goal.value
+            if not (0 < value < 100 if capped else 0 < value):
+                way = "higher" if higher else "lower"
+                bound = "between 0 and 100, both excluded" if capped else "above 0"
+                raise RawKeyError(
+                    f"a {sub.goal.type} goal must be {bound} where {way} is better, not {value:g} (Olive refuses it);"
+                    f" write a percentage {bound}",
+                    ("sub_types", i, "goal", "value"),
+                )
+        return self
+
+    @model_validator(mode="after")
     def _sub_type_names(self) -> Metric:
         names = [s if isinstance(s, str) else s.name for s in self.sub_types]
         if self.type == "accuracy" and self.backend == "huggingface_metrics":
             return self
-        allowed = typing.get_args(AccuracySub if self.type == "accuracy" else LatencySub)
+        allowed = typing.get_args({"accuracy": AccuracySub, "size_on_disk": SizeSub}.get(self.type, LatencySub))
         for name in names:
             if name not in allowed:
                 hint = suggest(name, allowed)
@@ -142,6 +177,17 @@ class Metric(Strict):
         return [
             {"name": s} if isinstance(s, str) else s.model_dump(mode="json", exclude_none=True) for s in self.sub_types
         ]
+
+
+def _higher_is_better(metric_type: str, sub: SubType) -> bool:
+    """Olive's direction of a sub type: as written, else its default (olive/evaluator/metric.py:212-235)."""
+    if metric_type == "size_on_disk":
+        return False  # forced, whatever is written
+    if sub.higher_is_better is not None:
+        return sub.higher_is_better
+    if metric_type == "accuracy":
+        return sub.name != "wer"  # an error rate
+    return metric_type == "throughput"
 
 
 class Evaluation(Strict):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from olivegen.knowledge import passes as P
 from olivegen.knowledge.catalog import (
@@ -30,9 +30,9 @@ from olivegen.knowledge.catalog import (
     suggest,
 )
 from olivegen.knowledge.history import successor, why_unknown_pass
-from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict, ci_pattern
+from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict, Text, ci_pattern
 from olivegen.recipe.param_hints import check_params
-from olivegen.recipe.raw import check_pass_entry
+from olivegen.recipe.raw import RawKeyError, check_pass_entry
 from olivegen.recipe.training import TrainingArgs
 
 TorchDtype = Literal["bfloat16", "float16", "float32"]
@@ -51,8 +51,9 @@ class PassBase(Strict):
 
     CANONICAL: ClassVar[str] = ""
     RENAMES: ClassVar[dict[str, str]] = {}
-    name: Identifier | None = Field(
-        None, description="Key of this pass in the rendered config; defaults to the type in snake case."
+    name: Text | None = Field(
+        None,
+        description="Key of this pass in the rendered config; defaults (also when empty) to the type in snake case.",
     )
     options: dict[str, Any] = Field(
         default_factory=dict,
@@ -216,14 +217,16 @@ class Gptq(PassBase):
     CANONICAL: ClassVar[str] = P.GPTQ
     RENAMES: ClassVar[dict[str, str]] = {"data": "data_config"}
     type: str = _type_field(P.GPTQ)
-    bits: Literal[4, 8] = Field(4, description="Weight bits.")
+    bits: Literal[2, 4, 8] = Field(4, description="Weight bits (Olive packs 2, 4 or 8).")
     group_size: int = Field(
         128,
         description="Quantization group size: -1 (per channel) or a power of two of at least"
         f" {P.OLIVE_QUANT_MIN_GROUP}.",
     )
     sym: Flag = Field(False, description="Symmetric quantization.")
-    desc_act: Flag | None = Field(None, description="Quantize columns in order of decreasing activation size.")
+    desc_act: Flag | None = Field(
+        None, description="Quantize columns in order of decreasing activation size (only with `group_size: -1`)."
+    )
     damp_percent: float = Field(
         0.01, ge=0, description="Hessian dampening, a fraction of the mean diagonal added to it (2: twice the mean)."
     )
@@ -235,13 +238,23 @@ class Gptq(PassBase):
     def _group(cls, value: int) -> int:
         return olive_quant_group(value)
 
+    @model_validator(mode="after")
+    def _act_order(self) -> Gptq:
+        if self.desc_act and self.group_size != -1:
+            raise RawKeyError(
+                f"desc_act true needs group_size -1 (per channel), not {self.group_size}: Olive skips the pass;"
+                " set `group_size: -1` or leave desc_act out",
+                ("desc_act",),
+            )
+        return self
+
 
 class Rtn(PassBase):
     """Round-to-nearest weight quantization of a PyTorch model (no data needed)."""
 
     CANONICAL: ClassVar[str] = P.RTN
     type: str = _type_field(P.RTN)
-    bits: Literal[4, 8] = Field(4, description="Weight bits.")
+    bits: Literal[2, 4, 8] = Field(4, description="Weight bits (Olive packs 2, 4 or 8).")
     group_size: int = Field(
         128,
         description=f"Group size: -1 (per channel) or a power of two of at least {P.OLIVE_QUANT_MIN_GROUP};"
@@ -298,7 +311,7 @@ class OrtTransformersOptimization(PassBase):
     only_onnxruntime: Flag = Field(False, description="Use only onnxruntime's optimizer, not the fusions.")
     keep_io_types: Flag = Field(True, description="Keep float32 inputs and outputs with `float16`.")
     num_heads: int = Field(0, ge=0, description="Attention heads (0: detect).")
-    hidden_size: int = Field(0, ge=0, description="Hidden size (0: detect).")
+    hidden_size: int = Field(0, description="Hidden size (0 or less: detect).")
     save_as_external_data: Flag = Field(False, description="Store weights in a separate file.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from olivegen.knowledge.catalog import (
     GENERATION_OF_NUMBER,
@@ -21,6 +21,7 @@ from olivegen.recipe.data import DataSpec
 from olivegen.recipe.engine import Engine, Evaluation
 from olivegen.recipe.model import InputModel
 from olivegen.recipe.passes import PassSpec
+from olivegen.recipe.raw import RawKeyError
 from olivegen.recipe.systems import SystemSpec, expand_shorthand
 
 System = Annotated[SystemSpec, BeforeValidator(expand_shorthand)]
@@ -79,3 +80,18 @@ class Recipe(Strict):
         if not value and info.data.get("evaluate") is None:
             raise ValueError("'passes' needs at least 1 item, or `evaluate:` to evaluate the input model only")
         return value
+
+    @model_validator(mode="after")
+    def _search_needs_evaluation(self) -> Recipe:
+        """Olive ranks search candidates by the evaluator's metrics, and refuses a search without one."""
+        raw = self.engine.olive
+        if raw.get("evaluator") or self.evaluate is not None:
+            return self
+        at = ("engine", "search") if self.engine.search is not None else ("engine", "olive", "search_strategy")
+        if self.engine.search is not None or raw.get("search_strategy"):
+            raise RawKeyError(
+                "a search needs `evaluate:` metrics to rank its candidates (Olive refuses it without an evaluator);"
+                " add `evaluate:` or leave the search out",
+                at,
+            )
+        return self

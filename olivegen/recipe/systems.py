@@ -16,7 +16,7 @@ from olivegen.knowledge.catalog import (
     facts,
     suggest,
 )
-from olivegen.recipe.base import Flag, NonEmptyStr, Strict
+from olivegen.recipe.base import Flag, NonEmptyStr, Strict, Text
 
 Device = Literal["cpu", "gpu", "npu"]
 
@@ -38,7 +38,7 @@ class SystemSpec(Strict):
         ),
     )
     dockerfile: NonEmptyStr | None = Field(None, description="Docker: Dockerfile, relative to the build context.")
-    build_context: NonEmptyStr | None = Field(None, description="Docker: build context folder, relative to the recipe.")
+    build_context: Text | None = Field(None, description="Docker: build context folder, relative to the recipe.")
     image_name: NonEmptyStr | None = Field(None, description="Docker: tag of the image to build.")
     work_dir: NonEmptyStr | None = Field(
         None, description="Docker: absolute folder inside the container Olive works in (Olive's default /olive-ws)."
@@ -54,7 +54,7 @@ class SystemSpec(Strict):
     environment: dict[str, str] = Field(
         default_factory=dict, description="Python environment: environment variables set for the run."
     )
-    prepend_to_path: list[NonEmptyStr] | None = Field(
+    prepend_to_path: list[Text] | None = Field(
         None, description="Python environment: folders put before `PATH` for the run, relative to the recipe."
     )
     compute: NonEmptyStr | None = Field(None, description="Azure ML: name of the compute cluster.")

@@ -25,7 +25,7 @@ async def test_hover_on_keys_pass_types_and_data_sets(client: LanguageClient, tm
     await published(client, doc, 1)
 
     r = await hover_at(client, doc, text, "    r: 8", "r")
-    assert r == "**r**: integer\n\nLoRA rank.\n\ndefault: `64`"
+    assert r == "**r**: integer\n\nLoRA rank (peft: a positive integer).\n\ndefault: `64`"
 
     steps = await hover_at(client, doc, text, "      max_steps: 10", "max_steps")
     assert "Stop after this many optimizer steps" in steps

@@ -76,7 +76,7 @@ def test_schema_mistakes_do_not_hide_a_missing_data_file(tmp_path: Path) -> None
     text = """\
 model:
   path: microsoft/Phi-3-mini-4k-instruct
-  torch_dtype: float64
+  torch_dtype: float128
 data:
   - name: train
     files: data/nope.jsonl

@@ -44,7 +44,9 @@ def test_unpaired_surrogates_in_values_and_keys(tmp_path: Path) -> None:
 
 def test_large_but_finite_numbers_render(tmp_path: Path) -> None:
     text = (
-        HEAD + DATA + "passes:\n  - type: lora\n    training:\n      learning_rate: 1e308\n      seed: 123456789012\n"
+        HEAD
+        + DATA
+        + "passes:\n  - type: lora\n    training:\n      learning_rate: 1e308\n      data_seed: 123456789012\n"
     )
     assert diagnose(tmp_path, text) == []
     assert compile_recipe(tmp_path / "recipe.yaml").config["passes"]["lora"]["training_args"]["learning_rate"] == 1e308

@@ -271,7 +271,7 @@ def test_generic_passes_are_olive_registry_names_with_their_parameters(tmp_path:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("alpha", "0"), ("alpha", "-1.5"), ("r", "0"), ("r", '"16"'), ("alpha", '"16"'), ("lora_dropout", '"0.1"')],
+    [("lora_dropout", "1.5"), ("r", "-1"), ("r", "0"), ("r", '"16"'), ("alpha", '"16"'), ("lora_dropout", '"0.1"')],
 )
 def test_bounds_and_types_are_refused_by_both(tmp_path: Path, field: str, value: str) -> None:
     rules, errors = _both(tmp_path, BASE + LORA + f"    {field}: {value}\n")
