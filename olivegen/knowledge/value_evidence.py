@@ -162,8 +162,8 @@ EVIDENCE: dict[str, str] = {
         " (KeyError); " + _NUL
     ),
     "DataSpec.max_seq_len": "olive/data/component/text_generation.py:257: the window steps by max_seq_len (no stride"
-    " given), and 0 raises 'range() arg 3 must not be zero' (real run seed.max-seq-len-zero); a word fails Olive's TextGenParams"
-    " (real run seed.max-seq-len-word)",
+    " given), and 0 raises 'range() arg 3 must not be zero' (real run seed.max-seq-len-zero); a word fails Olive's"
+    " TextGenParams (real run seed.max-seq-len-word)",
     "DataSpec.strategy": "Olive's TextGenStrategy (olive/data/component/text_generation.py:20-29): no other word",
     "DataSpec.stride": (
         "olive/data/component/text_generation.py:257 `range(0, ..., step)` with step = stride: 0 raises"
