@@ -420,6 +420,32 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
     return replace(compiled, path=path, warnings=warnings)
 
 
+def import_configs(paths: Sequence[Path], output: Path | None, modeline: str = "") -> Any:
+    """Import several Olive configs (files, or folders of *.json) as one matrix recipe (`importer/many.py`).
+
+    Each config is imported alone and compiled where the recipe will be (`output`, else beside the
+    configs); the matrix recipe is compiled too, and each variant's config must equal its single
+    import's, workflow id aside. Returns `importer.many.Imported`; RecipeError only when none of it
+    can be read.
+    """
+    from olivegen.importer.many import import_many
+
+    folders = [p if p.is_dir() else p.parent for p in paths]
+    base = Path(os.path.commonpath([os.path.abspath(f) for f in folders]))
+    target = output or base / f"{base.name or 'imported'}.olivegen.yaml"
+    shown = str(output) if output is not None else "<recipe on stdout>"
+
+    def compile_text(path: Path, text: str) -> dict[str | None, dict[str, Any]]:
+        options = Options(texts={path.resolve(): text}, display=shown)
+        return {c.variant: c.config for c in compile(path, options)}
+
+    from olivegen.compose.secrets import NAME
+
+    wanted = re.sub(r"[^A-Za-z0-9_.-]+", "-", base.name).strip(".-")[:64].rstrip(".-")
+    name = wanted if len(paths) == 1 and paths[0].is_dir() and NAME.match(wanted) else None
+    return import_many(paths, target, compile_text, modeline=modeline, name=name)
+
+
 def recipe_olive(recipe: dict[str, Any]) -> bool:
     """Tell whether imported recipe data is for Olive 0.13 (the default)."""
     return str(recipe.get("olive", OLIVE_GENERATION)) == OLIVE_GENERATION

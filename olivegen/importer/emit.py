@@ -14,20 +14,26 @@ HEADER = """\
 """
 
 
-def _node(value: Any, loc: Loc, comments: dict[Loc, str]) -> Any:
+FLOW_WIDTH = 72  # `compact`: a mapping of scalars written on one line when it fits in this many characters
+
+
+def _node(value: Any, loc: Loc, comments: dict[Loc, str], compact: bool = False) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     if isinstance(value, dict):
         node = CommentedMap()
         for key, child in value.items():
-            node[key] = _node(child, (*loc, key), comments)
+            node[key] = _node(child, (*loc, key), comments, compact)
             if (*loc, key) in comments:
                 node.yaml_add_eol_comment(f"REVIEW: {comments[(*loc, key)]}", key)
+        if compact and len(loc) > 1 + (loc[:1] == ("matrix",)) and _short(value) and not any(k[: len(loc)] == loc and len(k) > len(loc) for k in comments):
+            node.fa.set_flow_style()
         return node
     if isinstance(value, list):
-        seq = CommentedSeq(_node(v, (*loc, i), comments) for i, v in enumerate(value))
-        if all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8:
+        seq = CommentedSeq(_node(v, (*loc, i), comments, compact) for i, v in enumerate(value))
+        scalars = all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8
+        if scalars or (compact and all(isinstance(v, dict) and _short(v) for v in value) and _short(value)):
             seq.fa.set_flow_style()
         return seq
     if isinstance(value, str):
@@ -38,16 +44,42 @@ def _node(value: Any, loc: Loc, comments: dict[Loc, str]) -> Any:
     return value
 
 
+def _short(value: Any) -> bool:
+    """Tell whether a small mapping or list of plain values fits on one line in flow style."""
+    import json
+
+    def plain(v: Any) -> bool:
+        if isinstance(v, str):
+            return v == v.strip() and "\n" not in v and "${" not in v and not v.startswith(("'", '"'))
+        if isinstance(v, dict):
+            return bool(v) and all(plain(x) for x in v.values())
+        if isinstance(v, list):
+            return all(plain(x) for x in v)
+        return isinstance(v, (int, float, bool)) or v is None
+    if not value or not plain(value):
+        return False
+    return len(json.dumps(value, separators=(", ", ": "))) <= FLOW_WIDTH
+
+
 def recipe_yaml(
-    recipe: dict[str, Any], comments: dict[Loc, str], *, source: str, generation: str, modeline: str = ""
+    recipe: dict[str, Any],
+    comments: dict[Loc, str],
+    *,
+    source: str,
+    generation: str,
+    modeline: str = "",
+    compact: bool = False,
 ) -> str:
-    """Write the recipe as YAML, with REVIEW comments at the keys they concern (`modeline` first)."""
+    """Write the recipe as YAML, with REVIEW comments at the keys they concern (`modeline` first).
+
+    `compact`: a short mapping of plain values (and a short list of them) is written on one line.
+    """
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
-    doc = _node(recipe, (), comments)
+    doc = _node(recipe, (), comments, compact)
     placed = {text for loc, text in comments.items() if len(loc) == 1 and loc[0] in recipe}
     top_level = sorted({text for loc, text in comments.items() if len(loc) == 1 and loc[0] not in recipe} - placed)
     stream = io.StringIO()

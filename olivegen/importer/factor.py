@@ -1,0 +1,328 @@
+"""Several recipes -> what they share, written once, and what each changes, as matrix cells.
+
+`factor(recipes)` takes imported recipe data per variant and returns a common recipe and, per
+variant, the changes (`--set` paths, `docs/overrides.md`) that turn it back into that variant's
+recipe. A value most variants share goes into the common part when that writes fewer lines; the
+others change it or `$delete` it. `passes` and `data` are lists of named items: an item is
+addressed by its name (a pass without one by its key in the rendered config), the common list
+holds every item in an order each variant's list keeps, and a variant deletes the items it lacks;
+a variant whose list cannot be had that way (another order, a repeated name), or more cheaply
+written out, writes its whole list. Nothing here guesses: `rebuild` lays the changes on the common
+part with the same merge rules a matrix uses, and `factor` writes a key whole per variant wherever
+that does not give back the variant's own recipe exactly.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from olivegen.compose.tree import DELETE
+from olivegen.knowledge.catalog import canonical_pass, pass_key
+
+Segments = tuple[str, ...]
+NAMED_LISTS = ("passes", "data")  # top-level lists of named items a `--set` path can address one by one
+MAX_ROUNDS = 4  # rounds of writing a key whole where the changes did not give the variant back
+
+
+@dataclass
+class Factored:
+    """The common recipe, each variant's changes (dotted path -> value), and the keys written whole."""
+
+    common: dict[str, Any]
+    cells: dict[str, dict[str, Any]]
+    whole: set[str] = field(default_factory=set)  # top-level keys every variant writes in full
+    whole_lists: dict[str, list[str]] = field(default_factory=dict)  # list key -> variants writing it in full
+
+
+def factor(recipes: dict[str, dict[str, Any]], whole: Iterable[str] = ()) -> Factored:
+    """Factor the variants' recipes; every variant's changes on `common` give back its recipe exactly."""
+    forced = set(whole)
+    for _ in range(MAX_ROUNDS):
+        result = _factor_once(recipes, forced)
+        wrong = {key for name, recipe in recipes.items() for key in _differing(rebuild(result, name), recipe)}
+        if not wrong - forced:
+            return result
+        forced |= wrong
+    everything = {key for recipe in recipes.values() for key in recipe}
+    return _factor_once(recipes, everything)
+
+
+def _differing(got: dict[str, Any], want: dict[str, Any]) -> set[str]:
+    return {k for k in set(got) | set(want) if k not in got or k not in want or _canon(got[k]) != _canon(want[k])}
+
+
+def rebuild(factored: Factored, variant: str) -> dict[str, Any]:
+    """Lay a variant's changes on the common part as a matrix cell is laid (compose/overrides.py)."""
+    from olivegen.compose.overrides import Assignment, apply_all
+    from olivegen.errors import Position
+    from olivegen.source.document import SourceMap
+
+    data = copy.deepcopy(factored.common)
+    at = Position("<factor>", 1, 1)
+    jobs = []
+    for path, value in (factored.cells.get(variant) or {}).items():
+        parts = tuple(path.split("."))
+        jobs.append(Assignment(parts, copy.deepcopy(value), SourceMap(at.path), (at,) * len(parts), "factor"))
+    if apply_all(data, SourceMap(at.path), jobs):
+        return {}
+    return data
+
+
+def _factor_once(recipes: dict[str, dict[str, Any]], whole: set[str]) -> Factored:
+    names = list(recipes)
+    cells: dict[str, dict[Segments, Any]] = {n: {} for n in names}
+    out = Factored({}, {}, set(whole))
+    for key in _keys(recipes[n] for n in names):
+        have = {n: recipes[n][key] for n in names if key in recipes[n]}
+        if key in whole:
+            for n, value in have.items():
+                cells[n][(key,)] = value
+            continue
+        if key in NAMED_LISTS and all(isinstance(v, list) for v in have.values()):
+            common_list = _factor_list(key, have, names, cells, out)
+            if common_list is not None:
+                out.common[key] = common_list
+            continue
+        _factor_key(out.common, key, have, names, (), cells)
+    out.cells = {n: _dotted(_grouped(cells[n], out.common)) for n in names}
+    return out
+
+
+def _keys(maps: Iterable[dict[str, Any]]) -> list[str]:
+    """Every key of the mappings, in first-seen order."""
+    seen: dict[str, None] = {}
+    for m in maps:
+        for k in m:
+            seen.setdefault(k, None)
+    return list(seen)
+
+
+def _canon(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def lines(value: Any) -> int:
+    """Roughly how many YAML lines a value takes (a short list of scalars is one flow line)."""
+    if isinstance(value, dict):
+        return sum(1 + (lines(v) if isinstance(v, (dict, list)) and v and not _flow(v) else 0) for v in value.values())
+    if isinstance(value, list):
+        return 1 if _flow(value) else sum(lines(v) for v in value) or 1
+    return 1
+
+
+def _flow(value: Any) -> bool:
+    return isinstance(value, list) and len(value) <= 8 and all(isinstance(v, (str, int, float, bool)) for v in value)
+
+
+def _factor_key(
+    parent: dict[str, Any],
+    key: str,
+    have: dict[str, Any],
+    among: Sequence[str],
+    prefix: Segments,
+    cells: dict[str, dict[Segments, Any]],
+    item: bool = False,
+) -> None:
+    """Write one key: into `parent` (the common part) where that is shorter, into the cells where it differs.
+
+    `item`: the key is a named list item, always in the common part (a variant lacking it deletes it).
+    """
+    path = (*prefix, key)
+    absent = [n for n in among if n not in have]
+    maps = {n: v for n, v in have.items() if isinstance(v, dict)}
+    if (item and maps) or len(maps) * 2 > len(among) or (maps and len(maps) == len(have) and not absent):
+        sub: dict[str, Any] = {}
+        for child in _keys(maps.values()):
+            _factor_key(sub, child, {n: m[child] for n, m in maps.items() if child in m}, list(maps), path, cells)
+        parent[key] = sub
+        for n, value in have.items():
+            if n not in maps:
+                cells[n][path] = value
+        for n in absent:
+            cells[n][path] = DELETE
+        return
+    counts: dict[str, list[str]] = {}
+    for n, value in have.items():
+        counts.setdefault(_canon(value), []).append(n)
+    best, holders = max(counts.items(), key=lambda item: len(item[1]))
+    value = have[holders[0]]
+    spread = sum(lines(v) for v in have.values())
+    shared = lines(value) + sum(lines(v) for n, v in have.items() if n not in holders) + len(absent)
+    if len(holders) == len(among) or (len(holders) > 1 and shared < spread):
+        parent[key] = copy.deepcopy(value)
+        for n, other in have.items():
+            if n not in holders:
+                cells[n][path] = other
+        for n in absent:
+            cells[n][path] = DELETE
+        return
+    for n, other in have.items():
+        cells[n][path] = other
+
+
+def item_ids(key: str, items: list[Any]) -> list[str] | None:
+    """Return the name a `--set` path gives each item (a pass without one: its config key), or None if unusable."""
+    ids: list[str] = []
+    taken: set[str] = set()
+    for item in items:
+        if not isinstance(item, dict):
+            return None
+        name = item.get("name")
+        if key == "passes" and not isinstance(name, str):
+            kind = canonical_pass(str(item.get("type", "")))
+            if kind is None:
+                return None
+            name = pass_key(kind, None, taken)
+        if not isinstance(name, str) or not _segment(name) or name in taken or name.isdigit():
+            return None
+        taken.add(name)
+        ids.append(name)
+    return ids
+
+
+def _factor_list(
+    key: str,
+    have: dict[str, list[Any]],
+    names: Sequence[str],
+    cells: dict[str, dict[Segments, Any]],
+    out: Factored,
+) -> list[Any] | None:
+    """Factor a list of named items; variants it cannot serve (or serves at more cost) write the whole list."""
+    ids = {n: item_ids(key, items) for n, items in have.items()}
+    order, delta = _supersequence([n for n in have if ids[n] is not None], ids)
+    cost = _list_cost(delta, ids, have)
+    while delta:  # leave out the variant whose whole list costs less than what it makes the rest write
+        trials = [(_list_cost(kept, ids, have), kept) for kept in ([m for m in delta if m != n] for n in delta)]
+        best, kept = min(trials, key=lambda t: t[0])
+        if best >= cost:
+            break
+        cost = best
+        order, delta = _supersequence(kept, ids)
+    fulls = [n for n in have if n not in delta]
+    for n in fulls:
+        cells[n][(key,)] = have[n]
+    if fulls:
+        out.whole_lists[key] = fulls
+    for n in names:
+        if n not in have and delta:
+            cells[n][(key,)] = DELETE
+    if not delta or order is None:
+        return None
+    common: list[Any] = []
+    for item_id in order:
+        holders = {n: have[n][ids[n].index(item_id)] for n in delta if item_id in (ids[n] or [])}  # type: ignore[union-attr]
+        box: dict[str, Any] = {}
+        _factor_key(box, item_id, holders, delta, (key,), cells, item=True)
+        common.append(box[item_id])
+    return common
+
+
+def _list_cost(delta: list[str], ids: dict[str, Any], have: dict[str, list[Any]]) -> int:
+    """Lines the list takes when the `delta` variants change a common list and the rest write theirs (roughly)."""
+    order, served = _supersequence(delta, ids)
+    cost = sum(lines(items) for n, items in have.items() if n not in served)
+    for item_id in order:
+        versions = [have[n][ids[n].index(item_id)] for n in served if item_id in ids[n]]
+        counts: dict[str, int] = {}
+        for version in versions:
+            counts[_canon(version)] = counts.get(_canon(version), 0) + 1
+        usual = max(counts, key=lambda c: counts[c])
+        common = next(v for v in versions if _canon(v) == usual)
+        cost += lines([common]) + len(served) - len(versions)  # the item once, a deletion for each lacking it
+        for version in versions:
+            if _canon(version) != usual:
+                keys = set(version) | set(common)
+                cost += min(lines([version]), sum(1 for k in keys if _canon(version.get(k)) != _canon(common.get(k))))
+    return cost
+
+
+def _supersequence(delta: list[str], ids: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Return an order of every item that keeps each variant's order, and the variants it serves.
+
+    Variants are taken in order; one whose order contradicts those taken before is left out.
+    """
+    kept: list[str] = []
+    edges: set[tuple[str, str]] = set()
+    order: list[str] = []
+    for n in delta:
+        seq = ids[n]
+        trial = edges | {(a, b) for i, a in enumerate(seq) for b in seq[i + 1 :]}
+        nodes = _keys([dict.fromkeys(order), dict.fromkeys(seq)])
+        ranked = _topological(nodes, trial)
+        if ranked is not None:
+            edges, order = trial, ranked
+            kept.append(n)
+    return order, kept
+
+
+def _topological(nodes: list[str], edges: set[tuple[str, str]]) -> list[str] | None:
+    """Order nodes so that every edge a -> b has a first; ties by first appearance; None on a cycle."""
+    before = {n: {a for a, b in edges if b == n} for n in nodes}
+    out: list[str] = []
+    left = list(nodes)
+    while left:
+        ready = next((n for n in left if before[n] <= set(out)), None)
+        if ready is None:
+            return None
+        out.append(ready)
+        left.remove(ready)
+    return out
+
+
+def _grouped(changes: dict[Segments, Any], common: dict[str, Any]) -> dict[Segments, Any]:
+    """Write two or more changes to keys of one mapping of the common part as one mapping laid over it."""
+    parents: dict[Segments, list[Segments]] = {}
+    for segments in changes:
+        if len(segments) > 1 and all(_segment(s) for s in segments) and _is_mapping(common, segments[:-1]):
+            parents.setdefault(segments[:-1], []).append(segments)
+    out: dict[Segments, Any] = {}
+    for segments, value in changes.items():
+        siblings = parents.get(segments[:-1], [])
+        if len(siblings) < 2 or segments not in siblings:
+            out[segments] = value
+        elif segments == siblings[0]:
+            out[segments[:-1]] = {s[-1]: changes[s] for s in siblings}
+    return out
+
+
+def _is_mapping(common: dict[str, Any], segments: Segments) -> bool:
+    """Tell whether the common part holds a mapping at these path segments (a list item by its id)."""
+    node: Any = common
+    for i, part in enumerate(segments):
+        if isinstance(node, list):
+            ids = item_ids(segments[0], node) if i == 1 else None
+            if ids is None or part not in ids:
+                return False
+            node = node[ids.index(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False
+    return isinstance(node, dict)
+
+
+def _segment(key: Any) -> bool:
+    """Tell whether a key can be one segment of a `--set` path."""
+    return isinstance(key, str) and bool(key) and "." not in key and key == key.strip() and key != DELETE
+
+
+def _dotted(changes: dict[Segments, Any]) -> dict[str, Any]:
+    """Segments -> dotted `--set` paths; below a key a path cannot name, the rest is a nested mapping."""
+    out: dict[str, Any] = {}
+    for segments, value in changes.items():
+        cut = next((i for i, s in enumerate(segments) if not _segment(s)), len(segments))
+        if cut == 0:
+            cut = 1
+        head, rest = ".".join(segments[:cut]), segments[cut:]
+        if not rest:
+            out[head] = value
+            continue
+        node = out.setdefault(head, {})
+        for part in rest[:-1]:
+            node = node.setdefault(part, {})
+        node[rest[-1]] = value
+    return out

@@ -1,0 +1,310 @@
+"""Several Olive configs -> one matrix recipe whose every variant renders as its config imported alone.
+
+Each config (each build of a multi-build config) is imported alone, as `olivegen import FILE -o OUT`
+would, and compiled at OUT; one that does not import alone is reported at its config's lines and
+left out. The rest are factored (`factor.py`) into a common part and a `matrix:` axis `config` with a
+value per config. The recipe is then compiled, and each variant's config compared with its single
+import's, workflow id aside (`same_config`); where one differs, every key is written whole per
+variant. Compiling goes through the function the caller passes (`api.compile`): nothing here runs a
+stage itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from olivegen.errors import Diagnostic, Position, RecipeError, Severity
+from olivegen.importer.builds import BUILDS, expand
+from olivegen.importer.convert import Converted, convert_config
+from olivegen.importer.discover import collect, is_config, skipped, variant_names
+from olivegen.importer.emit import recipe_yaml
+from olivegen.importer.factor import NAMED_LISTS, Factored, factor, item_ids
+
+MAX_ID = 64  # a workflow id's length (recipe/base.py Identifier)
+AXIS = "config"  # the one matrix axis an import writes: which config a variant stands for
+Loc = tuple[str | int, ...]
+# (recipe path, recipe text) -> {variant or None: rendered config}; RecipeError as `api.compile` raises it
+CompileText = Callable[[Path, str], dict[str | None, dict[str, Any]]]
+
+
+@dataclass
+class Single:
+    """One config imported alone: its recipe (no name), comments, generation and rendered config."""
+
+    variant: str
+    recipe: dict[str, Any]
+    comments: dict[Loc, str]
+    generation: str
+    config: dict[str, Any]
+    source: Path
+
+
+@dataclass
+class Imported:
+    """The matrix recipe's text (None when no config imports), and what to tell the user."""
+
+    text: str | None
+    variants: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # every file's findings, warnings included
+    left_out: list[str] = field(default_factory=list)  # files (or builds) that do not import alone
+    sources: list[Path] = field(default_factory=list)  # every file read: an output never overwrites one
+
+
+def import_many(
+    paths: Sequence[Path], target: Path, compile_text: CompileText, *, modeline: str = "", name: str | None = None
+) -> Imported:
+    """Import the configs `paths` name (files or folders) as one matrix recipe at `target`."""
+    files, found = collect(paths)
+    names, renamed = variant_names(files)
+    out = Imported(None, diagnostics=[*found, *renamed], sources=list(files))
+    singles: list[Single] = []
+    for path in files:
+        try:
+            singles += _import_file(path, names[path], len(files) == 1, target, compile_text, out)
+        except RecipeError as exc:
+            out.diagnostics += exc.diagnostics
+            out.left_out.append(str(path))
+    if not singles:
+        return out
+    recipes = {s.variant: _own_folder(s.recipe, s.variant) for s in singles}
+    name = _fitting_name(name, target, [s.variant for s in singles])
+    factored = factor(recipes)
+    text, moved = _checked(factored, singles, target, compile_text, modeline, name)
+    if text is None:  # the last resort: every key written whole per variant gives each recipe back as it is
+        factored = factor(recipes, whole={key for recipe in recipes.values() for key in recipe})
+        text, moved = _checked(factored, singles, target, compile_text, modeline, name)
+    if text is None:
+        raise RecipeError.single(
+            "the configs could not be written as one recipe that renders each as it imports alone",
+            Position(str(files[0]), 1, 1),
+            "import them one by one",
+            rule="import",
+        )
+    out.text, out.variants = text, [s.variant for s in singles]
+    if moved:
+        out.diagnostics.append(
+            Diagnostic(
+                f"{len(moved)} variant{'s' * (len(moved) != 1)} ({', '.join(moved)}) write into a folder of their own,"
+                " `<engine.output_dir>/<variant>`, as a matrix does; alone, each wrote into `engine.output_dir`",
+                Position(str(singles[0].source), 1, 1),
+                None,
+                "import",
+                Severity.WARNING,
+            )
+        )
+    return out
+
+
+def _own_folder(recipe: dict[str, Any], variant: str) -> dict[str, Any]:
+    """Write an output folder that ends in the variant's name as the matrix's `.../{variant}` (the same folder)."""
+    engine = recipe.get("engine")
+    folder = engine.get("output_dir") if isinstance(engine, dict) else None
+    if not isinstance(folder, str) or "{" in folder or not (folder == variant or folder.endswith(f"/{variant}")):
+        return recipe
+    return {**recipe, "engine": {**engine, "output_dir": folder[: -len(variant)] + "{variant}"}}  # type: ignore[dict-item]
+
+
+def _fitting_name(name: str | None, target: Path, variants: list[str]) -> str | None:
+    """The recipe's name, shortened so that every workflow id, `<name>-<variant>`, keeps to 64 characters."""
+    wanted = name or target.name.split(".")[0]
+    room = MAX_ID - 1 - max(len(v) for v in variants)
+    fitted = wanted[:room].rstrip(".-") or "r"
+    return name if fitted == wanted else fitted
+
+
+def _import_file(
+    path: Path, variant: str, alone: bool, target: Path, compile_text: CompileText, out: Imported
+) -> list[Single]:
+    """Import one file alone (each build of a multi-build config as its own config); RecipeError if any fails."""
+    from olivegen.source.olive_config import load_config_with_positions
+
+    config, where = load_config_with_positions(path)
+    if not is_config(config):
+        out.diagnostics.append(skipped(path))
+        return []
+    units: list[tuple[str, dict[str, Any]]] = [(variant, config)]
+    if BUILDS in config:
+        builds, notes = expand(config, where, str(path))
+        out.diagnostics += notes
+        units = [(name if alone else f"{variant}-{name}", child) for name, child in builds]
+    singles = []
+    errors: list[Diagnostic] = []
+    for unit, unit_config in units:
+        converted = convert_config(unit_config, where, str(path))
+        if BUILDS in config:  # each build's own findings: a system another build uses is unused in this one
+            converted.diagnostics = [replace(d, message=f"[build {unit}] {d.message}") for d in converted.diagnostics]
+        out.diagnostics += converted.diagnostics
+        try:
+            singles.append(_compiled_alone(unit, converted, path, target, compile_text))
+        except RecipeError as exc:
+            errors += exc.diagnostics
+    if errors:
+        raise RecipeError(errors)
+    return singles
+
+
+def _compiled_alone(
+    variant: str, converted: Converted, path: Path, target: Path, compile_text: CompileText
+) -> Single:
+    """Compile a config's recipe as `olivegen import FILE -o TARGET` would; errors at the config's lines."""
+    from olivegen.importer.positions import back_to_config
+    from olivegen.source.yaml_rt import parse
+
+    text = recipe_yaml(converted.recipe, converted.comments, source=path.name, generation=converted.generation)
+    try:
+        (config,) = compile_text(target, text).values()
+    except RecipeError as exc:
+        source = parse(text, str(target))
+        assert converted.notes is not None
+        errors = [d for d in exc.diagnostics if d.severity is Severity.ERROR]
+        raise RecipeError(back_to_config(errors, source.data, source.where, converted.notes)) from None
+    recipe = {k: v for k, v in converted.recipe.items() if k != "name"}
+    return Single(variant, recipe, dict(converted.comments), converted.generation, config, path)
+
+
+def _checked(
+    factored: Factored,
+    singles: list[Single],
+    target: Path,
+    compile_text: CompileText,
+    modeline: str,
+    name: str | None,
+) -> tuple[str | None, list[str]]:
+    """Write the recipe and compile it; return its text if every variant renders as its single import."""
+    comments = place_comments(factored, singles)
+    recipe: dict[str, Any] = {"name": name} if name else {}
+    recipe.update(factored.common)
+    recipe["matrix"] = {AXIS: {s.variant: factored.cells.get(s.variant) or None for s in singles}}
+    for key, variants in factored.whole_lists.items():
+        comments[("matrix",)] = _joined(
+            comments.get(("matrix",)),
+            f"`{key}` written whole for {', '.join(variants)}: shorter than changes to the common list, or not"
+            " reachable by them",
+        )
+    count = len({s.source for s in singles})
+    source = f"{count} Olive config{'s' * (count != 1)}" + (f", {len(singles)} builds" if len(singles) != count else "")
+    generations = ", ".join(sorted({s.generation for s in singles}))
+    text = recipe_yaml(recipe, comments, source=source, generation=generations, modeline=modeline, compact=True)
+    try:
+        rendered = compile_text(target, text)
+    except RecipeError:
+        return None, []
+    moved = []
+    for single in singles:
+        got = rendered.get(single.variant)
+        if got is None:
+            return None, []
+        verdict = same_config(single.config, got, single.variant)
+        if verdict is None:
+            return None, []
+        if verdict:
+            moved.append(single.variant)
+    return text, moved
+
+
+def same_config(alone: dict[str, Any], variant: dict[str, Any], name: str) -> bool | None:
+    """Compare a variant's config with its single import's, workflow id aside.
+
+    Returns None when they differ, False when equal, True when equal except that the variant's output
+    folder is the single import's with `/<variant>` appended (the matrix's folder per variant).
+    """
+    mine, theirs = copy.deepcopy(alone), copy.deepcopy(variant)
+    wid_mine, wid_theirs = mine.pop("workflow_id", None), theirs.pop("workflow_id", None)
+    out_mine, out_theirs = _output_dir(mine), _output_dir(theirs)
+    if _canon(mine) != _canon(theirs):
+        return None
+    if out_mine == out_theirs:
+        return False
+    if isinstance(out_mine, str) and isinstance(out_theirs, str):
+        if out_theirs == f"{out_mine.rstrip('/')}/{name}":
+            return True
+        if wid_mine and wid_theirs and out_mine.replace(str(wid_mine), str(wid_theirs)) == out_theirs:
+            return False  # the default folder, `outputs/<workflow id>`
+    return None
+
+
+def _output_dir(config: dict[str, Any]) -> Any:
+    engine = config.get("engine")
+    if isinstance(engine, dict) and "output_dir" in engine:
+        return engine.pop("output_dir")
+    return config.pop("output_dir", None)
+
+
+def _canon(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _joined(before: str | None, text: str) -> str:
+    return text if before in (None, text) else f"{before}; {text}"
+
+
+def place_comments(factored: Factored, singles: list[Single]) -> dict[Loc, str]:
+    """Move each config's REVIEW comments to the key that now holds what they are about.
+
+    A comment about a key a variant's cell writes goes to that cell's line; one about the common part
+    goes to its line there, naming the variants it concerns unless it concerns all; the rest heads the file.
+    """
+    common_at: dict[Loc, dict[str, list[str]]] = {}
+    out: dict[Loc, str] = {}
+    head = 0
+    for single in singles:
+        cell = factored.cells.get(single.variant) or {}
+        for loc, text in single.comments.items():
+            segments = _segments(loc, single.recipe)
+            written = next((p for p in cell if _prefix(tuple(p.split(".")), segments)), None)
+            if written is not None:
+                key: Loc = ("matrix", AXIS, single.variant, written)
+                out[key] = _joined(out.get(key), text)
+                continue
+            common = _common_loc(segments, factored.common)
+            if common is None:
+                head += 1
+                out[(f"~{head}",)] = f"[{single.variant}] {'.'.join(map(str, loc))}: {text}"
+                continue
+            common_at.setdefault(common, {}).setdefault(text, []).append(single.variant)
+    for loc, texts in common_at.items():
+        for text, variants in texts.items():
+            said = text if len(variants) == len(singles) else f"{text} ({', '.join(variants)})"
+            if len(loc) == 1 and loc[0] not in factored.common:
+                head += 1
+                loc = (f"~{head}",)
+            out[loc] = _joined(out.get(loc), said)
+    return out
+
+
+def _segments(loc: Loc, recipe: dict[str, Any]) -> tuple[str, ...]:
+    """A recipe location as `--set` path segments: a list item by the name a path gives it."""
+    if len(loc) > 1 and loc[0] in NAMED_LISTS and isinstance(loc[1], int):
+        ids = item_ids(str(loc[0]), recipe.get(str(loc[0])) or [])
+        if ids is not None and loc[1] < len(ids):
+            return (str(loc[0]), ids[loc[1]], *map(str, loc[2:]))
+    return tuple(map(str, loc))
+
+
+def _prefix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    return long[: len(short)] == short
+
+
+def _common_loc(segments: tuple[str, ...], common: dict[str, Any]) -> Loc | None:
+    """The common part's location for path segments (a list item by its index there), or None if it lacks it."""
+    node: Any = common
+    loc: list[str | int] = []
+    for i, part in enumerate(segments):
+        if isinstance(node, list):
+            ids = item_ids(segments[0], node) if i == 1 else None
+            if ids is None or part not in ids:
+                return None
+            index = ids.index(part)
+            loc.append(index)
+            node = node[index]
+        elif isinstance(node, dict) and part in node:
+            loc.append(part)
+            node = node[part]
+        else:
+            return None
+    return tuple(loc)
