@@ -196,7 +196,8 @@ def _factor_list(
     order, delta = _supersequence([n for n in have if ids[n] is not None], ids)
     cost = _list_cost(delta, ids, have)
     while delta:  # leave out the variant whose whole list costs less than what it makes the rest write
-        trials = [(_list_cost(kept, ids, have), kept) for kept in ([m for m in delta if m != n] for n in delta)]
+        groups = [[n] for n in delta] + [[m for m in delta if item in ids[m]] for item in order]
+        trials = [(_list_cost(kept, ids, have), kept) for kept in ([m for m in delta if m not in g] for g in groups)]
         best, kept = min(trials, key=lambda t: t[0])
         if best >= cost:
             break

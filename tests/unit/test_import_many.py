@@ -1,0 +1,163 @@
+"""`olivegen import FILE... | FOLDER`: several Olive configs as one matrix recipe, each variant as its config alone."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from olivegen.api import Options, compile
+from olivegen.importer.builds import expand
+from olivegen.importer.factor import factor, rebuild
+from olivegen.importer.many import same_config
+from olivegen.source.yaml_rt import parse
+from tests.conftest import ROOT, CliResult
+
+CONFIGS = ROOT / "tests" / "data" / "olive-configs"
+TARGETS = CONFIGS / "targets"
+Run = Callable[..., CliResult]
+
+
+def _alone(run_cli: Run, config: Path, out: Path) -> dict[str, Any]:
+    """The config `olivegen import CONFIG -o OUT` gives, rendered at OUT."""
+    result = run_cli("import", config, "-o", out, "--force")
+    assert result.code == 0, result.err
+    (compiled,) = compile(out, Options())
+    return compiled.config
+
+
+def test_folder_imports_as_one_recipe_each_variant_as_alone(run_cli: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "targets"
+    shutil.copytree(TARGETS, folder)
+    out = tmp_path / "recipe.yaml"
+    result = run_cli("import", folder, "-o", out)
+    assert result.code == 1, result.err  # the broken config is left out, and the exit code says so
+    assert "broken/config.json:4:" in result.err and "'int3' is not allowed" in result.err
+    assert "app/inference_model.json:1:1: warning[import]: not an Olive config" in result.err
+    assert "left out 1 config(s)" in result.err
+    data = parse(out.read_text(), str(out)).data
+    assert list(data["matrix"]["config"]) == ["cpu-config", "cuda-config", "dml-config"]
+    assert data["model"]["path"] == "microsoft/Phi-3-mini-4k-instruct"  # shared: written once
+    assert "model.path" not in json.dumps(data["matrix"])
+    rendered = {c.variant: c.config for c in compile(out, Options())}
+    for variant in ("cpu", "cuda", "dml"):
+        alone = _alone(run_cli, folder / variant / "config.json", tmp_path / f"{variant}.yaml")
+        got = rendered[f"{variant}-config"]
+        assert same_config(alone, got, f"{variant}-config") is not None, variant
+        assert got["engine"]["output_dir"] == f"{alone['engine']['output_dir']}/{variant}-config"
+        got.pop("workflow_id"), alone.pop("workflow_id")
+        got["engine"].pop("output_dir"), alone["engine"].pop("output_dir")
+        assert got == alone, variant
+
+
+def test_several_files_name_variants_by_their_paths(run_cli: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    shutil.copytree(TARGETS, folder)
+    result = run_cli("import", folder / "cpu" / "config.json", folder / "cuda" / "config.json")
+    assert result.code == 0, result.err
+    data = parse(result.out, "r.yaml").data
+    assert list(data["matrix"]["config"]) == ["cpu-config", "cuda-config"]
+    assert result.out.count("REVIEW") >= 1
+
+
+def test_multi_build_config_imports_a_variant_per_build(run_cli: Run, tmp_path: Path) -> None:
+    config = tmp_path / "multi-build.json"
+    shutil.copy(CONFIGS / "multi-build.json", config)
+    out = tmp_path / "builds.yaml"
+    result = run_cli("import", config, "-o", out)
+    assert result.code == 0, result.err
+    assert "max_concurrent_builds" in result.err  # not carried, and said at its line
+    rendered = {c.variant: c.config for c in compile(out, Options())}
+    assert set(rendered) == {"cpu-int4", "cuda-fp16"}
+    # Olive's expand_builds: `_default.output_dir`/<build>, only the pipeline's passes, the build's target
+    assert rendered["cpu-int4"]["engine"]["output_dir"] == str(tmp_path / "out" / "cpu-int4")
+    assert list(rendered["cpu-int4"]["passes"]) == ["int4"]
+    assert rendered["cuda-fp16"]["passes"]["fp16"]["precision"] == "fp16"
+    cuda = rendered["cuda-fp16"]["systems"][rendered["cuda-fp16"]["engine"]["target"]]
+    assert cuda["accelerators"][0]["execution_providers"] == ["CUDAExecutionProvider"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"builds": {"a": {"pipeline": ["int4"], "components": ["decoder"]}}}, "picks model components"),
+        ({"builds": {"a": {"pipeline": ["nope"]}}}, "unknown passes ['nope']"),
+        ({"builds": {"-a": {"pipeline": ["int4"]}}}, "build name '-a'"),
+        ({"builds": {"_default": {"pipeline": ["int4"]}}}, "at least one named build"),
+        ({"builds": {"a": {"pipeline": ["int4"], "output_dir": "o"}, "b": {"pipeline": ["int4"], "output_dir": "o/b"}}},
+         "overlapping folders"),
+        ({"max_concurrent_builds": 0}, "positive integer"),
+    ],
+)
+def test_builds_import_refuses_what_olive_or_a_recipe_cannot_do(change: dict[str, Any], message: str) -> None:
+    from olivegen.errors import RecipeError
+
+    config = json.loads((CONFIGS / "multi-build.json").read_text())
+    config.update(change)
+    with pytest.raises(RecipeError) as caught:
+        expand(config, None, "c.json")
+    assert any(message in d.message for d in caught.value.diagnostics), caught.value.diagnostics
+
+
+_SCALAR = st.one_of(st.integers(-3, 3), st.sampled_from(["a", "b", "x.y", ""]), st.booleans(), st.none())
+_VALUE = st.recursive(
+    _SCALAR,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["p", "q", "r.s"]), inner, max_size=3)),
+    max_leaves=6,
+)
+_PASS = st.fixed_dictionaries(
+    {"type": st.sampled_from(["ModelBuilder", "OnnxConversion", "LoRA"])},
+    optional={"config": st.dictionaries(st.sampled_from(["bits", "r", "k.v"]), _VALUE, max_size=3)},
+)
+
+
+@st.composite
+def _recipe(draw: st.DrawFn) -> dict[str, Any]:
+    names = draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True, max_size=4))
+    recipe: dict[str, Any] = draw(
+        st.dictionaries(st.sampled_from(["model", "host", "target", "engine", "evaluate"]), _VALUE, max_size=4)
+    )
+    if draw(st.booleans()):
+        recipe["passes"] = [{**draw(_PASS), "name": n} for n in names]
+    return recipe
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_recipe(), min_size=1, max_size=5))
+def test_factoring_gives_every_variant_back_exactly(recipes: list[dict[str, Any]]) -> None:
+    """Property: the common part with a variant's cell laid on it as a matrix lays it is that variant's recipe."""
+    named = {f"v{i}": r for i, r in enumerate(recipes)}
+    factored = factor(named)
+    for name, recipe in named.items():
+        assert rebuild(factored, name) == recipe
+
+
+def test_matrix_variants_render_as_single_imports_of_generated_configs(run_cli: Run, tmp_path: Path) -> None:
+    """Property on rendering: configs differing in a few keys and in their pass lists, imported together."""
+    base = json.loads((TARGETS / "cpu" / "config.json").read_text())
+    variants = {
+        "a": {"passes": {"builder": {"type": "ModelBuilder", "precision": "int4"}}},
+        "b": {"passes": {"lora": {"type": "LoRA", "train_data_config": "d"}, "builder": {"type": "ModelBuilder", "precision": "int4"}}},
+        "c": {"passes": {"builder": {"type": "ModelBuilder", "precision": "fp32", "int4_block_size": 16}}, "log_severity_level": 3},
+    }
+    data = {"name": "d", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "x/y", "split": "train"},
+            "pre_process_data_config": {"text_template": "{t}"}}
+    for name, change in variants.items():
+        config = {**base, **change}
+        if "lora" in change["passes"]:
+            config["data_configs"] = [data]
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "c.json").write_text(json.dumps(config))
+    out = tmp_path / "r.yaml"
+    result = run_cli("import", tmp_path / "a", tmp_path / "b", tmp_path / "c", "-o", out)
+    assert result.code == 0, result.err
+    rendered = {c.variant: c.config for c in compile(out, Options())}
+    for name in variants:
+        alone = _alone(run_cli, tmp_path / name / "c.json", tmp_path / f"{name}.yaml")
+        assert same_config(alone, rendered[f"{name}-c"], f"{name}-c") is not None, name
