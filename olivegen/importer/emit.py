@@ -15,33 +15,103 @@ HEADER = """\
 
 
 FLOW_WIDTH = 72  # `compact`: a mapping of scalars written on one line when it fits in this many characters
+MIN_SHARED = 2  # `compact`: a mapping or list of at least this many lines, written twice or more, is written once
 
 
-def _node(value: Any, loc: Loc, comments: dict[Loc, str], compact: bool = False) -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+class _Writer:
+    """Recipe data -> ruamel nodes; `compact`: short mappings in flow style, repeated ones as YAML aliases.
 
-    if isinstance(value, dict):
-        node = CommentedMap()
-        for key, child in value.items():
-            node[key] = _node(child, (*loc, key), comments, compact)
-            if (*loc, key) in comments:
-                node.yaml_add_eol_comment(f"REVIEW: {comments[(*loc, key)]}", key)
-        if compact and len(loc) > 1 + (loc[:1] == ("matrix",)) and _short(value) and not any(k[: len(loc)] == loc and len(k) > len(loc) for k in comments):
-            node.fa.set_flow_style()
+    A repeated mapping or list (equal values, no REVIEW comment inside) is written where it first
+    appears with an anchor named after its key (`&mb`) and as an alias (`*mb`) everywhere else:
+    the recipe reads the same data, once.
+    """
+
+    def __init__(self, recipe: dict[str, Any], comments: dict[Loc, str], compact: bool) -> None:
+        self.comments = comments
+        self.compact = compact
+        self.counts: dict[str, int] = {}
+        self.nodes: dict[str, Any] = {}
+        self.anchors: set[str] = set()
+        if compact:
+            self._count(recipe)
+
+    def _count(self, value: Any) -> None:
+        if isinstance(value, (dict, list)):
+            if _size(value) >= MIN_SHARED:
+                key = _canon(value)
+                self.counts[key] = self.counts.get(key, 0) + 1
+            for child in value.values() if isinstance(value, dict) else value:
+                self._count(child)
+
+    def node(self, value: Any, loc: Loc) -> Any:
+        if not isinstance(value, (dict, list)) or not self.compact or _size(value) < MIN_SHARED:
+            return self._build(value, loc)
+        key = _canon(value)
+        if self.counts.get(key, 0) < 2 or any(k[: len(loc)] == loc and len(k) > len(loc) for k in self.comments):
+            return self._build(value, loc)
+        if key in self.nodes:
+            return self.nodes[key]
+        node = self._build(value, loc)
+        node.yaml_set_anchor(self._anchor(value, loc), always_dump=True)
+        self.nodes[key] = node
         return node
+
+    def _anchor(self, value: Any, loc: Loc) -> str:
+        import re
+
+        named = value.get("name") if isinstance(value, dict) else None
+        wanted = str(named) if isinstance(named, str) else next((str(k) for k in reversed(loc) if isinstance(k, str)), "v")
+        base = re.sub(r"[^A-Za-z0-9_-]+", "_", wanted.split(".")[-1]).strip("_") or "v"
+        name, n = base, 2
+        while name in self.anchors:
+            name, n = f"{base}{n}", n + 1
+        self.anchors.add(name)
+        return name
+
+    def _build(self, value: Any, loc: Loc) -> Any:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        comments, compact = self.comments, self.compact
+        if isinstance(value, dict):
+            node = CommentedMap()
+            for key, child in value.items():
+                node[key] = self.node(child, (*loc, key))
+                if (*loc, key) in comments:
+                    node.yaml_add_eol_comment(f"REVIEW: {comments[(*loc, key)]}", key)
+            inside = any(k[: len(loc)] == loc and len(k) > len(loc) for k in comments)
+            if compact and len(loc) > 1 + (loc[:1] == ("matrix",)) and _short(value) and not inside:
+                node.fa.set_flow_style()
+            return node
+        if isinstance(value, list):
+            seq = CommentedSeq(self.node(v, (*loc, i)) for i, v in enumerate(value))
+            scalars = all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8
+            if scalars or (compact and all(isinstance(v, dict) and _short(v) for v in value) and _short(value)):
+                seq.fa.set_flow_style()
+            return seq
+        if isinstance(value, str):
+            # Olive reads `${...}` as written; in a recipe it names an environment variable (compose/environment.py)
+            value = value.replace("${", "$${")
+            if "\n" in value or value != value.strip() or "\t" in value:
+                return DoubleQuotedScalarString(value)
+        return value
+
+
+def _canon(value: Any) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=False, default=str)
+
+
+def _size(value: Any) -> int:
+    """Lines a value takes in block style (flow-style short ones: one)."""
+    if _short(value):
+        return 1
+    if isinstance(value, dict):
+        return sum(1 + (_size(v) if isinstance(v, (dict, list)) and v and not _short(v) else 0) for v in value.values())
     if isinstance(value, list):
-        seq = CommentedSeq(_node(v, (*loc, i), comments, compact) for i, v in enumerate(value))
-        scalars = all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8
-        if scalars or (compact and all(isinstance(v, dict) and _short(v) for v in value) and _short(value)):
-            seq.fa.set_flow_style()
-        return seq
-    if isinstance(value, str):
-        # Olive reads `${...}` as written; in a recipe it names an environment variable (compose/environment.py)
-        value = value.replace("${", "$${")
-        if "\n" in value or value != value.strip() or "\t" in value:
-            return DoubleQuotedScalarString(value)
-    return value
+        return sum(_size(v) for v in value) or 1
+    return 1
 
 
 def _short(value: Any) -> bool:
@@ -79,7 +149,7 @@ def recipe_yaml(
     yaml = YAML(typ="rt", pure=True)
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
-    doc = _node(recipe, (), comments, compact)
+    doc = _Writer(recipe, comments, compact).node(recipe, ())
     placed = {text for loc, text in comments.items() if len(loc) == 1 and loc[0] in recipe}
     top_level = sorted({text for loc, text in comments.items() if len(loc) == 1 and loc[0] not in recipe} - placed)
     stream = io.StringIO()

@@ -193,11 +193,14 @@ def _factor_list(
 ) -> list[Any] | None:
     """Factor a list of named items; variants it cannot serve (or serves at more cost) write the whole list."""
     ids = {n: item_ids(key, items) for n, items in have.items()}
+    lacking = len(names) - len(have)  # variants without the key delete it when the common part has it
     order, delta = _supersequence([n for n in have if ids[n] is not None], ids)
-    cost = _list_cost(delta, ids, have)
+    cost = _list_cost(delta, ids, have, lacking)
     while delta:  # leave out the variant whose whole list costs less than what it makes the rest write
         groups = [[n] for n in delta] + [[m for m in delta if item in ids[m]] for item in order]
-        trials = [(_list_cost(kept, ids, have), kept) for kept in ([m for m in delta if m not in g] for g in groups)]
+        trials = [
+            (_list_cost(kept, ids, have, lacking), kept) for kept in ([m for m in delta if m not in g] for g in groups)
+        ]
         best, kept = min(trials, key=lambda t: t[0])
         if best >= cost:
             break
@@ -222,10 +225,17 @@ def _factor_list(
     return common
 
 
-def _list_cost(delta: list[str], ids: dict[str, Any], have: dict[str, list[Any]]) -> int:
+def _list_cost(delta: list[str], ids: dict[str, Any], have: dict[str, list[Any]], lacking: int) -> int:
     """Lines the list takes when the `delta` variants change a common list and the rest write theirs (roughly)."""
     order, served = _supersequence(delta, ids)
-    cost = sum(lines(items) for n, items in have.items() if n not in served)
+    written: set[str] = set()  # an item written once is an alias (one line) wherever else it is written whole
+    cost = lacking if served else 0
+    for n, items in have.items():
+        if n not in served:
+            cost += 1
+            for item in items:
+                cost += 1 if _canon(item) in written else lines([item])
+                written.add(_canon(item))
     for item_id in order:
         versions = [have[n][ids[n].index(item_id)] for n in served if item_id in ids[n]]
         counts: dict[str, int] = {}
