@@ -14,7 +14,7 @@ HEADER = """\
 """
 
 
-FLOW_WIDTH = 72  # `compact`: a mapping of scalars written on one line when it fits in this many characters
+FLOW_WIDTH = 96  # `compact`: a mapping of scalars written on one line when it fits in this many characters
 MIN_SHARED = 2  # `compact`: a mapping or list of at least this many lines, written twice or more, is written once
 
 
@@ -33,15 +33,21 @@ class _Writer:
         self.nodes: dict[str, Any] = {}
         self.anchors: set[str] = set()
         if compact:
-            self._count(recipe)
+            every: dict[str, int] = {}
+            self._count(recipe, every, None)
+            self._count(recipe, self.counts, every)
 
-    def _count(self, value: Any) -> None:
-        if isinstance(value, (dict, list)):
-            if _size(value) >= MIN_SHARED:
-                key = _canon(value)
-                self.counts[key] = self.counts.get(key, 0) + 1
-            for child in value.values() if isinstance(value, dict) else value:
-                self._count(child)
+    def _count(self, value: Any, counts: dict[str, int], every: dict[str, int] | None) -> None:
+        """Count repeated mappings and lists; with `every` (a first count), not inside one written as an alias."""
+        if not isinstance(value, (dict, list)):
+            return
+        if _size(value) >= MIN_SHARED:
+            key = _canon(value)
+            counts[key] = counts.get(key, 0) + 1
+            if every is not None and every.get(key, 0) >= 2 and counts[key] > 1:
+                return  # an alias: what it holds is written where its anchor is
+        for child in value.values() if isinstance(value, dict) else value:
+            self._count(child, counts, every)
 
     def node(self, value: Any, loc: Loc) -> Any:
         if not isinstance(value, (dict, list)) or not self.compact or _size(value) < MIN_SHARED:
