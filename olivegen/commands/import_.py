@@ -39,7 +39,11 @@ def add_parser(sub: Any) -> None:
         formatter_class=HelpFormat,
     )
     parser.add_argument(
-        "configs", nargs="+", type=Path, metavar="CONFIG", help="Olive configs (.json, or Olive's YAML form), or folders"
+        "configs",
+        nargs="+",
+        type=Path,
+        metavar="CONFIG",
+        help="Olive configs (.json, or Olive's YAML form), or folders",
     )
     parser.add_argument("-o", "--output", type=Path, help="write the recipe here; stdout when omitted")
     parser.add_argument("--force", action="store_true", help="overwrite an existing --output")

@@ -59,7 +59,7 @@ def is_config(config: Any) -> bool:
 
 
 def skipped(path: Path) -> Diagnostic:
-    """The note for a JSON file that is not an Olive config."""
+    """Return the note for a JSON file that is not an Olive config."""
     sections = ", ".join(sorted(OLIVE_SECTIONS))
     return Diagnostic(
         f"not an Olive config (none of {sections} at its top level): skipped",

@@ -66,7 +66,9 @@ class _Writer:
         import re
 
         named = value.get("name") if isinstance(value, dict) else None
-        wanted = str(named) if isinstance(named, str) else next((str(k) for k in reversed(loc) if isinstance(k, str)), "v")
+        wanted = (
+            str(named) if isinstance(named, str) else next((str(k) for k in reversed(loc) if isinstance(k, str)), "v")
+        )
         base = re.sub(r"[^A-Za-z0-9_-]+", "_", wanted.split(".")[-1]).strip("_") or "v"
         name, n = base, 2
         while name in self.anchors:
@@ -132,6 +134,7 @@ def _short(value: Any) -> bool:
         if isinstance(v, list):
             return all(plain(x) for x in v)
         return isinstance(v, (int, float, bool)) or v is None
+
     if not value or not plain(value):
         return False
     return len(json.dumps(value, separators=(", ", ": "))) <= FLOW_WIDTH

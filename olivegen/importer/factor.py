@@ -192,9 +192,10 @@ def _factor_list(
     out: Factored,
 ) -> list[Any] | None:
     """Factor a list of named items; variants it cannot serve (or serves at more cost) write the whole list."""
-    ids = {n: item_ids(key, items) for n, items in have.items()}
+    named = {n: item_ids(key, items) for n, items in have.items()}
+    ids: dict[str, list[str]] = {n: found for n, found in named.items() if found is not None}
     lacking = len(names) - len(have)  # variants without the key delete it when the common part has it
-    order, delta = _supersequence([n for n in have if ids[n] is not None], ids)
+    order, delta = _supersequence(list(ids), ids)
     cost = _list_cost(delta, ids, have, lacking)
     while delta:  # leave out the variant whose whole list costs less than what it makes the rest write
         groups = [[n] for n in delta] + [[m for m in delta if item in ids[m]] for item in order]
@@ -218,7 +219,7 @@ def _factor_list(
         return None
     common: list[Any] = []
     for item_id in order:
-        holders = {n: have[n][ids[n].index(item_id)] for n in delta if item_id in (ids[n] or [])}  # type: ignore[union-attr]
+        holders = {n: have[n][ids[n].index(item_id)] for n in delta if item_id in ids[n]}
         box: dict[str, Any] = {}
         _factor_key(box, item_id, holders, delta, (key,), cells, item=True)
         common.append(box[item_id])

@@ -110,7 +110,7 @@ def _own_folder(recipe: dict[str, Any], variant: str) -> dict[str, Any]:
 
 
 def _fitting_name(name: str | None, target: Path, variants: list[str]) -> str | None:
-    """The recipe's name, shortened so that every workflow id, `<name>-<variant>`, keeps to 64 characters."""
+    """Return the recipe's name, shortened so that every workflow id, `<name>-<variant>`, keeps to 64 characters."""
     wanted = name or target.name.split(".")[0]
     room = MAX_ID - 1 - max(len(v) for v in variants)
     fitted = wanted[:room].rstrip(".-") or "r"
@@ -148,9 +148,7 @@ def _import_file(
     return singles
 
 
-def _compiled_alone(
-    variant: str, converted: Converted, path: Path, target: Path, compile_text: CompileText
-) -> Single:
+def _compiled_alone(variant: str, converted: Converted, path: Path, target: Path, compile_text: CompileText) -> Single:
     """Compile a config's recipe as `olivegen import FILE -o TARGET` would; errors at the config's lines."""
     from olivegen.importer.positions import back_to_config
     from olivegen.source.yaml_rt import parse
@@ -278,7 +276,7 @@ def place_comments(factored: Factored, singles: list[Single]) -> dict[Loc, str]:
 
 
 def _segments(loc: Loc, recipe: dict[str, Any]) -> tuple[str, ...]:
-    """A recipe location as `--set` path segments: a list item by the name a path gives it."""
+    """Return a recipe location as `--set` path segments: a list item by the name a path gives it."""
     if len(loc) > 1 and loc[0] in NAMED_LISTS and isinstance(loc[1], int):
         ids = item_ids(str(loc[0]), recipe.get(str(loc[0])) or [])
         if ids is not None and loc[1] < len(ids):
@@ -291,7 +289,7 @@ def _prefix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 def _common_loc(segments: tuple[str, ...], common: dict[str, Any]) -> Loc | None:
-    """The common part's location for path segments (a list item by its index there), or None if it lacks it."""
+    """Return the common part's location for path segments (a list item by its index there), or None."""
     node: Any = common
     loc: list[str | int] = []
     for i, part in enumerate(segments):

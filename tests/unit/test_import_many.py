@@ -90,8 +90,15 @@ def test_multi_build_config_imports_a_variant_per_build(run_cli: Run, tmp_path: 
         ({"builds": {"a": {"pipeline": ["nope"]}}}, "unknown passes ['nope']"),
         ({"builds": {"-a": {"pipeline": ["int4"]}}}, "build name '-a'"),
         ({"builds": {"_default": {"pipeline": ["int4"]}}}, "at least one named build"),
-        ({"builds": {"a": {"pipeline": ["int4"], "output_dir": "o"}, "b": {"pipeline": ["int4"], "output_dir": "o/b"}}},
-         "overlapping folders"),
+        (
+            {
+                "builds": {
+                    "a": {"pipeline": ["int4"], "output_dir": "o"},
+                    "b": {"pipeline": ["int4"], "output_dir": "o/b"},
+                }
+            },
+            "overlapping folders",
+        ),
         ({"max_concurrent_builds": 0}, "positive integer"),
     ],
 )
@@ -108,7 +115,9 @@ def test_builds_import_refuses_what_olive_or_a_recipe_cannot_do(change: dict[str
 _SCALAR = st.one_of(st.integers(-3, 3), st.sampled_from(["a", "b", "x.y", ""]), st.booleans(), st.none())
 _VALUE = st.recursive(
     _SCALAR,
-    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["p", "q", "r.s"]), inner, max_size=3)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["p", "q", "r.s"]), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 _PASS = st.fixed_dictionaries(
@@ -143,11 +152,23 @@ def test_matrix_variants_render_as_single_imports_of_generated_configs(run_cli: 
     base = json.loads((TARGETS / "cpu" / "config.json").read_text())
     variants = {
         "a": {"passes": {"builder": {"type": "ModelBuilder", "precision": "int4"}}},
-        "b": {"passes": {"lora": {"type": "LoRA", "train_data_config": "d"}, "builder": {"type": "ModelBuilder", "precision": "int4"}}},
-        "c": {"passes": {"builder": {"type": "ModelBuilder", "precision": "fp32", "int4_block_size": 16}}, "log_severity_level": 3},
+        "b": {
+            "passes": {
+                "lora": {"type": "LoRA", "train_data_config": "d"},
+                "builder": {"type": "ModelBuilder", "precision": "int4"},
+            }
+        },
+        "c": {
+            "passes": {"builder": {"type": "ModelBuilder", "precision": "fp32", "int4_block_size": 16}},
+            "log_severity_level": 3,
+        },
     }
-    data = {"name": "d", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "x/y", "split": "train"},
-            "pre_process_data_config": {"text_template": "{t}"}}
+    data = {
+        "name": "d",
+        "type": "HuggingfaceContainer",
+        "load_dataset_config": {"data_name": "x/y", "split": "train"},
+        "pre_process_data_config": {"text_template": "{t}"},
+    }
     for name, change in variants.items():
         config = {**base, **change}
         if "lora" in change["passes"]:
