@@ -119,6 +119,17 @@ def expand(
             continue
         out.append((name, child))
     _overlapping([(n, c["engine"]["output_dir"]) for n, c in out], refuse)
+    piped = {p for _, child in out for p in child["passes"]}
+    for unused in [p for p in passes if p not in piped] if isinstance(passes, dict) else []:
+        notes.append(
+            Diagnostic(
+                f"$.passes.{unused}: no build's `pipeline` names it: Olive main never runs it; not carried",
+                at("passes", unused),
+                None,
+                "import-dropped",
+                Severity.WARNING,
+            )
+        )
     if not out and not problems:
         refuse("`builds` needs at least one named build besides `_default` (Olive refuses it)", (BUILDS,))
     if problems:

@@ -26,6 +26,7 @@ from olivegen.importer.emit import recipe_yaml
 from olivegen.importer.factor import NAMED_LISTS, Factored, factor, item_ids
 
 MAX_ID = 64  # a workflow id's length (recipe/base.py Identifier)
+UNUSED_SYSTEM = "neither the engine's host nor its target names it"  # importer/systems.py
 AXIS = "config"  # the one matrix axis an import writes: which config a variant stands for
 Loc = tuple[str | int, ...]
 # (recipe path, recipe text) -> {variant or None: rendered config}; RecipeError as `api.compile` raises it
@@ -134,15 +135,23 @@ def _import_file(
         units = [(name if alone else f"{variant}-{name}", child) for name, child in builds]
     singles = []
     errors: list[Diagnostic] = []
+    found: dict[Diagnostic, list[str]] = {}  # each finding, and the builds it was found in
     for unit, unit_config in units:
         converted = convert_config(unit_config, where, str(path))
-        if BUILDS in config:  # each build's own findings: a system another build uses is unused in this one
-            converted.diagnostics = [replace(d, message=f"[build {unit}] {d.message}") for d in converted.diagnostics]
-        out.diagnostics += converted.diagnostics
+        for diag in converted.diagnostics:
+            found.setdefault(diag, []).append(unit)
         try:
             singles.append(_compiled_alone(unit, converted, path, target, compile_text))
         except RecipeError as exc:
-            errors += exc.diagnostics
+            errors += [
+                replace(d, message=f"[build {unit}] {d.message}") if len(units) > 1 else d for d in exc.diagnostics
+            ]
+    for diag, where_found in found.items():
+        if len(where_found) == len(units):
+            out.diagnostics.append(diag)  # every build's (or the one config's)
+        elif not diag.message.startswith("$.systems.") or UNUSED_SYSTEM not in diag.message:
+            out.diagnostics.append(replace(diag, message=f"[build {', '.join(where_found)}] {diag.message}"))
+        # a system some builds leave unused is another build's host or target: not a finding
     if errors:
         raise RecipeError(errors)
     return singles

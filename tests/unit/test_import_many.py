@@ -182,3 +182,23 @@ def test_matrix_variants_render_as_single_imports_of_generated_configs(run_cli: 
     for name in variants:
         alone = _alone(run_cli, tmp_path / name / "c.json", tmp_path / f"{name}.yaml")
         assert same_config(alone, rendered[f"{name}-c"], f"{name}-c") is not None, name
+
+
+def test_builds_import_says_what_no_build_runs() -> None:
+    config = json.loads((CONFIGS / "multi-build.json").read_text())
+    config["builds"] = {"only": {"pipeline": ["int4"]}}
+    builds, notes = expand(config, None, "c.json")
+    assert [name for name, _ in builds] == ["only"]
+    assert builds[0][1]["engine"]["output_dir"] == "output/only"  # Olive's default parent folder
+    assert builds[0][1]["workflow_id"] == "phi3_only"
+    said = [d.message for d in notes]
+    assert any(m.startswith("$.passes.fp16: no build's `pipeline` names it") for m in said), said
+    assert any(m.startswith("$.max_concurrent_builds:") for m in said), said
+
+
+def test_multi_build_findings_are_said_once_not_per_build(run_cli: Run, tmp_path: Path) -> None:
+    config = tmp_path / "multi-build.json"
+    shutil.copy(CONFIGS / "multi-build.json", config)
+    result = run_cli("import", config)
+    assert result.code == 0, result.err
+    assert "cuda_system" not in result.err  # the cuda build's target: not unused
