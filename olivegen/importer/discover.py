@@ -1,8 +1,8 @@
 """`olivegen import FILE... | FOLDER`: which files to import, and what each variant is called.
 
 A folder stands for every `*.json` under it (recursively, links not followed), at most MAX_FILES
-files. A JSON file with none of an Olive config's sections (AI Toolkit's `inference_model.json`,
-a `_copy.json.config` read as JSON, ...) is skipped with a note. A variant is named after its
+files of MAX_TOTAL bytes together. A JSON file with none of an Olive config's sections (AI
+Toolkit's `inference_model.json`, say) is skipped with a note. A variant is named after its
 file's path relative to the files' common folder, without the extension, `/` -> `-`
 (`QNN/config.json` -> `QNN-config`); characters a matrix value cannot hold become `_`.
 """
@@ -19,6 +19,7 @@ from olivegen.errors import Diagnostic, Position, RecipeError, Severity
 from olivegen.knowledge.sections import MAIN_ONLY_TOP_KEYS, OLIVE_SECTIONS
 
 MAX_FILES = 256  # a matrix has at most 256 variants (compose/matrix.py)
+MAX_TOTAL = 16 * 1024 * 1024  # bytes of all the files together (each is also bounded when read: source/files.py)
 MAX_NAME = 48  # a variant's name: room left for the recipe's in a 64-character workflow id
 _BAD = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -46,6 +47,14 @@ def collect(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
                 "import fewer files, or one folder per model",
                 rule="import",
             )
+    total = sum(os.lstat(f).st_size for f in files if os.path.lexists(f))
+    if total > MAX_TOTAL:
+        raise RecipeError.single(
+            f"the configs to import as one recipe hold {total >> 20} MiB, more than {MAX_TOTAL >> 20}",
+            Position(str(paths[0]), 1, 1),
+            "import fewer files, or one folder per model",
+            rule="import",
+        )
     if not files:
         raise RecipeError.single(
             "no *.json config in " + ", ".join(str(p) for p in paths), Position(str(paths[0]), 1, 1), rule="import"

@@ -108,7 +108,7 @@ class _Writer:
 def _canon(value: Any) -> str:
     import json
 
-    return json.dumps(value, sort_keys=False, default=str)
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _size(value: Any) -> int:

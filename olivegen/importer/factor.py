@@ -26,6 +26,9 @@ from olivegen.knowledge.catalog import canonical_pass, pass_key
 Segments = tuple[str, ...]
 NAMED_LISTS = ("passes", "data")  # top-level lists of named items a `--set` path can address one by one
 MAX_ROUNDS = 4  # rounds of writing a key whole where the changes did not give the variant back
+MAX_ITEMS = 64  # distinct named items of a list over all variants beyond which each variant writes its list whole
+MAX_TRIAL_VARIANTS = 24  # variants (and MAX_ITEMS // 2 items) beyond which no list is left out: rounds cost both
+MAX_TRIALS = 6  # rounds of leaving a variant's list out of the common one (each tries every variant and item)
 
 
 @dataclass
@@ -195,9 +198,14 @@ def _factor_list(
     named = {n: item_ids(key, items) for n, items in have.items()}
     ids: dict[str, list[str]] = {n: found for n, found in named.items() if found is not None}
     lacking = len(names) - len(have)  # variants without the key delete it when the common part has it
+    distinct = len({i for found in ids.values() for i in found})
+    if distinct > MAX_ITEMS:  # bounded work on any input
+        ids = {}
     order, delta = _supersequence(list(ids), ids)
     cost = _list_cost(delta, ids, have, lacking)
-    while delta:  # leave out the variant whose whole list costs less than what it makes the rest write
+    # bounded work: with many variants or items the first order stays
+    rounds = MAX_TRIALS if len(ids) <= MAX_TRIAL_VARIANTS and distinct <= MAX_ITEMS // 2 else 0
+    for _ in range(rounds if delta else 0):  # leave out what costs the others more than its whole list costs
         groups = [[n] for n in delta] + [[m for m in delta if item in ids[m]] for item in order]
         trials = [
             (_list_cost(kept, ids, have, lacking), kept) for kept in ([m for m in delta if m not in g] for g in groups)
@@ -207,6 +215,8 @@ def _factor_list(
             break
         cost = best
         order, delta = _supersequence(kept, ids)
+        if not delta:
+            break
     fulls = [n for n in have if n not in delta]
     for n in fulls:
         cells[n][(key,)] = have[n]
@@ -273,14 +283,18 @@ def _supersequence(delta: list[str], ids: dict[str, Any]) -> tuple[list[str], li
 
 def _topological(nodes: list[str], edges: set[tuple[str, str]]) -> list[str] | None:
     """Order nodes so that every edge a -> b has a first; ties by first appearance; None on a cycle."""
-    before = {n: {a for a, b in edges if b == n} for n in nodes}
+    before: dict[str, set[str]] = {n: set() for n in nodes}
+    for a, b in edges:
+        before[b].add(a)
     out: list[str] = []
+    done: set[str] = set()
     left = list(nodes)
     while left:
-        ready = next((n for n in left if before[n] <= set(out)), None)
+        ready = next((n for n in left if before[n] <= done), None)
         if ready is None:
             return None
         out.append(ready)
+        done.add(ready)
         left.remove(ready)
     return out
 

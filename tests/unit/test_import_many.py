@@ -202,3 +202,17 @@ def test_multi_build_findings_are_said_once_not_per_build(run_cli: Run, tmp_path
     result = run_cli("import", config)
     assert result.code == 0, result.err
     assert "cuda_system" not in result.err  # the cuda build's target: not unused
+
+
+def test_migration_doc_shows_what_import_writes(run_cli: Run, tmp_path: Path) -> None:
+    """docs/migration.md's two multi-config examples are this olivegen's output, byte for byte past the modeline."""
+    import re
+
+    doc = (ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Many configs, one recipe") : doc.index("## Checking Olive configs")]
+    yamls = re.findall(r"^```yaml\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
+    for source, shown in ((TARGETS, yamls[0]), (CONFIGS / "multi-build.json", yamls[1])):
+        out = tmp_path / f"{source.stem}.yaml"
+        run_cli("import", source, "-o", out)
+        written = out.read_text(encoding="utf-8").splitlines()[1:]  # the modeline depends on where it is written
+        assert "\n".join(written) == "\n".join(line for line in shown.splitlines() if not line.startswith("# yaml-"))
