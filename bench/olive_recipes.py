@@ -20,6 +20,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -64,6 +65,8 @@ def measure(folder: Path, out: Path) -> dict[str, object]:
         row["error"] = exc.diagnostics[0].message
         return row
     importing = [p for p in configs if str(p) not in imported.left_out]
+    errors = [d for d in imported.diagnostics if d.severity is Severity.ERROR]
+    row["why_not"] = Counter(d.rule for d in {(d.at.path if d.at else "", d.rule): d for d in errors}.values())
     row["imports"] = len(importing)
     row["json_lines"] = sum(
         sum(1 for line in p.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip())
@@ -92,7 +95,7 @@ def main() -> int:
         rows = []
         started = time.perf_counter()
         for folder in folders:
-            rows.append(measure(folder, Path(tmp) / "recipes" / f"{folder.name}.yaml"))
+            rows.append(measure(folder, folder / f"{folder.name}.olivegen.yaml"))
             print(_line(rows[-1], False), file=sys.stderr, flush=True)
         took = time.perf_counter() - started
     print(f"olive-recipes at {commit[:10]}: {len(rows)} model folders, {took:.0f} s")
@@ -106,6 +109,10 @@ def main() -> int:
     json_total = sum(int(r["json_lines"]) for r in done)  # type: ignore[call-overload]
     configs = sum(int(r["configs"]) for r in rows)  # type: ignore[call-overload]
     imports = sum(int(r["imports"]) for r in rows)  # type: ignore[call-overload]
+    why: Counter[str] = Counter()
+    for row in rows:
+        why.update(row.get("why_not") or {})  # type: ignore[arg-type]
+    print("configs left out, by the rule of their errors (a config counts once per rule):", dict(why.most_common()))
     print(
         f"overall: {configs} configs, {imports} import alone, {len(done)} of {len(rows)} folders in one recipe;"
         f" {yaml_total} YAML lines / {json_total} JSON lines = {yaml_total / max(json_total, 1):.2f}"

@@ -436,7 +436,7 @@ def import_configs(paths: Sequence[Path], output: Path | None, modeline: str = "
     shown = str(output) if output is not None else "<recipe on stdout>"
 
     def compile_text(path: Path, text: str) -> dict[str | None, dict[str, Any]]:
-        options = Options(texts={path.resolve(): text}, display=shown)
+        options = Options(texts={path.resolve(): text}, display=shown if path == target else str(path))
         return {c.variant: c.config for c in compile(path, options)}
 
     from olivegen.compose.secrets import NAME

@@ -94,7 +94,8 @@ class _Writer:
         if isinstance(value, list):
             seq = CommentedSeq(self.node(v, (*loc, i)) for i, v in enumerate(value))
             scalars = all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8
-            if scalars or (compact and all(isinstance(v, dict) and _short(v) for v in value) and _short(value)):
+            mappings = all(isinstance(v, dict) and len(v) > 1 and _short(v) for v in value)  # never `[a: b]`
+            if scalars or (compact and mappings and _short(value)):
                 seq.fa.set_flow_style()
             return seq
         if isinstance(value, str):

@@ -24,6 +24,7 @@ from olivegen.importer.convert import Converted, convert_config
 from olivegen.importer.discover import collect, is_config, skipped, variant_names
 from olivegen.importer.emit import recipe_yaml
 from olivegen.importer.factor import NAMED_LISTS, Factored, factor, item_ids
+from olivegen.importer.relocate import relocate
 
 MAX_ID = 64  # a workflow id's length (recipe/base.py Identifier)
 UNUSED_SYSTEM = "neither the engine's host nor its target names it"  # importer/systems.py
@@ -163,14 +164,15 @@ def _compiled_alone(variant: str, converted: Converted, path: Path, target: Path
     from olivegen.source.yaml_rt import parse
 
     text = recipe_yaml(converted.recipe, converted.comments, source=path.name, generation=converted.generation)
+    alone = path.with_suffix(".yaml")  # where `olivegen import CONFIG` reads its relative paths from
     try:
-        (config,) = compile_text(target, text).values()
+        (config,) = compile_text(alone, text).values()
     except RecipeError as exc:
-        source = parse(text, str(target))
+        source = parse(text, str(alone))
         assert converted.notes is not None
         errors = [d for d in exc.diagnostics if d.severity is Severity.ERROR]
         raise RecipeError(back_to_config(errors, source.data, source.where, converted.notes)) from None
-    recipe = {k: v for k, v in converted.recipe.items() if k != "name"}
+    recipe = relocate({k: v for k, v in converted.recipe.items() if k != "name"}, path.parent, target.parent)
     return Single(variant, recipe, dict(converted.comments), converted.generation, config, path)
 
 

@@ -24,8 +24,9 @@ TARGETS = CONFIGS / "targets"
 Run = Callable[..., CliResult]
 
 
-def _alone(run_cli: Run, config: Path, out: Path) -> dict[str, Any]:
-    """The config `olivegen import CONFIG -o OUT` gives, rendered at OUT."""
+def _alone(run_cli: Run, config: Path) -> dict[str, Any]:
+    """The config `olivegen import CONFIG` gives, rendered beside the config (where its relative paths point)."""
+    out = config.with_suffix(".yaml")
     result = run_cli("import", config, "-o", out, "--force")
     assert result.code == 0, result.err
     (compiled,) = compile(out, Options())
@@ -47,7 +48,7 @@ def test_folder_imports_as_one_recipe_each_variant_as_alone(run_cli: Run, tmp_pa
     assert "model.path" not in json.dumps(data["matrix"])
     rendered = {c.variant: c.config for c in compile(out, Options())}
     for variant in ("cpu", "cuda", "dml"):
-        alone = _alone(run_cli, folder / variant / "config.json", tmp_path / f"{variant}.yaml")
+        alone = _alone(run_cli, folder / variant / "config.json")
         got = rendered[f"{variant}-config"]
         assert same_config(alone, got, f"{variant}-config") is not None, variant
         assert got["engine"]["output_dir"] == f"{alone['engine']['output_dir']}/{variant}-config"
@@ -180,7 +181,7 @@ def test_matrix_variants_render_as_single_imports_of_generated_configs(run_cli: 
     assert result.code == 0, result.err
     rendered = {c.variant: c.config for c in compile(out, Options())}
     for name in variants:
-        alone = _alone(run_cli, tmp_path / name / "c.json", tmp_path / f"{name}.yaml")
+        alone = _alone(run_cli, tmp_path / name / "c.json")
         assert same_config(alone, rendered[f"{name}-c"], f"{name}-c") is not None, name
 
 
@@ -211,8 +212,44 @@ def test_migration_doc_shows_what_import_writes(run_cli: Run, tmp_path: Path) ->
     doc = (ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
     section = doc[doc.index("## Many configs, one recipe") : doc.index("## Checking Olive configs")]
     yamls = re.findall(r"^```yaml\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
-    for source, shown in ((TARGETS, yamls[0]), (CONFIGS / "multi-build.json", yamls[1])):
-        out = tmp_path / f"{source.stem}.yaml"
+    shutil.copytree(TARGETS, tmp_path / "targets")
+    shutil.copy(CONFIGS / "multi-build.json", tmp_path)
+    for source, out, shown in (
+        (tmp_path / "targets", tmp_path / "targets" / "phi3.yaml", yamls[0]),
+        (tmp_path / "multi-build.json", tmp_path / "multi-build.yaml", yamls[1]),
+    ):
         run_cli("import", source, "-o", out)
-        written = out.read_text(encoding="utf-8").splitlines()[1:]  # the modeline depends on where it is written
+        written = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("# yaml-")]
         assert "\n".join(written) == "\n".join(line for line in shown.splitlines() if not line.startswith("# yaml-"))
+
+
+def test_each_configs_relative_paths_keep_meaning_its_own_folder(run_cli: Run, tmp_path: Path) -> None:
+    """A config's `user_script` and output folder meant its folder; in the recipe above it they are rebased."""
+    data = {
+        "name": "d",
+        "type": "HuggingfaceContainer",
+        "load_dataset_config": {"data_name": "x/y", "split": "train"},
+        "pre_process_data_config": {"text_template": "{t}"},
+    }
+    for name, precision, script in (("a", "int4", True), ("b", "fp32", False)):
+        (tmp_path / name).mkdir()
+        config = {
+            "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},
+            "data_configs": [{**data, **({"user_script": "s.py"} if script else {})}],
+            "passes": {
+                "lora": {"type": "LoRA", "train_data_config": "d"},
+                "mb": {"type": "ModelBuilder", "precision": precision},
+            },
+            "output_dir": "out",
+        }
+        (tmp_path / name / "c.json").write_text(json.dumps(config))
+    (tmp_path / "a" / "s.py").write_text("x = 1\n")
+    out = tmp_path / "r.yaml"
+    result = run_cli("import", tmp_path, "-o", out)
+    assert result.code == 0, result.err
+    text = out.read_text()
+    assert "user_script: ./a/s.py" in text and "output_dir: ./a/out" in text
+    rendered = {c.variant: c.config for c in compile(out, Options())}
+    for name in ("a", "b"):
+        alone = _alone(run_cli, tmp_path / name / "c.json")
+        assert same_config(alone, rendered[f"{name}-c"], f"{name}-c") is True  # equal but the matrix's own folder
