@@ -24,7 +24,8 @@ def relocate(recipe: dict[str, Any], source: Path, target: Path) -> dict[str, An
         return recipe
     moved = copy.deepcopy(recipe)
     rebase(moved, source)
-    return _relative(recipe, moved, target)
+    out: dict[str, Any] = _relative(recipe, moved, target)
+    return out
 
 
 def _relative(before: Any, after: Any, target: Path) -> Any:
