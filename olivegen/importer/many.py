@@ -278,7 +278,14 @@ def place_comments(factored: Factored, singles: list[Single]) -> dict[Loc, str]:
             common_at.setdefault(common, {}).setdefault(text, []).append(single.variant)
     for loc, texts in common_at.items():
         for text, variants in texts.items():
-            said = text if len(variants) == len(singles) else f"{text} ({', '.join(variants)})"
+            others = [s.variant for s in singles if s.variant not in variants]
+            said = (
+                text
+                if not others
+                else f"{text} ({', '.join(variants)})"
+                if len(variants) <= len(others)
+                else f"{text} (all but {', '.join(others)})"
+            )
             if len(loc) == 1 and loc[0] not in factored.common:
                 head += 1
                 loc = (f"~{head}",)

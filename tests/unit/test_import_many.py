@@ -253,3 +253,71 @@ def test_each_configs_relative_paths_keep_meaning_its_own_folder(run_cli: Run, t
     for name in ("a", "b"):
         alone = _alone(run_cli, tmp_path / name / "c.json")
         assert same_config(alone, rendered[f"{name}-c"], f"{name}-c") is True  # equal but the matrix's own folder
+
+
+_PROVIDERS = st.sampled_from(
+    [("cpu", "CPUExecutionProvider"), ("gpu", "CUDAExecutionProvider"), ("gpu", "DmlExecutionProvider")]
+)
+
+
+@st.composite
+def _config(draw: st.DrawFn) -> dict[str, Any]:
+    """A small Olive config: a ModelBuilder build for some provider, maybe after a LoRA, with engine settings."""
+    device, provider = draw(_PROVIDERS)
+    precision = draw(st.sampled_from(["int4", "fp32"] + (["fp16"] if device == "gpu" else [])))
+    builder: dict[str, Any] = {"type": "ModelBuilder", "precision": precision}
+    if precision == "int4" and draw(st.booleans()):
+        builder["int4_block_size"] = draw(st.sampled_from([16, 32, 64]))
+    passes: dict[str, Any] = {}
+    config: dict[str, Any] = {"input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"}}
+    if draw(st.booleans()):
+        passes["lora"] = {"type": "LoRA", "train_data_config": "d", "r": draw(st.sampled_from([8, 16]))}
+        config["data_configs"] = [
+            {
+                "name": "d",
+                "type": "HuggingfaceContainer",
+                "load_dataset_config": {"data_name": "x/y", "split": "train"},
+                "pre_process_data_config": {"text_template": "{t}"},
+            }
+        ]
+    passes[draw(st.sampled_from(["builder", "mb"]))] = builder
+    system = {"type": "LocalSystem", "accelerators": [{"device": device, "execution_providers": [provider]}]}
+    config |= {"systems": {"s": system}, "passes": passes, "host": "s", "target": "s"}
+    for key, values in (("output_dir", ["out", "models/x"]), ("cache_dir", ["cache"]), ("log_severity_level", [0, 3])):
+        if draw(st.booleans()):
+            config[key] = draw(st.sampled_from(values))
+    return config
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(configs=st.lists(_config(), min_size=2, max_size=4))
+def test_every_variant_renders_as_its_config_imported_alone(
+    configs: list[dict[str, Any]], tmp_path_factory: Any
+) -> None:
+    """Property: generated configs in two folders, imported together; each variant renders as its single import."""
+    from olivegen.api import import_configs
+
+    root = tmp_path_factory.mktemp("configs")
+    for i, config in enumerate(configs):
+        folder = root / ("a" if i % 2 else "b") / str(i)
+        folder.mkdir(parents=True)
+        (folder / "config.json").write_text(json.dumps(config))
+    out = root / "recipe.yaml"
+    imported = import_configs([root], out)
+    assert imported.text is not None and not imported.left_out, imported.diagnostics
+    out.write_text(imported.text)
+    rendered = {c.variant: c.config for c in compile(out, Options())}
+    for i in range(len(configs)):
+        path = root / ("a" if i % 2 else "b") / str(i) / "config.json"
+        from olivegen.importer import convert_config, recipe_yaml
+        from olivegen.source.olive_config import load_config_with_positions
+
+        data, where = load_config_with_positions(path)
+        converted = convert_config(data, where, str(path))
+        beside = path.with_suffix(".yaml")
+        beside.write_text(recipe_yaml(converted.recipe, converted.comments, source="c", generation="g"))
+        (alone,) = compile(beside, Options())
+        name = f"{'a' if i % 2 else 'b'}-{i}-config"
+        assert same_config(alone.config, rendered[name], name) is not None, name
