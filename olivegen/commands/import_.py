@@ -117,5 +117,7 @@ def _many(args: argparse.Namespace) -> Exit:
         sys.stdout.write(imported.text)
     else:
         write_atomic(args.output, imported.text, inputs=tuple(imported.sources))
-        say(f"wrote {args.output}: {len(imported.variants)} variants, each rendering as its config imported alone")
+        count = len(imported.variants)
+        what = f"{count} variants, each" if count > 1 else "one config,"
+        say(f"wrote {args.output}: {what} rendering as its config imported alone")
     return Exit.RECIPE_ERROR if imported.left_out else Exit.OK

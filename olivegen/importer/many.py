@@ -73,6 +73,11 @@ def import_many(
             out.left_out.append(str(path))
     if not singles:
         return out
+    if len(singles) == 1:  # one config: a plain recipe, no matrix, when it renders as the config alone
+        out.text = _plain(singles[0], target, compile_text, modeline, name)
+        if out.text is not None:
+            out.variants = [singles[0].variant]
+            return out
     recipes = {s.variant: _own_folder(s.recipe, s.variant) for s in singles}
     name = _fitting_name(name, target, [s.variant for s in singles])
     factored = factor(recipes)
@@ -100,6 +105,19 @@ def import_many(
             )
         )
     return out
+
+
+def _plain(single: Single, target: Path, compile_text: CompileText, modeline: str, name: str | None) -> str | None:
+    """Return one config's recipe, relocated to `target`, if it renders as the config imported alone."""
+    recipe = {"name": name, **single.recipe} if name else single.recipe
+    text = recipe_yaml(
+        recipe, single.comments, source=single.source.name, generation=single.generation, modeline=modeline
+    )
+    try:
+        (config,) = compile_text(target, text).values()
+    except RecipeError:
+        return None
+    return text if same_config(single.config, config, single.variant) is False else None
 
 
 def _own_folder(recipe: dict[str, Any], variant: str) -> dict[str, Any]:

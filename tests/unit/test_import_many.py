@@ -321,3 +321,16 @@ def test_every_variant_renders_as_its_config_imported_alone(
         (alone,) = compile(beside, Options())
         name = f"{'a' if i % 2 else 'b'}-{i}-config"
         assert same_config(alone.config, rendered[name], name) is not None, name
+
+
+def test_a_folder_with_one_config_gives_a_plain_recipe(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "cpu").mkdir()
+    shutil.copy(TARGETS / "cpu" / "config.json", tmp_path / "cpu")
+    out = tmp_path / "r.yaml"
+    result = run_cli("import", tmp_path, "-o", out)
+    assert result.code == 0, result.err
+    assert "one config, rendering as its config imported alone" in result.err
+    assert "matrix" not in out.read_text()
+    (compiled,) = compile(out, Options())
+    alone = _alone(run_cli, tmp_path / "cpu" / "config.json")
+    assert same_config(alone, compiled.config, "cpu-config") is False  # equal, the output folder too
