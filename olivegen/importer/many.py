@@ -111,7 +111,12 @@ def _plain(single: Single, target: Path, compile_text: CompileText, modeline: st
     """Return one config's recipe, relocated to `target`, if it renders as the config imported alone."""
     recipe = {"name": name, **single.recipe} if name else single.recipe
     text = recipe_yaml(
-        recipe, single.comments, source=single.source.name, generation=single.generation, modeline=modeline
+        recipe,
+        single.comments,
+        source=single.source.name,
+        generation=single.generation,
+        modeline=modeline,
+        compact=True,
     )
     try:
         (config,) = compile_text(target, text).values()
