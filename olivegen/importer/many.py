@@ -85,6 +85,16 @@ def import_many(
     if text is None:  # the last resort: every key written whole per variant gives each recipe back as it is
         factored = factor(recipes, whole={key for recipe in recipes.values() for key in recipe})
         text, moved = _checked(factored, singles, target, compile_text, modeline, name)
+        out.diagnostics.append(
+            Diagnostic(
+                "the shared form of these configs did not render every one as it imports alone: every key is"
+                " written whole in every variant's cell instead",
+                Position(str(singles[0].source), 1, 1),
+                "please report it, with the configs",
+                "import",
+                Severity.WARNING,
+            )
+        )
     if text is None:
         raise RecipeError.single(
             "the configs could not be written as one recipe that renders each as it imports alone",
@@ -212,6 +222,12 @@ def _checked(
     recipe: dict[str, Any] = {"name": name} if name else {}
     recipe.update(factored.common)
     recipe["matrix"] = {AXIS: {s.variant: factored.cells.get(s.variant) or None for s in singles}}
+    if factored.whole:
+        comments[("matrix",)] = _joined(
+            comments.get(("matrix",)),
+            f"{', '.join(sorted(factored.whole))} written whole in every cell: changes to a shared value did not"
+            " give each config's back",
+        )
     for key, variants in factored.whole_lists.items():
         comments[("matrix",)] = _joined(
             comments.get(("matrix",)),

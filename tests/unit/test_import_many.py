@@ -334,3 +334,27 @@ def test_a_folder_with_one_config_gives_a_plain_recipe(run_cli: Run, tmp_path: P
     (compiled,) = compile(out, Options())
     alone = _alone(run_cli, tmp_path / "cpu" / "config.json")
     assert same_config(alone, compiled.config, "cpu-config") is False  # equal, the output folder too
+
+
+def test_a_shared_form_that_renders_differently_falls_back_to_whole_keys(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """If the compiled matrix ever differs from a single import, import writes every key whole, and says so."""
+    import olivegen.importer.many as many
+    from olivegen.api import import_configs
+
+    real = many.same_config
+    calls = {"n": 0}
+
+    def first_differs(alone: dict[str, Any], variant: dict[str, Any], name: str) -> bool | None:
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real(alone, variant, name)
+
+    monkeypatch.setattr(many, "same_config", first_differs)
+    shutil.copytree(TARGETS, tmp_path / "t")
+    imported = import_configs([tmp_path / "t"], tmp_path / "t" / "r.yaml")
+    assert imported.text is not None
+    assert any("every key is written whole" in d.message for d in imported.diagnostics)
+    data = parse(imported.text, "r.yaml").data
+    assert set(data) == {"name", "matrix"}  # nothing shared: each cell holds its config's whole recipe
+    assert "written whole in every cell" in imported.text
