@@ -26,13 +26,13 @@ class _Writer:
     the recipe reads the same data, once.
     """
 
-    def __init__(self, recipe: dict[str, Any], comments: dict[Loc, str], compact: bool) -> None:
+    def __init__(self, recipe: dict[str, Any], comments: dict[Loc, str], compact: bool, aliases: bool = True) -> None:
         self.comments = comments
         self.compact = compact
         self.counts: dict[str, int] = {}
         self.nodes: dict[str, Any] = {}
         self.anchors: set[str] = set()
-        if compact:
+        if compact and aliases:
             every: dict[str, int] = {}
             self._count(recipe, every, None)
             self._count(recipe, self.counts, every)
@@ -149,17 +149,19 @@ def recipe_yaml(
     generation: str,
     modeline: str = "",
     compact: bool = False,
+    aliases: bool = True,
 ) -> str:
     """Write the recipe as YAML, with REVIEW comments at the keys they concern (`modeline` first).
 
-    `compact`: a short mapping of plain values (and a short list of them) is written on one line.
+    `compact`: a short mapping of plain values (and a short list of them) is written on one line, and
+    (unless not `aliases`) a repeated one is written once and aliased.
     """
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
-    doc = _Writer(recipe, comments, compact).node(recipe, ())
+    doc = _Writer(recipe, comments, compact, aliases).node(recipe, ())
     placed = {text for loc, text in comments.items() if len(loc) == 1 and loc[0] in recipe}
     top_level = sorted({text for loc, text in comments.items() if len(loc) == 1 and loc[0] not in recipe} - placed)
     stream = io.StringIO()

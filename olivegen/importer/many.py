@@ -25,6 +25,7 @@ from olivegen.importer.discover import collect, is_config, skipped, variant_name
 from olivegen.importer.emit import recipe_yaml
 from olivegen.importer.factor import NAMED_LISTS, Factored, factor, item_ids
 from olivegen.importer.relocate import relocate
+from olivegen.source.document import MAX_SLOW_BYTES
 
 MAX_ID = 64  # a workflow id's length (recipe/base.py Identifier)
 UNUSED_SYSTEM = "neither the engine's host nor its target names it"  # importer/systems.py
@@ -238,6 +239,10 @@ def _checked(
     source = f"{count} Olive config{'s' * (count != 1)}" + (f", {len(singles)} builds" if len(singles) != count else "")
     generations = ", ".join(sorted({s.generation for s in singles}))
     text = recipe_yaml(recipe, comments, source=source, generation=generations, modeline=modeline, compact=True)
+    if len(text) > MAX_SLOW_BYTES:  # anchors need the pure-Python parser, which reads at most this much
+        text = recipe_yaml(
+            recipe, comments, source=source, generation=generations, modeline=modeline, compact=True, aliases=False
+        )
     try:
         rendered = compile_text(target, text)
     except RecipeError:
