@@ -34,7 +34,19 @@ def collect(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
                 dirs.sort()
                 for name in sorted(names):
                     found = Path(root) / name
-                    if name.lower().endswith(".json") and not found.is_symlink() and found.is_file():
+                    if not name.lower().endswith(".json"):
+                        continue
+                    if found.is_symlink():  # a link may lead anywhere: a folder's configs are its own files
+                        notes.append(
+                            Diagnostic(
+                                "a link: not followed, not imported",
+                                Position(str(found), 1, 1),
+                                None,
+                                "import",
+                                Severity.WARNING,
+                            )
+                        )
+                    elif found.is_file():
                         files.append(found)
                 if len(files) > MAX_FILES:
                     break

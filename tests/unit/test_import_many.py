@@ -358,3 +358,18 @@ def test_a_shared_form_that_renders_differently_falls_back_to_whole_keys(
     data = parse(imported.text, "r.yaml").data
     assert set(data) == {"name", "matrix"}  # nothing shared: each cell holds its config's whole recipe
     assert "written whole in every cell" in imported.text
+
+
+def test_a_hostile_folder_is_reported_file_by_file(run_cli: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "arr.json").write_text("[1, 2]")
+    (folder / "a" / "bin.json").write_bytes(b"\xff\xfe{")
+    (folder / "a" / "link.json").symlink_to(TARGETS / "cpu" / "config.json")
+    shutil.copy(TARGETS / "cpu" / "config.json", folder / "a" / "ok.json")
+    result = run_cli("import", folder, "-o", tmp_path / "r.yaml")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "link.json:1:1: warning[import]: a link: not followed" in result.err
+    assert "arr.json:1:1: error[recipe]: an Olive config is a JSON object" in result.err
+    assert "bin.json:1:1: error[recipe]: the file is not UTF-8" in result.err
+    assert "left out 2 config(s)" in result.err and (tmp_path / "r.yaml").is_file()
