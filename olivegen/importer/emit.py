@@ -132,8 +132,8 @@ def _short(value: Any) -> bool:
             return v == v.strip() and "\n" not in v and "${" not in v and not v.startswith(("'", '"'))
         if isinstance(v, dict):
             return bool(v) and all(plain(x) for x in v.values())
-        if isinstance(v, list):
-            return all(plain(x) for x in v)
+        if isinstance(v, list):  # never a one-key mapping in a flow list: ruamel writes it `[a: b]`
+            return all(plain(x) and not (isinstance(x, dict) and len(x) == 1) for x in v)
         return isinstance(v, (int, float, bool)) or v is None
 
     if not value or not plain(value):

@@ -28,7 +28,8 @@ from olivegen.importer.relocate import relocate
 from olivegen.source.document import MAX_SLOW_BYTES
 
 MAX_ID = 64  # a workflow id's length (recipe/base.py Identifier)
-UNUSED_SYSTEM = "neither the engine's host nor its target names it"  # importer/systems.py
+# what a build leaves unused that another build may use (importer/systems.py, importer/convert.py)
+UNUSED = ("neither the engine's host nor its target names it", "neither the engine nor a pass names it")
 AXIS = "config"  # the one matrix axis an import writes: which config a variant stands for
 Loc = tuple[str | int, ...]
 # (recipe path, recipe text) -> {variant or None: rendered config}; RecipeError as `api.compile` raises it
@@ -107,8 +108,14 @@ def import_many(
     if moved:
         out.diagnostics.append(
             Diagnostic(
-                f"{len(moved)} variant{'s' * (len(moved) != 1)} ({', '.join(moved)}) write into a folder of their own,"
-                " `<engine.output_dir>/<variant>`, as a matrix does; alone, each wrote into `engine.output_dir`",
+                (
+                    f"{len(moved)} variants ({', '.join(moved)}) write"
+                    if len(moved) > 1
+                    else f"variant {moved[0]} writes"
+                )
+                + " into `<engine.output_dir>/<variant>`, a folder per variant as in any matrix; alone, "
+                + ("each config" if len(moved) > 1 else "its config")
+                + " wrote into its `engine.output_dir`",
                 Position(str(singles[0].source), 1, 1),
                 None,
                 "import",
@@ -184,9 +191,9 @@ def _import_file(
     for diag, where_found in found.items():
         if len(where_found) == len(units):
             out.diagnostics.append(diag)  # every build's (or the one config's)
-        elif not diag.message.startswith("$.systems.") or UNUSED_SYSTEM not in diag.message:
+        elif not any(words in diag.message for words in UNUSED):
             out.diagnostics.append(replace(diag, message=f"[build {', '.join(where_found)}] {diag.message}"))
-        # a system some builds leave unused is another build's host or target: not a finding
+        # a system or evaluator some builds leave unused is another build's: not a finding
     if errors:
         raise RecipeError(errors)
     return singles

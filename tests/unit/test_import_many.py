@@ -206,21 +206,22 @@ def test_multi_build_findings_are_said_once_not_per_build(run_cli: Run, tmp_path
 
 
 def test_migration_doc_shows_what_import_writes(run_cli: Run, tmp_path: Path) -> None:
-    """docs/migration.md's two multi-config examples are this olivegen's output, byte for byte past the modeline."""
+    """docs/migration.md's two multi-config examples are this olivegen's output (the modeline aside)."""
     import re
 
     doc = (ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
     section = doc[doc.index("## Many configs, one recipe") : doc.index("## Checking Olive configs")]
     yamls = re.findall(r"^```yaml\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
+    consoles = re.findall(r"^```console\n\$ olivegen (.*?)\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
     shutil.copytree(TARGETS, tmp_path / "targets")
     shutil.copy(CONFIGS / "multi-build.json", tmp_path)
-    for source, out, shown in (
-        (tmp_path / "targets", tmp_path / "targets" / "phi3.yaml", yamls[0]),
-        (tmp_path / "multi-build.json", tmp_path / "multi-build.yaml", yamls[1]),
-    ):
-        run_cli("import", source, "-o", out)
-        written = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("# yaml-")]
-        assert "\n".join(written) == "\n".join(line for line in shown.splitlines() if not line.startswith("# yaml-"))
+    for (command, said), shown in zip(consoles, yamls, strict=True):
+        words = command.split()
+        result = run_cli(*words, cwd=tmp_path)
+        assert result.err == said, command
+        written = (tmp_path / words[-1]).read_text(encoding="utf-8").splitlines()
+        mine = [line for line in written if not line.startswith("# yaml-")]
+        assert "\n".join(mine) == "\n".join(line for line in shown.splitlines() if not line.startswith("# yaml-"))
 
 
 def test_each_configs_relative_paths_keep_meaning_its_own_folder(run_cli: Run, tmp_path: Path) -> None:
