@@ -94,7 +94,7 @@ class _Writer:
         if isinstance(value, list):
             seq = CommentedSeq(self.node(v, (*loc, i)) for i, v in enumerate(value))
             scalars = all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8
-            mappings = all(isinstance(v, dict) and len(v) > 1 and _short(v) for v in value)  # never `[a: b]`
+            mappings = all(isinstance(v, dict) and _short(v) for v in value)
             if scalars or (compact and mappings and _short(value)):
                 seq.fa.set_flow_style()
             return seq
@@ -132,8 +132,8 @@ def _short(value: Any) -> bool:
             return v == v.strip() and "\n" not in v and "${" not in v and not v.startswith(("'", '"'))
         if isinstance(v, dict):
             return bool(v) and all(plain(x) for x in v.values())
-        if isinstance(v, list):  # never a one-key mapping in a flow list: ruamel writes it `[a: b]`
-            return all(plain(x) and not (isinstance(x, dict) and len(x) == 1) for x in v)
+        if isinstance(v, list):
+            return all(plain(x) for x in v)
         return isinstance(v, (int, float, bool)) or v is None
 
     if not value or not plain(value):
@@ -160,6 +160,7 @@ def recipe_yaml(
 
     yaml = YAML(typ="rt", pure=True)
     yaml.width = 4096
+    yaml.brace_single_entry_mapping_in_flow_sequence = True  # `[{a: b}]`, not ruamel's `[a: b]`
     yaml.indent(mapping=2, sequence=4, offset=2)
     doc = _Writer(recipe, comments, compact, aliases).node(recipe, ())
     placed = {text for loc, text in comments.items() if len(loc) == 1 and loc[0] in recipe}
