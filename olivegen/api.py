@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from olivegen.errors import Diagnostic, Position, RecipeError, Severity
 from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION
@@ -21,6 +21,9 @@ from olivegen.knowledge.passes import MERGE_ADAPTER_WEIGHTS
 from olivegen.knowledge.sections import olive_section_line
 from olivegen.recipe import Recipe
 from olivegen.source.document import Loc, Source, SourceMap
+
+if TYPE_CHECKING:
+    from olivegen.importer.many import Imported
 
 # `olivegen run --host/--target`: the validated recipe -> the recipe to check and render, and notes on what changed
 Retarget = Callable[[Recipe], tuple[Recipe, list[str]]]
@@ -420,13 +423,13 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
     return replace(compiled, path=path, warnings=warnings)
 
 
-def import_configs(paths: Sequence[Path], output: Path | None, modeline: str = "") -> Any:
+def import_configs(paths: Sequence[Path], output: Path | None, modeline: str = "") -> Imported:
     """Import several Olive configs (files, or folders of *.json) as one matrix recipe (`importer/many.py`).
 
-    Each config is imported alone and compiled where the recipe will be (`output`, else beside the
-    configs); the matrix recipe is compiled too, and each variant's config must equal its single
-    import's, workflow id aside. Returns `importer.many.Imported`; RecipeError only when none of it
-    can be read.
+    Each config is imported alone and compiled beside itself, as `olivegen import CONFIG` does; the
+    recipe (at `output`, else beside the configs' common folder: relative paths are rebased to it)
+    is compiled too, and each variant's config must equal its single import's, workflow id aside.
+    Returns what to write and to say; RecipeError only when the arguments name nothing to read.
     """
     from olivegen.importer.many import import_many
 

@@ -1,12 +1,13 @@
 """Several Olive configs -> one matrix recipe whose every variant renders as its config imported alone.
 
-Each config (each build of a multi-build config) is imported alone, as `olivegen import FILE -o OUT`
-would, and compiled at OUT; one that does not import alone is reported at its config's lines and
-left out. The rest are factored (`factor.py`) into a common part and a `matrix:` axis `config` with a
-value per config. The recipe is then compiled, and each variant's config compared with its single
-import's, workflow id aside (`same_config`); where one differs, every key is written whole per
-variant. Compiling goes through the function the caller passes (`api.compile`): nothing here runs a
-stage itself.
+Each config (each build of a multi-build config, `builds.py`) is imported alone, as `olivegen import
+FILE` would, and compiled beside the config; one that does not import alone is reported at its
+config's lines and left out. The rest are moved to the recipe's folder (`relocate.py`: their relative
+paths keep meaning their own folder) and factored (`factor.py`) into a common part and a `matrix:` axis
+`config` with a value per config (one config alone: a plain recipe). The recipe is then compiled, and
+each variant's config compared with its single import's, workflow id aside, its output folder as a
+matrix gives it (`same_config`); where one differs, every key is written whole per variant. Compiling
+goes through the function the caller passes (`api.compile`): nothing here runs a stage itself.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Single:
 
 @dataclass
 class Imported:
-    """The matrix recipe's text (None when no config imports), and what to tell the user."""
+    """The recipe's text (None when no config imports), and what to tell the user."""
 
     text: str | None
     variants: list[str] = field(default_factory=list)
@@ -62,7 +63,7 @@ class Imported:
 def import_many(
     paths: Sequence[Path], target: Path, compile_text: CompileText, *, modeline: str = "", name: str | None = None
 ) -> Imported:
-    """Import the configs `paths` name (files or folders) as one matrix recipe at `target`."""
+    """Import the configs `paths` name (files or folders) as one recipe at `target` (a matrix, for several)."""
     files, found = collect(paths)
     names, renamed = variant_names(files)
     out = Imported(None, diagnostics=[*found, *renamed], sources=list(files))
