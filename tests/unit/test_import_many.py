@@ -374,3 +374,75 @@ def test_a_hostile_folder_is_reported_file_by_file(run_cli: Run, tmp_path: Path)
     assert "arr.json:1:1: error[recipe]: an Olive config is a JSON object" in result.err
     assert "bin.json:1:1: error[recipe]: the file is not UTF-8" in result.err
     assert "left out 2 config(s)" in result.err and (tmp_path / "r.yaml").is_file()
+
+
+MAIN_WHEELS = sorted((ROOT.parent / "shared" / "olive-main").glob("olive_ai-*.whl"))
+
+
+@pytest.mark.skipif(not MAIN_WHEELS, reason="needs ../shared/olive-main (Olive main's wheel)")
+def test_builds_expand_as_olive_mains_own_expand_builds() -> None:
+    """Differential: `importer/builds.py` against `expand_builds` read from Olive main's wheel (not installed).
+
+    Its imports are replaced by stand-ins of what `expand_builds` uses: the two build models of
+    olive/workflows/run/config.py (same fields; system and evaluator values kept as written); the rest
+    of its imports only appear in signatures and in code `expand_builds` does not reach here.
+    """
+    import copy
+    import itertools
+    import re
+    import zipfile
+    from collections import OrderedDict
+    from typing import Optional, Union
+
+    from pydantic import BaseModel, ConfigDict, Field
+
+    with zipfile.ZipFile(MAIN_WHEELS[-1]) as wheel:
+        source = wheel.read("olive/workflows/run/builds.py").decode()
+    source = source[source.index("BUILD_DEFAULT_KEY") :]
+
+    class BuildConfigPartial(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        components: Optional[list[str]] = Field(None, min_length=1)  # noqa: UP045 (as Olive writes it)
+        pipeline: Optional[list[str]] = Field(None, min_length=1)  # noqa: UP045
+        output_dir: Optional[str] = None  # noqa: UP045
+        host: Optional[Union[dict[str, Any], str]] = None  # noqa: UP007, UP045
+        target: Optional[Union[dict[str, Any], str]] = None  # noqa: UP007, UP045
+        evaluator: Optional[Union[dict[str, Any], str]] = None  # noqa: UP007, UP045
+        search_strategy: Optional[Union[dict[str, Any], bool]] = None  # noqa: UP007, UP045
+
+    class BuildConfig(BuildConfigPartial):
+        pipeline: list[str] = Field(..., min_length=1)
+
+    olive: dict[str, Any] = {
+        "re": re, "OrderedDict": OrderedDict, "deepcopy": copy.deepcopy, "Path": Path, "Optional": Optional,
+        "Union": Union, "combinations": itertools.combinations, "product": itertools.product,
+        "BuildConfig": BuildConfig, "BuildConfigPartial": BuildConfigPartial, "DEFAULT_WORKFLOW_ID": "default_workflow",
+        # named in signatures and in functions `expand_builds` does not call (components: refused by import)
+        "RunConfig": None, "CacheConfig": None, "ModelConfig": None, "SystemType": None, "load_config_file": None,
+    }  # fmt: skip
+    import builtins
+
+    exec(builtins.compile(source, "olive/workflows/run/builds.py", "exec"), olive)  # noqa: S102 (Olive's own code)
+    base = json.loads((CONFIGS / "multi-build.json").read_text())
+    two = {"b": {"pipeline": ["fp16", "int4"], "output_dir": "x"}}
+    cases = [
+        base,
+        {**base, "builds": {"_default": {"pipeline": ["int4"]}, "a": {}, **two}},
+        {
+            **base,
+            "workflow_id": "w",
+            "output_dir": "top",
+            "builds": {"a": {"pipeline": ["int4"], "search_strategy": False}},
+        },
+        {
+            **base,
+            "engine": {"output_dir": "e"},
+            "builds": {"_default": {"output_dir": "p/q/"}, "a.1": {"pipeline": ["fp16"]}},
+        },
+    ]
+    for config in cases:
+        want = olive["expand_builds"](copy.deepcopy(config))
+        got, _ = expand(copy.deepcopy(config), None, "c.json")
+        assert [name for name, _ in got] == list(want)
+        for name, child in got:
+            assert child == want[name], name
