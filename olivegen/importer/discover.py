@@ -42,7 +42,7 @@ def collect(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
                                 "a link: not followed, not imported",
                                 Position(str(found), 1, 1),
                                 None,
-                                "import",
+                                "import-many",
                                 Severity.WARNING,
                             )
                         )
@@ -86,7 +86,7 @@ def skipped(path: Path) -> Diagnostic:
         f"not an Olive config (none of {sections} at its top level): skipped",
         Position(str(path), 1, 1),
         None,
-        "import",
+        "import-many",
         Severity.WARNING,
     )
 
@@ -116,7 +116,7 @@ def variant_names(files: Sequence[Path]) -> tuple[dict[Path, str], list[Diagnost
                     f" not the name {wanted!r}",
                     Position(str(f), 1, 1),
                     None,
-                    "import",
+                    "import-many",
                     Severity.WARNING,
                 )
             )

@@ -94,7 +94,7 @@ def import_many(
                 " written whole in every variant's cell instead",
                 Position(str(singles[0].source), 1, 1),
                 "please report it, with the configs",
-                "import",
+                "import-many",
                 Severity.WARNING,
             )
         )
@@ -119,7 +119,7 @@ def import_many(
                 + " wrote into its `engine.output_dir`",
                 Position(str(singles[0].source), 1, 1),
                 None,
-                "import",
+                "import-many",
                 Severity.WARNING,
             )
         )

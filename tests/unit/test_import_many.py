@@ -40,7 +40,7 @@ def test_folder_imports_as_one_recipe_each_variant_as_alone(run_cli: Run, tmp_pa
     result = run_cli("import", folder, "-o", out)
     assert result.code == 1, result.err  # the broken config is left out, and the exit code says so
     assert "broken/config.json:4:" in result.err and "'int3' is not allowed" in result.err
-    assert "app/inference_model.json:1:1: warning[import]: not an Olive config" in result.err
+    assert "app/inference_model.json:1:1: warning[import-many]: not an Olive config" in result.err
     assert "left out 1 config(s)" in result.err
     data = parse(out.read_text(), str(out)).data
     assert list(data["matrix"]["config"]) == ["cpu-config", "cuda-config", "dml-config"]
@@ -370,7 +370,7 @@ def test_a_hostile_folder_is_reported_file_by_file(run_cli: Run, tmp_path: Path)
     shutil.copy(TARGETS / "cpu" / "config.json", folder / "a" / "ok.json")
     result = run_cli("import", folder, "-o", tmp_path / "r.yaml")
     assert result.code == 1 and "Traceback" not in result.err
-    assert "link.json:1:1: warning[import]: a link: not followed" in result.err
+    assert "link.json:1:1: warning[import-many]: a link: not followed" in result.err
     assert "arr.json:1:1: error[recipe]: an Olive config is a JSON object" in result.err
     assert "bin.json:1:1: error[recipe]: the file is not UTF-8" in result.err
     assert "left out 2 config(s)" in result.err and (tmp_path / "r.yaml").is_file()
