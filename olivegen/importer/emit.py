@@ -123,6 +123,13 @@ def _size(value: Any) -> int:
     return 1
 
 
+def block_lines(value: Any) -> int:
+    """Lines `key: value` takes in the compact style (a short mapping or list on the key's line)."""
+    if not isinstance(value, (dict, list)) or not value or _short(value):
+        return 1
+    return 1 + _size(value)
+
+
 def _short(value: Any) -> bool:
     """Tell whether a small mapping or list of plain values fits on one line in flow style."""
     import json

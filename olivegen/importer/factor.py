@@ -7,7 +7,10 @@ others change it or `$delete` it. `passes` and `data` are lists of named items: 
 addressed by its name (a pass without one by its key in the rendered config), the common list
 holds every item in an order each variant's list keeps, and a variant deletes the items it lacks;
 a variant whose list cannot be had that way (another order, a repeated name), or more cheaply
-written out, writes its whole list. Nothing here guesses: `rebuild` lays the changes on the common
+written out, writes its whole list. A value a variant writes whole (a list, or a mapping of changes)
+may then be written as another variant's, which the YAML holds once (an alias), with changes: items
+deleted, changed or renamed, keys deleted or changed (`_based`); a list written whole may likewise
+become changes to the common one. Nothing here guesses: `rebuild` lays the changes on the common
 part with the same merge rules a matrix uses, and `factor` writes a key whole per variant wherever
 that does not give back the variant's own recipe exactly.
 """
@@ -39,6 +42,7 @@ class Factored:
     cells: dict[str, dict[str, Any]]
     whole: set[str] = field(default_factory=set)  # top-level keys every variant writes in full
     whole_lists: dict[str, list[str]] = field(default_factory=dict)  # list key -> variants writing it in full
+    based: list[tuple[str, str, str]] = field(default_factory=list)  # (variant, path, variant whose value it changes)
 
 
 def factor(recipes: dict[str, dict[str, Any]], whole: Iterable[str] = ()) -> Factored:
@@ -48,10 +52,170 @@ def factor(recipes: dict[str, dict[str, Any]], whole: Iterable[str] = ()) -> Fac
         result = _factor_once(recipes, forced)
         wrong = {key for name, recipe in recipes.items() for key in _differing(rebuild(result, name), recipe)}
         if not wrong - forced:
+            if len(recipes) <= MAX_TRIAL_VARIANTS * 2:  # bounded work: each variant tries every other
+                _based(result, recipes)
             return result
         forced |= wrong
     everything = {key for recipe in recipes.values() for key in recipe}
     return _factor_once(recipes, everything)
+
+
+def _based(result: Factored, recipes: dict[str, dict[str, Any]]) -> None:
+    """Write a variant's value as the one another variant writes whole there, plus changes, where that is shorter.
+
+    The value repeated is written once (the YAML aliases it, `emit.py`), so a variant whose passes are
+    another's with one parameter changed writes two lines. A value others are based on is never itself
+    based on another; every change is kept only if the variant's recipe comes back exactly (`rebuild`).
+    """
+    bases: set[tuple[str, str]] = set()  # (variant, path) others are based on
+    based: set[tuple[str, str]] = set()
+    for name, recipe in recipes.items():
+        for path, value in list((result.cells.get(name) or {}).items()):
+            cell = result.cells[name]
+            if not isinstance(value, (dict, list)) or (name, path) in bases or _entangled(cell, path):
+                continue
+            if any(_canon((result.cells.get(o) or {}).get(path)) == _canon(value) for o in recipes if o != name):
+                continue  # written alike elsewhere: once, and aliased
+            segments = tuple(path.split("."))
+            want = _value_at(recipe, segments)
+            if want is _MISSING:
+                continue
+            tried: list[tuple[int, str | None, Any, list[tuple[Segments, Any]]]] = []
+            common = _value_at(result.common, segments)
+            if isinstance(value, list) and isinstance(common, list):  # the common list, changed
+                changes = _delta(common, want, segments)
+                if changes is not None:
+                    tried.append((sum(_entry_lines(v) for _, v in changes), None, None, changes))
+            for other in recipes:
+                theirs = (result.cells.get(other) or {}).get(path)
+                if other == name or (other, path) in based or not isinstance(theirs, type(value)):
+                    continue
+                if _canon(theirs) == _canon(value) or _entangled(result.cells[other], path):
+                    continue
+                changes = _delta(_value_at(recipes[other], segments), want, segments)
+                if changes is not None:
+                    tried.append((1 + sum(_entry_lines(v) for _, v in changes), other, theirs, changes))
+            for cost, source, theirs, changes in sorted(tried, key=lambda t: t[0]):
+                if cost >= _entry_lines(value):
+                    break
+                new: dict[str, Any] = {}
+                for key, old in cell.items():
+                    if key != path:
+                        new[key] = old
+                        continue
+                    if source is not None:
+                        new[key] = copy.deepcopy(theirs)
+                    new.update({".".join(s): copy.deepcopy(v) for s, v in changes})
+                result.cells[name] = new
+                if not _differing(rebuild(result, name), recipe):
+                    if source is not None:
+                        bases.add((source, path))
+                        based.add((name, path))
+                        result.based.append((name, path, source))
+                    if name in result.whole_lists.get(path, []):
+                        result.whole_lists[path].remove(name)
+                    break
+                result.cells[name] = cell
+
+
+_MISSING = object()
+
+
+def _entangled(cell: dict[str, Any], path: str) -> bool:
+    """Tell whether the cell writes another path above or below `path` (the order of the two would matter)."""
+    return any(p != path and (p.startswith(path + ".") or path.startswith(p + ".")) for p in cell)
+
+
+def _value_at(recipe: Any, segments: Segments) -> Any:
+    """Return the value at `--set` path segments (a named list item by its id), or _MISSING."""
+    node = recipe
+    for i, part in enumerate(segments):
+        if isinstance(node, list):
+            ids = item_ids(segments[0], node) if i == 1 else None
+            if ids is None or part not in ids:
+                return _MISSING
+            node = node[ids.index(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return _MISSING
+    return node
+
+
+def _delta(base: Any, want: Any, at: Segments) -> list[tuple[Segments, Any]] | None:
+    """Return the changes (`--set` path segments -> value) that turn `base` into `want` (merge rules), or None.
+
+    A mapping is changed key by key (a mapping laid on a mapping merges), a named list of the recipe's
+    top level (`passes`, `data`) item by item when `want` keeps some of its items in its order; any
+    other value is replaced.
+    """
+    if _canon(base) == _canon(want):
+        return []
+    if isinstance(base, dict) and isinstance(want, dict):
+        out: list[tuple[Segments, Any]] = []
+        for key in [*base, *(k for k in want if k not in base)]:
+            if not _segment(key):
+                return None
+            if key not in want:
+                out.append(((*at, key), DELETE))
+            elif key not in base:
+                out.append(((*at, key), want[key]))
+            else:
+                sub = _delta(base[key], want[key], (*at, key))
+                if sub is None:
+                    return None
+                out += sub
+        return out
+    if isinstance(base, list) and isinstance(want, list) and len(at) == 1 and at[0] in NAMED_LISTS:
+        pairs = _paired(at[0], base, want)
+        if pairs is None:
+            return None
+        kept = {i for i, _ in pairs}
+        have = item_ids(at[0], base) or []
+        out = [((*at, item), DELETE) for i, item in enumerate(have) if i not in kept]
+        for i, j in pairs:
+            sub = _delta(base[i], want[j], (*at, have[i]))
+            if sub is None:
+                return None
+            renamed = [change for change in sub if change[0] == (*at, have[i], "name")]
+            out += [change for change in sub if change not in renamed] + renamed  # by its old name, then renamed
+        return out
+    return [(at, want)]
+
+
+def _paired(key: str, base: list[Any], want: list[Any]) -> list[tuple[int, int]] | None:
+    """Pair each item of `want` with one of `base`, in order: its namesake, else the next unpaired one of its type.
+
+    None when `want` cannot be had from `base` by deleting items and changing (or renaming) the rest.
+    """
+    have, keep = item_ids(key, base), item_ids(key, want)
+    if have is None or keep is None or not all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in base):
+        return None
+    pairs: list[tuple[int, int]] = []
+    start = 0
+    for j, item in enumerate(keep):
+        if item in have:
+            i = have.index(item)
+        else:  # the unpaired item of its type it differs least from
+            kind = want[j].get("type")
+            free = [i for i in range(start, len(have)) if have[i] not in keep and base[i].get("type") == kind]
+            i = min(free, key=lambda i: _differences(base[i], want[j]), default=-1)
+        if i < start:
+            return None
+        pairs.append((i, j))
+        start = i + 1
+    return pairs
+
+
+def _differences(a: dict[str, Any], b: dict[str, Any]) -> int:
+    return sum(1 for k in set(a) | set(b) if _canon(a.get(k)) != _canon(b.get(k)))
+
+
+def _entry_lines(value: Any) -> int:
+    """Lines a cell's `path: value` takes in the compact style (`emit.py`)."""
+    from olivegen.importer.emit import block_lines
+
+    return block_lines(value)
 
 
 def _differing(got: dict[str, Any], want: dict[str, Any]) -> set[str]:

@@ -238,10 +238,18 @@ def _checked(
             " give each config's back",
         )
     for key, variants in factored.whole_lists.items():
+        if not variants:
+            continue
         comments[("matrix",)] = _joined(
             comments.get(("matrix",)),
             f"`{key}` written whole for {', '.join(variants)}: shorter than changes to the common list, or not"
             " reachable by them",
+        )
+    if factored.based:
+        comments[("matrix",)] = _joined(
+            comments.get(("matrix",)),
+            "written as another variant's value (the same YAML node) with changes: "
+            + ", ".join(f"`{path}` of {name} from {other}'s" for name, path, other in factored.based),
         )
     count = len({s.source for s in singles})
     source = f"{count} Olive config{'s' * (count != 1)}" + (f", {len(singles)} builds" if len(singles) != count else "")

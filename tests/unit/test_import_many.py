@@ -148,6 +148,48 @@ def test_factoring_gives_every_variant_back_exactly(recipes: list[dict[str, Any]
         assert rebuild(factored, name) == recipe
 
 
+def test_a_value_another_variant_writes_is_written_once_with_changes() -> None:
+    """Two variants writing the same engine settings but their folders: one writes it, the other aliases and changes."""
+    from olivegen.importer.emit import recipe_yaml
+
+    engine = {"cache_dir": "c", "log_level": 1, "olive": {"no_artifacts": True}, "clean_cache": True}
+    recipes = {
+        "a": {"engine": {"output_dir": "o1", **engine}},
+        "b": {"engine": {"output_dir": "o2", **engine}},
+        "c": {"engine": {"output_dir": "x"}},
+        "d": {"engine": {"output_dir": "y"}},
+    }
+    factored = factor(recipes)
+    assert factored.based == [("a", "engine", "b")]
+    assert factored.cells["a"]["engine"] == factored.cells["b"]["engine"]  # b's value, aliased in the YAML
+    assert factored.cells["a"]["engine.output_dir"] == "o1"
+    for name, recipe in recipes.items():
+        assert rebuild(factored, name) == recipe
+    text = recipe_yaml({"matrix": {"config": factored.cells}}, {}, source="x", generation="0.13", compact=True)
+    assert text.count("*engine") == 1 and text.count("cache_dir") == 1
+
+
+def test_a_list_is_the_common_one_with_items_deleted_renamed_and_changed() -> None:
+    """A data list the others share, less one item and with another renamed: changes, not the list again."""
+
+    def item(name: str, length: int) -> dict[str, Any]:
+        return {"name": name, "hub": {"name": "w"}, "max_seq_len": length, "strategy": "join", "text_cols": ["t"]}
+
+    both = [item("joined", 4096), item("act", 512)]
+    train = {**item("train", 512), "strategy": "line"}
+    recipes = {"a": {"data": both}, "b": {"data": both}, "c": {"data": both}, "e": {"data": [train]}}
+    factored = factor(recipes)
+    # the item it differs least from is renamed, after its other changes (they name it by its old name)
+    assert factored.cells["e"] == {"data.joined": "$delete", "data.act.strategy": "line", "data.act.name": "train"}
+    for name, recipe in recipes.items():
+        assert rebuild(factored, name) == recipe
+    # a list that cannot be had by deleting and changing items (another order) is written whole
+    recipes["e"] = {"data": [both[1], both[0]]}
+    factored = factor(recipes)
+    assert factored.cells["e"] == {"data": [both[1], both[0]]}
+    assert "e" in factored.whole_lists["data"]
+
+
 def test_matrix_variants_render_as_single_imports_of_generated_configs(run_cli: Run, tmp_path: Path) -> None:
     """Property on rendering: configs differing in a few keys and in their pass lists, imported together."""
     base = json.loads((TARGETS / "cpu" / "config.json").read_text())
