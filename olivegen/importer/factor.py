@@ -41,23 +41,54 @@ class Factored:
     common: dict[str, Any]
     cells: dict[str, dict[str, Any]]
     whole: set[str] = field(default_factory=set)  # top-level keys every variant writes in full
+    apart: set[str] = field(default_factory=set)  # top-level keys kept out of the common part: shorter
     whole_lists: dict[str, list[str]] = field(default_factory=dict)  # list key -> variants writing it in full
     based: list[tuple[str, str, str]] = field(default_factory=list)  # (variant, path, variant whose value it changes)
 
 
 def factor(recipes: dict[str, dict[str, Any]], whole: Iterable[str] = ()) -> Factored:
-    """Factor the variants' recipes; every variant's changes on `common` give back its recipe exactly."""
+    """Factor the variants' recipes; every variant's changes on `common` give back its recipe exactly.
+
+    A key of the common part that more variants change or delete than keep may be shorter kept out of
+    it, each variant writing its own (or another's, changed): both are tried, the shorter kept.
+    """
+    best = _factor_checked(recipes, set(whole))
+    if len(recipes) > MAX_TRIAL_VARIANTS * 2:
+        return best
+    for key in [k for k, v in best.common.items() if isinstance(v, (dict, list))]:
+        trial = _factor_checked(recipes, best.whole | best.apart | {key}, apart=best.apart | {key})
+        if key in trial.apart and written_lines(trial) < written_lines(best) - 1:  # the shared value reads better
+            best = trial
+    return best
+
+
+def _factor_checked(recipes: dict[str, dict[str, Any]], whole: set[str], apart: set[str] = frozenset()) -> Factored:  # type: ignore[assignment]
     forced = set(whole)
     for _ in range(MAX_ROUNDS):
         result = _factor_once(recipes, forced)
         wrong = {key for name, recipe in recipes.items() for key in _differing(rebuild(result, name), recipe)}
         if not wrong - forced:
+            result.apart, result.whole = set(apart), forced - set(apart)
             if len(recipes) <= MAX_TRIAL_VARIANTS * 2:  # bounded work: each variant tries every other
                 _based(result, recipes)
             return result
         forced |= wrong
     everything = {key for recipe in recipes.values() for key in recipe}
     return _factor_once(recipes, everything)
+
+
+def written_lines(factored: Factored) -> int:
+    """Roughly how many lines the recipe's common part and cells take (a value written twice: an alias)."""
+    seen: set[str] = set()
+    total = 0
+    entries = [*factored.common.items(), *(e for cell in factored.cells.values() for e in cell.items())]
+    for _, value in entries:
+        lines = _entry_lines(value)
+        if lines > 2 and _canon(value) in seen:
+            lines = 1
+        seen.add(_canon(value))
+        total += lines
+    return total
 
 
 def _based(result: Factored, recipes: dict[str, dict[str, Any]]) -> None:

@@ -237,8 +237,14 @@ def _checked(
             f"{', '.join(sorted(factored.whole))} written whole in every cell: changes to a shared value did not"
             " give each config's back",
         )
+    if factored.apart:
+        comments[("matrix",)] = _joined(
+            comments.get(("matrix",)),
+            f"{', '.join(f'`{k}`' for k in sorted(factored.apart))} written in each variant's cell, not in the common"
+            " part: shorter",
+        )
     for key, variants in factored.whole_lists.items():
-        if not variants:
+        if not variants or key in factored.apart:
             continue
         comments[("matrix",)] = _joined(
             comments.get(("matrix",)),

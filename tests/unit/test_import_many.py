@@ -190,6 +190,25 @@ def test_a_list_is_the_common_one_with_items_deleted_renamed_and_changed() -> No
     assert "e" in factored.whole_lists["data"]
 
 
+def test_a_list_few_variants_have_is_kept_out_of_the_common_part() -> None:
+    """Two of six variants have data: in the common part, four would delete it; in a cell, the other aliases it."""
+
+    def item(name: str, length: int) -> dict[str, Any]:
+        return {"name": name, "hub": {"name": "w"}, "max_seq_len": length, "strategy": "join", "text_cols": ["t"]}
+
+    recipes: dict[str, dict[str, Any]] = {
+        "a": {"model": {"path": "m"}, "data": [item("j", 1), item("k", 2)]},
+        "b": {"model": {"path": "m"}, "data": [item("j", 1), item("k", 3)]},
+        **{v: {"model": {"path": "m"}} for v in "cdef"},
+    }
+    factored = factor(recipes)
+    assert "data" in factored.apart and "data" not in factored.common
+    assert not any(value == "$delete" for cell in factored.cells.values() for value in cell.values())
+    assert factored.cells["a"] == {"data": recipes["b"]["data"], "data.k.max_seq_len": 2}
+    for name, recipe in recipes.items():
+        assert rebuild(factored, name) == recipe
+
+
 def test_matrix_variants_render_as_single_imports_of_generated_configs(run_cli: Run, tmp_path: Path) -> None:
     """Property on rendering: configs differing in a few keys and in their pass lists, imported together."""
     base = json.loads((TARGETS / "cpu" / "config.json").read_text())
