@@ -130,6 +130,11 @@ def block_lines(value: Any) -> int:
     return 1 + _size(value)
 
 
+def fits_on_a_line(value: Any) -> bool:
+    """Tell whether the compact style writes this mapping or list on one line."""
+    return _short(value)
+
+
 def _short(value: Any) -> bool:
     """Tell whether a small mapping or list of plain values fits on one line in flow style."""
     import json

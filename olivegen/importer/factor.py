@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,19 +46,26 @@ class Factored:
     based: list[tuple[str, str, str]] = field(default_factory=list)  # (variant, path, variant whose value it changes)
 
 
-def factor(recipes: dict[str, dict[str, Any]], whole: Iterable[str] = ()) -> Factored:
+def factor(
+    recipes: dict[str, dict[str, Any]],
+    whole: Iterable[str] = (),
+    measure: Callable[[Factored], int] | None = None,
+) -> Factored:
     """Factor the variants' recipes; every variant's changes on `common` give back its recipe exactly.
 
     A key of the common part that more variants change or delete than keep may be shorter kept out of
-    it, each variant writing its own (or another's, changed): both are tried, the shorter kept.
+    it, each variant writing its own (or another's, changed): both are tried, and the one `measure`
+    (the recipe's lines; by default a count of the values' lines) finds shorter by two lines is kept.
     """
+    lines_of = measure or written_lines
     best = _factor_checked(recipes, set(whole))
     if len(recipes) > MAX_TRIAL_VARIANTS * 2:
         return best
+    shortest = lines_of(best)
     for key in [k for k, v in best.common.items() if isinstance(v, (dict, list))]:
         trial = _factor_checked(recipes, best.whole | best.apart | {key}, apart=best.apart | {key})
-        if key in trial.apart and written_lines(trial) < written_lines(best) - 1:  # the shared value reads better
-            best = trial
+        if key in trial.apart and lines_of(trial) < shortest - 1:  # the shared value reads better
+            best, shortest = trial, lines_of(trial)
     return best
 
 
@@ -116,6 +123,7 @@ def _based(result: Factored, recipes: dict[str, dict[str, Any]]) -> None:
             if isinstance(value, list) and isinstance(common, list):  # the common list, changed
                 changes = _delta(common, want, segments)
                 if changes is not None:
+                    changes = _bundled(changes, ())
                     tried.append((sum(_entry_lines(v) for _, v in changes), None, None, changes))
             for other in recipes:
                 theirs = (result.cells.get(other) or {}).get(path)
@@ -125,6 +133,7 @@ def _based(result: Factored, recipes: dict[str, dict[str, Any]]) -> None:
                     continue
                 changes = _delta(_value_at(recipes[other], segments), want, segments)
                 if changes is not None:
+                    changes = _bundled(changes, segments)
                     tried.append((1 + sum(_entry_lines(v) for _, v in changes), other, theirs, changes))
             for cost, source, theirs, changes in sorted(tried, key=lambda t: t[0]):
                 if cost >= _entry_lines(value):
@@ -231,11 +240,36 @@ def _paired(key: str, base: list[Any], want: list[Any]) -> list[tuple[int, int]]
             kind = want[j].get("type")
             free = [i for i in range(start, len(have)) if have[i] not in keep and base[i].get("type") == kind]
             i = min(free, key=lambda i: _differences(base[i], want[j]), default=-1)
+            if i >= 0 and 2 * (_differences(base[i], want[j]) - 1) > len(want[j]):
+                return None  # not the same item renamed: more than half of it differs
         if i < start:
             return None
         pairs.append((i, j))
         start = i + 1
     return pairs
+
+
+def _bundled(changes: list[tuple[Segments, Any]], aliased: Segments) -> list[tuple[Segments, Any]]:
+    """Write two or more changes to one mapping as one mapping laid on it, where that fits on one line.
+
+    Not below `aliased` itself: the cell writes that path already (the other variant's value).
+    """
+    from olivegen.importer.emit import fits_on_a_line
+
+    parents: dict[Segments, dict[str, Any]] = {}
+    for segments, value in changes:
+        parents.setdefault(segments[:-1], {})[segments[-1]] = value
+    out: list[tuple[Segments, Any]] = []
+    done: set[Segments] = set()
+    for segments, value in changes:
+        parent = segments[:-1]
+        group = parents[parent]
+        if len(group) < 2 or parent in ((), aliased, *((k,) for k in NAMED_LISTS)) or not fits_on_a_line(group):
+            out.append((segments, value))
+        elif parent not in done:
+            done.add(parent)
+            out.append((parent, group))
+    return out
 
 
 def _differences(a: dict[str, Any], b: dict[str, Any]) -> int:

@@ -83,7 +83,7 @@ def import_many(
             return out
     recipes = {s.variant: _own_folder(s.recipe, s.variant) for s in singles}
     name = _fitting_name(name, target, [s.variant for s in singles])
-    factored = factor(recipes)
+    factored = factor(recipes, measure=lambda f: _lines(_text(f, singles, modeline, name)))
     text, moved = _checked(factored, singles, target, compile_text, modeline, name)
     if text is None:  # the last resort: every key written whole per variant gives each recipe back as it is
         factored = factor(recipes, whole={key for recipe in recipes.values() for key in recipe})
@@ -227,6 +227,26 @@ def _checked(
     name: str | None,
 ) -> tuple[str | None, list[str]]:
     """Write the recipe and compile it; return its text if every variant renders as its single import."""
+    text = _text(factored, singles, modeline, name)
+    try:
+        rendered = compile_text(target, text)
+    except RecipeError:
+        return None, []
+    moved = []
+    for single in singles:
+        got = rendered.get(single.variant)
+        if got is None:
+            return None, []
+        verdict = same_config(single.config, got, single.variant)
+        if verdict is None:
+            return None, []
+        if verdict:
+            moved.append(single.variant)
+    return text, moved
+
+
+def _text(factored: Factored, singles: list[Single], modeline: str, name: str | None) -> str:
+    """Write the matrix recipe's text, REVIEW comments placed."""
     comments = place_comments(factored, singles)
     recipe: dict[str, Any] = {"name": name} if name else {}
     recipe.update(factored.common)
@@ -265,21 +285,7 @@ def _checked(
         text = recipe_yaml(
             recipe, comments, source=source, generation=generations, modeline=modeline, compact=True, aliases=False
         )
-    try:
-        rendered = compile_text(target, text)
-    except RecipeError:
-        return None, []
-    moved = []
-    for single in singles:
-        got = rendered.get(single.variant)
-        if got is None:
-            return None, []
-        verdict = same_config(single.config, got, single.variant)
-        if verdict is None:
-            return None, []
-        if verdict:
-            moved.append(single.variant)
-    return text, moved
+    return text
 
 
 def same_config(alone: dict[str, Any], variant: dict[str, Any], name: str) -> bool | None:
@@ -312,6 +318,10 @@ def _output_dir(config: dict[str, Any]) -> Any:
 
 def _canon(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
+
+
+def _lines(text: str) -> int:
+    return sum(1 for line in text.splitlines() if line.strip())
 
 
 def _joined(before: str | None, text: str) -> str:

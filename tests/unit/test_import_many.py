@@ -179,8 +179,8 @@ def test_a_list_is_the_common_one_with_items_deleted_renamed_and_changed() -> No
     train = {**item("train", 512), "strategy": "line"}
     recipes = {"a": {"data": both}, "b": {"data": both}, "c": {"data": both}, "e": {"data": [train]}}
     factored = factor(recipes)
-    # the item it differs least from is renamed, after its other changes (they name it by its old name)
-    assert factored.cells["e"] == {"data.joined": "$delete", "data.act.strategy": "line", "data.act.name": "train"}
+    # the item it differs least from is changed and renamed (a mapping on one line laid on it, found by its old name)
+    assert factored.cells["e"] == {"data.joined": "$delete", "data.act": {"strategy": "line", "name": "train"}}
     for name, recipe in recipes.items():
         assert rebuild(factored, name) == recipe
     # a list that cannot be had by deleting and changing items (another order) is written whole
