@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from olivegen.errors import Diagnostic, Position, RecipeError, Severity
 from olivegen.knowledge.catalog import GENERATION_OF_NUMBER, OLIVE_GENERATION
@@ -21,6 +21,9 @@ from olivegen.knowledge.passes import MERGE_ADAPTER_WEIGHTS
 from olivegen.knowledge.sections import olive_section_line
 from olivegen.recipe import Recipe
 from olivegen.source.document import Loc, Source, SourceMap
+
+if TYPE_CHECKING:
+    from olivegen.importer.many import Imported
 
 # `olivegen run --host/--target`: the validated recipe -> the recipe to check and render, and notes on what changed
 Retarget = Callable[[Recipe], tuple[Recipe, list[str]]]
@@ -467,6 +470,32 @@ def compile_olive_config(path: Path, generation: str | None = None) -> Compiled:
         raise RecipeError(found + moved) from None
     warnings = found + back_to_config(compiled.warnings, source.data, source.where, converted.notes)
     return replace(compiled, path=path, warnings=warnings)
+
+
+def import_configs(paths: Sequence[Path], output: Path | None, modeline: str = "") -> Imported:
+    """Import several Olive configs (files, or folders of *.json) as one matrix recipe (`importer/many.py`).
+
+    Each config is imported alone and compiled beside itself, as `olivegen import CONFIG` does; the
+    recipe (at `output`, else beside the configs' common folder: relative paths are rebased to it)
+    is compiled too, and each variant's config must equal its single import's, workflow id aside.
+    Returns what to write and to say; RecipeError only when the arguments name nothing to read.
+    """
+    from olivegen.importer.many import import_many
+
+    folders = [p if p.is_dir() else p.parent for p in paths]
+    base = Path(os.path.commonpath([os.path.abspath(f) for f in folders]))
+    target = output or base / f"{base.name or 'imported'}.olivegen.yaml"
+    shown = str(output) if output is not None else "<recipe on stdout>"
+
+    def compile_text(path: Path, text: str) -> dict[str | None, dict[str, Any]]:
+        options = Options(texts={path.resolve(): text}, display=shown if path == target else str(path))
+        return {c.variant: c.config for c in compile(path, options)}
+
+    from olivegen.compose.secrets import NAME
+
+    wanted = re.sub(r"[^A-Za-z0-9_.-]+", "-", base.name).strip(".-")[:64].rstrip(".-")
+    name = wanted if len(paths) == 1 and paths[0].is_dir() and NAME.match(wanted) else None
+    return import_many(paths, target, compile_text, modeline=modeline, name=name)
 
 
 def recipe_olive(recipe: dict[str, Any]) -> bool:

@@ -136,6 +136,7 @@ OTHER_RULES: dict[str, tuple[Severity, str]] = {
     "import-approximate": (_W, "`olivegen import` carried a key over with a close, not an equal, meaning."),
     "import-migrated": (_W, "`olivegen import` rewrote a form today's Olive rejects in today's words."),
     "import-secret": (_W, "`olivegen import` kept a literal secret of the config out of the recipe."),
+    "import-many": (_W, "`olivegen import` of many configs skipped a file, or changed a variant's name or folder."),
     "olive-renamed": (_W, "A name the Olive config uses was renamed in a later Olive; import wrote today's name."),
     "olive-removed": (_W, "An engine setting of an older Olive that the Olive the config renders for rejects."),
     "unknown-evaluator": (_W, "An evaluator named by the engine or a pass that `evaluators` does not define."),

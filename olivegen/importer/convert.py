@@ -194,10 +194,10 @@ def convert_config(config: dict[str, Any], where: SourceMap | None, display: str
             [
                 Diagnostic(
                     f"$.builds: a multi-build config, which only Olive's main branch reads (after {OLIVE_GENERATION},"
-                    f" at {OLIVE_MAIN_COMMIT}); Olive {OLIVE_GENERATION} refuses it, and a recipe is one build",
+                    f" at {OLIVE_MAIN_COMMIT}); Olive {OLIVE_GENERATION} refuses it, and one recipe without a matrix"
+                    " is one build",
                     notes.position(at),
-                    "import one config per build: a copy of the config with that build's settings written in,"
-                    " without `builds`",
+                    "`olivegen import CONFIG -o RECIPE.yaml` imports it as a matrix recipe with a variant per build",
                     "import",
                 )
             ]

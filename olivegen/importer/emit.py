@@ -14,40 +14,167 @@ HEADER = """\
 """
 
 
-def _node(value: Any, loc: Loc, comments: dict[Loc, str]) -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+FLOW_WIDTH = 96  # `compact`: a mapping of scalars written on one line when it fits in this many characters
+MIN_SHARED = 2  # `compact`: a mapping or list of at least this many lines, written twice or more, is written once
 
-    if isinstance(value, dict):
-        node = CommentedMap()
-        for key, child in value.items():
-            node[key] = _node(child, (*loc, key), comments)
-            if (*loc, key) in comments:
-                node.yaml_add_eol_comment(f"REVIEW: {comments[(*loc, key)]}", key)
+
+class _Writer:
+    """Recipe data -> ruamel nodes; `compact`: short mappings in flow style, repeated ones as YAML aliases.
+
+    A repeated mapping or list (equal values, no REVIEW comment inside) is written where it first
+    appears with an anchor named after its key (`&mb`) and as an alias (`*mb`) everywhere else:
+    the recipe reads the same data, once.
+    """
+
+    def __init__(self, recipe: dict[str, Any], comments: dict[Loc, str], compact: bool, aliases: bool = True) -> None:
+        self.comments = comments
+        self.compact = compact
+        self.counts: dict[str, int] = {}
+        self.nodes: dict[str, Any] = {}
+        self.anchors: set[str] = set()
+        if compact and aliases:
+            every: dict[str, int] = {}
+            self._count(recipe, every, None)
+            self._count(recipe, self.counts, every)
+
+    def _count(self, value: Any, counts: dict[str, int], every: dict[str, int] | None) -> None:
+        """Count repeated mappings and lists; with `every` (a first count), not inside one written as an alias."""
+        if not isinstance(value, (dict, list)):
+            return
+        if _size(value) >= MIN_SHARED:
+            key = _canon(value)
+            counts[key] = counts.get(key, 0) + 1
+            if every is not None and every.get(key, 0) >= 2 and counts[key] > 1:
+                return  # an alias: what it holds is written where its anchor is
+        for child in value.values() if isinstance(value, dict) else value:
+            self._count(child, counts, every)
+
+    def node(self, value: Any, loc: Loc) -> Any:
+        if not isinstance(value, (dict, list)) or not self.compact or _size(value) < MIN_SHARED:
+            return self._build(value, loc)
+        key = _canon(value)
+        if self.counts.get(key, 0) < 2 or any(k[: len(loc)] == loc and len(k) > len(loc) for k in self.comments):
+            return self._build(value, loc)
+        if key in self.nodes:
+            return self.nodes[key]
+        node = self._build(value, loc)
+        node.yaml_set_anchor(self._anchor(value, loc), always_dump=True)
+        self.nodes[key] = node
         return node
+
+    def _anchor(self, value: Any, loc: Loc) -> str:
+        import re
+
+        named = value.get("name") if isinstance(value, dict) else None
+        wanted = (
+            str(named) if isinstance(named, str) else next((str(k) for k in reversed(loc) if isinstance(k, str)), "v")
+        )
+        base = re.sub(r"[^A-Za-z0-9_-]+", "_", wanted.split(".")[-1]).strip("_") or "v"
+        name, n = base, 2
+        while name in self.anchors:
+            name, n = f"{base}{n}", n + 1
+        self.anchors.add(name)
+        return name
+
+    def _build(self, value: Any, loc: Loc) -> Any:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        comments, compact = self.comments, self.compact
+        if isinstance(value, dict):
+            node = CommentedMap()
+            for key, child in value.items():
+                node[key] = self.node(child, (*loc, key))
+                if (*loc, key) in comments:
+                    node.yaml_add_eol_comment(f"REVIEW: {comments[(*loc, key)]}", key)
+            inside = any(k[: len(loc)] == loc and len(k) > len(loc) for k in comments)
+            if compact and len(loc) > 1 + (loc[:1] == ("matrix",)) and _short(value) and not inside:
+                node.fa.set_flow_style()
+            return node
+        if isinstance(value, list):
+            seq = CommentedSeq(self.node(v, (*loc, i)) for i, v in enumerate(value))
+            scalars = all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8
+            mappings = all(isinstance(v, dict) and _short(v) for v in value)
+            if scalars or (compact and mappings and _short(value)):
+                seq.fa.set_flow_style()
+            return seq
+        if isinstance(value, str):
+            # Olive reads `${...}` as written; in a recipe it names an environment variable (compose/environment.py)
+            value = value.replace("${", "$${")
+            if "\n" in value or value != value.strip() or "\t" in value:
+                return DoubleQuotedScalarString(value)
+        return value
+
+
+def _canon(value: Any) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _size(value: Any) -> int:
+    """Lines a value takes in block style (flow-style short ones: one)."""
+    if _short(value):
+        return 1
+    if isinstance(value, dict):
+        return sum(1 + (_size(v) if isinstance(v, (dict, list)) and v and not _short(v) else 0) for v in value.values())
     if isinstance(value, list):
-        seq = CommentedSeq(_node(v, (*loc, i), comments) for i, v in enumerate(value))
-        if all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8:
-            seq.fa.set_flow_style()
-        return seq
-    if isinstance(value, str):
-        # Olive reads `${...}` as written; in a recipe it names an environment variable (compose/environment.py)
-        value = value.replace("${", "$${")
-        if "\n" in value or value != value.strip() or "\t" in value:
-            return DoubleQuotedScalarString(value)
-    return value
+        return sum(_size(v) for v in value) or 1
+    return 1
+
+
+def block_lines(value: Any) -> int:
+    """Lines `key: value` takes in the compact style (a short mapping or list on the key's line)."""
+    if not isinstance(value, (dict, list)) or not value or _short(value):
+        return 1
+    return 1 + _size(value)
+
+
+def fits_on_a_line(value: Any) -> bool:
+    """Tell whether the compact style writes this mapping or list on one line."""
+    return _short(value)
+
+
+def _short(value: Any) -> bool:
+    """Tell whether a small mapping or list of plain values fits on one line in flow style."""
+    import json
+
+    def plain(v: Any) -> bool:
+        if isinstance(v, str):
+            return v == v.strip() and "\n" not in v and "${" not in v and not v.startswith(("'", '"'))
+        if isinstance(v, dict):
+            return bool(v) and all(plain(x) for x in v.values())
+        if isinstance(v, list):
+            return all(plain(x) for x in v)
+        return isinstance(v, (int, float, bool)) or v is None
+
+    if not value or not plain(value):
+        return False
+    return len(json.dumps(value, separators=(", ", ": "))) <= FLOW_WIDTH
 
 
 def recipe_yaml(
-    recipe: dict[str, Any], comments: dict[Loc, str], *, source: str, generation: str, modeline: str = ""
+    recipe: dict[str, Any],
+    comments: dict[Loc, str],
+    *,
+    source: str,
+    generation: str,
+    modeline: str = "",
+    compact: bool = False,
+    aliases: bool = True,
 ) -> str:
-    """Write the recipe as YAML, with REVIEW comments at the keys they concern (`modeline` first)."""
+    """Write the recipe as YAML, with REVIEW comments at the keys they concern (`modeline` first).
+
+    `compact`: a short mapping of plain values (and a short list of them) is written on one line, and
+    (unless not `aliases`) a repeated one is written once and aliased.
+    """
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
     yaml.width = 4096
+    yaml.brace_single_entry_mapping_in_flow_sequence = True  # `[{a: b}]`, not ruamel's `[a: b]`
     yaml.indent(mapping=2, sequence=4, offset=2)
-    doc = _node(recipe, (), comments)
+    doc = _Writer(recipe, comments, compact, aliases).node(recipe, ())
     placed = {text for loc, text in comments.items() if len(loc) == 1 and loc[0] in recipe}
     top_level = sorted({text for loc, text in comments.items() if len(loc) == 1 and loc[0] not in recipe} - placed)
     stream = io.StringIO()
