@@ -22,7 +22,7 @@ a test keeps it in sync. `olivegen init --model HF_ID --targets cpu,cuda,...` wr
 olivegen init --model Qwen/Qwen2.5-1.5B-Instruct --targets cpu,cuda,dml,openvino,qnn,webgpu -o qwen.yaml
 olivegen init --model meta-llama/Llama-3.2-1B-Instruct --targets cuda:fp16,nvtensorrtrtx:int4 -o llama.yaml
 olivegen validate --strict --olive qwen.yaml      # Olive 0.13's own check of every variant
-olivegen render qwen.yaml -o configs/             # configs/<name>-<target>.json
+olivegen render qwen.yaml -o configs/             # configs/<target>.json
 ```
 
 `T:PRECISION` picks another precision the target is built in (the first one listed is the default).

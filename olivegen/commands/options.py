@@ -72,8 +72,9 @@ def outputs(output: str | None, compiled: Sequence[Compiled]) -> list[Path | Non
 
     `-o` may hold `{variant}` (the variant; for a recipe without a matrix, its
     workflow id) and `{name}` (the workflow id); a folder (existing,
-    or written with a trailing `/`) receives `<workflow id>.json` per config.
-    A plain `-o FILE` takes exactly one config.
+    or written with a trailing `/`) receives `<variant>.json` per config of a
+    matrix (`<workflow id>.json` for a recipe without one): `-o DIR/` is
+    `-o 'DIR/{variant}.json'`. A plain `-o FILE` takes exactly one config.
     """
     if output == "-":  # the usual spelling of stdout
         output = None
@@ -95,12 +96,19 @@ def outputs(output: str | None, compiled: Sequence[Compiled]) -> list[Path | Non
             raise ValueError(f"-o {text} gives several configs the same file; use {{variant}} or {{name}}")
         return list(paths)
     if Path(text).is_dir() or text.endswith(("/", "\\")):
-        return [Path(text) / f"{_name(c)}.json" for c in compiled]
+        return [Path(text) / f"{_file_stem(c)}.json" for c in compiled]
     if len(compiled) > 1:
         raise ValueError(
             f"-o {text} is one file but the recipe renders {len(compiled)} configs; give -o DIR/"
         )
     return [Path(text)]
+
+
+def _file_stem(compiled: Compiled) -> str:
+    """Return the file name of a config in a folder: its variant (letters, digits, `_ . -`), else the workflow id."""
+    if compiled.variant and _SAFE.match(compiled.variant):
+        return compiled.variant
+    return _name(compiled)
 
 
 def _name(compiled: Compiled) -> str:

@@ -40,8 +40,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "-o",
         "--output",
-        help="write here (atomically); stdout when omitted; DIR/ or a {variant} pattern for a matrix (for Olive"
-        " main, a matrix whose variants differ only in what a build sets is one config with `builds`)",
+        help="write here (atomically); stdout when omitted; for a matrix DIR/ (DIR/<variant>.json) or a pattern"
+        " with {variant} or {name} (the workflow id); for Olive main, a matrix whose variants differ only in what"
+        " a build sets is one config with `builds`",
     )
     parser.add_argument("--check", action="store_true", help="compare with --output instead of writing; 1 on drift")
     add_olive_version(parser, "render for")

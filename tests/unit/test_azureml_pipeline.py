@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -50,8 +51,9 @@ def test_a_matrix_renders_one_pipeline_job_that_azure_ai_ml_loads(run_cli: Run, 
         wid = "aml-ranks-" + name.replace("_", "-")
         assert node.type == "command" and node.display_name == wid
         assert node.compute == ("gpu-h100" if name.endswith("h100") else "gpu-a100")
-        assert node.command.endswith(f"olive run --config build/{wid}.json")
-        assert (project / "build" / f"{wid}.json").is_file()
+        variant = name.replace("_", "-")  # -o DIR/ names each file after its variant
+        assert node.command.endswith(f"olive run --config build/{variant}.json")
+        assert json.loads((project / "build" / f"{variant}.json").read_text())["workflow_id"] == wid
         assert "get_secret(\"hf-token\")" in node.command and "HF_TOKEN=" in node.command
         component = node.component
         assert (pipeline.parent / str(component.code)).resolve() == project.resolve()  # the recipe's folder is the code

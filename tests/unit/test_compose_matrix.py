@@ -191,16 +191,15 @@ def test_render_writes_every_variant_into_a_folder(run_cli: Run, tmp_path: Path)
     result = run_cli("render", recipe, "-o", f"{tmp_path}/configs/")
     assert result.code == 0, result.err
     written = sorted(p.name for p in (tmp_path / "configs").iterdir())
-    assert written == sorted(
-        f"mx-{v}.json"
-        for v in ["cpu-int4-b32", "cpu-int4-b128", "cuda-fp16-b128", "dml-int4-b32", "dml-int4-b128"]
+    assert written == sorted(  # DIR/<variant>.json, as -o 'DIR/{variant}.json'
+        f"{v}.json" for v in ["cpu-int4-b32", "cpu-int4-b128", "cuda-fp16-b128", "dml-int4-b32", "dml-int4-b128"]
     )
-    config = json.loads((tmp_path / "configs" / "mx-dml-int4-b32.json").read_text())
+    config = json.loads((tmp_path / "configs" / "dml-int4-b32.json").read_text())
     assert config["workflow_id"] == "mx-dml-int4-b32"
     assert run_cli("render", recipe, "-o", f"{tmp_path}/configs/", "--check").code == 0
-    (tmp_path / "configs" / "mx-dml-int4-b32.json").write_text("{}")
+    (tmp_path / "configs" / "dml-int4-b32.json").write_text("{}")
     stale = run_cli("render", recipe, "-o", f"{tmp_path}/configs/", "--check")
-    assert stale.code == 1 and "mx-dml-int4-b32.json: out of date" in stale.err
+    assert stale.code == 1 and "dml-int4-b32.json: out of date" in stale.err
 
 
 def test_render_pattern_and_usage_errors(run_cli: Run, tmp_path: Path) -> None:

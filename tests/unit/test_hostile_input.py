@@ -153,7 +153,7 @@ def test_a_killed_matrix_render_leaves_no_temporary_file(
     with pytest.raises(SystemExit) as exc:
         run_cli("render", repo / "mx.yaml", "-o", f"{out}/")
     assert exc.value.code == 128 + signal.SIGTERM
-    assert sorted(p.name for p in out.iterdir()) == ["mx-a.json"], "no .mx-b.json.XXXX.tmp is left"
+    assert sorted(p.name for p in out.iterdir()) == ["a.json"], "no .b.json.XXXX.tmp is left"
     assert signal.getsignal(signal.SIGTERM) is not None
 
 
