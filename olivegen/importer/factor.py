@@ -129,8 +129,8 @@ def _based(result: Factored, recipes: dict[str, dict[str, Any]]) -> None:
                 theirs = (result.cells.get(other) or {}).get(path)
                 if other == name or (other, path) in based or not isinstance(theirs, type(value)):
                     continue
-                if _canon(theirs) == _canon(value) or _entangled(result.cells[other], path):
-                    continue
+                if _canon(theirs) == _canon(value) or _entangled(result.cells[other], path) or _entry_lines(theirs) < 3:
+                    continue  # a value on one line (or two) is not written once: it would be copied, then changed
                 changes = _delta(_value_at(recipes[other], segments), want, segments)
                 if changes is not None:
                     changes = _bundled(changes, segments)
