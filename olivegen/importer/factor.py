@@ -250,7 +250,7 @@ def _paired(key: str, base: list[Any], want: list[Any]) -> list[tuple[int, int]]
 
 
 def _bundled(changes: list[tuple[Segments, Any]], aliased: Segments) -> list[tuple[Segments, Any]]:
-    """Write two or more changes to one mapping as one mapping laid on it, where that fits on one line.
+    """Write changes to one mapping as one mapping laid on it: two or three where that fits on a line, more always.
 
     Not below `aliased` itself: the cell writes that path already (the other variant's value).
     """
@@ -264,7 +264,8 @@ def _bundled(changes: list[tuple[Segments, Any]], aliased: Segments) -> list[tup
     for segments, value in changes:
         parent = segments[:-1]
         group = parents[parent]
-        if len(group) < 2 or parent in ((), aliased, *((k,) for k in NAMED_LISTS)) or not fits_on_a_line(group):
+        alone = parent in ((), aliased, *((k,) for k in NAMED_LISTS))  # no mapping of its own to lay
+        if len(group) < 2 or alone or not (len(group) > 3 or fits_on_a_line(group)):
             out.append((segments, value))
         elif parent not in done:
             done.add(parent)
