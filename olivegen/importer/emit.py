@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ HEADER = """\
 
 
 FLOW_WIDTH = 96  # `compact`: a mapping of scalars written on one line when it fits in this many characters
+LINE_WIDTH = 120  # `compact`: ... and its line, indentation and key included, in this many (the project's line length)
 MIN_SHARED = 2  # `compact`: a mapping or list of at least this many lines, written twice or more, is written once
 
 
@@ -88,14 +90,14 @@ class _Writer:
                 if (*loc, key) in comments:
                     node.yaml_add_eol_comment(f"REVIEW: {comments[(*loc, key)]}", key)
             inside = any(k[: len(loc)] == loc and len(k) > len(loc) for k in comments)
-            if compact and len(loc) > 1 + (loc[:1] == ("matrix",)) and _short(value) and not inside:
+            if compact and len(loc) > 1 + (loc[:1] == ("matrix",)) and _short(value, loc) and not inside:
                 node.fa.set_flow_style()
             return node
         if isinstance(value, list):
             seq = CommentedSeq(self.node(v, (*loc, i)) for i, v in enumerate(value))
             scalars = all(isinstance(v, (str, int, float, bool)) for v in value) and len(value) <= 8
             mappings = all(isinstance(v, dict) and _short(v) for v in value)
-            if scalars or (compact and mappings and _short(value)):
+            if scalars or (compact and mappings and _short(value, loc)):
                 seq.fa.set_flow_style()
             return seq
         if isinstance(value, str):
@@ -135,9 +137,11 @@ def fits_on_a_line(value: Any) -> bool:
     return _short(value)
 
 
-def _short(value: Any) -> bool:
-    """Tell whether a small mapping or list of plain values fits on one line in flow style."""
-    import json
+def _short(value: Any, loc: Loc | None = None) -> bool:
+    """Tell whether a small mapping or list of plain values fits on one line in flow style.
+
+    `loc`: where it is written; its line (indentation and key included) then keeps to LINE_WIDTH.
+    """
 
     def plain(v: Any) -> bool:
         if isinstance(v, str):
@@ -150,7 +154,31 @@ def _short(value: Any) -> bool:
 
     if not value or not plain(value):
         return False
-    return len(json.dumps(value, separators=(", ", ": "))) <= FLOW_WIDTH
+    width = _flow_width(value)
+    return width <= FLOW_WIDTH and (loc is None or _column(loc) + width <= LINE_WIDTH)
+
+
+def _column(loc: Loc) -> int:
+    """Where a value written at `loc` starts on its line (`key: ` after two spaces a mapping level, four a list's)."""
+    indent = sum(2 if isinstance(k, str) else 4 for k in loc[:-1])
+    return indent + (len(str(loc[-1])) + 2 if loc and isinstance(loc[-1], str) else 2)
+
+
+_BARE = re.compile(r"[A-Za-z_/][A-Za-z0-9_./+-]*")  # a string YAML writes without quotes in flow style (roughly)
+_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}  # YAML reads these as other types
+
+
+def _flow_width(value: Any) -> int:
+    """Return the characters `value` takes in YAML flow style (quotes only where YAML needs them, roughly)."""
+    import json
+
+    if isinstance(value, dict):
+        return 2 + sum(_flow_width(str(k)) + 2 + _flow_width(v) for k, v in value.items()) + 2 * max(len(value) - 1, 0)
+    if isinstance(value, list):
+        return 2 + sum(_flow_width(v) for v in value) + 2 * max(len(value) - 1, 0)
+    if isinstance(value, str):
+        return len(value) if _BARE.fullmatch(value) and value.lower() not in _WORDS else len(json.dumps(value))
+    return len(json.dumps(value))
 
 
 def recipe_yaml(

@@ -129,8 +129,8 @@ def _based(result: Factored, recipes: dict[str, dict[str, Any]]) -> None:
                 theirs = (result.cells.get(other) or {}).get(path)
                 if other == name or (other, path) in based or not isinstance(theirs, type(value)):
                     continue
-                if _canon(theirs) == _canon(value) or _entangled(result.cells[other], path):
-                    continue
+                if _canon(theirs) == _canon(value) or _entangled(result.cells[other], path) or _entry_lines(theirs) < 3:
+                    continue  # a value on one line (or two) is not written once: it would be copied, then changed
                 changes = _delta(_value_at(recipes[other], segments), want, segments)
                 if changes is not None:
                     changes = _bundled(changes, segments)
@@ -250,7 +250,7 @@ def _paired(key: str, base: list[Any], want: list[Any]) -> list[tuple[int, int]]
 
 
 def _bundled(changes: list[tuple[Segments, Any]], aliased: Segments) -> list[tuple[Segments, Any]]:
-    """Write two or more changes to one mapping as one mapping laid on it, where that fits on one line.
+    """Write changes to one mapping as one mapping laid on it: two or three where that fits on a line, more always.
 
     Not below `aliased` itself: the cell writes that path already (the other variant's value).
     """
@@ -264,7 +264,8 @@ def _bundled(changes: list[tuple[Segments, Any]], aliased: Segments) -> list[tup
     for segments, value in changes:
         parent = segments[:-1]
         group = parents[parent]
-        if len(group) < 2 or parent in ((), aliased, *((k,) for k in NAMED_LISTS)) or not fits_on_a_line(group):
+        alone = parent in ((), aliased, *((k,) for k in NAMED_LISTS))  # no mapping of its own to lay
+        if len(group) < 2 or alone or not (len(group) > 3 or fits_on_a_line(group)):
             out.append((segments, value))
         elif parent not in done:
             done.add(parent)

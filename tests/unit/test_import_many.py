@@ -152,7 +152,12 @@ def test_a_value_another_variant_writes_is_written_once_with_changes() -> None:
     """Two variants writing the same engine settings but their folders: one writes it, the other aliases and changes."""
     from olivegen.importer.emit import recipe_yaml
 
-    engine = {"cache_dir": "c", "log_level": 1, "olive": {"no_artifacts": True}, "clean_cache": True}
+    engine = {
+        "cache_dir": "./a/cache/folder/of/some/length",
+        "log_level": 1,
+        "olive": {"no_artifacts": True, "evaluate_input_model": False},
+        "clean_cache": True,
+    }
     recipes = {
         "a": {"engine": {"output_dir": "o1", **engine}},
         "b": {"engine": {"output_dir": "o2", **engine}},
@@ -173,7 +178,8 @@ def test_a_list_is_the_common_one_with_items_deleted_renamed_and_changed() -> No
     """A data list the others share, less one item and with another renamed: changes, not the list again."""
 
     def item(name: str, length: int) -> dict[str, Any]:
-        return {"name": name, "hub": {"name": "w"}, "max_seq_len": length, "strategy": "join", "text_cols": ["t"]}
+        hub = {"name": "wikitext", "subset": "wikitext-2-raw-v1"}
+        return {"name": name, "hub": hub, "max_seq_len": length, "strategy": "join", "text_cols": ["text", "more"]}
 
     both = [item("joined", 4096), item("act", 512)]
     train = {**item("train", 512), "strategy": "line"}
