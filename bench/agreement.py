@@ -141,7 +141,7 @@ def olive_config(case: dict[str, Any], bases: dict[str, Any], folder: Path, mine
 
 def olive_python() -> str:
     """The Python that has olive-ai: OLIVE_PYTHON, else the checkout's .venv, else this one."""
-    for candidate in (os.environ.get("OLIVE_PYTHON"), ROOT / ".venv/bin/python", "/work/main/.venv/bin/python"):
+    for candidate in (os.environ.get("OLIVE_PYTHON"), ROOT / ".venv/bin/python"):
         if candidate and Path(candidate).exists():
             return str(candidate)
     return sys.executable
