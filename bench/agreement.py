@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from olivegen import api  # noqa: E402
 from olivegen.errors import RecipeError, Severity  # noqa: E402
+from olivegen.knowledge.passes import OLIVE_PYTORCH_QUANTIZERS  # noqa: E402
 
 VERDICTS = ROOT / "bench" / "agreement-verdicts.json"
 REPORT = ROOT / "docs" / "agreement.md"
@@ -365,7 +366,7 @@ def run_cases(
         config["systems"] = {"host_system": cpu, "target_system": copy.deepcopy(cpu)}
         config["engine"]["host"], config["engine"]["target"] = "host_system", "target_system"
         for spec in config["passes"].values():  # the tiny model's hidden size is 64: a group of 128 cannot divide it
-            if spec.get("type") in ("Rtn", "Gptq") and spec.get("group_size", 128) > 32:
+            if spec.get("type") in OLIVE_PYTORCH_QUANTIZERS and spec.get("group_size", 128) > 32:
                 spec["group_size"] = 32
         config["engine"]["output_dir"] = str(folder / f"run-{case['id']}")
         config["engine"]["cache_dir"] = str(folder / "olive-cache")

@@ -156,6 +156,17 @@ OTHER_RULES: dict[str, tuple[Severity, str]] = {
 }
 
 
+def pass_type(spec: object) -> str:
+    """Return a pass's canonical type (the typed models and GenericPass all carry one)."""
+    return str(getattr(spec, "type", ""))
+
+
+def metadata_only(spec: object) -> bool:
+    """Tell whether a ModelBuilder only writes genai metadata for an ONNX model (`metadata_only`): it builds nothing."""
+    options = getattr(spec, "options", None) or {}
+    return bool(options.get("metadata_only"))
+
+
 def rule(rule_id: str, severity: Severity = Severity.ERROR) -> Callable[[Rule], Rule]:
     """Register a rule under a stable id; its docstring's first line is its summary."""
 

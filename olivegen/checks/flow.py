@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olivegen.checks.base import Scope, rule
+from olivegen.checks.base import Scope, metadata_only, rule
+from olivegen.checks.base import pass_type as _type
 from olivegen.errors import Diagnostic, Severity
 from olivegen.knowledge import passes as P
 from olivegen.knowledge.catalog import takes_only_onnx
@@ -25,16 +26,6 @@ def _input_unknown(scope: Scope) -> bool:
     """Tell whether the input model is neither Hugging Face nor ONNX as far as olivegen knows (an Olive type)."""
     raw = scope.recipe.model.olive
     return raw is not None and str(raw.get("type", "")).lower() not in (*ONNX_INPUTS, *HF_MODEL_TYPES)
-
-
-def _metadata_only(spec: object) -> bool:
-    """ModelBuilder with `metadata_only` writes genai metadata for an ONNX model (it needs one)."""
-    options = getattr(spec, "options", None) or {}
-    return bool(options.get("metadata_only"))
-
-
-def _type(spec: object) -> str:
-    return str(getattr(spec, "type", ""))
 
 
 def _adapter_reaches(scope: Scope) -> Iterator[tuple[int, str, bool]]:
@@ -84,7 +75,7 @@ def model_kind(scope: Scope) -> Iterator[Diagnostic]:
     for i, spec in enumerate(scope.recipe.passes):
         kind = _type(spec)
         takes_onnx = kind in TAKES_ONNX or takes_only_onnx(kind, scope.recipe.olive)
-        if kind == P.MODEL_BUILDER and _metadata_only(spec):
+        if kind == P.MODEL_BUILDER and metadata_only(spec):
             continue
         if unknown and onnx_at is None:
             continue

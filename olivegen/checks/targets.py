@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olivegen.checks.base import Scope, rule
+from olivegen.checks.base import Scope, metadata_only, pass_type, rule
 from olivegen.errors import Diagnostic, Severity
 from olivegen.knowledge.catalog import canonical_pass, canonical_pass_in, facts, pass_info, providers_for_device
 from olivegen.knowledge.passes import (
@@ -65,7 +65,7 @@ def _target_user(scope: Scope) -> str | None:
     if scope.recipe.evaluate is not None:
         return "the evaluation"
     for i, spec in enumerate(scope.recipe.passes):
-        kind = str(getattr(spec, "type", ""))
+        kind = pass_type(spec)
         canonical = canonical_pass_in(kind, scope.recipe.olive)
         entry = getattr(spec, "olive", None) or {}
         if entry.get("evaluator") is not None or (
@@ -112,7 +112,7 @@ def builder_precision(scope: Scope) -> Iterator[Diagnostic]:
     builds = GENAI_BUILDER_PRECISIONS[GENAI_RELEASE]
     quantized = dict(_quantized_before(scope))
     for i, spec in enumerate(scope.recipe.passes):
-        if not isinstance(spec, ModelBuilder) or _metadata_only(spec):
+        if not isinstance(spec, ModelBuilder) or metadata_only(spec):
             continue
         where = ("passes", i, "precision")
         if spec.precision not in builds:
@@ -161,7 +161,7 @@ def _quantized_before(scope: Scope) -> Iterator[tuple[int, tuple[int, str]]]:
     """
     quantizer: tuple[int, str] | None = None
     for i, spec in enumerate(scope.recipe.passes):
-        kind = str(getattr(spec, "type", ""))
+        kind = pass_type(spec)
         if kind in PYTORCH_QUANTIZERS:
             quantizer = (i, kind)
         elif isinstance(spec, ModelBuilder) and quantizer is not None:
@@ -169,11 +169,6 @@ def _quantized_before(scope: Scope) -> Iterator[tuple[int, tuple[int, str]]]:
             quantizer = None
         elif kind not in TRAINS_ADAPTER:
             quantizer = None
-
-
-def _metadata_only(spec: ModelBuilder) -> bool:
-    """ModelBuilder with `metadata_only` writes genai metadata for an ONNX model; it builds nothing."""
-    return bool((spec.options or {}).get("metadata_only"))
 
 
 @rule("builder-provider")
@@ -186,7 +181,7 @@ def builder_provider(scope: Scope) -> Iterator[Diagnostic]:
     where = "target" if scope.recipe.target is not None else "host"
     passes = scope.recipe.passes
     for i, spec in enumerate(passes):
-        if not isinstance(spec, ModelBuilder) or _metadata_only(spec):
+        if not isinstance(spec, ModelBuilder) or metadata_only(spec):
             continue
         if any(isinstance(later, GenericPass) for later in passes[i + 1 :]):
             # Olive passes olivegen does not type may turn the CPU-built model into the provider's (olive-recipes'
@@ -214,20 +209,12 @@ def optimize_target(scope: Scope) -> Iterator[Diagnostic]:
         if not isinstance(spec, OrtTransformersOptimization):
             continue
         if spec.float16 and provider in ORT_TRANSFORMERS_NO_FLOAT16:
-            tensorrt = provider != "CPUExecutionProvider"
+            why, instead = ORT_TRANSFORMERS_NO_FLOAT16[provider]
             yield scope.error(
                 "optimize-target",
                 f"OrtTransformersOptimization cannot convert to float16 for the target provider {_short(provider)}",
                 ("passes", i, "float16"),
-                "Olive skips the pass ("
-                + (
-                    "'TensorRT has its own float16 implementation'"
-                    if tensorrt
-                    else "'CPUExecutionProvider does not support float16 very well'"
-                )
-                + ") and ends without its model;"
-                " leave `float16` out"
-                + (" and enable TensorRT's own fp16" if tensorrt else " for the CPU, or target a GPU (`target: cuda`)"),
+                f"Olive skips the pass ('{why}') and ends without its model; {instead}",
             )
         if spec.use_gpu and provider in ORT_TRANSFORMERS_NO_USE_GPU:
             yield scope.error(

@@ -87,7 +87,6 @@ MODEL_BUILDER_PRECISIONS = ("int4", "int8", "fp16", "bf16", "fp32")
 GENAI_BUILDER_PRECISIONS: dict[str, tuple[str, ...]] = {"0.14.1": ("int4", "fp32", "fp16", "bf16")}
 # The onnxruntime-genai release the `olive` extra installs (pyproject.toml), whose facts the rules apply.
 GENAI_RELEASE = "0.14.1"
-MODEL_BUILDER_CLI_PRECISIONS = GENAI_BUILDER_PRECISIONS[GENAI_RELEASE]
 # What the model builder builds from a model a PyTorch quantizer already quantized (its config.json carries a
 # `quantization_config`), by onnxruntime-genai release. 0.14.1: `quant_type` is read from that config
 # (onnxruntime_genai/models/builders/base.py:99) and the weights are loaded as QuantModel (:4080-4098), whose
@@ -106,5 +105,15 @@ NVIDIA_PROVIDERS = ("CUDAExecutionProvider", "TensorrtExecutionProvider", "NvTen
 # pass: "Invalid config, pruned", no output model), olive/passes/onnx/transformer_optimization.py of olive-ai
 # 0.13.0: `float16` on TensorRT (:152-157, "TensorRT has its own float16 implementation") and on the CPU
 # (:158-160, "CPUExecutionProvider does not support float16 very well"); `use_gpu` on the CPU (:164-166).
-ORT_TRANSFORMERS_NO_FLOAT16 = ("CPUExecutionProvider", "TensorrtExecutionProvider")
+# By provider: Olive's reason, and what to do instead of `float16`.
+ORT_TRANSFORMERS_NO_FLOAT16 = {
+    "CPUExecutionProvider": (
+        "CPUExecutionProvider does not support float16 very well",
+        "leave `float16` out for the CPU, or target a GPU (`target: cuda`)",
+    ),
+    "TensorrtExecutionProvider": (
+        "TensorRT has its own float16 implementation",
+        "leave `float16` out and enable TensorRT's own fp16",
+    ),
+}
 ORT_TRANSFORMERS_NO_USE_GPU = ("CPUExecutionProvider",)

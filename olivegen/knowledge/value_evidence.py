@@ -14,43 +14,6 @@ accelerate (installed with them), onnxruntime-genai 0.14.1; paths are inside sit
 
 from __future__ import annotations
 
-# numpy's legacy seeding (transformers' set_seed -> np.random.seed) takes 0 .. 2**32 - 1.
-NUMPY_SEED_MAX = 2**32 - 1
-# torch.Generator.manual_seed takes -2**63 .. 2**64 - 1 (torch/random.py:54-57 of torch 2.13).
-TORCH_SEED_MIN = -(2**63)
-TORCH_SEED_MAX = 2**64 - 1
-# The builders `datasets.load_dataset` has for a data set's files (datasets 5.2.0
-# datasets/packaged_modules/__init__.py:52-80); Olive hands a data set's format over as `data_name`.
-DATASETS_BUILDERS = (
-    "json",
-    "csv",
-    "parquet",
-    "text",
-    "arrow",
-    "pandas",
-    "xml",
-    "webdataset",
-    "hdf5",
-    "lance",
-    "conll",
-    "imagefolder",
-    "audiofolder",
-    "videofolder",
-    "pdffolder",
-    "meshfolder",
-    "niftifolder",
-    "eval",
-    "tsfile",
-    "iceberg",
-    "vortex",
-    "mmcif",
-    "pdb",
-    "genbank",
-    "fasta",
-    "fastq",
-    "harbor",
-)
-
 # The NUL rule of every text field (olivegen/recipe/base.py `_no_nul`).
 NUL_EVIDENCE = "a NUL character: no file name or id holds one (Python's os calls raise ValueError 'embedded null byte')"
 _NUL = NUL_EVIDENCE
@@ -72,11 +35,10 @@ _BITS = (
     " takes; the packing asserts 'Only 2-bit, 4-bit and 8-bit quantization supported'"
     " (olive/common/quant/utils.py:212); 2 bits run through ModelBuilder int4 (real run: rtn.bits-2)"
 )
-_SEED_ENGINE = "olive/logging.py:65-71 `set_default_logger_severity`: 0 DEBUG ... 4 CRITICAL"
+_LOG_LEVELS = "olive/logging.py:65-71 `set_default_logger_severity`: 0 DEBUG ... 4 CRITICAL"
 # An empty Azure or Docker id: reasoned (no resource has an empty name), not run here (neither service is
 # reachable from this machine); the docs table shows the words "not run here".
 _LOOKUP = "empty: names no Azure or Docker resource (not run here: the service is not reachable); " + _NUL
-_PATH = "empty: names no file or folder to read; " + _NUL
 # An empty text among a pass's parameters: Path('') is the current folder, so Olive takes it for a folder
 # resource and writes its absolute path in its place (olive/resource_path.py:134-137, 158-185), which the
 # pass's parameter then refuses (real run: seed.modules-to-save-empty-name, exit 1, '3 validation errors for
@@ -363,7 +325,7 @@ EVIDENCE: dict[str, str] = {
     "Engine.output_dir": _NUL,
     "Engine.cache_dir": _NUL,
     "Engine.log_level": "olive/logging.py:59-60 'Invalid level 9, should be one of [0, 1, 2, 3, 4]' (real run"
-    " seed.log-level-9); " + _SEED_ENGINE,
+    " seed.log-level-9); " + _LOG_LEVELS,
     "Engine.olive": _RAW,
     "Search.execution_order": "olive/search/search_strategy.py:29-31, 45-48 SearchStrategyExecutionOrder",
     "Search.sampler": "olive/search/search_strategy.py:50-55 'Unknown sampler' (the registry: random, sequential,"

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from olivegen.knowledge.catalog import OLIVE_GENERATION, suggest
-from olivegen.knowledge.value_evidence import DATASETS_BUILDERS
+from olivegen.knowledge.limits import DATASETS_BUILDERS
 from olivegen.recipe.base import Flag, Identifier, NonEmptyStr, Strict, Text
 from olivegen.recipe.raw import check_data
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from olivegen.knowledge.catalog import suggest, training_argument_names
-from olivegen.knowledge.value_evidence import NUMPY_SEED_MAX, TORCH_SEED_MAX, TORCH_SEED_MIN
+from olivegen.knowledge.limits import NUMPY_SEED_MAX, TORCH_SEED_MAX, TORCH_SEED_MIN
 from olivegen.recipe.base import Flag, Strict
 from olivegen.recipe.raw import RawKeyError
 

@@ -181,7 +181,8 @@ def _pruned(pass_cls: Any, generated: Any, spec: Any) -> str | None:
     said = _Collect(logging.DEBUG)
     olive_log = logging.getLogger("olive")
     olive_log.addHandler(said)
-    level, olive_log.level = olive_log.level, logging.DEBUG
+    level = olive_log.level
+    olive_log.setLevel(logging.DEBUG)  # setLevel, not `.level =`: it clears the loggers' cached levels
     try:
         if pass_cls.validate_config(generated, spec):
             return None
@@ -189,7 +190,7 @@ def _pruned(pass_cls: Any, generated: Any, spec: Any) -> str | None:
         return None
     finally:
         olive_log.removeHandler(said)
-        olive_log.level = level
+        olive_log.setLevel(level)
     return "; ".join(said.messages) or "its validate_config refuses this target"
 
 
