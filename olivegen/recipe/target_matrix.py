@@ -28,7 +28,7 @@ from olivegen.knowledge.targets import (
 _SPEC = re.compile(r"^([A-Za-z0-9]+)(?::([A-Za-z0-9]+))?$")
 HEADER = """\
 {modeline}# Written by `olivegen init --model {model} --targets {targets}{olive}`.
-# One variant per target: `olivegen render {path} -o configs/` writes configs/<name>-<target>.json.
+# One variant per target: `olivegen render {path} -o configs/` writes configs/<target>.json.
 # Each chain is the one microsoft/olive-recipes runs for that target (docs/targets.md: the table, with
 # sources); tune the model-specific values (calibration sizes, QNN splits and context length) to yours.
 """
@@ -160,7 +160,7 @@ def _pass(kind: str, params: dict[str, Any]) -> dict[str, Any]:
 
 def _system(provider: str, device: str) -> Any:
     """`target:` as the short name, or a mapping when the device is not the provider's default."""
-    short = next(t.name for t in TARGETS if t.provider == provider)
+    short = TARGETS_BY_PROVIDER[provider].name
     return short if PROVIDER_DEFAULT_DEVICE.get(provider, "gpu") == device else {"provider": short, "device": device}
 
 
