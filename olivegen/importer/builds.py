@@ -14,21 +14,26 @@ local, output folders that overlap).
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import PurePath
 from typing import Any
 
 from olivegen.errors import Diagnostic, Position, RecipeError, Severity
+from olivegen.knowledge.builds import (
+    BUILD_DEFAULT_PARENT,
+    BUILD_ENGINE_FIELDS,
+    BUILD_HOST_TYPE,
+    BUILD_KEYS,
+    BUILD_WORKFLOW_ID,
+    DEFAULT_BUILD,
+    DEFAULT_WORKFLOW_ID,
+    build_name_ok,
+)
 from olivegen.knowledge.sections import MAIN_ONLY_TOP_KEYS
 from olivegen.source.document import SourceMap
 
 BUILDS, MAX_CONCURRENT = MAIN_ONLY_TOP_KEYS
-DEFAULT_BUILD = "_default"  # builds.py: BUILD_DEFAULT_KEY
-BUILD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # builds.py: BUILD_NAME_PATTERN
-BUILD_KEYS = ("components", "pipeline", "output_dir", "host", "target", "evaluator", "search_strategy")  # BuildConfig
-ENGINE_FIELDS = ("host", "target", "evaluator", "search_strategy")  # laid into `engine` when a build sets them
-DEFAULT_WORKFLOW_ID = "default_workflow"  # olive/common/constants.py: DEFAULT_WORKFLOW_ID
-DEFAULT_PARENT = "output"  # builds.py: get_build_output_dir
+# laid into `engine` when a build sets them (its output folder is laid there always)
+ENGINE_FIELDS = tuple(f for f in BUILD_ENGINE_FIELDS if f != "output_dir")
 
 
 def expand(
@@ -77,7 +82,7 @@ def expand(
     for name, build in raw.items():
         if name == DEFAULT_BUILD:
             continue
-        if not BUILD_NAME.fullmatch(name):
+        if not build_name_ok(name):
             refuse(f"Olive refuses the build name {name!r}", (BUILDS, name), "use letters, digits, `.`, `_`, `-`")
             continue
         if not isinstance(build, dict):
@@ -104,16 +109,16 @@ def expand(
             refuse(f"build {name!r} names unknown passes {missing}; `passes` has {sorted(passes)}", loc)
             continue
         child = copy.deepcopy(source)
-        child["workflow_id"] = f"{workflow_id}_{name}"
+        child["workflow_id"] = BUILD_WORKFLOW_ID.format(workflow_id=workflow_id, build=name)
         child["passes"] = {p: copy.deepcopy(passes[p]) for p in pipeline}
-        parent = default.get("output_dir") or DEFAULT_PARENT
+        parent = default.get("output_dir") or BUILD_DEFAULT_PARENT
         _engine_value(child, "output_dir", build.get("output_dir") or str(PurePath(parent) / name))
         for key in ENGINE_FIELDS:
             if merged.get(key) is not None:
                 _engine_value(child, key, copy.deepcopy(merged[key]))
         host = merged.get("host")
         kind = host.get("type") if isinstance(host, dict) else _system_type(source, host)
-        if kind not in (None, "LocalSystem"):
+        if kind not in (None, BUILD_HOST_TYPE):
             loc = (BUILDS, name, "host") if "host" in build else (BUILDS, DEFAULT_BUILD, "host")
             refuse(f"build {name!r} runs on a {kind} host; Olive main runs builds on local hosts only", loc)
             continue

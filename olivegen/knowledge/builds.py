@@ -20,8 +20,14 @@ BUILDS_MODULE: Final = "olive/workflows/run/builds.py"
 # the generation whose templates write a config with `builds` (templates/olive-main/builds.json.j2), for
 # every generation that reads them
 BUILDS_SHAPE: Final = MAIN_GENERATION
-BUILDS_KEY: Final = "builds"  # builds.py:60, config.py:178
 DEFAULT_BUILD: Final = "_default"  # builds.py:19: shared values, not a build
+# the keys a build may have (config.py: BuildConfig)
+BUILD_KEYS: Final = ("components", "pipeline", "output_dir", "host", "target", "evaluator", "search_strategy")
+# a build's output folder when it names none: `<_default.output_dir or "output">/<build>`
+# (builds.py: get_build_output_dir)
+BUILD_DEFAULT_PARENT: Final = "output"
+# the workflow id of a config that names none (olive/common/constants.py: DEFAULT_WORKFLOW_ID)
+DEFAULT_WORKFLOW_ID: Final = "default_workflow"
 # a build's name, matched whole (builds.py:20, fullmatch at :178-179)
 BUILD_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # what a build sets in its expanded config's `engine` (builds.py:148-153); `pipeline` picks passes by name
