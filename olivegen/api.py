@@ -65,6 +65,7 @@ class Compiled:
     where: SourceMap | None = None  # positions of the composed recipe (the runner's preflight reads them)
     notes: tuple[str, ...] = ()  # what `retarget` and `place` changed
     builds: tuple[str, ...] = ()  # the variants folded into this one config's `builds` (Options.builds)
+    unfolded: str | None = None  # why the variants stay separate configs where Olive reads `builds`
 
 
 def compile(path: str | Path, options: Options | None = None) -> list[Compiled]:  # noqa: A001
@@ -151,7 +152,7 @@ def _as_builds(compiled: list[Compiled], matrix: Any, variants: list[Any], relat
         workflow_id,
     )
     if folded.reason is not None:
-        return [replace(first, warnings=[*first.warnings, *folded.refused]), *compiled[1:]]
+        return [replace(first, warnings=[*first.warnings, *folded.refused], unfolded=folded.reason), *compiled[1:]]
     config = render_config({"base": folded.base, "builds": folded.builds}, BUILDS_SHAPE, "builds.json.j2")
     warnings = [w for c in compiled for w in c.warnings]
     return [

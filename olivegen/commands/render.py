@@ -101,6 +101,8 @@ def execute(args: argparse.Namespace) -> Exit:
             say(f"wrote {target}" + (f" (Olive's builds: {', '.join(one.builds)})" if one.builds else ""))
         if job is not None:
             stale = _write_job(job, args.check, inputs=one.inputs) or stale
+    if compiled[0].unfolded is not None and not args.check:
+        say(f"one config per variant, not one with Olive's builds: {compiled[0].unfolded}")
     if pipeline is not None:
         variants = sum(job is not None for job in jobs)
         stale = _write_job(pipeline, args.check, f" (one pipeline job, {variants} variants in parallel)") or stale

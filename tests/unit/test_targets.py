@@ -219,3 +219,16 @@ def test_init_targets_for_three_families_validates_strict(run_cli: Run, tmp_path
     result = run_cli("validate", "--strict", out)
     assert result.code == 0, result.out
     assert len(compile(out, Options())) == len(spec.split(","))
+
+
+def test_render_for_main_says_why_variants_stay_separate_configs(run_cli: Run, tmp_path: Path) -> None:
+    """QNN calibrates on its own data sets, which a build cannot set: two configs, and render says why."""
+    recipe = tmp_path / "targets.yaml"
+    init = run_cli("init", "--model", "meta-llama/Llama-3.2-1B-Instruct", "--targets", "cpu,qnn", "-o", recipe)
+    assert init.code == 0, init.err
+    done = run_cli("render", recipe, "--olive-version", "main", "-o", f"{tmp_path}/out/")
+    assert done.code == 0, done.err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cpu.json", "qnn.json"]
+    assert "one config per variant, not one with Olive's builds: cpu and qnn differ in data_configs" in done.err
+    plain = run_cli("render", recipe, "-o", f"{tmp_path}/out13/")  # Olive 0.13 reads no builds: nothing to say
+    assert plain.code == 0 and "Olive's builds" not in plain.err
