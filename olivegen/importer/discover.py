@@ -19,7 +19,7 @@ from olivegen.errors import Diagnostic, Position, RecipeError, Severity
 from olivegen.knowledge.sections import MAIN_ONLY_TOP_KEYS, OLIVE_SECTIONS
 
 MAX_FILES = 256  # a matrix has at most 256 variants (compose/matrix.py)
-MAX_TOTAL = 16 * 1024 * 1024  # bytes of all the files together (each is also bounded when read: source/files.py)
+MAX_TOTAL = 2 * 1024 * 1024  # bytes of all the files together, as one recipe may hold (each read is bounded too)
 MAX_NAME = 48  # a variant's name: room left for the recipe's in a 64-character workflow id
 _BAD = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -59,10 +59,10 @@ def collect(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
                 "import fewer files, or one folder per model",
                 rule="import",
             )
-    total = sum(os.lstat(f).st_size for f in files if os.path.lexists(f))
+    total = sum(os.stat(f).st_size for f in files if os.path.exists(f))  # a link named as an argument counts whole
     if total > MAX_TOTAL:
         raise RecipeError.single(
-            f"the configs to import as one recipe hold {total >> 20} MiB, more than {MAX_TOTAL >> 20}",
+            f"the configs to import as one recipe hold {total >> 10} KiB, more than {MAX_TOTAL >> 10} KiB",
             Position(str(paths[0]), 1, 1),
             "import fewer files, or one folder per model",
             rule="import",

@@ -152,10 +152,10 @@ def _short(value: Any, loc: Loc | None = None) -> bool:
             return all(plain(x) for x in v)
         return isinstance(v, (int, float, bool)) or v is None
 
-    if not value or not plain(value):
+    if not value:
         return False
-    width = _flow_width(value)
-    return width <= FLOW_WIDTH and (loc is None or _column(loc) + width <= LINE_WIDTH)
+    width = _flow_width(value, FLOW_WIDTH)  # counts no further than FLOW_WIDTH: a big value is refused at once
+    return width <= FLOW_WIDTH and plain(value) and (loc is None or _column(loc) + width <= LINE_WIDTH)
 
 
 def _column(loc: Loc) -> int:
@@ -168,14 +168,24 @@ _BARE = re.compile(r"[A-Za-z_/][A-Za-z0-9_./+-]*")  # a string YAML writes witho
 _WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}  # YAML reads these as other types
 
 
-def _flow_width(value: Any) -> int:
-    """Return the characters `value` takes in YAML flow style (quotes only where YAML needs them, roughly)."""
+def _flow_width(value: Any, limit: int | None = None) -> int:
+    """Return the characters `value` takes in YAML flow style (quotes only where YAML needs them, roughly).
+
+    With `limit`, counting stops once the width passes it (the result is then only known to exceed it):
+    the work is bounded by the limit, not by the size of the value.
+    """
     import json
 
-    if isinstance(value, dict):
-        return 2 + sum(_flow_width(str(k)) + 2 + _flow_width(v) for k, v in value.items()) + 2 * max(len(value) - 1, 0)
-    if isinstance(value, list):
-        return 2 + sum(_flow_width(v) for v in value) + 2 * max(len(value) - 1, 0)
+    if isinstance(value, (dict, list)):
+        items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+        total = 2 + 2 * max(len(value) - 1, 0)
+        for key, item in items:
+            if limit is not None and total > limit:
+                return total
+            if key is not None:
+                total += _flow_width(str(key)) + 2
+            total += _flow_width(item, None if limit is None else max(limit - total, 0))
+        return total
     if isinstance(value, str):
         return len(value) if _BARE.fullmatch(value) and value.lower() not in _WORDS else len(json.dumps(value))
     return len(json.dumps(value))

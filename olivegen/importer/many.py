@@ -29,6 +29,7 @@ from olivegen.importer.relocate import relocate
 from olivegen.source.document import MAX_SLOW_BYTES
 
 MAX_ID = 64  # a workflow id's length (recipe/base.py Identifier)
+MEASURE_EXACT_BYTES = 256 * 1024  # configs up to this size together are factored by the written recipe's lines
 # what a build leaves unused that another build may use (importer/systems.py, importer/convert.py)
 UNUSED = ("neither the engine's host nor its target names it", "neither the engine nor a pass names it")
 AXIS = "config"  # the one matrix axis an import writes: which config a variant stands for
@@ -83,7 +84,10 @@ def import_many(
             return out
     recipes = {s.variant: _own_folder(s.recipe, s.variant) for s in singles}
     name = _fitting_name(name, target, [s.variant for s in singles])
-    factored = factor(recipes, measure=lambda f: _lines(_text(f, singles, modeline, name)))
+    # the recipe's own lines measure the factoring best, but each try writes the whole recipe: on a large
+    # input the values' line counts stand in for them (bounded time on any input the limits let through)
+    exact = sum(s.source.stat().st_size for s in singles) <= MEASURE_EXACT_BYTES
+    factored = factor(recipes, measure=(lambda f: _lines(_text(f, singles, modeline, name))) if exact else None)
     text, moved = _checked(factored, singles, target, compile_text, modeline, name)
     if text is None:  # the last resort: every key written whole per variant gives each recipe back as it is
         factored = factor(recipes, whole={key for recipe in recipes.values() for key in recipe})

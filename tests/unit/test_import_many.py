@@ -443,6 +443,20 @@ def test_a_hostile_folder_is_reported_file_by_file(run_cli: Run, tmp_path: Path)
     assert "left out 2 config(s)" in result.err and (tmp_path / "r.yaml").is_file()
 
 
+def test_configs_beyond_the_total_size_are_refused_before_they_are_read(run_cli: Run, tmp_path: Path) -> None:
+    """2 MiB together at most, a linked file counted as the file it names; the work is bounded by the total."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"c{i}.json").write_text('{"passes": {}, "pad": "' + "x" * (800 * 1024) + '"}')
+    refused = run_cli("import", folder, "-o", tmp_path / "r.yaml")
+    assert refused.code == 1 and "Traceback" not in refused.err
+    assert "hold 2400 KiB, more than 2048 KiB" in refused.err and not (tmp_path / "r.yaml").exists()
+    (tmp_path / "link.json").symlink_to(folder / "c0.json")
+    linked = run_cli("import", tmp_path / "link.json", folder / "c1.json", folder / "c2.json", "-o", tmp_path / "r.yaml")
+    assert "more than 2048 KiB" in linked.err
+
+
 MAIN_WHEELS = sorted((ROOT.parent / "shared" / "olive-main").glob("olive_ai-*.whl"))
 
 
