@@ -453,7 +453,8 @@ def test_configs_beyond_the_total_size_are_refused_before_they_are_read(run_cli:
     assert refused.code == 1 and "Traceback" not in refused.err
     assert "hold 2400 KiB, more than 2048 KiB" in refused.err and not (tmp_path / "r.yaml").exists()
     (tmp_path / "link.json").symlink_to(folder / "c0.json")
-    linked = run_cli("import", tmp_path / "link.json", folder / "c1.json", folder / "c2.json", "-o", tmp_path / "r.yaml")
+    named = (tmp_path / "link.json", folder / "c1.json", folder / "c2.json")
+    linked = run_cli("import", *named, "-o", tmp_path / "r.yaml")
     assert "more than 2048 KiB" in linked.err
 
 
