@@ -48,6 +48,9 @@ class Single:
     generation: str
     config: dict[str, Any]
     source: Path
+    own_name: str | None = None  # its workflow id (the recipe's `name:` when imported alone; a build's: `<id>_<build>`)
+    name_at: Position | None = None  # where the config file writes `workflow_id`
+    source_id: Any = None  # the config file's own `workflow_id`
 
 
 @dataclass
@@ -78,12 +81,13 @@ def import_many(
     if not singles:
         return out
     if len(singles) == 1:  # one config: a plain recipe, no matrix, when it renders as the config alone
-        out.text = _plain(singles[0], target, compile_text, modeline, name)
+        out.text = _plain(singles[0], target, compile_text, modeline, singles[0].own_name or name)
         if out.text is not None:
             out.variants = [singles[0].variant]
             return out
     recipes = {s.variant: _own_folder(s.recipe, s.variant) for s in singles}
     name = _fitting_name(name, target, [s.variant for s in singles])
+    out.diagnostics += _workflow_ids(singles, name or target.stem)
     # the recipe's own lines measure the factoring best, but each try writes the whole recipe: on a large
     # input the values' line counts stand in for them (bounded time on any input the limits let through)
     exact = sum(s.source.stat().st_size for s in singles) <= MEASURE_EXACT_BYTES
@@ -128,6 +132,25 @@ def import_many(
             )
         )
     return out
+
+
+def _workflow_ids(singles: list[Single], name: str) -> list[Diagnostic]:
+    """Say, at each config's `workflow_id`, the workflow id its variant gets instead (one recipe has one name)."""
+    by_source: dict[Path, list[Single]] = {}
+    for single in singles:
+        if single.source_id is not None and single.name_at is not None:
+            by_source.setdefault(single.source, []).append(single)
+    return [
+        Diagnostic(
+            f"$.workflow_id: {group[0].source_id!r} is not kept: one recipe has one `name:`, and "
+            + ", ".join(f"variant {s.variant} runs as workflow `{name}-{s.variant}`" for s in group),
+            group[0].name_at,
+            "set the recipe's `name:` to choose the prefix of every variant's workflow id",
+            "import-many",
+            Severity.WARNING,
+        )
+        for group in by_source.values()
+    ]
 
 
 def _plain(single: Single, target: Path, compile_text: CompileText, modeline: str, name: str | None) -> str | None:
@@ -201,7 +224,7 @@ def _import_file(
         # a system or evaluator some builds leave unused is another build's: not a finding
     if errors:
         raise RecipeError(errors)
-    return singles
+    return [replace(s, source_id=config.get("workflow_id")) for s in singles]
 
 
 def _compiled_alone(variant: str, converted: Converted, path: Path, target: Path, compile_text: CompileText) -> Single:
@@ -219,7 +242,9 @@ def _compiled_alone(variant: str, converted: Converted, path: Path, target: Path
         errors = [d for d in exc.diagnostics if d.severity is Severity.ERROR]
         raise RecipeError(back_to_config(errors, source.data, source.where, converted.notes)) from None
     recipe = relocate({k: v for k, v in converted.recipe.items() if k != "name"}, path.parent, target.parent)
-    return Single(variant, recipe, dict(converted.comments), converted.generation, config, path)
+    own = converted.recipe.get("name")
+    at = converted.notes.position(("workflow_id",)) if own is not None and converted.notes is not None else None
+    return Single(variant, recipe, dict(converted.comments), converted.generation, config, path, own, at)
 
 
 def _checked(

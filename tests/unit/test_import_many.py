@@ -528,3 +528,25 @@ def test_builds_expand_as_olive_mains_own_expand_builds() -> None:
         assert [name for name, _ in got] == list(want)
         for name, child in got:
             assert child == want[name], name
+
+
+def test_a_configs_workflow_id_is_kept_alone_and_said_when_a_matrix_replaces_it(run_cli: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    for target in ("cpu", "cuda"):
+        config = json.loads((TARGETS / target / "config.json").read_text())
+        config["workflow_id"] = f"phi_{target}"
+        (folder / target).mkdir(parents=True)
+        (folder / target / "config.json").write_text(json.dumps(config, indent=2))
+    many = run_cli("import", folder, "-o", tmp_path / "r.yaml")
+    assert many.code == 0, many.err
+    for target in ("cpu", "cuda"):
+        said = f"warning[import-many]: $.workflow_id: 'phi_{target}' is not kept: one recipe has one `name:`"
+        assert f"config.json:{_line_of(folder / target / 'config.json', 'workflow_id')}:" in many.err
+        assert said in many.err and f"runs as workflow `t-{target}-config`" in many.err
+    shutil.rmtree(folder / "cuda")
+    one = run_cli("import", folder, "-o", tmp_path / "one.yaml")  # one config: its own name, as imported alone
+    assert one.code == 0 and "name: phi_cpu" in (tmp_path / "one.yaml").read_text()
+
+
+def _line_of(path: Path, key: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if f'"{key}"' in line)
