@@ -92,10 +92,10 @@ def import_many(
     # input the values' line counts stand in for them (bounded time on any input the limits let through)
     exact = sum(s.source.stat().st_size for s in singles) <= MEASURE_EXACT_BYTES
     factored = factor(recipes, measure=(lambda f: _lines(_text(f, singles, modeline, name))) if exact else None)
-    text, moved = _checked(factored, singles, target, compile_text, modeline, name)
+    text, moved, failed = _checked(factored, singles, target, compile_text, modeline, name)
     if text is None:  # the last resort: every key written whole per variant gives each recipe back as it is
         factored = factor(recipes, whole={key for recipe in recipes.values() for key in recipe})
-        text, moved = _checked(factored, singles, target, compile_text, modeline, name)
+        text, moved, failed = _checked(factored, singles, target, compile_text, modeline, name)
         out.diagnostics.append(
             Diagnostic(
                 "the shared form of these configs did not render every one as it imports alone: every key is"
@@ -106,6 +106,8 @@ def import_many(
                 Severity.WARNING,
             )
         )
+    if text is None and failed:  # the recipe itself is refused (an output through a link ...): say why
+        raise RecipeError(failed)
     if text is None:
         raise RecipeError.single(
             "the configs could not be written as one recipe that renders each as it imports alone",
@@ -254,24 +256,27 @@ def _checked(
     compile_text: CompileText,
     modeline: str,
     name: str | None,
-) -> tuple[str | None, list[str]]:
-    """Write the recipe and compile it; return its text if every variant renders as its single import."""
+) -> tuple[str | None, list[str], list[Diagnostic]]:
+    """Write the recipe and compile it; return its text if every variant renders as its single import.
+
+    Also the variants written into a folder of their own, and the errors when the recipe does not compile.
+    """
     text = _text(factored, singles, modeline, name)
     try:
         rendered = compile_text(target, text)
-    except RecipeError:
-        return None, []
+    except RecipeError as exc:
+        return None, [], [d for d in exc.diagnostics if d.severity is Severity.ERROR]
     moved = []
     for single in singles:
         got = rendered.get(single.variant)
         if got is None:
-            return None, []
+            return None, [], []
         verdict = same_config(single.config, got, single.variant)
         if verdict is None:
-            return None, []
+            return None, [], []
         if verdict:
             moved.append(single.variant)
-    return text, moved
+    return text, moved, []
 
 
 def _text(factored: Factored, singles: list[Single], modeline: str, name: str | None) -> str:

@@ -550,3 +550,15 @@ def test_a_configs_workflow_id_is_kept_alone_and_said_when_a_matrix_replaces_it(
 
 def _line_of(path: Path, key: str) -> int:
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if f'"{key}"' in line)
+
+
+def test_a_recipe_that_cannot_compile_says_why_not_import_one_by_one(run_cli: Run, tmp_path: Path) -> None:
+    """-o names a link out of the repository: the recipe's own compile refuses it, and that is what is said."""
+    shutil.copytree(TARGETS, tmp_path / "t")
+    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere.yaml"
+    outside.write_text("")
+    (tmp_path / "t" / "link.yaml").symlink_to(outside)
+    (tmp_path / "t" / ".git").mkdir()  # the repository the recipe may read from
+    result = run_cli("import", tmp_path / "t", "-o", tmp_path / "t" / "link.yaml", "--force")
+    assert result.code == 1 and "the recipe is a link to a file outside its repository" in result.err
+    assert "import them one by one" not in result.err and outside.read_text() == ""
