@@ -547,18 +547,7 @@ def _grouped(changes: dict[Segments, Any], common: dict[str, Any]) -> dict[Segme
 
 def _is_mapping(common: dict[str, Any], segments: Segments) -> bool:
     """Tell whether the common part holds a mapping at these path segments (a list item by its id)."""
-    node: Any = common
-    for i, part in enumerate(segments):
-        if isinstance(node, list):
-            ids = item_ids(segments[0], node) if i == 1 else None
-            if ids is None or part not in ids:
-                return False
-            node = node[ids.index(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return False
-    return isinstance(node, dict)
+    return isinstance(_value_at(common, segments), dict)
 
 
 def _segment(key: Any) -> bool:
